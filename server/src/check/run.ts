@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from '../engine/engine.js';
+import type { Finding } from '../findings/finding.js';
+import { applySuppressions } from '../suppress/apply.js';
+import { decodeSource } from './decode.js';
+
+export interface FileResult {
+  path: string;
+  text: string;
+  doc: TextDocument;
+  findings: Finding[];
+}
+
+export interface FileError {
+  path: string;
+  message: string;
+}
+
+/** Runs the tree-sitter engine from scratch over one file. */
+export function checkText(engine: Engine, path: string, text: string): FileResult {
+  const tree = engine.parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const analysis = engine.analysis(path);
+    analysis.full(tree);
+    const doc = TextDocument.create(path, 'python', 0, text);
+    return { path, text, doc, findings: applySuppressions(analysis.findings, doc, tree) };
+  } finally {
+    tree.delete();
+  }
+}
+
+export function checkFile(engine: Engine, path: string): FileResult | FileError {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  const decoded = decodeSource(bytes);
+  if ('error' in decoded) return { path, message: decoded.error };
+  try {
+    return checkText(engine, path, decoded.text);
+  } catch (e) {
+    return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -1,0 +1,50 @@
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Folders never worth reviewing: VCS data, caches, dependencies, virtualenvs. */
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache']);
+
+export function isSkippedDir(dir: string, name: string): boolean {
+  if (SKIP_DIRS.has(name)) return true;
+  // Any virtualenv, whatever its name.
+  return existsSync(join(dir, name, 'pyvenv.cfg'));
+}
+
+/**
+ * The Python files below each path, as `path` joined with the file's path
+ * below it, in a stable order. A path that is a file is taken as is.
+ */
+export function pythonFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) walk(p, files);
+    else files.push(p);
+  }
+  return { files, missing };
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!isSkippedDir(dir, e.name)) walk(path, out);
+    } else if (e.isFile() && /\.pyi?$/.test(e.name)) {
+      out.push(path);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Level, Risk } from '../findings/finding.js';
+import { owaspLabel } from '../findings/owasp.js';
+import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { lspSeverity, type SeverityMatrix } from './severity.js';
+
+export const SOURCE = 'pysec';
+
+/** What a later code action needs, carried in `Diagnostic.data` so no lookup is needed. */
+export interface DiagnosticData {
+  rule: string;
+  name: string;
+  engine: Finding['engine'];
+  severity: Level;
+  confidence: Level;
+  risk: Risk;
+  owasp: string;
+  cwe: number | null;
+  /** The document version the finding was computed on. */
+  version: number;
+  /** 0-based first and last line of the node bandit attaches the issue to. */
+  anchorLines: [number, number];
+  /** 0-based line bandit reports (`line_number`). */
+  issueLine: number;
+}
+
+/** A message that stands alone, for clients that show nothing else. */
+export function standaloneMessage(f: Finding): string {
+  const cwe = f.cwe === null ? '' : ` · CWE-${f.cwe}`;
+  return `${f.message} [${f.risk} risk · OWASP ${owaspLabel(f.owasp)}${cwe}]`;
+}
+
+export function toDiagnostic(
+  f: Finding,
+  doc: TextDocument,
+  encoding: PositionEncoding,
+  matrix?: SeverityMatrix,
+): Diagnostic {
+  const start = doc.positionAt(f.range.start);
+  const end = doc.positionAt(f.range.end);
+  const anchorFirst = doc.positionAt(f.anchor.start).line;
+  const anchorLast = doc.positionAt(Math.max(f.anchor.start, f.anchor.end - 1)).line;
+  const data: DiagnosticData = {
+    rule: f.rule,
+    name: f.name,
+    engine: f.engine,
+    severity: f.severity,
+    confidence: f.confidence,
+    risk: f.risk,
+    owasp: f.owasp,
+    cwe: f.cwe,
+    version: doc.version,
+    anchorLines: [anchorFirst, anchorLast],
+    issueLine: start.line,
+  };
+  return {
+    range: { start: positionFromUtf16(doc, start, encoding), end: positionFromUtf16(doc, end, encoding) },
+    severity: lspSeverity(f.severity, f.confidence, matrix),
+    code: f.rule,
+    codeDescription: { href: f.docs },
+    source: SOURCE,
+    message: standaloneMessage(f),
+    data,
+  };
+}

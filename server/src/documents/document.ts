@@ -1,0 +1,127 @@
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { Finding } from '../findings/finding.js';
+import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
+import { applySuppressions } from '../suppress/apply.js';
+import { positionToUtf16, type PositionEncoding } from './encoding.js';
+
+function point(p: Position): Point {
+  return { row: p.line, column: p.character };
+}
+
+/** Where the cursor ends after typing `text` at `start` (UTF-16 columns). */
+function advance(start: Position, text: string): Position {
+  let line = start.line;
+  let lastBreak = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line++;
+      lastBreak = i;
+    }
+  }
+  return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
+}
+
+/**
+ * An open Python document: its text and version, its tree-sitter tree and
+ * the incremental analysis of it. The tree lives in wasm memory, which is
+ * not garbage-collected: every replaced tree is deleted here, and
+ * `dispose()` deletes the last one.
+ */
+export class PythonDocument {
+  private text: TextDocument;
+  private tree: Tree;
+  readonly analysis: DocumentAnalysis;
+
+  constructor(
+    readonly uri: string,
+    version: number,
+    content: string,
+    private readonly parser: Parser,
+    analysis: DocumentAnalysis,
+  ) {
+    this.text = TextDocument.create(uri, 'python', version, content);
+    this.tree = this.parse(content);
+    this.analysis = analysis;
+    this.analysis.full(this.tree);
+  }
+
+  get version(): number {
+    return this.text.version;
+  }
+
+  get textDocument(): TextDocument {
+    return this.text;
+  }
+
+  get syntaxTree(): Tree {
+    return this.tree;
+  }
+
+  private parse(content: string, old?: Tree): Tree {
+    const tree = this.parser.parse(content, old);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  /**
+   * Applies LSP content changes (positions in the client's encoding), edits
+   * the tree, reparses incrementally and re-runs the rules where it changed.
+   */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): void {
+    const edits: OffsetEdit[] = [];
+    for (const change of changes) {
+      let doc = this.text;
+      if ('range' in change && change.range) {
+        const a = doc.offsetAt(positionToUtf16(doc, change.range.start, encoding));
+        const b = doc.offsetAt(positionToUtf16(doc, change.range.end, encoding));
+        const start = Math.min(a, b);
+        const oldEnd = Math.max(a, b);
+        const startPos = doc.positionAt(start);
+        const oldEndPos = doc.positionAt(oldEnd);
+        const newEnd = start + change.text.length;
+        this.tree.edit({
+          startIndex: start,
+          oldEndIndex: oldEnd,
+          newEndIndex: newEnd,
+          startPosition: point(startPos),
+          oldEndPosition: point(oldEndPos),
+          newEndPosition: point(advance(startPos, change.text)),
+        });
+        doc = TextDocument.update(doc, [{ range: { start: startPos, end: oldEndPos }, text: change.text }], version);
+        edits.push({ start, oldEnd, newEnd });
+      } else {
+        const oldEnd = doc.getText().length;
+        this.tree.edit({
+          startIndex: 0,
+          oldEndIndex: oldEnd,
+          newEndIndex: change.text.length,
+          startPosition: { row: 0, column: 0 },
+          oldEndPosition: point(doc.positionAt(oldEnd)),
+          newEndPosition: point(advance({ line: 0, character: 0 }, change.text)),
+        });
+        doc = TextDocument.update(doc, [{ text: change.text }], version);
+        edits.push({ start: 0, oldEnd, newEnd: change.text.length });
+      }
+      this.text = doc;
+    }
+    if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
+    const old = this.tree;
+    const tree = this.parse(this.text.getText(), old);
+    const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+    old.delete();
+    this.tree = tree;
+    this.analysis.update(tree, edits, changed);
+  }
+
+  /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied. */
+  findings(ignoreNosec = false): Finding[] {
+    return applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec);
+  }
+
+  dispose(): void {
+    this.tree.delete();
+  }
+}

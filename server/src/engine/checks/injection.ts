@@ -1,0 +1,3 @@
+import type { Check } from '../rule.js';
+
+export const CHECKS_INJECTION: Record<string, Check> = {};

@@ -1,0 +1,168 @@
+import type { Node } from 'web-tree-sitter';
+import type { ImportFact } from './imports.js';
+import { literalValue, unparen, type PyValue } from './literal.js';
+
+/**
+ * What a check may know about the file beyond the matched node: the imports
+ * seen before a position (bandit's visitor is order-dependent: an alias
+ * applies only after its import) and the file's name. Mirrors the parts of
+ * bandit's `Context` that checks use.
+ */
+export class FileContext {
+  private snapshots: { aliases: Map<string, string>; imports: Set<string> }[] | undefined;
+
+  constructor(
+    readonly imports: readonly ImportFact[],
+    readonly filename: string,
+  ) {}
+
+  private index(offset: number): number {
+    // Last import that starts before `offset`.
+    let lo = 0;
+    let hi = this.imports.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.imports[mid].start < offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  private snapshot(offset: number) {
+    if (!this.snapshots) {
+      this.snapshots = [];
+      const aliases = new Map<string, string>();
+      const imports = new Set<string>();
+      for (const fact of this.imports) {
+        for (const [k, v] of fact.aliases) aliases.set(k, v);
+        for (const m of fact.modules) imports.add(m);
+        this.snapshots.push({ aliases: new Map(aliases), imports: new Set(imports) });
+      }
+    }
+    const i = this.index(offset);
+    return i < 0 ? EMPTY : this.snapshots[i];
+  }
+
+  /** bandit's `import_aliases` as it stands when the visitor reaches `offset`. */
+  aliasesAt(offset: number): ReadonlyMap<string, string> {
+    return this.snapshot(offset).aliases;
+  }
+
+  /** bandit's `imports` set as it stands when the visitor reaches `offset`. */
+  importsAt(offset: number): ReadonlySet<string> {
+    return this.snapshot(offset).imports;
+  }
+
+  /** `is_module_imported_like`: some import so far contains `module`. */
+  isModuleImportedLike(module: string, offset: number): boolean {
+    for (const m of this.importsAt(offset)) if (m.includes(module)) return true;
+    return false;
+  }
+
+  isModuleImportedExact(module: string, offset: number): boolean {
+    return this.importsAt(offset).has(module);
+  }
+
+  /** bandit's `get_call_name`: the call's qualified name after alias resolution. */
+  qualname(call: Node): string {
+    const fn = call.childForFieldName('function');
+    if (!fn) return '';
+    return qualifiedName(fn, this.aliasesAt(call.startIndex));
+  }
+
+  /** bandit's `get_qual_attr`, used for function defaults. */
+  qualAttr(node: Node): string {
+    const n = unparen(node);
+    if (n.type !== 'attribute') return '';
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    const aliases = this.aliasesAt(n.startIndex);
+    let prefix = '';
+    if (obj && unparen(obj).type === 'identifier') {
+      const id = unparen(obj).text;
+      prefix = aliases.get(id) ?? id;
+    }
+    return `${prefix}.${attr}`;
+  }
+}
+
+const EMPTY = { aliases: new Map<string, string>(), imports: new Set<string>() };
+
+export function qualifiedName(node: Node, aliases: ReadonlyMap<string, string>): string {
+  const n = unparen(node);
+  if (n.type === 'identifier') return aliases.get(n.text) ?? n.text;
+  if (n.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    const name = `${obj ? qualifiedName(obj, aliases) : ''}.${attr}`;
+    return aliases.get(name) ?? name;
+  }
+  return '';
+}
+
+/** The simple (last) part of a qualified name, as bandit's `call_function_name`. */
+export function shortName(qualname: string): string {
+  const i = qualname.lastIndexOf('.');
+  return i < 0 ? qualname : qualname.slice(i + 1);
+}
+
+/** A call's positional arguments (not keywords, not `*args`/`**kwargs`). */
+export function positionalArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return [];
+  return args.namedChildren.filter(
+    (c): c is Node =>
+      c !== null &&
+      c.type !== 'keyword_argument' &&
+      c.type !== 'comment' &&
+      c.type !== 'dictionary_splat' &&
+      c.type !== 'list_splat',
+  );
+}
+
+/** Python's `call.args` includes `*args` entries (as `Starred`), but not `**kw`. */
+export function astArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (!args) return [];
+  if (args.type === 'generator_expression') return [args];
+  return args.namedChildren.filter(
+    (c): c is Node => c !== null && c.type !== 'keyword_argument' && c.type !== 'comment' && c.type !== 'dictionary_splat',
+  );
+}
+
+export function keywordArgs(call: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return out;
+  for (const c of args.namedChildren) {
+    if (c?.type !== 'keyword_argument') continue;
+    const name = c.childForFieldName('name')?.text;
+    const value = c.childForFieldName('value');
+    if (name && value) out.set(name, value);
+  }
+  return out;
+}
+
+export function keywordArg(call: Node, name: string): Node | undefined {
+  return keywordArgs(call).get(name);
+}
+
+/**
+ * bandit's `call_keywords[name]`: an attribute's last name (`ssl.CERT_NONE`
+ * → "CERT_NONE"), else the literal value.
+ */
+export function keywordValue(call: Node, name: string): PyValue {
+  const v = keywordArg(call, name);
+  if (!v) return undefined;
+  return argValue(v);
+}
+
+/** bandit's treatment of an argument: `.attr` for attributes, else the literal. */
+export function argValue(node: Node): PyValue {
+  const n = unparen(node);
+  if (n.type === 'attribute') return n.childForFieldName('attribute')?.text;
+  return literalValue(n);
+}

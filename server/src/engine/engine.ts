@@ -1,0 +1,28 @@
+import type { Parser } from 'web-tree-sitter';
+import { createParser, loadPython } from './grammar.js';
+import { DocumentAnalysis, type OffsetEdit } from './incremental.js';
+import type { Rule } from './rule.js';
+import { readRules, RuleSet } from './ruleset.js';
+
+export type { OffsetEdit };
+
+/**
+ * The as-you-type engine: the grammar, one parser, and the compiled rules.
+ * Loaded once per process; documents and the CLI share it.
+ */
+export class Engine {
+  private constructor(
+    readonly parser: Parser,
+    readonly ruleset: RuleSet,
+  ) {}
+
+  static async load(queriesDir?: string): Promise<Engine> {
+    const language = await loadPython();
+    const parser = await createParser();
+    return new Engine(parser, new RuleSet(language, readRules(queriesDir)));
+  }
+
+  analysis(filename: string, enabled?: (rule: Rule) => boolean, onError?: (rule: Rule, e: unknown) => void): DocumentAnalysis {
+    return new DocumentAnalysis(this.ruleset, filename, enabled, onError);
+  }
+}

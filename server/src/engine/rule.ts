@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { Node } from 'web-tree-sitter';
+import type { Level, Risk } from '../findings/finding.js';
+import type { FileContext } from './context.js';
+
+const level = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+
+/** The metadata half of a rule (`queries/<ID>.json`); the other half is `<ID>.scm`. */
+export const RuleMetaSchema = z
+  .object({
+    id: z.string().regex(/^(B\d{3}|PS\d{3})$/),
+    name: z.string().regex(/^[a-z0-9_]+$/),
+    severity: level,
+    confidence: level,
+    cwe: z.number().int().positive().nullable(),
+    owasp: z.string().regex(/^A(0[1-9]|10)$/),
+    risk: z.enum(['Critical', 'High', 'Medium', 'Low']),
+    message: z.string().min(1),
+    remediation: z.string().min(1),
+    docs: z.string().url(),
+    /** Name of a check in `engine/checks`; absent: every match of the query is a finding. */
+    check: z.string().optional(),
+    /** Parameters handed to the check (qualnames, argument names, ...). */
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** bandit's `tests`/`skips` may name this rule by its test name too: see `name`. */
+  })
+  .strict();
+
+export type RuleMeta = z.infer<typeof RuleMetaSchema>;
+
+export interface Rule extends RuleMeta {
+  /** The query text, as read from `<ID>.scm`. */
+  query: string;
+}
+
+/** One match of a rule's query: `node` is the `@node` capture, the others by name. */
+export interface RuleMatch {
+  node: Node;
+  captures: Map<string, Node[]>;
+}
+
+/**
+ * What a check reports. Every field is optional: by default a hit highlights
+ * and anchors on the matched node, with the rule's own severity and message.
+ */
+export interface Hit {
+  /** The node to highlight (bandit's issue line is its first line). */
+  node?: Node;
+  /** The node whose line range a `# nosec` may sit on; default: the matched node. */
+  anchor?: Node;
+  severity?: Level;
+  confidence?: Level;
+  risk?: Risk;
+  message?: string;
+}
+
+export type CheckResult = Hit | Hit[] | boolean | null | undefined;
+
+export type Check = (match: RuleMatch, rule: Rule, ctx: FileContext) => CheckResult;

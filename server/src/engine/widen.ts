@@ -1,0 +1,99 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Span } from '../findings/finding.js';
+
+/**
+ * Widening a changed range to what the rules need to see again: the
+ * enclosing statement. A rule's verdict on a node may depend on its
+ * statement (the assignment a string sits in, the call an argument belongs
+ * to), never on a sibling statement: imports, the one file-wide fact, are
+ * tracked separately.
+ */
+const SIMPLE_STATEMENTS = new Set([
+  'expression_statement',
+  'return_statement',
+  'delete_statement',
+  'raise_statement',
+  'pass_statement',
+  'break_statement',
+  'continue_statement',
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'assert_statement',
+  'global_statement',
+  'nonlocal_statement',
+  'exec_statement',
+  'print_statement',
+  'type_alias_statement',
+]);
+
+/** Statements and clauses with a header followed by a body. */
+const COMPOUND = new Set([
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'try_statement',
+  'with_statement',
+  'function_definition',
+  'class_definition',
+  'decorated_definition',
+  'match_statement',
+  'elif_clause',
+  'else_clause',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'case_clause',
+]);
+
+const CONTAINERS = new Set(['module', 'block']);
+
+function headerEnd(node: Node): number {
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.type === 'block' || c.type === 'function_definition' || c.type === 'class_definition') return c.startIndex;
+  }
+  return node.endIndex;
+}
+
+export function widen(tree: Tree, range: Span): Span {
+  const root = tree.rootNode;
+  let node: Node | null = root.descendantForIndex(range.start, Math.max(range.start, range.end - 1));
+  while (node && !SIMPLE_STATEMENTS.has(node.type) && !COMPOUND.has(node.type) && !CONTAINERS.has(node.type)) {
+    node = node.parent;
+  }
+  if (!node) return { start: root.startIndex, end: root.endIndex };
+  if (SIMPLE_STATEMENTS.has(node.type)) return cover(node, range);
+  if (COMPOUND.has(node.type)) {
+    const end = headerEnd(node);
+    if (range.end <= end) return cover({ startIndex: node.startIndex, endIndex: end }, range);
+    return cover(node, range);
+  }
+  // Between statements: the statements the range touches.
+  let start = range.start;
+  let end = range.end;
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.startIndex <= range.end && c.endIndex >= range.start) {
+      start = Math.min(start, c.startIndex);
+      end = Math.max(end, c.endIndex);
+    }
+  }
+  return { start, end };
+}
+
+function cover(node: { startIndex: number; endIndex: number }, range: Span): Span {
+  return { start: Math.min(node.startIndex, range.start), end: Math.max(node.endIndex, range.end) };
+}
+
+/** Sorted, with overlapping or touching ranges merged. */
+export function mergeSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end + 1) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}

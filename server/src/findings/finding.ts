@@ -1,0 +1,61 @@
+/**
+ * The one finding type. Both engines produce it; diagnostics, suppression,
+ * the CLI and the report consume it.
+ *
+ * Offsets are UTF-16 code units into the document text (the JS string's own
+ * indexes, which is also what web-tree-sitter reports for a parsed JS string),
+ * so a finding can be shifted through edits without knowing its line.
+ */
+export type Level = 'LOW' | 'MEDIUM' | 'HIGH';
+export const LEVELS: readonly Level[] = ['LOW', 'MEDIUM', 'HIGH'];
+
+export type Risk = 'Critical' | 'High' | 'Medium' | 'Low';
+export const RISKS: readonly Risk[] = ['Critical', 'High', 'Medium', 'Low'];
+
+export type Engine = 'tree-sitter' | 'bandit';
+
+/** A half-open range of UTF-16 offsets. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Suppression {
+  /** `nosec` for bandit's comment, `pysec-ignore` for `# pysec: ignore[...]`. */
+  kind: 'nosec' | 'pysec-ignore';
+  /** The text after the comment's second `#`, or null when there is none. */
+  justification: string | null;
+  /** 0-based line of the comment that suppresses the finding. */
+  line: number;
+}
+
+export interface Finding {
+  /** `B602`, `PS501`, ... */
+  rule: string;
+  /** bandit's test name (`subprocess_popen_with_shell_equals_true`) or ours. */
+  name: string;
+  severity: Level;
+  confidence: Level;
+  cwe: number | null;
+  /** OWASP Top 10 (2021) id, `A01` … `A10`. */
+  owasp: string;
+  risk: Risk;
+  message: string;
+  /** What the diagnostic highlights. */
+  range: Span;
+  /**
+   * The node bandit attaches the issue to: its lines are the ones on which a
+   * `# nosec` counts (bandit 1.7.5+ reads any line of the node's range).
+   */
+  anchor: Span;
+  /** The node the rule matched: findings are recomputed when an edit touches it. */
+  root: Span;
+  engine: Engine;
+  docs: string;
+  suppressed: Suppression | null;
+}
+
+/** Stable order: position first, then rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}

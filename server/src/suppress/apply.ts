@@ -1,0 +1,86 @@
+import type { Tree } from 'web-tree-sitter';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Suppression } from '../findings/finding.js';
+import { parseNosec, parsePysecIgnore, type Nosec, type PysecIgnore } from './nosec.js';
+
+/** The comment token on a line (at most one), found through the tree so that `#` inside strings is not one. */
+export function commentOnLine(doc: TextDocument, tree: Tree, line: number): { text: string; offset: number } | null {
+  if (line < 0 || line >= doc.lineCount) return null;
+  const start = doc.offsetAt({ line, character: 0 });
+  const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
+  const text = doc.getText().slice(start, end);
+  let i = text.indexOf('#');
+  while (i >= 0) {
+    const node = tree.rootNode.descendantForIndex(start + i, start + i + 1);
+    if (node?.type === 'comment' && node.startIndex === start + i) {
+      return { text: node.text, offset: node.startIndex };
+    }
+    i = text.indexOf('#', i + 1);
+  }
+  return null;
+}
+
+interface LineComments {
+  nosec: Nosec | null;
+  ignore: PysecIgnore | null;
+}
+
+/**
+ * Marks findings that a comment silences, the way bandit 1.9 decides it
+ * (`BanditTester._get_nosecs_from_contexts`): the ids of the `# nosec` on the
+ * issue's own line, plus those of the first line of the node's range that
+ * has one; an empty set silences everything. `# pysec: ignore[...]` on the
+ * same lines silences the ids it names.
+ */
+export function applySuppressions(findings: readonly Finding[], doc: TextDocument, tree: Tree, ignoreNosec = false): Finding[] {
+  const cache = new Map<number, LineComments | null>();
+  const at = (line: number): LineComments | null => {
+    if (cache.has(line)) return cache.get(line)!;
+    const c = commentOnLine(doc, tree, line);
+    const v = c ? { nosec: ignoreNosec ? null : parseNosec(c.text), ignore: parsePysecIgnore(c.text) } : null;
+    cache.set(line, v);
+    return v;
+  };
+  return findings.map((f) => {
+    const suppressed = suppressionFor(f, doc, at);
+    return suppressed === f.suppressed ? f : { ...f, suppressed };
+  });
+}
+
+function suppressionFor(f: Finding, doc: TextDocument, at: (line: number) => LineComments | null): Suppression | null {
+  const issueLine = doc.positionAt(f.range.start).line;
+  const first = doc.positionAt(f.anchor.start).line;
+  const last = doc.positionAt(Math.max(f.anchor.start, f.anchor.end - 1)).line;
+
+  // bandit: the issue line's nosec, and the first nosec in the node's range.
+  const own = at(issueLine)?.nosec ?? null;
+  let ctxLine = -1;
+  let ctx: Nosec | null = null;
+  for (let l = first; l <= last; l++) {
+    const n = at(l)?.nosec;
+    if (n) {
+      ctx = n;
+      ctxLine = l;
+      break;
+    }
+  }
+  if (own || ctx) {
+    const ids = new Set([...(own?.ids ?? []), ...(ctx?.ids ?? [])]);
+    if (ids.size === 0 || ids.has(f.rule)) {
+      const useOwn = own && (own.ids.size === 0 || own.ids.has(f.rule));
+      const by = useOwn ? own! : (ctx ?? own!);
+      return { kind: 'nosec', justification: by.justification, line: useOwn ? issueLine : ctxLine >= 0 ? ctxLine : issueLine };
+    }
+  }
+  for (const l of new Set([issueLine, ...range(first, last)])) {
+    const ig = at(l)?.ignore;
+    if (ig && ig.ids.has(f.rule)) return { kind: 'pysec-ignore', justification: ig.justification, line: l };
+  }
+  return null;
+}
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}

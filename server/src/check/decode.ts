@@ -19,9 +19,28 @@ export function decodeSource(bytes: Uint8Array): { text: string } | { error: str
     if (!/^[ \t\f]*(#.*)?$/.test(line)) break;
   }
   try {
-    return { text: new TextDecoder(encoding, { fatal: true }).decode(data) };
+    if (LATIN_1.has(normalise(encoding))) return { text: Buffer.from(data).toString('latin1') };
+    if (normalise(encoding) === 'ascii' || normalise(encoding) === 'us-ascii') {
+      if (data.some((b) => b > 0x7f)) throw new TypeError('not ascii');
+      return { text: Buffer.from(data).toString('latin1') };
+    }
+    return { text: new TextDecoder(whatwgLabel(encoding), { fatal: true }).decode(data) };
   } catch (e) {
     if (e instanceof RangeError) return { error: `unknown source encoding "${encoding}"` };
     return { error: `not valid ${encoding} text: decode it or declare its encoding with a "# -*- coding: ... -*-" line` };
   }
+}
+
+/** Python spells codec names its own way (`latin-1`, `utf_8`, `utf-8-sig`); the WHATWG decoder wants its labels. */
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/_/g, '-');
+}
+
+/** Python's latin-1 maps every byte to the code point of the same value (WHATWG's "latin1" is windows-1252). */
+const LATIN_1 = new Set(['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1', 'cp819', 'iso-ir-100', '8859', 'latin']);
+
+function whatwgLabel(name: string): string {
+  const n = normalise(name);
+  if (n === 'utf8' || n === 'utf-8-sig' || n === 'utf8-sig' || n === 'u8' || n === 'utf') return 'utf-8';
+  return n;
 }

@@ -16,20 +16,20 @@ export function spanOf(node: Node): Span {
 }
 
 /** Queries over the whole tree (`ranges` null) or confined to `ranges`. */
-function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null): Generator<QueryMatch> {
+function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, scale: number): Generator<QueryMatch> {
   if (!ranges) {
     yield* query.matches(root);
     return;
   }
   for (const r of ranges) {
-    yield* query.matches(root, { startIndex: Math.max(0, r.start - 1), endIndex: r.end + 1 });
+    yield* query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale });
   }
 }
 
 export function collectImports(ruleset: RuleSet, root: Node, ranges: Span[] | null): ImportFact[] {
   const seen = new Set<number>();
   const out: ImportFact[] = [];
-  for (const m of matchesIn(ruleset.importQuery, root, ranges)) {
+  for (const m of matchesIn(ruleset.importQuery, root, ranges, ruleset.rangeScale)) {
     const node = m.captures[0]?.node;
     if (!node || seen.has(node.startIndex)) continue;
     if (ranges && !ranges.some((r) => touches(spanOf(node), r))) continue;
@@ -56,7 +56,7 @@ export function runRules(
 ): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const m of matchesIn(ruleset.query, tree.rootNode, ranges)) {
+  for (const m of matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;

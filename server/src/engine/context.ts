@@ -166,3 +166,119 @@ export function argValue(node: Node): PyValue {
   if (n.type === 'attribute') return n.childForFieldName('attribute')?.text;
   return literalValue(n);
 }
+
+/**
+ * The node standing for `node._bandit_parent` (the parent in Python's ast):
+ * parentheses are skipped (the ast keeps none), and a positional argument's
+ * parent is its `call` (tree-sitter puts an `argument_list` between them;
+ * a class's bases are an `argument_list` too, whose parent is the class).
+ * A keyword argument's value has the `keyword_argument` as parent, as ast's
+ * `keyword`. Null at the root.
+ */
+export function astParent(node: Node): Node | null {
+  let p = node.parent;
+  while (p && p.type === 'parenthesized_expression' && p.namedChildren.filter((c) => c?.type !== 'comment').length === 1) {
+    p = p.parent;
+  }
+  if (p && p.type === 'argument_list' && p.parent) return p.parent;
+  return p;
+}
+
+/** bandit's `get_called_name`: `x.f(...)` → "f", `f(...)` → "f", anything else → "". */
+export function calledName(call: Node): string {
+  const fn = call.childForFieldName('function');
+  if (!fn) return '';
+  const f = unparen(fn);
+  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  if (f.type === 'identifier') return f.text;
+  return '';
+}
+
+/**
+ * The node standing for an expression's parent in Python's ast (bandit's
+ * `_bandit_parent`), found through the nodes tree-sitter has and Python's
+ * ast has not: parentheses, a call's `argument_list` (→ the call), a dict's
+ * `pair` (→ the dict), an annotation's `type`. A chained assignment is one
+ * `Assign` in Python: its outermost `assignment`. Default parameter values
+ * belong to `arguments` in Python, approximated by the parameter list.
+ * `expression_statement` is `Expr` when it holds one expression (else the
+ * tuple it spans). Never looks past the enclosing statement. Like
+ * `astParent`, more faithful for dict entries and assignment chains (the
+ * Str tests B104/B105/B108 need them).
+ */
+export function banditParent(node: Node): Node | null {
+  let p = node.parent;
+  while (p) {
+    switch (p.type) {
+      case 'parenthesized_expression':
+      case 'type':
+        p = p.parent;
+        continue;
+      case 'tuple_pattern':
+        // `(x) = ...`: a parenthesised target, not a tuple.
+        if (isParenthesisedTarget(p)) {
+          p = p.parent;
+          continue;
+        }
+        return p;
+      case 'argument_list':
+      case 'pair':
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        return p.parent;
+      case 'assignment': {
+        let a = p;
+        while (a.parent?.type === 'assignment' && a.parent.childForFieldName('right')?.id === a.id) a = a.parent;
+        return a;
+      }
+      default:
+        return p;
+    }
+  }
+  return null;
+}
+
+/** A `tuple_pattern` that is only parentheses around one target (no comma): Python drops them. */
+export function isParenthesisedTarget(node: Node): boolean {
+  return node.type === 'tuple_pattern' && node.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 && !node.children.some((c) => c?.type === ',');
+}
+
+/** A target without the parentheses Python's ast drops (`(x)` → `x`). */
+export function unparenTarget(node: Node): Node {
+  let n = unparen(node);
+  while (isParenthesisedTarget(n)) n = unparen(n.namedChildren.find((c) => c && c.type !== 'comment')!);
+  return n;
+}
+
+/** Whether `stmt` is Python's `Expr` statement: one expression on its own (a docstring, a bare call). */
+export function isExprStatement(stmt: Node): boolean {
+  return stmt.type === 'expression_statement' && stmt.namedChildren.filter((c) => c && c.type !== 'comment').length === 1;
+}
+
+/** A Python `Assign` (an `assignment` with no annotation): its targets, outermost first. */
+export function assignTargets(assign: Node): Node[] {
+  const out: Node[] = [];
+  let a: Node | null = assign;
+  while (a?.type === 'assignment') {
+    const left = a.childForFieldName('left');
+    if (left) out.push(left);
+    a = a.childForFieldName('right');
+  }
+  return out;
+}
+
+/** A Python `Assign`'s value: the innermost right-hand side of an assignment chain. */
+export function assignValue(assign: Node): Node | null {
+  let a: Node | null = assign;
+  while (a?.type === 'assignment') {
+    const right = a.childForFieldName('right');
+    if (right?.type !== 'assignment') return right;
+    a = right;
+  }
+  return null;
+}
+
+/** Whether an `assignment` is Python's `Assign` (not `AnnAssign`: no `: type`). */
+export function isPlainAssign(node: Node | null): node is Node {
+  return node?.type === 'assignment' && !node.childForFieldName('type') && !!node.childForFieldName('right');
+}

@@ -1,5 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
-import { createParser, loadPython } from './grammar.js';
+import { createParser, loadPython, queryRangeScale } from './grammar.js';
 import { DocumentAnalysis, type OffsetEdit } from './incremental.js';
 import type { Rule } from './rule.js';
 import { readRules, RuleSet } from './ruleset.js';
@@ -19,7 +19,9 @@ export class Engine {
   static async load(queriesDir?: string): Promise<Engine> {
     const language = await loadPython();
     const parser = await createParser();
-    return new Engine(parser, new RuleSet(language, readRules(queriesDir)));
+    const ruleset = new RuleSet(language, readRules(queriesDir));
+    ruleset.rangeScale = queryRangeScale(language, parser);
+    return new Engine(parser, ruleset);
   }
 
   analysis(filename: string, enabled?: (rule: Rule) => boolean, onError?: (rule: Rule, e: unknown) => void): DocumentAnalysis {

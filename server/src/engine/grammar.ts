@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, Query } from 'web-tree-sitter';
 
 /**
  * Loads web-tree-sitter and the Python grammar once per process. The grammar
@@ -26,4 +26,29 @@ export async function createParser(): Promise<Parser> {
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
+}
+
+/**
+ * How query ranges are counted. web-tree-sitter reports node and changed-range
+ * indexes in UTF-16 code units for a parsed JS string, but 0.25 hands a
+ * query's `startIndex`/`endIndex` to the C cursor as raw byte offsets (two
+ * per code unit). Measured once, on a probe text, rather than assumed, so a
+ * web-tree-sitter that fixes it keeps working.
+ */
+let rangeScale: number | undefined;
+
+export function queryRangeScale(language: Language, parser: Parser): number {
+  if (rangeScale !== undefined) return rangeScale;
+  const text = 'a\nb\nc\nd\n';
+  const tree = parser.parse(text);
+  const query = new Query(language, '(identifier) @id');
+  try {
+    // 'c' sits at code unit 4, byte 8: a range [4, 5) finds it only if ranges count code units.
+    const found = query.matches(tree!.rootNode, { startIndex: 4, endIndex: 5 }).map((m) => m.captures[0]?.node.text);
+    rangeScale = found.includes('c') ? 1 : 2;
+  } finally {
+    query.delete();
+    tree?.delete();
+  }
+  return rangeScale;
 }

@@ -24,13 +24,13 @@ export class PyDict {
   constructor(readonly keys: Node[], readonly values: Node[]) {}
 }
 
-/** Strips redundant parentheses, which Python's ast does not keep. */
+/** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */
 export function unparen(node: Node): Node {
   let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) {
-    const inner = n.namedChild(0);
-    if (!inner || inner.type === 'comment') break;
-    n = inner;
+  while (n.type === 'parenthesized_expression') {
+    const inner = n.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+    if (inner.length !== 1 || !inner[0]) break;
+    n = inner[0];
   }
   return n;
 }
@@ -157,4 +157,339 @@ export function decodeEscapes(text: string): string {
     if (/[0-7]/.test(c)) return String.fromCodePoint(parseInt(e, 8));
     return m;
   });
+}
+
+/**
+ * Whether a number literal's text (`0`, `0x0`, `0.0`, `0e9`, `0j`, `1_0`)
+ * is zero, i.e. false in Python. Complex literals are judged by their
+ * imaginary part, the only part a literal has.
+ */
+export function isZeroNumber(text: string): boolean {
+  let t = text.replace(/_/g, '').toLowerCase();
+  if (t.endsWith('j')) t = t.slice(0, -1);
+  if (t.endsWith('l')) t = t.slice(0, -1);
+  if (/^0[xob]/.test(t)) return /^0[xob]0*$/.test(t);
+  if (/^[0-9]+$/.test(t)) return /^0+$/.test(t);
+  const v = Number(t);
+  return !Number.isNaN(v) && v === 0;
+}
+
+/** The elements of a list/tuple/set display (`*x` included, comments left out), as Python's `elts`. */
+export function listElements(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** Whether a `string` node is an f-string (a `JoinedStr` in Python's ast). */
+export function isFString(node: Node): boolean {
+  if (node.type !== 'string') return false;
+  const start = node.child(0);
+  return !!start && start.type === 'string_start' && /f/i.test(start.text.replace(/['"]+$/, ''));
+}
+
+/**
+ * The constant text of a `JoinedStr`: an f-string, or an implicit
+ * concatenation with at least one f-string part, read as Python's ast holds
+ * it (the `Constant` parts joined, `{{`/`}}` unescaped, a debug `{x=}`
+ * contributing its `x=` text). Null when `node` is no JoinedStr. Format
+ * specs (`{x:...}`) are left out: they are separate JoinedStrs in the ast.
+ */
+export function joinedStrText(node: Node): string | null {
+  const n = unparen(node);
+  const parts = n.type === 'concatenated_string' ? n.namedChildren.filter((c): c is Node => c?.type === 'string') : n.type === 'string' ? [n] : [];
+  if (!parts.some(isFString)) return null;
+  let out = '';
+  for (const part of parts) {
+    if (!isFString(part)) {
+      out += stringLiteral(part)?.value ?? '';
+      continue;
+    }
+    const raw = /r/i.test(part.child(0)!.text);
+    for (const c of part.children) {
+      if (!c) continue;
+      if (c.type === 'string_content') out += fstringContent(c, raw);
+      else if (c.type === 'interpolation') out += debugText(c);
+    }
+  }
+  return out;
+}
+
+function fstringContent(content: Node, raw: boolean): string {
+  // Copy the text, turning the `{{`/`}}` children into one brace.
+  let out = '';
+  let at = content.startIndex;
+  const text = content.text;
+  const base = content.startIndex;
+  for (const c of content.children) {
+    if (!c || c.type !== 'escape_interpolation') continue;
+    out += text.slice(at - base, c.startIndex - base) + c.text[0];
+    at = c.endIndex;
+  }
+  out += text.slice(at - base);
+  return raw ? out : decodeEscapes(out);
+}
+
+/** `{expr=}` puts `expr=` (spaces kept) into the JoinedStr as a constant. */
+function debugText(interp: Node): string {
+  const kids = interp.children.filter((c): c is Node => c !== null);
+  const eq = kids.findIndex((c) => c.type === '=');
+  if (eq < 0) return '';
+  const open = kids[0];
+  const next = kids[eq + 1];
+  const full = interp.text;
+  const base = interp.startIndex;
+  return full.slice(open.endIndex - base, (next ? next.startIndex : interp.endIndex) - base);
+}
+
+/**
+ * The value of a constant `str` (not bytes, not an f-string): what bandit
+ * tests with `isinstance(n, ast.Constant) and isinstance(n.value, str)`.
+ */
+export function plainStr(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  const s = stringLiteral(node);
+  return s && !s.bytes ? s.value : null;
+}
+
+/** One `str` constant of a string expression, as Python's ast holds it. */
+export interface StrConstant {
+  value: string;
+  /** A literal part of an f-string (`JoinedStr.values`), not a whole constant. */
+  joined: boolean;
+}
+
+/**
+ * The `str` constants bandit's `visit_Str` meets in a string expression
+ * (`string` or `concatenated_string`): one for a plain string or implicit
+ * concatenation; for an f-string, which Python parses as a `JoinedStr`, one
+ * per run of literal text between replacement fields (runs merge across
+ * concatenated parts), then the literal runs of each format spec. Bytes give
+ * none: bandit visits them as `Bytes`, which the string checks ignore.
+ */
+export function strConstants(node: Node): StrConstant[] {
+  const n = unparen(node);
+  const parts = n.type === 'concatenated_string' ? n.namedChildren.filter((c): c is Node => c?.type === 'string') : n.type === 'string' ? [n] : [];
+  if (parts.length === 0) return [];
+  if (!parts.some(isFString)) {
+    const v = plainStr(n);
+    return v === null ? [] : [{ value: v, joined: false }];
+  }
+  const out: StrConstant[] = [];
+  const specs: StrConstant[] = [];
+  let run = '';
+  const flush = () => {
+    if (run !== '') out.push({ value: run, joined: true });
+    run = '';
+  };
+  for (const part of parts) {
+    if (!isFString(part)) {
+      run += plainStr(part) ?? '';
+      continue;
+    }
+    const raw = (part.child(0)?.text ?? '').toLowerCase().includes('r');
+    for (let i = 1; i < part.childCount; i++) {
+      const c = part.child(i)!;
+      if (c.type === 'string_content' || c.type === 'escape_sequence') run += fstringText(c, raw);
+      else if (c.type === 'interpolation') {
+        flush();
+        formatSpecConstants(c, specs);
+      }
+    }
+  }
+  flush();
+  return [...out, ...specs];
+}
+
+/** Literal text of an f-string piece: escapes decoded (unless raw), `{{`/`}}` halved. */
+function fstringText(c: Node, raw: boolean): string {
+  let value = '';
+  let at = c.startIndex;
+  const text = c.text;
+  const piece = (end: number) => {
+    const t = text.slice(at - c.startIndex, end - c.startIndex);
+    value += raw ? t : decodeEscapes(t);
+  };
+  for (const e of c.children) {
+    if (e?.type !== 'escape_interpolation') continue;
+    piece(e.startIndex);
+    value += e.text.charAt(0);
+    at = e.endIndex;
+  }
+  piece(c.endIndex);
+  return value;
+}
+
+/** A replacement field's format spec is a `JoinedStr` too: its literal runs, depth first. */
+function formatSpecConstants(field: Node, out: StrConstant[]): void {
+  const spec = field.childForFieldName('format_specifier') ?? field.namedChildren.find((c) => c?.type === 'format_specifier');
+  if (!spec) return;
+  let run = '';
+  let at = spec.startIndex;
+  const nested: Node[] = [];
+  for (const c of spec.children) {
+    if (!c) continue;
+    if (c.type === ':' && at === spec.startIndex) {
+      at = c.endIndex;
+      continue;
+    }
+    if (c.type === 'format_expression' || c.type === 'interpolation') {
+      run += spec.text.slice(at - spec.startIndex, c.startIndex - spec.startIndex);
+      if (run !== '') out.push({ value: run, joined: true });
+      run = '';
+      at = c.endIndex;
+      nested.push(c);
+    }
+  }
+  run += spec.text.slice(at - spec.startIndex);
+  if (run !== '') out.push({ value: run, joined: true });
+  for (const c of nested) formatSpecConstants(c, out);
+}
+
+/** Python's `int(text)` for an integer literal, exactly (big integers included). */
+export function parseBigInteger(text: string): bigint | undefined {
+  const t = text.replace(/_/g, '').toLowerCase();
+  if (t.endsWith('j') || t.endsWith('l')) return undefined;
+  try {
+    if (/^0[xob]/.test(t)) return BigInt(t);
+    if (/^[0-9]+$/.test(t)) return BigInt(t);
+  } catch {
+    /* not an integer */
+  }
+  return undefined;
+}
+
+/** Python's `repr(float)`: shortest round-trip digits, exponent outside 1e-4 ≤ |x| < 1e16. */
+export function pyFloatRepr(x: number, addDot0 = true): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return (Object.is(x, -0) ? '-0' : '0') + (addDot0 ? '.0' : '');
+  const [mant, expText] = x.toExponential().split('e');
+  const exp = Number(expText);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace(/^-/, '').replace('.', '');
+  let out: string;
+  if (exp >= -4 && exp < 16) {
+    if (exp < 0) out = '0.' + '0'.repeat(-exp - 1) + digits;
+    else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length) + (addDot0 ? '.0' : '');
+    else out = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+  } else {
+    const m = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
+    out = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return (neg ? '-' : '') + out;
+}
+
+/** Python's `repr(str)`. */
+export function pyStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c >= 0x80 && c < 0xa0) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's `repr(bytes)` (`b'...'`). */
+export function pyBytesRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = 'b' + quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c >= 0x7f) out += '\\x' + (c & 0xff).toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/**
+ * `str(node.value)` for an `ast.Constant` (a plain or bytes string, a
+ * number, True/False/None, `...`): how bandit prints a constant in a message
+ * (`f"{value}"`). Undefined when the node is not a constant.
+ */
+export function pyConstantStr(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'string':
+    case 'concatenated_string': {
+      const s = stringLiteral(n);
+      if (!s) return undefined;
+      return s.bytes ? pyBytesRepr(s.value) : s.value;
+    }
+    case 'integer': {
+      const t = n.text.replace(/_/g, '');
+      if (/[jJ]$/.test(t)) return pyFloatRepr(Number(t.slice(0, -1)), false) + 'j';
+      return parseBigInteger(t)?.toString();
+    }
+    case 'float': {
+      const t = n.text.replace(/_/g, '');
+      if (/[jJ]$/.test(t)) return pyFloatRepr(Number(t.slice(0, -1)), false) + 'j';
+      return pyFloatRepr(Number(t));
+    }
+    case 'true':
+      return 'True';
+    case 'false':
+      return 'False';
+    case 'none':
+      return 'None';
+    case 'ellipsis':
+      return 'Ellipsis';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `repr()` of what bandit's `_get_literal_value` makes of a node (True,
+ * False and None become strings, a name its identifier, anything else not
+ * literal None). Undefined where Python's output cannot be reproduced (a
+ * dict holds ast nodes; a set's order is the hash's).
+ */
+export function pyLiteralRepr(node: Node): string | undefined {
+  const n = unparen(node);
+  switch (n.type) {
+    case 'string':
+    case 'concatenated_string': {
+      const s = stringLiteral(n);
+      if (!s) return 'None';
+      return s.bytes ? pyBytesRepr(s.value) : pyStrRepr(s.value);
+    }
+    case 'true':
+      return "'True'";
+    case 'false':
+      return "'False'";
+    case 'none':
+      return "'None'";
+    case 'identifier':
+      return pyStrRepr(n.text);
+    case 'integer':
+    case 'float':
+    case 'ellipsis':
+      return pyConstantStr(n);
+    case 'list':
+    case 'tuple':
+    case 'set': {
+      const items = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map(pyLiteralRepr);
+      if (items.some((i) => i === undefined)) return undefined;
+      if (n.type === 'list') return `[${items.join(', ')}]`;
+      if (n.type === 'tuple') return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+      return items.length > 1 ? undefined : `{${items.join(', ')}}`;
+    }
+    case 'dictionary':
+      return undefined;
+    default:
+      return 'None';
+  }
 }

@@ -48,6 +48,8 @@ export class RuleSet {
   readonly importQuery: Query;
   readonly rulesByPattern: Rule[][];
   readonly byId: ReadonlyMap<string, Rule>;
+  /** Multiplier from code-unit offsets to the units query ranges are counted in (see grammar.ts). */
+  rangeScale = 1;
 
   constructor(
     readonly language: Language,

@@ -56,7 +56,25 @@ function headerEnd(node: Node): number {
   return node.endIndex;
 }
 
+/**
+ * The statements a changed range touches. Besides the statement that holds
+ * the range, the one a token cut by the edit now starts or ends in: when
+ * `DB_PA` of `DB_PASSWD = "x"` is replaced by `f()`, the rest of the name,
+ * `SWD`, begins exactly where the new text ends — in a statement of its own
+ * whose target changed although no text of it lies inside the range.
+ */
 export function widen(tree: Tree, range: Span): Span {
+  let out = widenRange(tree, range);
+  const edges = [range.end];
+  if (range.start > 0) edges.push(range.start - 1);
+  for (const p of edges) {
+    const s = widenRange(tree, { start: p, end: p });
+    out = { start: Math.min(out.start, s.start), end: Math.max(out.end, s.end) };
+  }
+  return out;
+}
+
+function widenRange(tree: Tree, range: Span): Span {
   const root = tree.rootNode;
   let node: Node | null = root.descendantForIndex(range.start, Math.max(range.start, range.end - 1));
   while (node && !SIMPLE_STATEMENTS.has(node.type) && !COMPOUND.has(node.type) && !CONTAINERS.has(node.type)) {

@@ -35,36 +35,93 @@ export function blacklistCallName(call: Node, ctx: FileContext): string | undefi
   return name;
 }
 
+/** bandit's `check["message"].replace("{name}", name)`: every occurrence. */
+function withName(message: string, name: string): string {
+  return message.split('{name}').join(name);
+}
+
 export const blacklistCall: Check = (m, rule, ctx) => {
   const name = blacklistCallName(m.node, ctx);
   if (name === undefined) return null;
   if (!qualnames(rule.params).includes(name)) return null;
-  return { message: rule.message.replace('{name}', name) };
+  return { message: withName(rule.message, name) };
 };
 
 /**
- * Import blacklists: `import x` / `from m import x` where the imported
- * name (prefixed by the module for `from`) starts with a listed name.
- * One issue per statement, the first name that matches.
+ * bandit 1.9.4's import blacklist (bandit/blacklists/imports.py) in the
+ * order bandit tries it. bandit's blacklist test reports one issue per
+ * import statement: the first entry, in this order, that matches any of
+ * the statement's names. A rule reports only when it is that entry.
  */
-export const blacklistImport: Check = (m, rule) => {
-  const node = m.node;
-  let prefix = '';
-  if (node.type === 'import_from_statement') {
-    const mod = node.childForFieldName('module_name');
-    if (mod && mod.type !== 'relative_import') prefix = mod.text.replace(/\s+/g, '') + '.';
-    else if (mod && mod.type === 'relative_import') {
-      const inner = mod.namedChildren.find((c) => c?.type === 'dotted_name');
-      if (inner) prefix = inner.text.replace(/\s+/g, '') + '.';
-    }
-  }
-  const qns = qualnames(rule.params);
+const BANDIT_IMPORT_BLACKLIST: readonly [string, readonly string[]][] = [
+  ['B401', ['telnetlib']],
+  ['B402', ['ftplib']],
+  ['B403', ['pickle', 'cPickle', 'dill', 'shelve']],
+  ['B404', ['subprocess']],
+  ['B405', ['xml.etree.cElementTree', 'xml.etree.ElementTree']],
+  ['B406', ['xml.sax']],
+  ['B407', ['xml.dom.expatbuilder']],
+  ['B408', ['xml.dom.minidom']],
+  ['B409', ['xml.dom.pulldom']],
+  ['B411', ['xmlrpc']],
+  ['B412', ['wsgiref.handlers.CGIHandler', 'twisted.web.twcgi.CGIScript', 'twisted.web.twcgi.CGIDirectory']],
+  ['B413', ['Crypto.Cipher', 'Crypto.Hash', 'Crypto.IO', 'Crypto.Protocol', 'Crypto.PublicKey', 'Crypto.Random', 'Crypto.Signature', 'Crypto.Util']],
+  ['B415', ['pyghmi']],
+];
+
+/** The names an import statement imports, as ast's `alias.name` (`*` for a wildcard). */
+function importedNames(node: Node): string[] {
+  const out: string[] = [];
   for (const n of node.childrenForFieldName('name')) {
     if (!n) continue;
     const nameNode = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
-    const name = nameNode?.text.replace(/\s+/g, '') ?? '';
-    for (const qn of qns) {
-      if ((prefix + name).startsWith(qn)) return { message: rule.message.replace('{name}', name) };
+    out.push(nameNode?.text.replace(/\s+/g, '') ?? '');
+  }
+  if (out.length === 0 && node.namedChildren.some((c) => c?.type === 'wildcard_import')) out.push('*');
+  return out;
+}
+
+/** `from m import x`'s prefix `m.` (bandit: `node.module`, which a relative import's dots are not part of). */
+function importPrefix(node: Node): string {
+  if (node.type !== 'import_from_statement') return '';
+  const mod = node.childForFieldName('module_name');
+  if (!mod) return '';
+  if (mod.type === 'relative_import') {
+    const inner = mod.namedChildren.find((c) => c?.type === 'dotted_name');
+    return inner ? inner.text.replace(/\s+/g, '') + '.' : '';
+  }
+  return mod.text.replace(/\s+/g, '') + '.';
+}
+
+/**
+ * Import blacklists (bandit applies them to `Import`, `ImportFrom` and
+ * `Call` nodes):
+ * - `import x` / `from m import x`: the imported name, prefixed by the
+ *   module for `from`, starts with a listed name; one issue per statement,
+ *   the first blacklist entry (bandit's order) that matches, naming the
+ *   first matching name (without the module);
+ * - a call: `__import__("x")`, `importlib.import_module("x")` or a call
+ *   whose qualified name is exactly a listed name.
+ */
+export const blacklistImport: Check = (m, rule, ctx) => {
+  const node = m.node;
+  const own = qualnames(rule.params);
+  if (node.type === 'call') {
+    const name = blacklistCallName(node, ctx);
+    if (name === undefined || !own.includes(name)) return null;
+    return { message: withName(rule.message, name) };
+  }
+  if (node.type !== 'import_statement' && node.type !== 'import_from_statement') return null;
+  const prefix = importPrefix(node);
+  const names = importedNames(node);
+  const order = BANDIT_IMPORT_BLACKLIST.some(([id]) => id === rule.id)
+    ? BANDIT_IMPORT_BLACKLIST.map(([id, qns]) => [id, id === rule.id ? own : qns] as const)
+    : [...BANDIT_IMPORT_BLACKLIST, [rule.id, own] as const];
+  for (const [id, qns] of order) {
+    for (const name of names) {
+      if (qns.some((qn) => (prefix + name).startsWith(qn))) {
+        return id === rule.id ? { message: withName(rule.message, name) } : null;
+      }
     }
   }
   return null;

@@ -1,0 +1,2 @@
+; Every assert statement.
+(assert_statement) @node

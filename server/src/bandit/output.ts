@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * bandit's JSON report, as every version from 1.6.2 to 1.9.x writes it.
+ * Fields appear with the versions: `col_offset` 1.7.1, `issue_cwe` 1.7.3,
+ * `end_col_offset` 1.7.5. `line_range` is the flagged node's span;
+ * `line_number` the issue's own line. Syntax errors come back in `errors`
+ * with exit code 0.
+ */
+const level = z.enum(['LOW', 'MEDIUM', 'HIGH', 'UNDEFINED']);
+
+export const BanditResultSchema = z.object({
+  code: z.string().optional(),
+  filename: z.string(),
+  issue_confidence: level,
+  issue_severity: level,
+  issue_text: z.string(),
+  issue_cwe: z.object({ id: z.number().int(), link: z.string().optional() }).optional(),
+  line_number: z.number().int().min(0),
+  line_range: z.array(z.number().int()).default([]),
+  col_offset: z.number().int().min(-1).optional(),
+  end_col_offset: z.number().int().min(-1).optional(),
+  more_info: z.string().optional(),
+  test_id: z.string(),
+  test_name: z.string(),
+});
+
+export const BanditReportSchema = z.object({
+  errors: z.array(z.object({ filename: z.string(), reason: z.string() })).default([]),
+  results: z.array(BanditResultSchema),
+  generated_at: z.string().optional(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type BanditResult = z.infer<typeof BanditResultSchema>;
+export type BanditReport = z.infer<typeof BanditReportSchema>;
+
+/**
+ * Parses bandit's stdout. bandit may print log lines before the JSON (1.6
+ * warns about module names on stderr, but plugins may print anywhere): the
+ * report is the first line that opens a JSON object through the end.
+ */
+export function parseBanditOutput(stdout: string): { report: BanditReport } | { error: string } {
+  const start = stdout.search(/^\{/m);
+  if (start < 0) return { error: stdout.trim() === '' ? 'bandit printed nothing' : `bandit printed no JSON report: ${preview(stdout)}` };
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout.slice(start));
+  } catch (e) {
+    return { error: `bandit printed malformed JSON (${(e as Error).message}): ${preview(stdout.slice(start))}` };
+  }
+  const parsed = BanditReportSchema.safeParse(json);
+  if (!parsed.success) return { error: `bandit's JSON report has an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
+  return { report: parsed.data };
+}
+
+function preview(s: string): string {
+  const t = s.trim().replace(/\s+/g, ' ');
+  return t.length > 200 ? `${t.slice(0, 200)}…` : t;
+}

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ImportFact } from './imports.js';
+import { memo, parentOf } from './memo.js';
 import { literalValue, unparen, type PyValue } from './literal.js';
 
 /**
@@ -10,6 +11,9 @@ import { literalValue, unparen, type PyValue } from './literal.js';
  */
 export class FileContext {
   private snapshots: { aliases: Map<string, string>; imports: Set<string> }[] | undefined;
+  /** Resolved call names by node id: every call rule asks for them (one run, one tree). */
+  private readonly qualnames = new Map<number, string>();
+  private readonly facts = new Map<string, unknown>();
 
   constructor(
     readonly imports: readonly ImportFact[],
@@ -66,11 +70,24 @@ export class FileContext {
     return this.importsAt(offset).has(module);
   }
 
+  /** A per-run memo for facts that depend on the imports as well as the tree. */
+  memo<T>(node: Node, kind: string, compute: () => T): T {
+    const key = `${kind}:${node.id}`;
+    if (this.facts.has(key)) return this.facts.get(key) as T;
+    const v = compute();
+    this.facts.set(key, v);
+    return v;
+  }
+
   /** bandit's `get_call_name`: the call's qualified name after alias resolution. */
   qualname(call: Node): string {
-    const fn = call.childForFieldName('function');
-    if (!fn) return '';
-    return qualifiedName(fn, this.aliasesAt(call.startIndex));
+    let q = this.qualnames.get(call.id);
+    if (q === undefined) {
+      const fn = call.childForFieldName('function');
+      q = fn ? qualifiedName(fn, this.aliasesAt(call.startIndex)) : '';
+      this.qualnames.set(call.id, q);
+    }
+    return q;
   }
 
   /** bandit's `get_qual_attr`, used for function defaults. */
@@ -111,6 +128,10 @@ export function shortName(qualname: string): string {
 
 /** A call's positional arguments (not keywords, not `*args`/`**kwargs`). */
 export function positionalArgs(call: Node): Node[] {
+  return memo(call, 'positionalArgs', positionalArgsUncached);
+}
+
+function positionalArgsUncached(call: Node): Node[] {
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return [];
   return args.namedChildren.filter(
@@ -125,6 +146,10 @@ export function positionalArgs(call: Node): Node[] {
 
 /** Python's `call.args` includes `*args` entries (as `Starred`), but not `**kw`. */
 export function astArgs(call: Node): Node[] {
+  return memo(call, 'astArgs', astArgsUncached);
+}
+
+function astArgsUncached(call: Node): Node[] {
   const args = call.childForFieldName('arguments');
   if (!args) return [];
   if (args.type === 'generator_expression') return [args];
@@ -133,7 +158,12 @@ export function astArgs(call: Node): Node[] {
   );
 }
 
+/** A call's keyword arguments by name (memoised: treat the map as read-only). */
 export function keywordArgs(call: Node): Map<string, Node> {
+  return memo(call, 'keywordArgs', keywordArgsUncached);
+}
+
+function keywordArgsUncached(call: Node): Map<string, Node> {
   const out = new Map<string, Node>();
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return out;
@@ -176,11 +206,15 @@ export function argValue(node: Node): PyValue {
  * `keyword`. Null at the root.
  */
 export function astParent(node: Node): Node | null {
-  let p = node.parent;
+  return memo(node, 'astParent', astParentUncached);
+}
+
+function astParentUncached(node: Node): Node | null {
+  let p = parentOf(node);
   while (p && p.type === 'parenthesized_expression' && p.namedChildren.filter((c) => c?.type !== 'comment').length === 1) {
-    p = p.parent;
+    p = parentOf(p);
   }
-  if (p && p.type === 'argument_list' && p.parent) return p.parent;
+  if (p && p.type === 'argument_list' && parentOf(p)) return parentOf(p);
   return p;
 }
 
@@ -207,17 +241,21 @@ export function calledName(call: Node): string {
  * Str tests B104/B105/B108 need them).
  */
 export function banditParent(node: Node): Node | null {
-  let p = node.parent;
+  return memo(node, 'banditParent', banditParentUncached);
+}
+
+function banditParentUncached(node: Node): Node | null {
+  let p = parentOf(node);
   while (p) {
     switch (p.type) {
       case 'parenthesized_expression':
       case 'type':
-        p = p.parent;
+        p = parentOf(p);
         continue;
       case 'tuple_pattern':
         // `(x) = ...`: a parenthesised target, not a tuple.
         if (isParenthesisedTarget(p)) {
-          p = p.parent;
+          p = parentOf(p);
           continue;
         }
         return p;
@@ -225,10 +263,10 @@ export function banditParent(node: Node): Node | null {
       case 'pair':
       case 'default_parameter':
       case 'typed_default_parameter':
-        return p.parent;
+        return parentOf(p);
       case 'assignment': {
         let a = p;
-        while (a.parent?.type === 'assignment' && a.parent.childForFieldName('right')?.id === a.id) a = a.parent;
+        for (let up = parentOf(a); up?.type === 'assignment' && up.childForFieldName('right')?.id === a.id; up = parentOf(a)) a = up;
         return a;
       }
       default:

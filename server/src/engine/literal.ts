@@ -1,3 +1,4 @@
+import { memo } from './memo.js';
 import type { Node } from 'web-tree-sitter';
 
 /**
@@ -102,6 +103,10 @@ export interface StringLiteral {
  * as for anything that is not a string at all.
  */
 export function stringLiteral(node: Node): StringLiteral | null {
+  return memo(node, 'stringLiteral', stringLiteralUncached);
+}
+
+function stringLiteralUncached(node: Node): StringLiteral | null {
   const n = unparen(node);
   if (n.type === 'concatenated_string') {
     let value = '';
@@ -181,6 +186,10 @@ export function listElements(node: Node): Node[] {
 
 /** Whether a `string` node is an f-string (a `JoinedStr` in Python's ast). */
 export function isFString(node: Node): boolean {
+  return memo(node, 'isFString', isFStringUncached);
+}
+
+function isFStringUncached(node: Node): boolean {
   if (node.type !== 'string') return false;
   const start = node.child(0);
   return !!start && start.type === 'string_start' && /f/i.test(start.text.replace(/['"]+$/, ''));
@@ -265,7 +274,12 @@ export interface StrConstant {
  * concatenated parts), then the literal runs of each format spec. Bytes give
  * none: bandit visits them as `Bytes`, which the string checks ignore.
  */
+/** Memoised (several string rules ask): treat the list as read-only. */
 export function strConstants(node: Node): StrConstant[] {
+  return memo(node, 'strConstants', strConstantsUncached);
+}
+
+function strConstantsUncached(node: Node): StrConstant[] {
   const n = unparen(node);
   const parts = n.type === 'concatenated_string' ? n.namedChildren.filter((c): c is Node => c?.type === 'string') : n.type === 'string' ? [n] : [];
   if (parts.length === 0) return [];

@@ -16,6 +16,10 @@ function qualnames(params: Record<string, unknown>): string[] {
 
 /** The name bandit's blacklist compares for a call (`__import__` and importlib resolve to their argument). */
 export function blacklistCallName(call: Node, ctx: FileContext): string | undefined {
+  return ctx.memo(call, 'blacklistCallName', () => blacklistCallNameUncached(call, ctx));
+}
+
+function blacklistCallNameUncached(call: Node, ctx: FileContext): string | undefined {
   const fn = call.childForFieldName('function');
   if (fn && unparen(fn).type === 'identifier' && unparen(fn).text === '__import__') {
     const args = astArgs(call);

@@ -1,3 +1,4 @@
+import { memo, parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
 import {
   argValue,
@@ -56,7 +57,7 @@ export function keywordHit(call: Node, name: string): Node | undefined {
   const arg = keywordArg(call, name);
   if (!arg) return undefined;
   const value = unparen(arg);
-  const kw = arg.parent;
+  const kw = parentOf(arg);
   return kw?.type === 'keyword_argument' && kw.startPosition.row === value.startPosition.row ? kw : value;
 }
 
@@ -77,9 +78,14 @@ interface StrVisit {
  * part; a string that is a statement of its own (a docstring) is skipped,
  * as bandit skips constants whose parent is `Expr`.
  */
+/** Memoised: B104, B105 and B108 visit the same strings. */
 function strVisits(matched: Node): StrVisit[] {
+  return memo(matched, 'strVisits', strVisitsUncached);
+}
+
+function strVisitsUncached(matched: Node): StrVisit[] {
   let node = matched;
-  const outer = matched.parent;
+  const outer = parentOf(matched);
   if (outer?.type === 'concatenated_string') {
     // The concatenation is one constant: seen once, from its first part.
     if (outer.namedChildren.find((c) => c?.type === 'string')?.id !== matched.id) return [];
@@ -98,8 +104,8 @@ function strVisits(matched: Node): StrVisit[] {
 function anchorOf(parent: Node): Node {
   if (parent.type !== 'interpolation') return parent;
   let n: Node | null = parent;
-  while (n && n.type !== 'string') n = n.parent;
-  if (n?.parent?.type === 'concatenated_string') n = n.parent;
+  while (n && n.type !== 'string') n = parentOf(n);
+  if (n && parentOf(n)?.type === 'concatenated_string') n = parentOf(n);
   return n ?? parent;
 }
 

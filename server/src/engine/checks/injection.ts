@@ -1,3 +1,4 @@
+import { parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
 import { astParent, calledName } from '../context.js';
 import { isFString, joinedStrText, stringLiteral, unparen } from '../literal.js';
@@ -30,7 +31,7 @@ const SIMPLE_SQL_RE = new RegExp(
 
 /** One `str` constant of Python's ast: a plain string, or an implicit concatenation (first part stands for it). */
 function strUnit(node: Node): Node | null {
-  const p = node.parent;
+  const p = parentOf(node);
   if (p && p.type === 'concatenated_string') {
     const first = p.namedChildren.find((c) => c?.type === 'string');
     return first && first.id === node.id ? p : null;

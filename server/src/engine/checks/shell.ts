@@ -1,3 +1,4 @@
+import { parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, type FileContext } from '../context.js';
 import { isZeroNumber, listElements, stringLiteral, unparen } from '../literal.js';
@@ -101,7 +102,7 @@ function shellKeyword(call: Node, ctx: FileContext): ShellKeyword {
   const f = facts(call, ctx);
   if (f.shell) return f.shell;
   const value = keywordArg(call, 'shell') ?? null;
-  f.shell = value ? { truthy: shellValueTruthy(value), value, kw: value.parent } : { truthy: false, value: null, kw: null };
+  f.shell = value ? { truthy: shellValueTruthy(value), value, kw: parentOf(value) } : { truthy: false, value: null, kw: null };
   return f.shell;
 }
 

@@ -118,7 +118,18 @@ export class LspClient {
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
     });
-    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const writer = new StreamMessageWriter(proc.stdin);
+    // Once the server is gone, a write fails inside vscode-jsonrpc on a
+    // destroyed pipe, sometimes on a promise nobody holds. The exit handler
+    // already fails every pending wait and request, so drop those failures.
+    let gone = false;
+    proc.on('exit', () => (gone = true));
+    const write = writer.write.bind(writer);
+    writer.write = (msg) =>
+      write(msg).catch((e: unknown) => {
+        if (!gone && !proc.stdin.destroyed) throw e;
+      });
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), writer);
     const client = new LspClient(proc, connection, opts.timeoutMs ?? SAFETY_TIMEOUT_MS);
 
     const answers: Record<string, (params: unknown) => unknown> = {
@@ -288,6 +299,9 @@ export class LspClient {
       } catch {
         /* fall through to the kill below */
       }
+      // Nothing may be written once `exit` is out: a late reply (to a server
+      // request) would hit a destroyed pipe and reject where no one listens.
+      this.connection.dispose();
       const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
       await this.exited;
       clearTimeout(timer);
@@ -298,11 +312,11 @@ export class LspClient {
 
   /** Kills the server without ceremony (for afterAll after a failed test). */
   async kill(): Promise<void> {
+    this.connection.dispose();
     if (this.alive) {
       this.proc.kill('SIGKILL');
       await this.exited;
     }
-    this.connection.dispose();
   }
 
   private record(method: string, params: unknown): void {

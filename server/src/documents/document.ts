@@ -4,7 +4,15 @@ import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
 import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
+import { carryThroughEdit } from '../findings/span.js';
+import { mergeFindings } from '../findings/merge.js';
 import { positionToUtf16, type PositionEncoding } from './encoding.js';
+
+function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
+  let out = findings as Finding[];
+  for (const e of edits) out = out.map((f) => carryThroughEdit(f, e)).filter((f): f is Finding => f !== null);
+  return out;
+}
 
 function point(p: Position): Point {
   return { row: p.line, column: p.character };
@@ -34,6 +42,18 @@ export class PythonDocument {
   private text: TextDocument;
   private tree: Tree;
   readonly analysis: DocumentAnalysis;
+  /**
+   * Our own count of changes (clients' versions need not be trustworthy):
+   * a bandit run notes the revision it read, and its findings are carried
+   * from there through the edits logged since.
+   */
+  private rev = 0;
+  /** The last bandit run's findings, carried to the current text; null before any run. */
+  private bandit: { findings: Finding[]; revision: number } | null = null;
+  private readonly editLog: { rev: number; edits: OffsetEdit[] }[] = [];
+  private static readonly EDIT_LOG_LIMIT = 1000;
+  /** The oldest revision whose later edits are all in the log. */
+  private logFrom = 0;
 
   constructor(
     readonly uri: string,
@@ -114,6 +134,41 @@ export class PythonDocument {
     old.delete();
     this.tree = tree;
     this.analysis.update(tree, edits, changed);
+    if (this.bandit) this.bandit.findings = carryAll(this.bandit.findings, edits);
+    this.rev++;
+    this.editLog.push({ rev: this.rev, edits });
+    if (this.editLog.length > PythonDocument.EDIT_LOG_LIMIT) this.logFrom = this.editLog.shift()!.rev;
+  }
+
+  /** Changes applied since open: what a bandit run notes as the text it read. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /**
+   * Takes a bandit run's findings, computed on the text of `revision`, and
+   * carries them through the edits made since (a finding whose lines were
+   * edited is dropped until the next run). False when the run is too old
+   * to carry.
+   */
+  setBanditFindings(revision: number, findings: Finding[]): boolean {
+    if (revision < this.logFrom || revision > this.rev) return false;
+    let carried = findings;
+    for (const entry of this.editLog) if (entry.rev > revision) carried = carryAll(carried, entry.edits);
+    this.bandit = { findings: carried, revision };
+    return true;
+  }
+
+  /** The revision bandit last read (null: never ran). */
+  get banditRevision(): number | null {
+    return this.bandit?.revision ?? null;
+  }
+
+  /** Both engines' findings, one per rule and line (bandit's wording wins). */
+  allFindings(ignoreNosec = false): Finding[] {
+    const ts = this.findings(ignoreNosec);
+    if (!this.bandit) return ts;
+    return mergeFindings(ts, this.bandit.findings, (o) => this.text.positionAt(o).line);
   }
 
   /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied. */

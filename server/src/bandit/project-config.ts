@@ -1,0 +1,186 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parse as parseIni } from 'ini';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { atLeast, type BanditVersion } from './discover.js';
+
+/**
+ * A project's own bandit configuration, as bandit's command line would read
+ * it: `pyproject.toml` `[tool.bandit]` (bandit ≥ 1.7.1 with `-c`), `.bandit`
+ * (`--ini`), or a bandit YAML/TOML named in the client settings. bandit
+ * finds none of them by itself for a single file or stdin, so the server
+ * finds them and passes them; their skips, tests and excludes also apply to
+ * the tree-sitter engine.
+ */
+export interface ProjectBanditConfig {
+  /** The folder the config belongs to: bandit runs there. */
+  root: string;
+  skips: string[];
+  tests: string[];
+  /** bandit's `exclude_dirs` (YAML/TOML) or `exclude` (`.bandit`): globs or substrings. */
+  excludeDirs: string[];
+  pyproject?: string;
+  ini?: string;
+  configFile?: string;
+  /** Every file read (to watch). */
+  files: string[];
+  /** What could not be read or parsed, one message each. */
+  problems: string[];
+}
+
+const list = (v: unknown): string[] => {
+  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
+  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+  return [];
+};
+
+function readText(path: string, problems: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    problems.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return undefined;
+  }
+}
+
+function fromObject(cfg: ProjectBanditConfig, o: Record<string, unknown>): void {
+  cfg.skips.push(...list(o.skips));
+  cfg.tests.push(...list(o.tests));
+  cfg.excludeDirs.push(...list(o.exclude_dirs));
+}
+
+/** The nearest folder from `file` up to `stopAt` that holds a bandit config; else `stopAt` (or the file's folder). */
+export function findProjectRoot(file: string, stopAt?: string): string {
+  let dir = dirname(resolve(file));
+  const stop = stopAt ? resolve(stopAt) : undefined;
+  for (;;) {
+    if (existsSync(join(dir, '.bandit')) || hasToolBandit(join(dir, 'pyproject.toml'))) return dir;
+    if (stop && dir === stop) return stop;
+    const up = dirname(dir);
+    if (up === dir || (stop && !(dir + sep).startsWith(stop + sep))) return stop ?? dirname(resolve(file));
+    dir = up;
+  }
+}
+
+function hasToolBandit(pyproject: string): boolean {
+  if (!existsSync(pyproject)) return false;
+  try {
+    return /^\s*\[tool\.bandit[\].]/m.test(readFileSync(pyproject, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the configs of `root` (and the settings' config file, relative to `root`). */
+export function loadProjectConfig(root: string, configFile?: string): ProjectBanditConfig {
+  const cfg: ProjectBanditConfig = { root, skips: [], tests: [], excludeDirs: [], files: [], problems: [] };
+  const pyproject = join(root, 'pyproject.toml');
+  if (existsSync(pyproject)) {
+    const text = readText(pyproject, cfg.problems);
+    cfg.files.push(pyproject);
+    if (text !== undefined) {
+      try {
+        const tool = (parseToml(text) as { tool?: { bandit?: Record<string, unknown> } }).tool?.bandit;
+        if (tool) {
+          cfg.pyproject = pyproject;
+          fromObject(cfg, tool);
+        }
+      } catch (e) {
+        cfg.problems.push(`${pyproject} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  const ini = join(root, '.bandit');
+  if (existsSync(ini)) {
+    const text = readText(ini, cfg.problems);
+    cfg.files.push(ini);
+    if (text !== undefined) {
+      const section = (parseIni(text) as Record<string, unknown>).bandit as Record<string, unknown> | undefined;
+      if (section && typeof section === 'object') {
+        cfg.ini = ini;
+        cfg.skips.push(...list(section.skips));
+        cfg.tests.push(...list(section.tests));
+        cfg.excludeDirs.push(...list(section.exclude));
+      } else {
+        cfg.problems.push(`${ini} has no [bandit] section: bandit ignores it`);
+      }
+    }
+  }
+  if (configFile) {
+    const path = resolve(root, configFile);
+    const text = readText(path, cfg.problems);
+    cfg.files.push(path);
+    if (text !== undefined) {
+      try {
+        const o = path.endsWith('.toml')
+          ? ((parseToml(text) as { tool?: { bandit?: Record<string, unknown> } }).tool?.bandit ?? {})
+          : (parseYaml(text) as unknown);
+        if (o && typeof o === 'object' && !Array.isArray(o)) {
+          cfg.configFile = path;
+          fromObject(cfg, o as Record<string, unknown>);
+        } else cfg.problems.push(`${path}: a bandit config must be a mapping`);
+      } catch (e) {
+        cfg.problems.push(`${path} cannot be parsed: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  return cfg;
+}
+
+/**
+ * The arguments that make bandit honour the config for a stdin run. bandit
+ * 1.6 cannot read TOML: the pyproject's skips and tests become `-s`/`-t`.
+ */
+export function configArgs(cfg: ProjectBanditConfig, version: BanditVersion): string[] {
+  const args: string[] = [];
+  if (cfg.configFile) args.push('-c', cfg.configFile);
+  else if (cfg.pyproject) {
+    if (atLeast(version, 1, 7, 1)) args.push('-c', cfg.pyproject);
+    else {
+      if (cfg.skips.length) args.push('-s', cfg.skips.join(','));
+      if (cfg.tests.length) args.push('-t', cfg.tests.join(','));
+    }
+  }
+  if (cfg.ini) args.push('--ini', cfg.ini);
+  return args;
+}
+
+/** Python's `fnmatch.translate`: `*` crosses `/` too, as bandit's excludes do. */
+export function fnmatchRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const j = pattern.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^(?:${re})$`, 's');
+}
+
+/**
+ * bandit's `_is_file_included` for the exclude part: a path is excluded when
+ * an entry matches it as a glob or occurs in it. bandit sees paths as the
+ * command line gave them (relative to where it ran, usually `./x/y.py`);
+ * we try the path relative to the root with and without `./`, and the
+ * absolute path.
+ */
+export function isExcluded(cfg: ProjectBanditConfig, file: string): boolean {
+  if (cfg.excludeDirs.length === 0) return false;
+  const abs = resolve(file);
+  const rel = relative(cfg.root, abs);
+  const forms = rel.startsWith('..') ? [abs] : [rel, `./${rel}`, abs];
+  return cfg.excludeDirs.some((entry) => {
+    const re = fnmatchRegExp(entry);
+    return forms.some((p) => re.test(p) || p.includes(entry));
+  });
+}

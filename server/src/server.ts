@@ -1,5 +1,8 @@
 import {
+  DiagnosticRefreshRequest,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ExecuteCommandRequest,
   MessageType,
   ShowMessageNotification,
   TextDocumentSyncKind,
@@ -7,17 +10,24 @@ import {
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { toDiagnostic } from './diagnostics/convert.js';
+import { toDiagnostics } from './diagnostics/convert.js';
+import { visibleFindings } from './config/policy.js';
+import { findingHover, prefersMarkdown } from './hover/hover.js';
+import { SettingsService } from './workspace/settings.js';
 import { negotiateEncoding, type PositionEncoding } from './documents/encoding.js';
 import { DocumentStore, isPython } from './documents/store.js';
 import type { PythonDocument } from './documents/document.js';
 import { Engine } from './engine/engine.js';
-import { BanditService, DEFAULT_BANDIT_SETTINGS, type BanditRunSettings } from './bandit/service.js';
+import { SuppressionFeature } from './suppress/feature.js';
+import { BanditService } from './bandit/service.js';
 import { WorkspaceFolders } from './documents/folders.js';
+import { scanWorkspace, type ScanSummary } from './bandit/scan.js';
+import type { WorkDoneProgressReporter } from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
 import { VERSION } from './version.js';
 
 /** Our commands; other servers' commands (lsp-mode broadcasts them) are ignored. */
-export const COMMANDS = { runBandit: 'pysec.runBandit' } as const;
+export const COMMANDS = { runBandit: 'pysec.runBandit', scanWorkspace: 'pysec.scanWorkspace' } as const;
 
 /**
  * LSP wiring only: capabilities, and handlers that delegate to the
@@ -30,9 +40,11 @@ export function startServer(connection: Connection): void {
   let pull = false;
   const reported = new Set<string>();
   const folders = new WorkspaceFolders();
+  /** Every folder's settings, kept current (config/ validates, workspace/ reads them from the client). */
+  const settings = new SettingsService(connection, folders);
   let bandit: BanditService | undefined;
-  /** `pysec.bandit.*` from initializationOptions until the settings module takes over. */
-  let banditSettings: BanditRunSettings = DEFAULT_BANDIT_SETTINGS;
+  let markdownHover = false;
+  let refreshPulls = false;
 
   /** Says a thing once per server run, whatever the number of times it happens. */
   const once = (key: string, message: string) => {
@@ -43,14 +55,24 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     encoding = negotiateEncoding(params.capabilities.general?.positionEncodings);
+    workDoneProgress = params.capabilities.window?.workDoneProgress === true;
     pull = params.capabilities.textDocument?.diagnostic !== undefined;
     const engine = await Engine.load();
-    store = new DocumentStore(engine, (rule, e) => once(`rule:${rule}`, `pysec: rule ${rule} failed and was skipped: ${String(e)}`));
+    store = new DocumentStore(
+      engine,
+      (rule, e) => once(`rule:${rule}`, `pysec: rule ${rule} failed and was skipped: ${String(e)}`),
+      (uri) => settings.enabledFor(uri),
+    );
     folders.initialize(params);
-    const opts = (params.initializationOptions ?? {}) as { bandit?: Partial<BanditRunSettings>; pysec?: { bandit?: Partial<BanditRunSettings> } };
-    banditSettings = { ...DEFAULT_BANDIT_SETTINGS, ...(opts.pysec?.bandit ?? opts.bandit ?? {}) };
+    settings.initialize(params, engine.ruleset.rules);
+    markdownHover = prefersMarkdown(params.capabilities.textDocument?.hover?.contentFormat);
+    refreshPulls = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     bandit = new BanditService({
-      settingsFor: () => banditSettings,
+      settingsFor: (uri) => {
+        const policy = settings.policyFor(uri);
+        return { ...policy.settings.bandit, ignoreNosec: policy.settings.ignoreNosec, excluded: policy.excluded };
+      },
       folderFor: (uri) => folders.folderFor(uri),
       document: (uri) => store?.get(uri),
       rules: () => engine.ruleset.byId,
@@ -72,20 +94,43 @@ export function startServer(connection: Connection): void {
         positionEncoding: encoding,
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         executeCommandProvider: { commands: Object.values(COMMANDS) },
+        hoverProvider: true,
+        ...suppression.initialize(params.capabilities),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         ...(pull ? { diagnosticProvider: { identifier: 'pysec', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'pysec-lsp', version: VERSION },
     };
   });
 
-  const diagnosticsOf = (doc: PythonDocument) =>
-    doc
-      .allFindings()
-      .filter((f) => !f.suppressed)
-      .map((f) => toDiagnostic(f, doc.textDocument, encoding));
+  /** What a document shows: both engines' findings under its folder's settings. */
+  const visible = (doc: PythonDocument) => {
+    const policy = settings.policyFor(doc.uri);
+    return visibleFindings(doc.allFindings(policy.settings.ignoreNosec), policy);
+  };
+
+  /** Code actions (suppress with a justification, quick fixes) and suppression-hygiene diagnostics: suppress/feature.ts. */
+  const suppression = new SuppressionFeature({
+    document: (uri) => store?.get(uri),
+    encoding: () => encoding,
+    visible: (doc) => visible(doc),
+    all: (doc) => (settings.policyFor(doc.uri).excluded ? [] : doc.allFindings()),
+    settings: (uri) => settings.settingsFor(uri).suppress,
+    covers: (doc, rule) => !!store?.engine.ruleset.byId.has(rule) && settings.policyFor(doc.uri).enabled(store.engine.ruleset.byId.get(rule)!),
+    ruleIds: () => new Set(store?.engine.ruleset.byId.keys() ?? []),
+    reviewed: (doc) => !settings.policyFor(doc.uri).excluded,
+    log: (message) => connection.console.log(message),
+  });
+  suppression.register(connection);
+
+  const diagnosticsOf = (doc: PythonDocument) => [
+    ...toDiagnostics(visible(doc), doc.textDocument, encoding, settings.policyFor(doc.uri).mapping),
+    ...suppression.hygieneDiagnostics(doc),
+  ];
 
   const publish = (doc: PythonDocument) => {
-    if (pull) return;
+    // Before the first settings arrive nothing is published: their arrival publishes every document.
+    if (pull || !settings.isSettled) return;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsOf(doc) });
   };
 
@@ -121,6 +166,7 @@ export function startServer(connection: Connection): void {
   connection.onDidCloseTextDocument(
     guarded('didClose', ({ textDocument: td }) => {
       bandit?.onClose(td.uri);
+      settings.forget(td.uri);
       if (store?.close(td.uri) && !pull) void connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
     }),
   );
@@ -128,7 +174,77 @@ export function startServer(connection: Connection): void {
   // The tree-sitter engine is already current; bandit runs on the buffer's text.
   connection.onDidSaveTextDocument(guarded('didSave', ({ textDocument: td }) => bandit?.onSave(td.uri)));
 
-  connection.onExecuteCommand(async (params) => {
+  /** Whether the client shows `$/progress` (work-done progress). */
+  let workDoneProgress = false;
+  /** The client lets us register file watchers (for bandit's config files). */
+  let watchFiles = false;
+  let scanning: AbortController | undefined;
+
+  /** The workspace scan, with progress where the client shows it. */
+  const runScan = async (attached?: WorkDoneProgressReporter): Promise<ScanSummary | null> => {
+    if (!store || !bandit) return null;
+    scanning?.abort();
+    const controller = new AbortController();
+    scanning = controller;
+    let reporter: WorkDoneProgressReporter | undefined;
+    if (attached) reporter = attached;
+    else if (workDoneProgress) reporter = await connection.window.createWorkDoneProgress();
+    reporter?.begin('pysec: scanning the workspace', 0, undefined, true);
+    const engineRef = store.engine;
+    const svc = bandit;
+    const roots = folders.all();
+    try {
+      const summary = await scanWorkspace(roots, {
+        engine: engineRef,
+        bandit: (folder) => svc.commandFor(pathToFileURL(folder).href),
+        projectConfig: (file, folder) => svc.projectConfig(file, folder, settings.settingsFor(pathToFileURL(file).href).bandit.configFile),
+        timeoutMs: Math.max(...roots.map((r) => settings.settingsFor(pathToFileURL(r).href).bandit.timeoutSeconds), 1) * 1000 * 20,
+        isOpen: (uri) => store?.get(uri) !== undefined,
+        publish: (uri, text, findings) => {
+          if (pull || store?.get(uri)) return;
+          const policy = settings.policyFor(uri);
+          void connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(visibleFindings(findings, policy), text, encoding, policy.mapping) });
+        },
+        progress: (done, total, message) => reporter?.report(total ? Math.floor((100 * done) / total) : 100, message),
+        signal: controller.signal,
+      });
+      for (const e of summary.errors.slice(0, 50)) connection.console.log(`pysec: scan: ${e.path}: ${e.message}`);
+      return summary;
+    } finally {
+      reporter?.done();
+      if (scanning === controller) scanning = undefined;
+    }
+  };
+
+  connection.onInitialized(async () => {
+    // bandit's project config files: re-read them when they change, without a restart.
+    if (watchFiles) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: ['**/pyproject.toml', '**/.bandit', '**/*.{yaml,yml}'].map((globPattern) => ({ globPattern })),
+        })
+        .catch(() => undefined);
+    }
+    await settings.initialized();
+    const scan = folders.all().some((f) => settings.settingsFor(pathToFileURL(f).href).bandit.workspaceScan);
+    if (scan) void runScan().catch((e) => once(`scan:${String(e)}`, `pysec: the workspace scan failed: ${String(e)}`));
+  });
+
+  /** A bandit config may have changed: both engines read the project's config again. */
+  connection.onDidChangeWatchedFiles(
+    guarded('didChangeWatchedFiles', ({ changes }) => {
+      if (!changes.some((c) => /(?:^|\/)(?:pyproject\.toml|\.bandit|[^/]+\.(?:ya?ml|toml))$/.test(c.uri))) return;
+      bandit?.invalidateConfigs();
+      settings.projectConfigsChanged();
+      bandit?.rerunAll((store?.all() ?? []).map((d) => d.uri));
+    }),
+  );
+
+  // The raw request, not onExecuteCommand: that sugar deletes `workDoneToken` from the params.
+  connection.onRequest(ExecuteCommandRequest.type, async (params) => {
+    if (params.command === COMMANDS.scanWorkspace) {
+      return runScan(params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined);
+    }
     if (params.command === COMMANDS.runBandit) {
       // Runs bandit now on the given document (or every open one) and answers when it is done.
       const uri = (params.arguments?.[0] as { uri?: string } | string | undefined) ?? undefined;
@@ -150,7 +266,31 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(() => bandit?.dispose());
 
-  connection.languages.diagnostics.on((params): DocumentDiagnosticReport => {
+  connection.onDidChangeConfiguration((params) => void settings.didChangeConfiguration(params));
+  // New settings: every open document at once, re-run from scratch where the rule selection changed.
+  settings.onChange((change) => {
+    for (const doc of store?.all() ?? []) publish(change.rerun(doc.uri) ? (store?.reanalyse(doc.uri) ?? doc) : doc);
+    if (pull && refreshPulls) connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
+    bandit?.rerunAll((store?.all() ?? []).filter((d) => change.banditChanged(d.uri)).map((d) => d.uri));
+  });
+
+  connection.onHover((params) => {
+    const doc = store?.get(params.textDocument.uri);
+    if (!doc) return null;
+    const policy = settings.policyFor(doc.uri);
+    return findingHover({
+      doc: doc.textDocument,
+      findings: visible(doc),
+      position: params.position,
+      encoding,
+      markdown: markdownHover,
+      remediation: (id) => store?.engine.ruleset.byId.get(id)?.remediation,
+      mapping: policy.mapping,
+    });
+  });
+
+  connection.languages.diagnostics.on(async (params): Promise<DocumentDiagnosticReport> => {
+    await settings.ready;
     const doc = store?.get(params.textDocument.uri);
     return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsOf(doc) : [] };
   });

@@ -45,6 +45,8 @@ export interface StartOptions {
   positionEncodings?: string[];
   /** Workspace folder (a path); default none. */
   rootPath?: string;
+  /** Several workspace folders (paths): sent as `workspaceFolders`, the first also as `rootUri`. Overrides `rootPath`. */
+  workspaceFolders?: string[];
   /** Extra arguments after `--stdio`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
@@ -161,14 +163,19 @@ export class LspClient {
         ...opts.capabilities?.textDocument,
       },
     };
-    const rootUri = opts.rootPath ? pathToFileURL(opts.rootPath).href : null;
+    const folderUris = opts.workspaceFolders?.map((p) => pathToFileURL(p).href);
+    const rootUri = folderUris ? (folderUris[0] ?? null) : opts.rootPath ? pathToFileURL(opts.rootPath).href : null;
     client.initializeResult = await client.guard(
       'initialize',
       connection.sendRequest('initialize', {
         processId: process.pid,
         clientInfo: { name: 'pysec-lsp-test-client' },
         rootUri,
-        workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+        workspaceFolders: folderUris
+          ? folderUris.map((uri, i) => ({ uri, name: `folder${i}` }))
+          : rootUri
+            ? [{ uri: rootUri, name: 'root' }]
+            : null,
         capabilities,
         initializationOptions: opts.initializationOptions,
       }) as Promise<InitializeResult>,
@@ -352,10 +359,15 @@ export class LspClient {
   }
 }
 
-/** A diagnostic's identity for comparisons that ignore `data.version`. */
+/**
+ * A diagnostic's identity for comparisons that ignore `data.version` and the
+ * document a related location is in (always the diagnostic's own: two
+ * documents with the same text compare equal).
+ */
 export function diagnosticKey(d: Diagnostic): string {
   const data = d.data && typeof d.data === 'object' ? { ...(d.data as Record<string, unknown>), version: undefined } : d.data;
-  return JSON.stringify({ ...d, data });
+  const relatedInformation = d.relatedInformation?.map((r) => ({ ...r, location: { ...r.location, uri: '<same document>' } }));
+  return JSON.stringify({ ...d, data, relatedInformation });
 }
 
 /** `file:///…/name` for a made-up document (never read from disk by the server). */

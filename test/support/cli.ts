@@ -16,10 +16,10 @@ export interface CliResult {
 /** A generous guard against a hung CLI; not a timing assumption. */
 const SAFETY_TIMEOUT_MS = 60_000;
 
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [SERVER_JS, ...args], { cwd: opts.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const proc = spawn(process.execPath, [SERVER_JS, ...args], { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     proc.stdout.on('data', (b: Buffer) => out.push(b));

@@ -49,6 +49,7 @@ function view(f: Finding) {
     owasp: f.owasp,
     message: f.message,
     suppressed: f.suppressed,
+    related: f.related,
   };
 }
 

@@ -184,3 +184,15 @@ export function isExcluded(cfg: ProjectBanditConfig, file: string): boolean {
     return forms.some((p) => re.test(p) || p.includes(entry));
   });
 }
+
+/**
+ * Whether the project's bandit config lets a rule run, as bandit reads
+ * `tests` and `skips` (ids, or test names). `tests` narrows bandit's own
+ * checks only: rules beyond bandit (PS…) run unless skipped by id.
+ */
+export function projectSelects(cfg: Pick<ProjectBanditConfig, 'skips' | 'tests'>, rule: { id: string; name: string }): boolean {
+  const named = (list: readonly string[]) => list.includes(rule.id) || list.includes(rule.name);
+  if (named(cfg.skips)) return false;
+  if (cfg.tests.length > 0 && rule.id.startsWith('B') && !named(cfg.tests)) return false;
+  return true;
+}

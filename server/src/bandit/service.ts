@@ -16,6 +16,10 @@ export interface BanditRunSettings {
   intervalSeconds: number;
   timeoutSeconds: number;
   workspaceScan: boolean;
+  /** `pysec.ignoreNosec`: bandit runs with `--ignore-nosec` too. */
+  ignoreNosec?: boolean;
+  /** The document is excluded by the settings: no run. */
+  excluded?: boolean;
 }
 
 export const DEFAULT_BANDIT_SETTINGS: BanditRunSettings = {
@@ -159,6 +163,12 @@ export class BanditService {
     }
   }
 
+  /** The bandit for a document or folder (settings of `uri`), or undefined after saying once why not. */
+  commandFor(uri: string): Promise<{ cmd: BanditCommand; version: BanditVersion } | undefined> {
+    const settings = this.host.settingsFor(uri);
+    return settings.enabled ? this.command(uri, settings) : Promise.resolve(undefined);
+  }
+
   /** Resolves the bandit to use for a document, or says once why there is none. */
   private async command(uri: string, settings: BanditRunSettings): Promise<{ cmd: BanditCommand; version: BanditVersion } | undefined> {
     const folder = this.host.folderFor(uri);
@@ -186,7 +196,7 @@ export class BanditService {
   private run(uri: string, reason: RunReason): Promise<void> {
     const doc = this.host.document(uri);
     const settings = this.host.settingsFor(uri);
-    if (!doc || !settings.enabled) return Promise.resolve();
+    if (!doc || !settings.enabled || settings.excluded) return Promise.resolve();
     const st = this.state(uri);
     if (st.idle && reason !== 'idle') {
       clearTimeout(st.idle);
@@ -226,7 +236,7 @@ export class BanditService {
         version: resolved.version,
         text,
         cwd: cfg.root,
-        configArgs: configArgs(cfg, resolved.version),
+        configArgs: [...configArgs(cfg, resolved.version), ...(settings.ignoreNosec ? ['--ignore-nosec'] : [])],
         timeoutMs: settings.timeoutSeconds * 1000,
         signal: controller.signal,
       });

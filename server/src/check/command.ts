@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../engine/engine.js';
+import { banditFindings } from '../bandit/convert.js';
+import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
+import { runBanditOnFiles } from '../bandit/batch.js';
+import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { mergeFindings } from '../findings/merge.js';
 import { formatJson, formatText } from './format.js';
 import { checkFile, type FileError, type FileResult } from './run.js';
 import { pythonFiles } from './walk.js';
@@ -43,11 +50,73 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   const engine = await Engine.load();
   const results: FileResult[] = [];
   const errors: FileError[] = [];
+  // Each file under its project's bandit config (skips, tests, excludes), for both engines.
+  const configs = new Map<string, ProjectBanditConfig>();
+  const configOf = (path: string) => {
+    const root = findProjectRoot(path, process.cwd());
+    let cfg = configs.get(root);
+    if (!cfg) {
+      cfg = loadProjectConfig(root);
+      for (const p of cfg.problems) warn(p);
+      configs.set(root, cfg);
+    }
+    return cfg;
+  };
   for (const path of files) {
-    const r = checkFile(engine, path);
+    const cfg = configOf(path);
+    if (isExcluded(cfg, path)) continue;
+    const r = checkFile(engine, path, (rule) => projectSelects(cfg, rule));
     if ('message' in r) errors.push(r);
     else results.push(r);
   }
+  if (!parsed.values['no-bandit']) await addBandit(results, errors, configOf, engine);
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));
   return results.some((r) => r.findings.some((f) => !f.suppressed)) ? 1 : 0;
+}
+
+function warn(message: string): void {
+  process.stderr.write(`pysec-lsp check: ${message}\n`);
+}
+
+/**
+ * Runs the real bandit over the same files (per project root, with its
+ * config) and merges its findings: one per rule and line, bandit's wording.
+ * Without bandit, says so on stderr and keeps the tree-sitter findings.
+ */
+async function addBandit(
+  results: FileResult[],
+  errors: FileError[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+): Promise<void> {
+  const cmd: BanditCommand | undefined = findBandit({}, process.cwd());
+  if (!cmd) {
+    warn('bandit was not found (the project\'s .venv/venv or PATH): tree-sitter rules only. Install it with `pipx install bandit`, or pass --no-bandit.');
+    return;
+  }
+  let version: BanditVersion;
+  try {
+    version = await banditVersion(cmd);
+  } catch (e) {
+    warn(`${(e as Error).message}: tree-sitter rules only.`);
+    return;
+  }
+  const byRoot = new Map<string, FileResult[]>();
+  for (const r of results) {
+    const root = configOf(r.path).root;
+    byRoot.set(root, [...(byRoot.get(root) ?? []), r]);
+  }
+  for (const [root, group] of byRoot) {
+    const cfg = configOf(group[0].path);
+    const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
+    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: configArgs(cfg, version), timeoutMs: 300_000 });
+    for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
+    for (const [file, res] of outcome.results) {
+      const r = byAbs.get(resolve(root, file));
+      if (!r) continue;
+      const doc = TextDocument.create(r.path, 'python', 0, r.text);
+      const found = banditFindings(res, r.text, engine.ruleset.byId);
+      r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
+import type { Rule } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { decodeSource } from './decode.js';
@@ -18,11 +19,11 @@ export interface FileError {
 }
 
 /** Runs the tree-sitter engine from scratch over one file. */
-export function checkText(engine: Engine, path: string, text: string): FileResult {
+export function checkText(engine: Engine, path: string, text: string, enabled?: (rule: Rule) => boolean): FileResult {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
-    const analysis = engine.analysis(path);
+    const analysis = engine.analysis(path, enabled);
     analysis.full(tree);
     const doc = TextDocument.create(path, 'python', 0, text);
     return { path, text, doc, findings: applySuppressions(analysis.findings, doc, tree) };
@@ -31,7 +32,7 @@ export function checkText(engine: Engine, path: string, text: string): FileResul
   }
 }
 
-export function checkFile(engine: Engine, path: string): FileResult | FileError {
+export function checkFile(engine: Engine, path: string, enabled?: (rule: Rule) => boolean): FileResult | FileError {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -41,7 +42,7 @@ export function checkFile(engine: Engine, path: string): FileResult | FileError 
   const decoded = decodeSource(bytes);
   if ('error' in decoded) return { path, message: decoded.error };
   try {
-    return checkText(engine, path, decoded.text);
+    return checkText(engine, path, decoded.text, enabled);
   } catch (e) {
     return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import { owaspLabel } from '../findings/owasp.js';
 import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
-import { lspSeverity, type SeverityMatrix } from './severity.js';
+import { DEFAULT_MATRIX, findingSeverity, type SeverityMapping, type SeverityMatrix } from './severity.js';
 
 export const SOURCE = 'pysec';
 
@@ -31,12 +31,24 @@ export function standaloneMessage(f: Finding): string {
   return `${f.message} [${f.risk} risk · OWASP ${owaspLabel(f.owasp)}${cwe}]`;
 }
 
+function asMapping(m: SeverityMatrix | SeverityMapping | undefined): SeverityMapping {
+  if (!m) return { matrix: DEFAULT_MATRIX, overrides: {} };
+  return 'matrix' in m ? (m as SeverityMapping) : { matrix: m as SeverityMatrix, overrides: {} };
+}
+
+/**
+ * A finding as an LSP diagnostic. `mapping` is the severity matrix, or the
+ * matrix with per-rule overrides; an override `off` still yields a
+ * diagnostic here (with the matrix's severity): drop such findings first,
+ * or use `toDiagnostics`.
+ */
 export function toDiagnostic(
   f: Finding,
   doc: TextDocument,
   encoding: PositionEncoding,
-  matrix?: SeverityMatrix,
+  mapping?: SeverityMatrix | SeverityMapping,
 ): Diagnostic {
+  const m = asMapping(mapping);
   const start = doc.positionAt(f.range.start);
   const end = doc.positionAt(f.range.end);
   const anchorFirst = doc.positionAt(f.anchor.start).line;
@@ -56,11 +68,36 @@ export function toDiagnostic(
   };
   return {
     range: { start: positionFromUtf16(doc, start, encoding), end: positionFromUtf16(doc, end, encoding) },
-    severity: lspSeverity(f.severity, f.confidence, matrix),
+    severity: findingSeverity(f, m) ?? findingSeverity(f, { matrix: m.matrix, overrides: {} })!,
     code: f.rule,
     codeDescription: { href: f.docs },
     source: SOURCE,
     message: standaloneMessage(f),
+    ...(f.related?.length
+      ? {
+          relatedInformation: f.related.map((r) => ({
+            location: {
+              uri: doc.uri,
+              range: {
+                start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
+                end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
+              },
+            },
+            message: r.message,
+          })),
+        }
+      : {}),
     data,
   };
+}
+
+/** The diagnostics of `findings` under `mapping`, without those whose rule an override turns off. */
+export function toDiagnostics(
+  findings: readonly Finding[],
+  doc: TextDocument,
+  encoding: PositionEncoding,
+  mapping?: SeverityMatrix | SeverityMapping,
+): Diagnostic[] {
+  const m = asMapping(mapping);
+  return findings.filter((f) => findingSeverity(f, m) !== null).map((f) => toDiagnostic(f, doc, encoding, m));
 }

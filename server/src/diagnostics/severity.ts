@@ -3,8 +3,17 @@ import type { Level } from '../findings/finding.js';
 
 export type LspSeverityName = 'error' | 'warning' | 'information' | 'hint';
 
+/** A per-rule override: an LSP severity, or `off` (the rule is removed). */
+export type SeverityOverride = LspSeverityName | 'off';
+
 /** bandit severity × confidence → LSP severity (rows: severity; columns: confidence). */
 export type SeverityMatrix = Record<Level, Record<Level, LspSeverityName>>;
+
+/** The whole mapping: the matrix, and overrides by rule id or test name. */
+export interface SeverityMapping {
+  matrix: SeverityMatrix;
+  overrides: Readonly<Record<string, SeverityOverride>>;
+}
 
 /** DESIGN.md's default table. */
 export const DEFAULT_MATRIX: SeverityMatrix = {
@@ -22,4 +31,28 @@ const LSP: Record<LspSeverityName, DiagnosticSeverity> = {
 
 export function lspSeverity(severity: Level, confidence: Level, matrix: SeverityMatrix = DEFAULT_MATRIX): DiagnosticSeverity {
   return LSP[matrix[severity][confidence]];
+}
+
+/** The override for a rule: by its id first, then by its test name. */
+export function overrideFor(rule: { id: string; name: string }, overrides: Readonly<Record<string, SeverityOverride>>): SeverityOverride | undefined {
+  if (Object.hasOwn(overrides, rule.id)) return overrides[rule.id];
+  if (Object.hasOwn(overrides, rule.name)) return overrides[rule.name];
+  return undefined;
+}
+
+/** A finding's severity name under `mapping`: its override, else its matrix cell; `off` when removed. */
+export function severityName(
+  f: { rule: string; name: string; severity: Level; confidence: Level },
+  mapping: SeverityMapping,
+): SeverityOverride {
+  return overrideFor({ id: f.rule, name: f.name }, mapping.overrides) ?? mapping.matrix[f.severity][f.confidence];
+}
+
+/** A finding's LSP severity under `mapping`, or null when an override turns its rule off. */
+export function findingSeverity(
+  f: { rule: string; name: string; severity: Level; confidence: Level },
+  mapping: SeverityMapping,
+): DiagnosticSeverity | null {
+  const s = severityName(f, mapping);
+  return s === 'off' ? null : LSP[s];
 }

@@ -1,6 +1,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
+import type { Rule } from '../engine/rule.js';
 import type { PositionEncoding } from './encoding.js';
 import { PythonDocument } from './document.js';
 
@@ -23,8 +24,10 @@ export class DocumentStore {
   private readonly docs = new Map<string, PythonDocument>();
 
   constructor(
-    private readonly engine: Engine,
+    readonly engine: Engine,
     private readonly onRuleError?: (ruleId: string, e: unknown) => void,
+    /** Which rules run for a document (the settings' selection); default all. */
+    private readonly enabledFor?: (uri: string) => (rule: Rule) => boolean,
   ) {}
 
   get(uri: string): PythonDocument | undefined {
@@ -37,7 +40,7 @@ export class DocumentStore {
 
   open(uri: string, version: number, text: string): PythonDocument {
     this.docs.get(uri)?.dispose();
-    const analysis = this.engine.analysis(uriToPath(uri), undefined, (rule, e) => this.onRuleError?.(rule.id, e));
+    const analysis = this.engine.analysis(uriToPath(uri), this.enabledFor?.(uri), (rule, e) => this.onRuleError?.(rule.id, e));
     const doc = new PythonDocument(uri, version, text, this.engine.parser, analysis);
     this.docs.set(uri, doc);
     return doc;
@@ -47,6 +50,14 @@ export class DocumentStore {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
     doc.applyChanges(changes, version, encoding);
+    return doc;
+  }
+
+  /** Re-runs a document's rules from scratch with its current selection (the settings changed). */
+  reanalyse(uri: string): PythonDocument | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) return undefined;
+    doc.analysis.reset(doc.syntaxTree, this.enabledFor?.(uri) ?? (() => true));
     return doc;
   }
 

@@ -1,8 +1,10 @@
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
-import { compareFindings, type Finding, type Span } from '../findings/finding.js';
+import { compareFindings, type Finding, type RelatedLocation, type Span } from '../findings/finding.js';
 import { CHECKS } from './checks/index.js';
 import { FileContext } from './context.js';
+import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
+import { unparen } from './literal.js';
 import type { Hit, Rule, RuleMatch } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -13,6 +15,11 @@ export function touches(a: Span, w: Span): boolean {
 
 export function spanOf(node: Node): Span {
   return { start: node.startIndex, end: node.endIndex };
+}
+
+/** A hit's node or offsets as a span. */
+function hitSpan(x: Node | Span): Span {
+  return 'startIndex' in x ? spanOf(x) : { start: x.start, end: x.end };
 }
 
 /** Queries over the whole tree (`ranges` null) or confined to `ranges`. */
@@ -26,17 +33,36 @@ function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, 
   }
 }
 
-export function collectImports(ruleset: RuleSet, root: Node, ranges: Span[] | null): ImportFact[] {
+/** The file-wide facts: imports (bandit's aliases) and settings assignments (`facts.ts`). */
+export interface FileFacts {
+  imports: ImportFact[];
+  settings: SettingFact[];
+}
+
+/** The file-wide facts of the whole tree (`ranges` null) or of the statements in `ranges`, in text order. */
+export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null): FileFacts {
   const seen = new Set<number>();
-  const out: ImportFact[] = [];
-  for (const m of matchesIn(ruleset.importQuery, root, ranges, ruleset.rangeScale)) {
-    const node = m.captures[0]?.node;
-    if (!node || seen.has(node.startIndex)) continue;
+  const imports: ImportFact[] = [];
+  const settings: SettingFact[] = [];
+  for (const m of matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale)) {
+    const capture = m.captures.find((c) => c.name === 'import' || c.name === 'setting');
+    const node = capture?.node;
+    if (!node || seen.has(node.id)) continue;
     if (ranges && !ranges.some((r) => touches(spanOf(node), r))) continue;
-    seen.add(node.startIndex);
-    out.push(importFact(node));
+    seen.add(node.id);
+    if (capture.name === 'import') imports.push(importFact(node));
+    else {
+      const fact = settingFact(node);
+      if (fact) settings.push(fact);
+    }
   }
-  return out.sort((a, b) => a.start - b.start);
+  const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
+  return { imports: imports.sort(byStart), settings: settings.sort(byStart) };
+}
+
+/** The imports alone (see `collectFacts`). */
+export function collectImports(ruleset: RuleSet, root: Node, ranges: Span[] | null): ImportFact[] {
+  return collectFacts(ruleset, root, ranges).imports;
 }
 
 export type RuleErrorSink = (rule: Rule, error: unknown) => void;
@@ -45,6 +71,12 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
  * Runs every rule over the tree, or only over matches whose `@node` touches
  * one of `ranges`. Matches a predicate rejected come back without captures:
  * they are skipped.
+ *
+ * A PS rule that declares `params.silentWhen: ["B201"]` is dropped where one
+ * of those bandit rules reports the same thing: a finding of it on the same
+ * line whose matched node overlaps the PS rule's (`silence`). A silencer
+ * that is turned off still runs, unseen, for that purpose: the PS rule never
+ * repeats a bandit finding, shown or not.
  */
 export function runRules(
   ruleset: RuleSet,
@@ -56,6 +88,9 @@ export function runRules(
 ): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
+  /** Lines of the findings `silence` compares (silencers and silenceable only). */
+  const lines = new Map<Finding, number>();
+  let shadow: Finding[] | undefined;
   for (const m of matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const match = toRuleMatch(m);
@@ -63,7 +98,9 @@ export function runRules(
     const root = spanOf(match.node);
     if (ranges && !ranges.some((r) => touches(root, r))) continue;
     for (const rule of ruleset.rulesByPattern[m.patternIndex] ?? []) {
-      if (!enabled(rule)) continue;
+      const on = enabled(rule);
+      const silencer = ruleset.silencers.has(rule.id);
+      if (!on && !silencer) continue;
       let hits: Hit[];
       try {
         hits = toHits(rule.check ? CHECKS[rule.check](match, rule, ctx) : true);
@@ -72,15 +109,41 @@ export function runRules(
         continue;
       }
       for (const hit of hits) {
-        const f = toFinding(rule, match.node, hit);
+        const f = toFinding(rule, match.node, hit, ctx);
         const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push(f);
+        if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));
+        if (on) out.push(f);
+        else (shadow ??= []).push(f);
       }
     }
   }
-  return out.sort(compareFindings);
+  return silence(ruleset, out, shadow, lines).sort(compareFindings);
+}
+
+/** The 0-based line a hit's node (or offsets) starts on. */
+function rowOf(tree: Tree, x: Node | Span): number {
+  return 'startIndex' in x ? x.startPosition.row : (tree.rootNode.descendantForIndex(x.start, x.start)?.startPosition.row ?? -1);
+}
+
+/**
+ * Drops each PS finding whose rule lists, in `silentWhen`, the rule of
+ * another finding on the same line whose matched node overlaps its own.
+ * Overlapping nodes lie in one statement, which an incremental run always
+ * re-runs whole, so that both findings are always computed together.
+ * Costs nothing unless a silenceable finding exists (rare).
+ */
+export function silence(ruleset: RuleSet, findings: Finding[], shadow: readonly Finding[] | undefined, lines: ReadonlyMap<Finding, number>): Finding[] {
+  if (ruleset.silencedBy.size === 0 || !findings.some((f) => ruleset.silencedBy.has(f.rule))) return findings;
+  const silencers = [...findings, ...(shadow ?? [])].filter((g) => ruleset.silencers.has(g.rule));
+  if (silencers.length === 0) return findings;
+  return findings.filter((f) => {
+    const by = ruleset.silencedBy.get(f.rule);
+    if (!by) return true;
+    const line = lines.get(f);
+    return !silencers.some((g) => by.has(g.rule) && lines.get(g) === line && touches(g.root, f.root));
+  });
 }
 
 function toRuleMatch(m: QueryMatch): RuleMatch | null {
@@ -101,7 +164,27 @@ function toHits(r: ReturnType<(typeof CHECKS)[string]>): Hit[] {
   return Array.isArray(r) ? r : [r];
 }
 
-function toFinding(rule: Rule, node: Node, hit: Hit): Finding {
+/**
+ * For a call whose name resolves through an import alias (`sp.run(...)`
+ * after `import subprocess as sp`, `system(...)` after `from os import
+ * system`): that import statement, as the finding's related location.
+ */
+function relatedImport(node: Node, ctx: FileContext): RelatedLocation[] | undefined {
+  if (node.type !== 'call') return undefined;
+  let base = node.childForFieldName('function');
+  while (base) {
+    base = unparen(base);
+    if (base.type !== 'attribute') break;
+    base = base.childForFieldName('object');
+  }
+  if (!base || base.type !== 'identifier') return undefined;
+  const binding = ctx.importBinding(base.text, node.startIndex);
+  if (!binding) return undefined;
+  return [{ span: { start: binding.fact.start, end: binding.fact.end }, message: `${base.text} is ${binding.qualified}, imported here` }];
+}
+
+function toFinding(rule: Rule, node: Node, hit: Hit, ctx: FileContext): Finding {
+  const related = relatedImport(node, ctx);
   return {
     rule: rule.id,
     name: rule.name,
@@ -111,11 +194,12 @@ function toFinding(rule: Rule, node: Node, hit: Hit): Finding {
     owasp: rule.owasp,
     risk: hit.risk ?? rule.risk,
     message: hit.message ?? rule.message,
-    range: spanOf(hit.node ?? node),
-    anchor: spanOf(hit.anchor ?? node),
+    range: hitSpan(hit.node ?? node),
+    anchor: hitSpan(hit.anchor ?? node),
     root: spanOf(node),
     engine: 'tree-sitter',
     docs: rule.docs,
     suppressed: null,
+    ...(related ? { related } : {}),
   };
 }

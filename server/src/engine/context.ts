@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ImportFact } from './imports.js';
+import { SettingsView, type SettingFact } from './facts.js';
+import { detectDocument, type DocumentFrameworks, type Framework } from './frameworks.js';
 import { memo, parentOf } from './memo.js';
 import { literalValue, unparen, type PyValue } from './literal.js';
 
@@ -14,11 +16,36 @@ export class FileContext {
   /** Resolved call names by node id: every call rule asks for them (one run, one tree). */
   private readonly qualnames = new Map<number, string>();
   private readonly facts = new Map<string, unknown>();
+  private detected: DocumentFrameworks | undefined;
+  /** What the file's settings assignments say (`facts.ts`): file-wide, like the imports. */
+  readonly settings: SettingsView;
 
   constructor(
     readonly imports: readonly ImportFact[],
     readonly filename: string,
-  ) {}
+    settings: readonly SettingFact[] = [],
+  ) {
+    this.settings = new SettingsView(settings);
+  }
+
+  private detect(): DocumentFrameworks {
+    this.detected ??= detectDocument({ modules: this.imports.flatMap((i) => i.modules), settings: this.settings, filename: this.filename });
+    return this.detected;
+  }
+
+  /**
+   * The web frameworks this file uses (`frameworks.ts`): from all its
+   * imports, wherever they are, and its settings assignments. File-wide: a
+   * check may rely on it (a change re-runs every rule).
+   */
+  get frameworks(): ReadonlySet<Framework> {
+    return this.detect().frameworks;
+  }
+
+  /** A settings module: named `settings.py` (or in `settings/`), or assigning `INSTALLED_APPS`, `SECRET_KEY`, ... */
+  get settingsModule(): boolean {
+    return this.detect().settingsModule;
+  }
 
   private index(offset: number): number {
     // Last import that starts before `offset`.
@@ -68,6 +95,22 @@ export class FileContext {
 
   isModuleImportedExact(module: string, offset: number): boolean {
     return this.importsAt(offset).has(module);
+  }
+
+  /**
+   * The import statement that, when the visitor reaches `offset`, binds the
+   * local name `name` as an alias (`import subprocess as sp`, `from os
+   * import system`), and what it binds it to; undefined when no import
+   * aliases it (a plain `import subprocess` binds no alias).
+   */
+  importBinding(name: string, offset: number): { fact: ImportFact; qualified: string } | undefined {
+    for (let i = this.index(offset); i >= 0; i--) {
+      const fact = this.imports[i];
+      for (let j = fact.aliases.length - 1; j >= 0; j--) {
+        if (fact.aliases[j][0] === name) return { fact, qualified: fact.aliases[j][1] };
+      }
+    }
+    return undefined;
   }
 
   /** A per-run memo for facts that depend on the imports as well as the tree. */

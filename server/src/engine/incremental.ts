@@ -1,41 +1,45 @@
 import type { Tree } from 'web-tree-sitter';
 import { compareFindings, type Finding, type Span } from '../findings/finding.js';
-import { collectImports, runRules, touches, type RuleErrorSink } from './analyzer.js';
+import { shiftSpan, type OffsetEdit } from '../findings/span.js';
+
+export type { OffsetEdit };
+export { shiftSpan };
+import { collectFacts, runRules, touches, type RuleErrorSink } from './analyzer.js';
 import { FileContext } from './context.js';
+import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
 import type { Rule } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 import { mergeSpans, widen } from './widen.js';
 
-/** One text edit in UTF-16 offsets: `[start, oldEnd)` became `[start, newEnd)`. */
-export interface OffsetEdit {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
+/** Thrown away when an edit cuts into a related location (an import): the caller re-runs everything. */
+const RELATED_CUT = Symbol('related location cut');
 
-/**
- * Shifts a span through an edit. Spans before the edit stay, spans after it
- * move, spans that enclose it stretch; a span the edit cuts into is gone
- * (null): whatever replaces it touches the edit and is recomputed.
- */
-export function shiftSpan(s: Span, e: OffsetEdit): Span | null {
-  const delta = e.newEnd - e.oldEnd;
-  if (s.end <= e.start) return s;
-  if (s.start >= e.oldEnd) return delta === 0 ? s : { start: s.start + delta, end: s.end + delta };
-  if (s.start <= e.start && s.end >= e.oldEnd) return { start: s.start, end: s.end + delta };
-  return null;
-}
-
-function shiftFinding(f: Finding, e: OffsetEdit): Finding | null {
+function shiftFinding(f: Finding, e: OffsetEdit): Finding | null | typeof RELATED_CUT {
   const root = shiftSpan(f.root, e);
   const range = shiftSpan(f.range, e);
   const anchor = shiftSpan(f.anchor, e);
   if (!root || !range || !anchor) return null;
-  return root === f.root && range === f.range && anchor === f.anchor ? f : { ...f, root, range, anchor };
+  let related = f.related;
+  if (related) {
+    const moved = related.map((r) => {
+      const span = shiftSpan(r.span, e);
+      return span === r.span ? r : span && { ...r, span };
+    });
+    if (moved.some((r) => r === null)) return RELATED_CUT;
+    if (moved.some((r, i) => r !== related![i])) related = moved as NonNullable<Finding['related']>;
+  }
+  if (root === f.root && range === f.range && anchor === f.anchor && related === f.related) return f;
+  return related ? { ...f, root, range, anchor, related } : { ...f, root, range, anchor };
 }
 
 function shiftImport(i: ImportFact, e: OffsetEdit): ImportFact | null {
+  const s = shiftSpan(i, e);
+  if (!s) return null;
+  return s === i ? i : { ...i, start: s.start, end: s.end };
+}
+
+function shiftFact<T extends { start: number; end: number }>(i: T, e: OffsetEdit): T | null {
   const s = shiftSpan(i, e);
   if (!s) return null;
   return s === i ? i : { ...i, start: s.start, end: s.end };
@@ -50,18 +54,26 @@ function shiftImport(i: ImportFact, e: OffsetEdit): ImportFact | null {
 export class DocumentAnalysis {
   findings: Finding[] = [];
   imports: ImportFact[] = [];
+  /** Settings assignments other statements' rules depend on (`facts.ts`): kept like the imports. */
+  settings: SettingFact[] = [];
   /** How many statements' worth of text the last update re-ran (for the bench). */
   lastRun: { full: boolean; chars: number } = { full: true, chars: 0 };
 
   constructor(
     private readonly ruleset: RuleSet,
     private readonly filename: string,
-    private readonly enabled: (rule: Rule) => boolean = () => true,
+    private enabled: (rule: Rule) => boolean = () => true,
     private readonly onError?: RuleErrorSink,
   ) {}
 
+  /** Runs from scratch with another rule selection (the settings changed). */
+  reset(tree: Tree, enabled: (rule: Rule) => boolean): void {
+    this.enabled = enabled;
+    this.full(tree);
+  }
+
   full(tree: Tree): void {
-    this.imports = collectImports(this.ruleset, tree.rootNode, null);
+    ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null));
     this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError);
     this.lastRun = { full: true, chars: tree.rootNode.endIndex };
   }
@@ -76,13 +88,22 @@ export class DocumentAnalysis {
     const dirty: Span[] = [];
     let findings = this.findings;
     let imports = this.imports;
+    let settings = this.settings;
     for (const e of edits) {
       for (let i = 0; i < dirty.length; i++) {
         const d = dirty[i];
         dirty[i] = shiftSpan(d, e) ?? { start: Math.min(d.start, e.start), end: Math.max(e.newEnd, d.end + e.newEnd - e.oldEnd) };
       }
-      findings = findings.map((f) => shiftFinding(f, e)).filter((f): f is Finding => f !== null);
+      const shifted = findings.map((f) => shiftFinding(f, e));
+      if (shifted.includes(RELATED_CUT)) {
+        // An edit inside an import that a kept finding points at: rare, and
+        // a full run is always right.
+        this.full(tree);
+        return;
+      }
+      findings = shifted.filter((f): f is Finding => f !== null && f !== RELATED_CUT);
       imports = imports.map((i) => shiftImport(i, e)).filter((i): i is ImportFact => i !== null);
+      settings = settings.map((i) => shiftFact(i, e)).filter((i): i is SettingFact => i !== null);
       dirty.push({ start: e.start, end: e.newEnd });
     }
     // `changed` is already in the new tree's coordinates.
@@ -90,21 +111,31 @@ export class DocumentAnalysis {
     const ranges = mergeSpans(dirty.map((r) => widen(tree, r)));
 
     const keptImports = imports.filter((i) => !ranges.some((r) => touches(i, r)));
-    const newImports = collectImports(this.ruleset, tree.rootNode, ranges);
-    const allImports = [...keptImports, ...newImports].sort((a, b) => a.start - b.start);
-    if (!sameImports(allImports, this.imports)) {
-      // Aliases changed: any call anywhere may resolve differently.
+    const facts = collectFacts(this.ruleset, tree.rootNode, ranges);
+    const allImports = [...keptImports, ...facts.imports].sort((a, b) => a.start - b.start);
+    const allSettings = [...settings.filter((i) => !ranges.some((r) => touches(i, r))), ...facts.settings].sort((a, b) => a.start - b.start);
+    if (!sameImports(allImports, this.imports) || !sameSettings(allSettings, this.settings)) {
+      // Aliases changed: any call anywhere may resolve differently. Or a
+      // settings fact changed (a settings module, CORS credentials): the
+      // rules that read it may decide differently anywhere.
       this.full(tree);
       return;
     }
     this.imports = allImports;
+    this.settings = allSettings;
     const kept = findings.filter((f) => !ranges.some((r) => touches(f.root, r)));
+    if (kept.some((f) => f.related?.some((rel) => ranges.some((r) => touches(rel.span, r))))) {
+      // A kept finding points at an import statement that was re-read: its
+      // span may have changed shape. Re-run everything rather than guess.
+      this.full(tree);
+      return;
+    }
     const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.enabled, this.onError);
     this.findings = [...kept, ...fresh].sort(compareFindings);
     this.lastRun = { full: false, chars: ranges.reduce((n, r) => n + r.end - r.start, 0) };
   }
 
   private context(): FileContext {
-    return new FileContext(this.imports, this.filename);
+    return new FileContext(this.imports, this.filename, this.settings);
   }
 }

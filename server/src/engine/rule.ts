@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Node } from 'web-tree-sitter';
-import type { Level, Risk } from '../findings/finding.js';
+import type { Level, Risk, Span } from '../findings/finding.js';
 import type { FileContext } from './context.js';
 
 const level = z.enum(['LOW', 'MEDIUM', 'HIGH']);
@@ -9,7 +9,8 @@ const level = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 export const RuleMetaSchema = z
   .object({
     id: z.string().regex(/^(B\d{3}|PS\d{3})$/),
-    name: z.string().regex(/^[a-z0-9_]+$/),
+    /** bandit's test name (`xml_bad_ElementTree` has capitals), or ours. */
+    name: z.string().regex(/^[A-Za-z0-9_]+$/),
     severity: level,
     confidence: level,
     cwe: z.number().int().positive().nullable(),
@@ -44,10 +45,14 @@ export interface RuleMatch {
  * and anchors on the matched node, with the rule's own severity and message.
  */
 export interface Hit {
-  /** The node to highlight (bandit's issue line is its first line). */
-  node?: Node;
-  /** The node whose line range a `# nosec` may sit on; default: the matched node. */
-  anchor?: Node;
+  /** The node (or offsets) to highlight (bandit's issue line is its first line). */
+  node?: Node | Span;
+  /**
+   * The node whose line range a `# nosec` may sit on; default: the matched
+   * node. Offsets when no node has Python's extent (a compound statement
+   * without the comments tree-sitter keeps at the end of its block).
+   */
+  anchor?: Node | Span;
   severity?: Level;
   confidence?: Level;
   risk?: Risk;

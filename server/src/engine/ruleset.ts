@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Query, type Language } from 'web-tree-sitter';
 import { CHECKS } from './checks/index.js';
-import { IMPORT_QUERY } from './imports.js';
+import { FACT_QUERY } from './facts.js';
 import { RuleMetaSchema, type Rule } from './rule.js';
 
 /** `queries/` beside `dist/` (or beside `server/src` when run from sources). */
@@ -40,14 +40,27 @@ export function readRules(dir: string = defaultQueriesDir()): Rule[] {
 
 /**
  * All rules compiled into one query, so that a run walks the tree once.
- * Rules whose query text is the same share its patterns; `rulesByPattern`
- * maps each pattern index back to the rules that own it.
+ * Rules share patterns: each rule's query is split into its top-level
+ * patterns, and a pattern text several rules use (`(call) @node`) is
+ * compiled once; `rulesByPattern` maps each pattern index back to the rules
+ * that own it. (Sharing by pattern, not by whole file, keeps a rule with
+ * several patterns, `(call) @node` among them, from matching every call a
+ * second time.)
  */
 export class RuleSet {
   readonly query: Query;
-  readonly importQuery: Query;
+  /** The file-wide facts' query: imports and settings assignments (`facts.ts`). */
+  readonly factQuery: Query;
   readonly rulesByPattern: Rule[][];
   readonly byId: ReadonlyMap<string, Rule>;
+  /**
+   * A PS rule's `params.silentWhen`: the bandit ids whose finding on the same
+   * line (and the same matched node or one overlapping it) makes the PS
+   * finding redundant (analyzer.ts drops it).
+   */
+  readonly silencedBy: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Every id some rule's `silentWhen` names. */
+  readonly silencers: ReadonlySet<string>;
   /** Multiplier from code-unit offsets to the units query ranges are counted in (see grammar.ts). */
   rangeScale = 1;
 
@@ -55,32 +68,188 @@ export class RuleSet {
     readonly language: Language,
     readonly rules: readonly Rule[],
   ) {
-    const groups = new Map<string, Rule[]>();
-    for (const rule of rules) {
-      const key = normalise(rule.query);
-      const g = groups.get(key);
-      if (g) g.push(rule);
-      else groups.set(key, [rule]);
+    // Compiling a query costs milliseconds (15 ms for `(call) @node` alone),
+    // so the patterns are split by reading the text, and the one compile of
+    // the combined query checks the split (pattern count and offsets); only
+    // if that fails is each rule compiled on its own, to split it exactly or
+    // to name the broken rule.
+    let built = combine(rules, (text) => splitTopLevel(text));
+    let query = tryQuery(language, built.source);
+    if (!query || !splitConfirmed(query, built.offsets)) {
+      query?.delete();
+      built = combine(rules, (text, id) => splitPatterns(language, id, text));
+      query = new Query(language, built.source);
     }
-    let source = '';
-    this.rulesByPattern = [];
-    for (const [key, owners] of groups) {
-      let count: number;
-      try {
-        const q = new Query(language, key);
-        count = q.patternCount();
-        if (!q.captureNames.includes('node')) throw new Error('the query captures no @node');
-        q.delete();
-      } catch (e) {
-        throw new Error(`queries/${owners[0].id}.scm: ${(e as Error).message}`);
-      }
-      for (let i = 0; i < count; i++) this.rulesByPattern.push(owners);
-      source += key + '\n';
+    this.query = query;
+    this.rulesByPattern = built.owners;
+    if (this.query.patternCount() !== this.rulesByPattern.length) {
+      throw new Error(`pysec: the combined query has ${this.query.patternCount()} patterns, expected ${this.rulesByPattern.length}`);
     }
-    this.query = new Query(language, source);
-    this.importQuery = new Query(language, IMPORT_QUERY);
+    this.factQuery = new Query(language, FACT_QUERY);
     this.byId = new Map(rules.map((r) => [r.id, r]));
+    const silencedBy = new Map<string, ReadonlySet<string>>();
+    for (const rule of rules) {
+      const ids = silentWhen(rule);
+      if (ids.length) silencedBy.set(rule.id, new Set(ids));
+    }
+    this.silencedBy = silencedBy;
+    this.silencers = new Set([...silencedBy.values()].flatMap((s) => [...s]));
   }
+}
+
+/** A rule's `params.silentWhen`, validated: bandit ids (`B201`), only on PS rules. */
+export function silentWhen(rule: Rule): string[] {
+  const v = rule.params.silentWhen;
+  if (v === undefined) return [];
+  if (!rule.id.startsWith('PS') || !Array.isArray(v) || !v.every((x) => typeof x === 'string' && /^B\d{3}$/.test(x))) {
+    throw new Error(`queries/${rule.id}.json: params.silentWhen must be a list of bandit ids ("B201"), on a PS rule`);
+  }
+  return v as string[];
+}
+
+/** All rules' patterns, each distinct pattern once, with its owners and its byte offset in `source`. */
+function combine(rules: readonly Rule[], split: (text: string, id: string) => string[]): { source: string; owners: Rule[][]; offsets: number[] } {
+  const groups = new Map<string, Rule[]>();
+  const cache = new Map<string, string[]>();
+  for (const rule of rules) {
+    const text = normalise(rule.query);
+    let patterns = cache.get(text);
+    if (!patterns) cache.set(text, (patterns = split(text, rule.id)));
+    for (const pattern of patterns) {
+      if (!/@node\b/.test(pattern)) throw new Error(`queries/${rule.id}.scm: a pattern captures no @node: ${pattern}`);
+      const g = groups.get(pattern);
+      if (!g) groups.set(pattern, [rule]);
+      else if (!g.includes(rule)) g.push(rule);
+    }
+  }
+  let source = '';
+  let bytes = 0;
+  const owners: Rule[][] = [];
+  const offsets: number[] = [];
+  for (const [pattern, g] of groups) {
+    owners.push(g);
+    offsets.push(bytes);
+    source += pattern + '\n';
+    bytes += Buffer.byteLength(pattern, 'utf8') + 1;
+  }
+  return { source, owners, offsets };
+}
+
+function tryQuery(language: Language, source: string): Query | null {
+  try {
+    return new Query(language, source);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the compiled query has exactly the patterns the text split found, where it put them. */
+function splitConfirmed(query: Query, offsets: readonly number[]): boolean {
+  if (query.patternCount() !== offsets.length) return false;
+  for (let i = 0; i < offsets.length; i++) if (query.startIndexForPattern(i) !== offsets[i]) return false;
+  return true;
+}
+
+/**
+ * A query's top-level patterns, read from its text: each parenthesised or
+ * bracketed expression (or string) at depth 0 starts one, unless it is a
+ * predicate `(#...)`; quantifiers and captures stay with their pattern.
+ * Comments (`;` outside strings) are dropped. A heuristic: the compiled
+ * query confirms it (`splitConfirmed`).
+ */
+export function splitTopLevel(source: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let i = 0;
+  const n = source.length;
+  const readString = (): string => {
+    let j = i + 1;
+    while (j < n && source[j] !== '"') j += source[j] === '\\' ? 2 : 1;
+    const s = source.slice(i, j + 1);
+    i = j + 1;
+    return s;
+  };
+  const readGroup = (): string => {
+    let depth = 0;
+    let text = '';
+    while (i < n) {
+      const c = source[i];
+      if (c === '"') {
+        text += readString();
+        continue;
+      }
+      if (c === ';') {
+        while (i < n && source[i] !== '\n') i++;
+        continue;
+      }
+      text += c;
+      i++;
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    return text;
+  };
+  while (i < n) {
+    const c = source[i];
+    if (/\s/.test(c)) {
+      if (current) current += c === '\n' ? ' ' : c;
+      i++;
+      continue;
+    }
+    if (c === ';') {
+      while (i < n && source[i] !== '\n') i++;
+      continue;
+    }
+    let item: string;
+    let starts: boolean;
+    if (c === '(' || c === '[') {
+      item = readGroup();
+      starts = !/^\(\s*#/.test(item);
+    } else if (c === '"') {
+      item = readString();
+      starts = true;
+    } else {
+      // A capture, a quantifier: part of the pattern before it.
+      let j = i;
+      while (j < n && !/[\s()[\]";]/.test(source[j])) j++;
+      item = source.slice(i, Math.max(j, i + 1));
+      i = Math.max(j, i + 1);
+      starts = false;
+    }
+    if (starts && current.trim()) {
+      out.push(current.trim());
+      current = '';
+    }
+    current += item;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}
+
+/**
+ * A rule's (normalised) query split into its top-level patterns, by the
+ * offsets tree-sitter reports for each; every pattern must capture `@node`.
+ */
+function splitPatterns(language: Language, id: string, source: string): string[] {
+  const bytes = Buffer.from(source, 'utf8');
+  const out: string[] = [];
+  let q: Query | undefined;
+  try {
+    q = new Query(language, source);
+    for (let i = 0; i < q.patternCount(); i++) {
+      const text = normalise(bytes.subarray(q.startIndexForPattern(i), q.endIndexForPattern(i)).toString('utf8'));
+      if (!/@node\b/.test(text)) throw new Error(`pattern ${i + 1} captures no @node: ${text}`);
+      out.push(text);
+    }
+  } catch (e) {
+    throw new Error(`queries/${id}.scm: ${(e as Error).message}`);
+  } finally {
+    q?.delete();
+  }
+  return out;
 }
 
 /** Comments and blank lines removed, so that equal queries group together. */

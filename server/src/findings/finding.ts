@@ -29,6 +29,16 @@ export interface Suppression {
   line: number;
 }
 
+/**
+ * A second place in the same document that explains a finding, such as the
+ * import that makes a call dangerous (`from os import system as run`):
+ * shown as the diagnostic's `relatedInformation`.
+ */
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+}
+
 export interface Finding {
   /** `B602`, `PS501`, ... */
   rule: string;
@@ -53,6 +63,8 @@ export interface Finding {
   engine: Engine;
   docs: string;
   suppressed: Suppression | null;
+  /** Other places that explain the finding; absent when there are none. */
+  related?: RelatedLocation[];
 }
 
 /** Stable order: position first, then rule id. */

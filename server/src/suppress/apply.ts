@@ -20,9 +20,26 @@ export function commentOnLine(doc: TextDocument, tree: Tree, line: number): { te
   return null;
 }
 
-interface LineComments {
+export interface LineComments {
   nosec: Nosec | null;
   ignore: PysecIgnore | null;
+}
+
+/** How a comment reads, as bandit 1.9 (`# nosec`) and pysec (`# pysec: ignore[...]`) read it. */
+export function readComment(text: string, ignoreNosec = false): LineComments {
+  return { nosec: ignoreNosec ? null : parseNosec(text), ignore: parsePysecIgnore(text) };
+}
+
+/** The comments of a document by line, read once each (a cache over `commentOnLine`). */
+export function lineCommentReader(doc: TextDocument, tree: Tree, ignoreNosec = false): (line: number) => LineComments | null {
+  const cache = new Map<number, LineComments | null>();
+  return (line: number): LineComments | null => {
+    if (cache.has(line)) return cache.get(line)!;
+    const c = commentOnLine(doc, tree, line);
+    const v = c ? readComment(c.text, ignoreNosec) : null;
+    cache.set(line, v);
+    return v;
+  };
 }
 
 /**
@@ -33,24 +50,39 @@ interface LineComments {
  * same lines silences the ids it names.
  */
 export function applySuppressions(findings: readonly Finding[], doc: TextDocument, tree: Tree, ignoreNosec = false): Finding[] {
-  const cache = new Map<number, LineComments | null>();
-  const at = (line: number): LineComments | null => {
-    if (cache.has(line)) return cache.get(line)!;
-    const c = commentOnLine(doc, tree, line);
-    const v = c ? { nosec: ignoreNosec ? null : parseNosec(c.text), ignore: parsePysecIgnore(c.text) } : null;
-    cache.set(line, v);
-    return v;
-  };
+  const at = lineCommentReader(doc, tree, ignoreNosec);
   return findings.map((f) => {
     const suppressed = suppressionFor(f, doc, at);
     return suppressed === f.suppressed ? f : { ...f, suppressed };
   });
 }
 
+/** 0-based lines bandit associates with a finding: the issue's line and its node's first and last. */
+export interface FindingLines {
+  issue: number;
+  first: number;
+  last: number;
+}
+
+export function findingLines(f: Finding, doc: TextDocument): FindingLines {
+  return {
+    issue: doc.positionAt(f.range.start).line,
+    first: doc.positionAt(f.anchor.start).line,
+    last: doc.positionAt(Math.max(f.anchor.start, f.anchor.end - 1)).line,
+  };
+}
+
 function suppressionFor(f: Finding, doc: TextDocument, at: (line: number) => LineComments | null): Suppression | null {
-  const issueLine = doc.positionAt(f.range.start).line;
-  const first = doc.positionAt(f.anchor.start).line;
-  const last = doc.positionAt(Math.max(f.anchor.start, f.anchor.end - 1)).line;
+  return suppressionAt(f.rule, findingLines(f, doc), at);
+}
+
+/**
+ * Whether (and by which comment) the comments `at` each line silence a
+ * finding of `rule` on `lines`: bandit 1.9's union of the issue line's
+ * `# nosec` and the first one in the node's range; then `# pysec: ignore`.
+ */
+export function suppressionAt(rule: string, lines: FindingLines, at: (line: number) => LineComments | null): Suppression | null {
+  const { issue: issueLine, first, last } = lines;
 
   // bandit: the issue line's nosec, and the first nosec in the node's range.
   const own = at(issueLine)?.nosec ?? null;
@@ -66,15 +98,15 @@ function suppressionFor(f: Finding, doc: TextDocument, at: (line: number) => Lin
   }
   if (own || ctx) {
     const ids = new Set([...(own?.ids ?? []), ...(ctx?.ids ?? [])]);
-    if (ids.size === 0 || ids.has(f.rule)) {
-      const useOwn = own && (own.ids.size === 0 || own.ids.has(f.rule));
+    if (ids.size === 0 || ids.has(rule)) {
+      const useOwn = own && (own.ids.size === 0 || own.ids.has(rule));
       const by = useOwn ? own! : (ctx ?? own!);
       return { kind: 'nosec', justification: by.justification, line: useOwn ? issueLine : ctxLine >= 0 ? ctxLine : issueLine };
     }
   }
   for (const l of new Set([issueLine, ...range(first, last)])) {
     const ig = at(l)?.ignore;
-    if (ig && ig.ids.has(f.rule)) return { kind: 'pysec-ignore', justification: ig.justification, line: l };
+    if (ig && ig.ids.has(rule)) return { kind: 'pysec-ignore', justification: ig.justification, line: l };
   }
   return null;
 }

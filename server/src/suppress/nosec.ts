@@ -24,6 +24,12 @@ export interface Nosec {
   justification: string | null;
   /** Offset of `# nosec` within the comment. */
   at: number;
+  /** The id list as written (bandit's `tests` group), or null when there is none. */
+  tests: string | null;
+  /** Offset within the comment where the id list ends (the `#` that closes it, or the comment's end). */
+  end: number;
+  /** Whether a second `#` closes the id list. */
+  closed: boolean;
 }
 
 export function parseNosec(comment: string): Nosec | null {
@@ -42,11 +48,19 @@ export function parseNosec(comment: string): Nosec | null {
       }
     }
   }
-  const after = comment.slice(m.index + m[0].length);
   const hashClosed = m[0].endsWith('#');
+  const end = m.index + m[0].length - (hashClosed ? 1 : 0);
+  // The reason follows the second `#`; a `# pysec: ignore[...]` written between them (the form the
+  // code actions write for a line with both kinds of ids) is not part of it.
+  let after = comment.slice(m.index + m[0].length);
+  const ignore = hashClosed ? PYSEC_MARKER.exec(after) : null;
+  if (ignore) after = after.slice(ignore[0].length);
   const justification = hashClosed ? after.replace(/^[#\s]+/, '').trim() || null : null;
-  return { ids, tokens, justification, at: m.index };
+  return { ids, tokens, justification, at: m.index, tests: m[1] ?? null, end, closed: hashClosed };
 }
+
+/** `pysec: ignore[...]` right after a `#` (the `#` itself already consumed). */
+const PYSEC_MARKER = /^\s*pysec:\s*ignore\[[^\]]*\]\s*(?=#|$)/;
 
 /**
  * `# pysec: ignore[PS301, B602]  # reason` — our own comment, for rules
@@ -58,6 +72,10 @@ export interface PysecIgnore {
   ids: Set<string>;
   justification: string | null;
   at: number;
+  /** The ids as written between the brackets. */
+  list: string;
+  /** Offset within the comment just after the `]` and the spaces that follow it. */
+  end: number;
 }
 
 export function parsePysecIgnore(comment: string): PysecIgnore | null {
@@ -69,5 +87,6 @@ export function parsePysecIgnore(comment: string): PysecIgnore | null {
       .map((s) => s.trim())
       .filter((s) => s !== ''),
   );
-  return { ids, justification: m[2]?.trim() || null, at: m.index };
+  const end = m.index + /^#\s*pysec:\s*ignore\[[^\]]*\]\s*/.exec(m[0])![0].length;
+  return { ids, justification: m[2]?.trim() || null, at: m.index, list: m[1], end };
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, argValue, type FileContext } from '../context.js';
 import { stringLiteral, unparen } from '../literal.js';
-import type { Check } from '../rule.js';
+import type { Check, Rule } from '../rule.js';
 
 /**
  * bandit's built-in blacklist test (bandit/core/blacklisting.py), one rule
@@ -14,10 +14,31 @@ function qualnames(params: Record<string, unknown>): string[] {
   return q as string[];
 }
 
+const QUALNAME_SETS = new WeakMap<Rule, ReadonlySet<string>>();
+
+/** A rule's qualnames as a set, built once per rule: some fifty blacklist rules ask of every call. */
+function qualnameSet(rule: Rule): ReadonlySet<string> {
+  let s = QUALNAME_SETS.get(rule);
+  if (!s) QUALNAME_SETS.set(rule, (s = new Set(qualnames(rule.params))));
+  return s;
+}
+
 /** The name bandit's blacklist compares for a call (`__import__` and importlib resolve to their argument). */
 export function blacklistCallName(call: Node, ctx: FileContext): string | undefined {
-  return ctx.memo(call, 'blacklistCallName', () => blacklistCallNameUncached(call, ctx));
+  // One map per run (a FileContext lives for one run over one tree), keyed by node id:
+  // cheaper than ctx.memo's string keys, and every blacklist rule asks of every call.
+  let names = CALL_NAMES.get(ctx);
+  if (!names) CALL_NAMES.set(ctx, (names = new Map()));
+  let name = names.get(call.id);
+  if (name === undefined) {
+    name = blacklistCallNameUncached(call, ctx) ?? NO_NAME;
+    names.set(call.id, name);
+  }
+  return name === NO_NAME ? undefined : name;
 }
+
+const CALL_NAMES = new WeakMap<FileContext, Map<number, string | typeof NO_NAME>>();
+const NO_NAME = Symbol('no name');
 
 function blacklistCallNameUncached(call: Node, ctx: FileContext): string | undefined {
   const fn = call.childForFieldName('function');
@@ -47,7 +68,7 @@ function withName(message: string, name: string): string {
 export const blacklistCall: Check = (m, rule, ctx) => {
   const name = blacklistCallName(m.node, ctx);
   if (name === undefined) return null;
-  if (!qualnames(rule.params).includes(name)) return null;
+  if (!qualnameSet(rule).has(name)) return null;
   return { message: withName(rule.message, name) };
 };
 
@@ -109,12 +130,12 @@ function importPrefix(node: Node): string {
  */
 export const blacklistImport: Check = (m, rule, ctx) => {
   const node = m.node;
-  const own = qualnames(rule.params);
   if (node.type === 'call') {
     const name = blacklistCallName(node, ctx);
-    if (name === undefined || !own.includes(name)) return null;
+    if (name === undefined || !qualnameSet(rule).has(name)) return null;
     return { message: withName(rule.message, name) };
   }
+  const own = qualnames(rule.params);
   if (node.type !== 'import_statement' && node.type !== 'import_from_statement') return null;
   const prefix = importPrefix(node);
   const names = importedNames(node);

@@ -5,6 +5,11 @@ import { CHECKS_GENERAL } from './general.js';
 import { CHECKS_INJECTION } from './injection.js';
 import { CHECKS_SHELL } from './shell.js';
 import { CHECKS_WEB } from './web.js';
+import { CHECKS_OWASP } from './owasp.js';
+import { CHECKS_BANDIT_MISC } from './bandit-misc.js';
+import { CHECKS_BANDIT_CRYPTO } from './bandit-crypto.js';
+import { CHECKS_BANDIT_INJECTION } from './bandit-injection.js';
+import { CHECKS_BANDIT_TEMPLATES } from './bandit-templates.js';
 
 /**
  * Checks by name. A rule's JSON names its check; the query finds candidate
@@ -20,4 +25,9 @@ export const CHECKS: Record<string, Check> = {
   ...CHECKS_INJECTION,
   ...CHECKS_CRYPTO,
   ...CHECKS_WEB,
+  ...CHECKS_OWASP,
+  ...CHECKS_BANDIT_MISC,
+  ...CHECKS_BANDIT_CRYPTO,
+  ...CHECKS_BANDIT_INJECTION,
+  ...CHECKS_BANDIT_TEMPLATES,
 };

@@ -6,8 +6,8 @@ import type { Check, Hit, Rule } from '../rule.js';
 
 /**
  * bandit's process-spawning family (bandit/plugins/injection_shell.py):
- * B602, B603, B604, B605 and B607. B606 (start_process_with_no_shell) is
- * deliberately not implemented.
+ * B602, B603, B604, B605 and B607. B606 (start_process_with_no_shell) and
+ * B609 (wildcards) are in bandit-injection.ts.
  *
  * The `shell_injection` config lists (`subprocess`, `shell`, `no_shell`)
  * are each rule's `params`, with bandit's defaults, so that a rule is data.

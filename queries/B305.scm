@@ -1,0 +1,2 @@
+; Every call: the blacklist check compares its resolved qualified name.
+(call) @node

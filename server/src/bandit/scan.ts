@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from '../engine/engine.js';
+import type { Finding } from '../findings/finding.js';
+import { mergeFindings } from '../findings/merge.js';
+import { checkText } from '../check/run.js';
+import { decodeSource } from '../check/decode.js';
+import { pythonFiles } from '../check/walk.js';
+import { banditFindings } from './convert.js';
+import type { BanditCommand, BanditVersion } from './discover.js';
+import { runBanditOnFiles } from './batch.js';
+import { configArgs, findProjectRoot, isExcluded, projectSelects, type ProjectBanditConfig } from './project-config.js';
+
+export interface ScanHost {
+  engine: Engine;
+  /** bandit for a folder, or undefined (then the scan runs tree-sitter alone). */
+  bandit(folder: string): Promise<{ cmd: BanditCommand; version: BanditVersion } | undefined>;
+  projectConfig(file: string, folder: string): ProjectBanditConfig;
+  timeoutMs: number;
+  /** Open documents are left to their own runs. */
+  isOpen(uri: string): boolean;
+  publish(uri: string, text: TextDocument, findings: Finding[]): void;
+  progress(done: number, total: number, message: string): void;
+  signal?: AbortSignal;
+}
+
+export interface ScanSummary {
+  files: number;
+  findings: number;
+  errors: { path: string; message: string }[];
+  bandit: boolean;
+  cancelled: boolean;
+}
+
+/**
+ * The workspace scan: every Python file of the folders that is not open,
+ * through bandit in parallel batches (each project root with its config)
+ * and through the tree-sitter rules, merged, published per file.
+ * Excludes are honoured; a file deleted or unreadable meanwhile is an error
+ * entry, not a failure.
+ */
+export async function scanWorkspace(folders: readonly string[], host: ScanHost): Promise<ScanSummary> {
+  const summary: ScanSummary = { files: 0, findings: 0, errors: [], bandit: false, cancelled: false };
+  const groups = new Map<string, { folder: string; cfg: ProjectBanditConfig; files: string[] }>();
+  for (const folder of folders) {
+    for (const file of pythonFiles([folder]).files) {
+      const abs = resolve(file);
+      if (host.isOpen(pathToFileURL(abs).href)) continue;
+      const cfg = host.projectConfig(abs, folder);
+      if (isExcluded(cfg, abs)) continue;
+      const root = findProjectRoot(abs, folder);
+      const g = groups.get(root) ?? { folder, cfg, files: [] };
+      g.files.push(abs);
+      groups.set(root, g);
+    }
+  }
+  const total = [...groups.values()].reduce((n, g) => n + g.files.length, 0);
+  let done = 0;
+  host.progress(0, total, `${total} files`);
+  for (const [root, g] of groups) {
+    if (host.signal?.aborted) break;
+    const b = await host.bandit(g.folder);
+    let results = new Map<string, import('./output.js').BanditResult[]>();
+    if (b) {
+      summary.bandit = true;
+      const outcome = await runBanditOnFiles({
+        cmd: b.cmd,
+        version: b.version,
+        files: g.files,
+        cwd: root,
+        configArgs: configArgs(g.cfg, b.version),
+        timeoutMs: host.timeoutMs,
+        signal: host.signal,
+        progress: (n) => host.progress(done + n, total, `bandit: ${done + n}/${total} files`),
+      });
+      results = new Map([...outcome.results].map(([f, r]) => [resolve(root, f), r]));
+      summary.errors.push(...outcome.errors.map((e) => ({ path: resolve(root, e.path), message: e.message })));
+    }
+    for (const file of g.files) {
+      if (host.signal?.aborted) break;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (e) {
+        summary.errors.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+        continue;
+      }
+      const decoded = decodeSource(bytes);
+      if ('error' in decoded) {
+        summary.errors.push({ path: file, message: decoded.error });
+        continue;
+      }
+      const r = checkText(host.engine, file, decoded.text, (rule) => projectSelects(g.cfg, rule));
+      const fromBandit = results.get(file);
+      const findings = fromBandit ? mergeFindings(r.findings, banditFindings(fromBandit, decoded.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line) : r.findings;
+      host.publish(pathToFileURL(file).href, r.doc, findings);
+      summary.files++;
+      summary.findings += findings.filter((f) => !f.suppressed).length;
+    }
+    done += g.files.length;
+    host.progress(done, total, `${done}/${total} files`);
+  }
+  summary.cancelled = host.signal?.aborted ?? false;
+  return summary;
+}

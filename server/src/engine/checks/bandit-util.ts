@@ -1,0 +1,124 @@
+import type { Node } from 'web-tree-sitter';
+import type { Span } from '../../findings/finding.js';
+import { argValue, astArgs, keywordArg, keywordArgs } from '../context.js';
+import { memo } from '../memo.js';
+import { PyBytes, PyDict, unparen, type PyValue } from '../literal.js';
+
+/**
+ * The parts of bandit's `Context` (bandit/core/context.py) that the plugin
+ * ports in this folder share, read off tree-sitter nodes. A value is what
+ * bandit's `_get_literal_value` makes of a node (an attribute: its last
+ * name), `undefined` standing for Python's None (anything not literal).
+ */
+
+/** bandit's `call_args`: each positional argument (a `*x` too, as None) by its attr name or literal value. */
+export function callArgs(call: Node): PyValue[] {
+  return memo(call, 'banditCallArgs', (c) => astArgs(c).map((a) => (unparen(a).type === 'list_splat' ? undefined : argValue(a))));
+}
+
+/** bandit's `call_args_count`. */
+export function callArgsCount(call: Node): number {
+  return astArgs(call).length;
+}
+
+/** bandit's `get_call_arg_value(name)`: the keyword's attr name or literal value (None when absent). */
+export function callArgValue(call: Node, name: string): PyValue {
+  const v = keywordArg(call, name);
+  return v ? argValue(v) : undefined;
+}
+
+/** Whether `name=` is among the call's keywords (bandit's `name in context.call_keywords`). */
+export function hasKeyword(call: Node, name: string): boolean {
+  return keywordArgs(call).has(name);
+}
+
+/**
+ * bandit's `check_call_arg_value(name, values)`: undefined (Python's None)
+ * when the keyword is absent or its value is not a literal, else whether the
+ * value equals one of `values` (`values` undefined: compares with None,
+ * which a present literal never is).
+ */
+export function checkCallArgValue(call: Node, name: string, values?: PyValue | PyValue[]): boolean | undefined {
+  const v = callArgValue(call, name);
+  if (v === undefined) return undefined;
+  const list = Array.isArray(values) ? values : [values];
+  return list.some((x) => pyEquals(v, x));
+}
+
+/** bandit's `get_call_arg_at_position(i)`: `getattr(arg, "attr", None) or literal`, None past the end. */
+export function callArgAt(call: Node, i: number): PyValue {
+  const args = astArgs(call);
+  if (i >= args.length) return undefined;
+  const a = unparen(args[i]);
+  if (a.type === 'list_splat') return undefined;
+  return argValue(a);
+}
+
+/** Python's `==` between two literal values as bandit holds them (numbers, strings; containers never equal here). */
+export function pyEquals(a: PyValue, b: PyValue): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  if (a instanceof PyBytes && b instanceof PyBytes) return a.value === b.value;
+  return false;
+}
+
+/** Python's truth value of a literal value (`undefined` is None: false). */
+export function pyTruthy(v: PyValue): boolean {
+  if (v === undefined) return false;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (v instanceof PyBytes) return v.value.length > 0;
+  if (v instanceof PyDict) return v.keys.length > 0;
+  return v.length > 0;
+}
+
+/** `str()` of a literal value as Python prints it inside an f-string (lists and tuples approximated). */
+export function pyStr(v: PyValue): string {
+  if (v === undefined) return 'None';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (v instanceof PyBytes) return `b'${v.value}'`;
+  if (v instanceof PyDict) return '{...}';
+  return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyStr(x))).join(', ')}]`;
+}
+
+/** The statements of a `block` (or `module`), comments left out: Python's `body`. */
+export function bodyStatements(block: Node | null | undefined): Node[] {
+  if (!block) return [];
+  return block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/**
+ * The extent Python's ast gives a compound statement or clause: from its
+ * start to the end of its last statement. tree-sitter's node may run on over
+ * comments that close its block; bandit's line range (`lineno` …
+ * `end_lineno`) does not.
+ */
+export function astSpan(node: Node): Span {
+  return memo(node, 'astSpan', astSpanUncached);
+}
+
+function astSpanUncached(node: Node): Span {
+  return { start: node.startIndex, end: astEnd(node) };
+}
+
+/** The end of the last token of a node that is not a comment (down the tail of the tree). */
+function astEnd(node: Node): number {
+  for (let i = node.childCount - 1; i >= 0; i--) {
+    const c = node.child(i);
+    if (!c || c.type === 'comment') continue;
+    return c.childCount === 0 ? c.endIndex : astEnd(c);
+  }
+  return node.endIndex;
+}
+
+/** From a node's start to the end of its header (the `:` before its block; comments left out). */
+export function headerSpan(node: Node): Span {
+  let end = node.endIndex;
+  for (const c of node.children) {
+    if (c?.type === 'block') break;
+    if (c && c.type !== 'comment') end = c.endIndex;
+  }
+  return { start: node.startIndex, end };
+}

@@ -177,7 +177,7 @@ export class LspClient {
             ? [{ uri: rootUri, name: 'root' }]
             : null,
         capabilities,
-        initializationOptions: opts.initializationOptions,
+        initializationOptions: withBanditDefault(opts.initializationOptions),
       }) as Promise<InitializeResult>,
     );
     await connection.sendNotification('initialized', {});
@@ -371,6 +371,24 @@ export function diagnosticKey(d: Diagnostic): string {
 }
 
 /** `file:///…/name` for a made-up document (never read from disk by the server). */
+/**
+ * Tests that do not speak of bandit run without it: the bandit on PATH
+ * would otherwise run on every open, slowly, and merge its findings into
+ * what those tests compare. Tests of the bandit engine set `bandit` themselves.
+ */
+export function withBanditDefault(options: unknown): unknown {
+  const off = { enabled: false };
+  if (options === undefined || options === null) return { bandit: off };
+  if (typeof options !== 'object' || Array.isArray(options)) return options;
+  const o = options as Record<string, unknown>;
+  if ('bandit' in o || Object.keys(o).some((k) => k.startsWith('bandit.') || k.startsWith('pysec.bandit'))) return o;
+  if (o.pysec && typeof o.pysec === 'object') {
+    const p = o.pysec as Record<string, unknown>;
+    return 'bandit' in p ? o : { ...o, pysec: { ...p, bandit: off } };
+  }
+  return { ...o, bandit: off };
+}
+
 export function docUri(name: string): string {
   return pathToFileURL(resolve(REPO_ROOT, 'test/.virtual', name)).href;
 }

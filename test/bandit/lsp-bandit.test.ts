@@ -85,6 +85,26 @@ describe('bandit 1.9.4 over LSP', () => {
   });
 });
 
+describe('bandit runs on a timer', () => {
+  it('every N seconds for a document changed since its last run (no save, no idle run)', async () => {
+    const root = project('timer', { 't.py': 'x = 1\n' });
+    const uri = pathToFileURL(join(root, 't.py')).href;
+    const c = await LspClient.start({
+      rootPath: root,
+      initializationOptions: { bandit: { command: bandit19Command(), idleDelayMs: 3_600_000, intervalSeconds: 1 } },
+    });
+    try {
+      await c.open(uri, 'x = 1\n', 1);
+      await c.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import telnetlib\n' }]);
+      // Only the timer can make bandit read version 2.
+      const p = await c.waitForDiagnostics(uri, (d) => d.diagnostics.some((x) => x.code === 'B401' && engineOf(x) === 'bandit'));
+      expect(p.diagnostics.filter((x) => x.code === 'B401')).toHaveLength(1);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
+
 describe('bandit 1.6.2 over LSP', () => {
   it('reads the buffer through a seekable descriptor (a pipe crashes it) and reports with engine bandit', async () => {
     const root = project('old', { 'o.py': 'import pickle\n' });

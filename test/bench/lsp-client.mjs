@@ -116,6 +116,9 @@ export async function startServer({ encodings = ['utf-16'], nodeArgs = [] } = {}
     rootUri: null,
     workspaceFolders: null,
     clientInfo: { name: 'pysec-bench' },
+    // The bench times the as-you-type engine: bandit, a separate process, would compete for the
+    // same two cores on every open. Its own cost is the ~560 ms anchor.
+    initializationOptions: { bandit: { enabled: false } },
     capabilities: {
       general: { positionEncodings: encodings },
       textDocument: {

@@ -14,6 +14,7 @@ import { Engine } from '../../server/src/engine/engine.js';
 import { loadPython } from '../../server/src/engine/grammar.js';
 import type { Rule } from '../../server/src/engine/rule.js';
 import { RuleSet, silentWhen } from '../../server/src/engine/ruleset.js';
+import { secretName } from '../../server/src/engine/checks/owasp-support.js';
 import { fixtureExpectations } from '../lsp/expect.js';
 import { fixtureFiles, fixtureName, fixtureRule } from '../support/fixtures.js';
 
@@ -151,5 +152,41 @@ describe('silentWhen', () => {
     } finally {
       doc.dispose();
     }
+  });
+});
+
+describe('secret names (PS201, PS901)', () => {
+  it.each([
+    ['password', 'password', true],
+    ['new_password', 'password', true],
+    ['userPassword2', 'password', true],
+    ['DB_PASSWD', 'password', true],
+    ['pwd', 'password', true],
+    ['db_pass', 'password', true],
+    ['passphrase', 'password', true],
+    ['token', 'password', false],
+    ['api_key', 'password', false],
+    ['token', 'secret', true],
+    ['access_token', 'secret', true],
+    ['API_KEY', 'secret', true],
+    ['apiKey', 'secret', true],
+    ['client_secret', 'secret', true],
+    ['SECRET_KEY', 'secret', true],
+    ['credentials', 'secret', true],
+    ['private_key', 'secret', true],
+    ['token_count', 'secret', false],
+    ['max_tokens', 'secret', false],
+    ['password_reset_url', 'secret', false],
+    ['is_password_set', 'secret', false],
+    ['password_length', 'secret', false],
+    ['tokenizer', 'secret', false],
+    ['passenger', 'secret', false],
+    ['bypass', 'secret', false],
+    ['pass', 'secret', false],
+    ['user', 'secret', false],
+    ['key', 'secret', false],
+    ['monkey', 'secret', false],
+  ])('%s (%s) → %s', (name, kind, want) => {
+    expect(secretName(name, kind as 'password' | 'secret')).toBe(want);
   });
 });

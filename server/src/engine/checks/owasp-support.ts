@@ -126,7 +126,8 @@ const BENIGN_LAST = new Set(
     'expiry expires expiration expire exp changed required valid validated validator validation hint strength file path dir env var ' +
     'header prefix regex pattern format kind version id ids index idx set exists ok present enabled disabled error errors ' +
     'message msg attempts retries widget input form help placeholder age time timestamp date created updated at limit rule ' +
-    'rules mode scheme param column col reset hash_algorithm algorithm algo backend class cls lifetime duration location').split(' '),
+    'rules mode scheme param column col reset hash_algorithm algorithm algo backend class cls lifetime duration location ' +
+    'range start end pos position line lineno offset span handler handlers factory generator provider validator parser serializer').split(' '),
 );
 /** A first word that makes the name a flag or a number: `is_password_set`, `num_tokens`. */
 const BENIGN_FIRST = new Set(['is', 'has', 'num', 'n', 'max', 'min', 'should', 'can', 'needs', 'need', 'use', 'must', 'no', 'total', 'count', 'len', 'show', 'allow']);

@@ -356,7 +356,9 @@ const insecureCookie: Check = (m, rule, ctx) => {
   if (node.type !== 'call') return hits;
   const keyword = rule.params.keyword as string | undefined;
   const short = shortName(ctx.qualname(node));
-  if (keyword && short === 'set_cookie' && isFalse(keywordArg(node, keyword))) {
+  // A double-submit CSRF cookie must be readable by scripts: not a session cookie.
+  const csrfCookie = (call: Node) => /csrf|xsrf/i.test(argument(call, 0, 'key')?.text ?? '');
+  if (keyword && short === 'set_cookie' && isFalse(keywordArg(node, keyword)) && !(keyword === 'httponly' && csrfCookie(node))) {
     hits.push({ node: keywordHit(node, keyword), message: cookieMessage(rule, `set_cookie(..., ${keyword}=False)`) });
   }
   const mwKeyword = rule.params.middlewareKeyword as string | undefined;
@@ -477,6 +479,8 @@ const stackTraceInResponse: Check = (m, _rule, ctx) => {
     if (p.type === 'call' && p.childForFieldName('arguments')?.id === prev.id && RESPONSES.has(calledName(p))) {
       return { message: stackMessage(`${calledName(p)}()`) };
     }
+    // `traceback.format_exc() if settings.DEBUG else "Internal Server Error"`: shown in debug mode only.
+    if (p.type === 'conditional_expression' && /debug/i.test(p.namedChildren[1]?.text ?? '')) return null;
     if (p.type === 'return_statement') return ctx.frameworks.size > 0 ? { confidence: 'MEDIUM', message: stackMessage('the return value of a view') } : null;
     if (STOP.has(p.type)) return null;
   }
@@ -524,7 +528,15 @@ const jwtDecodeUnverified: Check = (m, _rule, ctx) => {
   if (!qual.endsWith('decode') && !qual.endsWith('decode_complete')) return null;
   const parts = qual.split('.');
   if (!parts.includes('jwt') || (parts[parts.length - 1] !== 'decode' && parts[parts.length - 1] !== 'decode_complete')) return null;
-  return jwtUnverified(call);
+  const hit = jwtUnverified(call);
+  if (!hit) return null;
+  // `unverified_claims = jwt.decode(..., options={"verify_signature": False})`, to pick the key
+  // for the real check: said so in the name, so less likely acted on.
+  const parent = parentOf(call);
+  if (parent?.type === 'assignment' && /unverified|untrusted/i.test(parent.childForFieldName('left')?.text ?? '')) {
+    return { ...hit, confidence: 'LOW', risk: 'Medium' };
+  }
+  return hit;
 };
 
 // ------------------------------------------------------------ PS801 archive extraction
@@ -608,6 +620,8 @@ const secretInLog: Check = (m, _rule, ctx) => {
     if (!secret) continue;
     return {
       node: a,
+      // A bare `token` is as often a parser's token as a credential.
+      ...(/^_*token$/i.test(secret.name) ? { confidence: 'LOW' as const } : {}),
       message: `${quote(secret.name)} goes to ${what}: passwords, tokens and keys written to logs (or stdout) end up in log files, log shippers and dashboards that many more people can read, and stay there. Log a non-secret identifier instead (user id, key id, the last 4 characters), or mask the value.`,
     };
   }

@@ -1,6 +1,7 @@
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import type { Rule } from '../engine/rule.js';
 import type { BanditResult } from './output.js';
+import { lineStartsOf } from '../documents/lines.js';
 
 /** OWASP category for a CWE bandit reports on a test we have no rule for (REVIEW-CHECKLIST.md's mapping). */
 const OWASP_BY_CWE: Record<number, string> = {
@@ -32,16 +33,6 @@ const OWASP_BY_CWE: Record<number, string> = {
 
 const RISK_BY_SEVERITY: Record<Level, Risk> = { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' };
 
-function lineStartOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) starts.push(i + 1);
-    else if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
-  }
-  return starts;
-}
-
 /** A UTF-8 byte column (Python's ast `col_offset`) on a line → UTF-16 offset in `text`. */
 function byteColumnToOffset(text: string, lineStart: number, lineEnd: number, bytes: number): number {
   let b = 0;
@@ -65,7 +56,7 @@ function level(l: BanditResult['issue_severity']): Level {
  * end of the node's last line is used).
  */
 export function banditFindings(results: readonly BanditResult[], text: string, rules: ReadonlyMap<string, Rule>): Finding[] {
-  const starts = lineStartOffsets(text);
+  const starts = lineStartsOf(text);
   const lineBounds = (line1: number): [number, number] => {
     const i = Math.min(Math.max(line1 - 1, 0), starts.length - 1);
     const s = starts[i];

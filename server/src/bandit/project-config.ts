@@ -4,6 +4,7 @@ import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { atLeast, type BanditVersion } from './discover.js';
+import { fnmatchRegExp } from '../engine/fnmatch.js';
 
 /**
  * A project's own bandit configuration, as bandit's command line would read
@@ -144,27 +145,6 @@ export function configArgs(cfg: ProjectBanditConfig, version: BanditVersion): st
   }
   if (cfg.ini) args.push('--ini', cfg.ini);
   return args;
-}
-
-/** Python's `fnmatch.translate`: `*` crosses `/` too, as bandit's excludes do. */
-export function fnmatchRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's');
 }
 
 /**

@@ -1,4 +1,7 @@
+import { lineStartsOf } from '../documents/lines.js';
 import type { FileError, FileResult } from './run.js';
+
+export { lineStartsOf };
 
 /** 1-based line and column in Unicode code points, as the JSON contract and ruff's text output use. */
 export function codePointPosition(text: string, offset: number, lineStarts: number[]): { line: number; column: number } {
@@ -20,16 +23,6 @@ export function codePointPosition(text: string, offset: number, lineStarts: numb
 
 function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
-}
-
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) starts.push(i + 1);
-    else if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
-  }
-  return starts;
 }
 
 export interface JsonFinding {

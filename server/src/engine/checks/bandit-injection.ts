@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, keywordArgs, shortName } from '../context.js';
 import { listElements, plainStr, unparen } from '../literal.js';
+import { paramSet } from './params.js';
 import type { Check, Rule } from '../rule.js';
 import { callArgAt, checkCallArgValue, pyStr } from './bandit-util.js';
 import { keywordHit } from './general.js';
@@ -11,28 +12,13 @@ import { keywordHit } from './general.js';
  * commands (B609) and Django's `extra()` / `RawSQL` (B610, B611).
  */
 
-const LISTS = new WeakMap<Rule, Map<string, ReadonlySet<string>>>();
-
-/** A `shell_injection` list from the rule's params, as a set (built once per rule). */
-function list(rule: Rule, key: string): ReadonlySet<string> {
-  let byKey = LISTS.get(rule);
-  if (!byKey) LISTS.set(rule, (byKey = new Map()));
-  let set = byKey.get(key);
-  if (!set) {
-    const v = rule.params[key];
-    if (!Array.isArray(v)) throw new Error(`${rule.id}: params.${key} must be a list of qualified names`);
-    set = new Set(v as string[]);
-    byKey.set(key, set);
-  }
-  return set;
-}
 
 /** B601 paramiko_calls: a call named `exec_command` in a file that imports something named like paramiko. */
 const paramikoCalls: Check = (m, _rule, ctx) =>
   shortName(ctx.qualname(m.node)) === 'exec_command' && ctx.isModuleImportedLike('paramiko', m.node.startIndex);
 
 /** B606 start_process_with_no_shell: a call of bandit's `no_shell` list (os.exec*, os.spawn*, os.startfile). */
-const startProcessWithNoShell: Check = (m, rule, ctx) => list(rule, 'no_shell').has(ctx.qualname(m.node));
+const startProcessWithNoShell: Check = (m, rule, ctx) => paramSet(rule, 'no_shell').has(ctx.qualname(m.node));
 
 const WILDCARD_COMMANDS = ['chown', 'chmod', 'tar', 'rsync'];
 
@@ -45,7 +31,7 @@ const WILDCARD_COMMANDS = ['chown', 'chmod', 'tar', 'rsync'];
 const linuxCommandsWildcardInjection: Check = (m, rule, ctx) => {
   const call = m.node;
   const qual = ctx.qualname(call);
-  if (!(list(rule, 'shell').has(qual) || (list(rule, 'subprocess').has(qual) && checkCallArgValue(call, 'shell', 'True')))) return null;
+  if (!(paramSet(rule, 'shell').has(qual) || (paramSet(rule, 'subprocess').has(qual) && checkCallArgValue(call, 'shell', 'True')))) return null;
   const args = astArgs(call);
   if (args.length === 0) return null;
   const first = unparen(args[0]);

@@ -1,4 +1,5 @@
 import { memo, parentOf } from '../memo.js';
+import { fnmatch } from '../fnmatch.js';
 import type { Node } from 'web-tree-sitter';
 import {
   argValue,
@@ -23,30 +24,6 @@ import type { Check, Hit } from '../rule.js';
  */
 
 // ---------------------------------------------------------------- helpers
-
-/**
- * bandit's `fnmatch.fnmatch` (POSIX: case-sensitive; `*` crosses `/`).
- */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        else if (body.startsWith('^')) body = '\\' + body;
-        re += `[${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
-}
 
 /**
  * Where a keyword argument's issue goes: bandit reports the value's line

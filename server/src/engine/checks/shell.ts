@@ -2,6 +2,7 @@ import { parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, type FileContext } from '../context.js';
 import { isZeroNumber, listElements, stringLiteral, unparen } from '../literal.js';
+import { paramSet } from './params.js';
 import type { Check, Hit, Rule } from '../rule.js';
 
 /**
@@ -15,21 +16,6 @@ import type { Check, Hit, Rule } from '../rule.js';
  * resolved name (`get_call_name`) against the lists.
  */
 
-const LISTS = new WeakMap<Rule, Map<string, ReadonlySet<string>>>();
-
-/** A `shell_injection` list from the rule's params, as a set (built once per rule). */
-function list(rule: Rule, key: string): ReadonlySet<string> {
-  let byKey = LISTS.get(rule);
-  if (!byKey) LISTS.set(rule, (byKey = new Map()));
-  let set = byKey.get(key);
-  if (!set) {
-    const v = rule.params[key];
-    if (!Array.isArray(v)) throw new Error(`${rule.id}: params.${key} must be a list of qualified names`);
-    set = new Set(v as string[]);
-    byKey.set(key, set);
-  }
-  return set;
-}
 
 /**
  * Five rules ask for the qualified name of every call, three for its
@@ -132,7 +118,7 @@ function firstArgIsConstantStr(call: Node): boolean {
 /** B602: a `subprocess` call with a true `shell=` and at least one positional argument. */
 const subprocessPopenWithShellEqualsTrue: Check = (m, rule, ctx) => {
   const call = m.node;
-  if (!list(rule, 'subprocess').has(qualname(call, ctx))) return null;
+  if (!paramSet(rule, 'subprocess').has(qualname(call, ctx))) return null;
   const shell = shellKeyword(call, ctx);
   if (!shell.truthy || astArgs(call).length === 0) return null;
   const node = shellLineNode(shell.kw, shell.value);
@@ -152,7 +138,7 @@ const subprocessPopenWithShellEqualsTrue: Check = (m, rule, ctx) => {
 /** B603: a `subprocess` call without a true `shell=` (arguments or not). */
 const subprocessWithoutShellEqualsTrue: Check = (m, rule, ctx) => {
   const call = m.node;
-  if (!list(rule, 'subprocess').has(qualname(call, ctx))) return null;
+  if (!paramSet(rule, 'subprocess').has(qualname(call, ctx))) return null;
   const shell = shellKeyword(call, ctx);
   if (shell.truthy) return null;
   const hit: Hit = {};
@@ -166,7 +152,7 @@ const anyOtherFunctionWithShellEqualsTrue: Check = (m, rule, ctx) => {
   const call = m.node;
   const shell = shellKeyword(call, ctx);
   if (!shell.truthy) return null;
-  if (list(rule, 'subprocess').has(qualname(call, ctx))) return null;
+  if (paramSet(rule, 'subprocess').has(qualname(call, ctx))) return null;
   const hit: Hit = {};
   const node = shellLineNode(shell.kw, shell.value);
   if (node) hit.node = node;
@@ -176,7 +162,7 @@ const anyOtherFunctionWithShellEqualsTrue: Check = (m, rule, ctx) => {
 /** B605: a `shell` list function with at least one positional argument. */
 const startProcessWithAShell: Check = (m, rule, ctx) => {
   const call = m.node;
-  if (!list(rule, 'shell').has(qualname(call, ctx))) return null;
+  if (!paramSet(rule, 'shell').has(qualname(call, ctx))) return null;
   if (astArgs(call).length === 0) return null;
   if (firstArgIsConstantStr(call)) {
     return {
@@ -203,7 +189,7 @@ const FULL_PATH = /^(?:[A-Za-z](?=:)|[\\/.])/;
 const startProcessWithPartialPath: Check = (m, rule, ctx) => {
   const call = m.node;
   const name = qualname(call, ctx);
-  if (!list(rule, 'subprocess').has(name) && !list(rule, 'shell').has(name) && !list(rule, 'no_shell').has(name)) {
+  if (!paramSet(rule, 'subprocess').has(name) && !paramSet(rule, 'shell').has(name) && !paramSet(rule, 'no_shell').has(name)) {
     return null;
   }
   const args = astArgs(call);

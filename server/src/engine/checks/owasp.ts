@@ -340,6 +340,12 @@ const allowedHostsWildcard: Check = (m, _rule, ctx) => {
 
 // ------------------------------------------------------------ PS504, PS505 cookies
 
+/** The calls the cookie rule reads: every other call is out at the first test. */
+const COOKIE_CALLS = set('set_cookie', 'SessionMiddleware', 'add_middleware', 'Middleware', 'update', 'from_mapping');
+
+/** A double-submit CSRF cookie must be readable by scripts: not a session cookie. */
+const csrfCookie = (call: Node) => /csrf|xsrf/i.test(argument(call, 0, 'key')?.text ?? '');
+
 /**
  * A cookie flag turned off. `params.settings`: setting names that must not
  * be False; `params.keyword`: the `set_cookie` keyword (`secure`,
@@ -347,6 +353,8 @@ const allowedHostsWildcard: Check = (m, _rule, ctx) => {
  */
 const insecureCookie: Check = (m, rule, ctx) => {
   const node = m.node;
+  const short = node.type === 'call' ? shortName(ctx.qualname(node)) : '';
+  if (node.type === 'call' && !COOKIE_CALLS.has(short)) return null;
   const names = (rule.params.settings as string[] | undefined) ?? [];
   const hits: Hit[] = [];
   for (const s of settingsOf(node, ctx)) {
@@ -355,9 +363,6 @@ const insecureCookie: Check = (m, rule, ctx) => {
   }
   if (node.type !== 'call') return hits;
   const keyword = rule.params.keyword as string | undefined;
-  const short = shortName(ctx.qualname(node));
-  // A double-submit CSRF cookie must be readable by scripts: not a session cookie.
-  const csrfCookie = (call: Node) => /csrf|xsrf/i.test(argument(call, 0, 'key')?.text ?? '');
   if (keyword && short === 'set_cookie' && isFalse(keywordArg(node, keyword)) && !(keyword === 'httponly' && csrfCookie(node))) {
     hits.push({ node: keywordHit(node, keyword), message: cookieMessage(rule, `set_cookie(..., ${keyword}=False)`) });
   }
@@ -449,26 +454,8 @@ const RESPONSES = set(
   'render',
   'TemplateResponse',
 );
-/** Where the walk up from the traceback call stops: statements and blocks. */
-const STOP = set(
-  'expression_statement',
-  'return_statement',
-  'raise_statement',
-  'assert_statement',
-  'delete_statement',
-  'block',
-  'module',
-  'if_statement',
-  'elif_clause',
-  'while_statement',
-  'for_statement',
-  'with_statement',
-  'match_statement',
-  'function_definition',
-  'class_definition',
-  'decorated_definition',
-  'lambda',
-);
+/** Where the walk up from the traceback call stops: statements, clauses, definitions, blocks (never past the statement). */
+const STOP = /(_statement|_clause|_definition)$|^(block|module|lambda)$/;
 
 const stackTraceInResponse: Check = (m, _rule, ctx) => {
   const call = m.node;
@@ -482,7 +469,7 @@ const stackTraceInResponse: Check = (m, _rule, ctx) => {
     // `traceback.format_exc() if settings.DEBUG else "Internal Server Error"`: shown in debug mode only.
     if (p.type === 'conditional_expression' && /debug/i.test(p.namedChildren[1]?.text ?? '')) return null;
     if (p.type === 'return_statement') return ctx.frameworks.size > 0 ? { confidence: 'MEDIUM', message: stackMessage('the return value of a view') } : null;
-    if (STOP.has(p.type)) return null;
+    if (STOP.test(p.type)) return null;
   }
   return null;
 };
@@ -595,9 +582,8 @@ const NOT_LOGGED = set('exc_info', 'stack_info', 'stacklevel', 'file', 'sep', 'e
 /** `logging.info`, `logger.debug`, `self.log.warning`, `logging.getLogger(__name__).error`, `print`. */
 function logCall(call: Node, ctx: FileContext): string | null {
   const qual = ctx.qualname(call);
-  if (qual === 'print') return 'print()';
   const method = shortName(qual);
-  if (!LOG_METHODS.has(method)) return null;
+  if (!LOG_METHODS.has(method)) return qual === 'print' ? 'print()' : null;
   if (qual.startsWith('logging.')) return `${qual}()`;
   const fn = call.childForFieldName('function');
   const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;

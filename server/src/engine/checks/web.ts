@@ -123,7 +123,8 @@ function flaskCors(call: Node, allowResources: boolean): Hit | null {
  *   `allow_credentials=True`;
  * - flask-cors: `CORS(app, ...)`, `cross_origin(...)` with
  *   `supports_credentials=True` and origins "*" or not given.
- * django-cors-headers is two settings in separate statements: not here.
+ * django-cors-headers (two settings in separate statements) is checked in owasp.ts,
+ * through the file-wide settings facts.
  */
 const corsWildcardWithCredentials: Check = (m, _rule, ctx) => {
   const call = m.node;

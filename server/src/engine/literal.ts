@@ -507,3 +507,24 @@ export function pyLiteralRepr(node: Node): string | undefined {
       return 'None';
   }
 }
+
+/** Python's `ast.Constant`: a literal string or bytes (not an f-string), number, True/False/None, `...`. */
+export function isAstConstant(node: Node): boolean {
+  const n = unparen(node);
+  switch (n.type) {
+    case 'string':
+    case 'concatenated_string': {
+      const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c): c is Node => c?.type === 'string');
+      return parts.every((p) => !/[ft]/i.test((p.child(0)?.text ?? '').replace(/['"]+$/, '')));
+    }
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'ellipsis':
+      return true;
+    default:
+      return false;
+  }
+}

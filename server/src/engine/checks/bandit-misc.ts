@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { keywordArgs, shortName, type FileContext } from '../context.js';
-import { plainStr, unparen } from '../literal.js';
+import { isAstConstant, plainStr, unparen } from '../literal.js';
 import { memo } from '../memo.js';
 import type { Check } from '../rule.js';
 import { astSpan, bodyStatements, callArgAt, callArgValue, checkCallArgValue, hasKeyword, headerSpan, pyTruthy } from './bandit-util.js';
@@ -303,30 +303,6 @@ const HF_UNSAFE: Record<string, string> = {
 };
 const HEX = /^[0-9a-fA-F]*$/;
 
-/** Whether a node is Python's `ast.Constant` (a literal string, bytes, number, True/False/None, `...`). */
-function isConstant(node: Node): boolean {
-  const n = unparen(node);
-  switch (n.type) {
-    case 'string':
-    case 'concatenated_string':
-      return plainStr(n) !== null || isBytes(n);
-    case 'integer':
-    case 'float':
-    case 'true':
-    case 'false':
-    case 'none':
-    case 'ellipsis':
-      return true;
-    default:
-      return false;
-  }
-}
-
-function isBytes(n: Node): boolean {
-  const start = n.type === 'string' ? n.child(0) : n.namedChildren.find((c) => c?.type === 'string')?.child(0);
-  return !!start && /b/i.test(start.text) && !/f/i.test(start.text);
-}
-
 /**
  * B615 huggingface_unsafe_download: `from_pretrained` (transformers),
  * `load_dataset` (datasets), `hf_hub_download` / `snapshot_download`
@@ -342,7 +318,7 @@ const huggingfaceUnsafeDownload: Check = (m, _rule, ctx: FileContext) => {
   if (!required || !qual.split('.').includes(required)) return null;
   if (!HF_MODULES.some((mod) => ctx.isModuleImportedLike(mod, call.startIndex))) return null;
   for (const [name, value] of keywordArgs(call)) {
-    if ((name === 'revision' || name === 'commit_id') && !isConstant(value)) return null;
+    if ((name === 'revision' || name === 'commit_id') && !isAstConstant(value)) return null;
   }
   const revision = callArgValue(call, 'revision');
   const toCheck = pyTruthy(revision) ? revision : callArgValue(call, 'commit_id');

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { assignTargets, assignValue, astArgs, calledName, isPlainAssign, qualifiedName, shortName, type FileContext } from '../context.js';
-import { listElements, plainStr, unparen } from '../literal.js';
+import { isAstConstant, listElements, plainStr, unparen } from '../literal.js';
 import { parentOf } from '../memo.js';
 import type { Check, Hit, Rule } from '../rule.js';
 import { bodyStatements } from './bandit-util.js';
@@ -79,27 +79,6 @@ function stringList(rule: Rule, key: string): string[] {
   return Array.isArray(v) ? (v as string[]) : [];
 }
 
-/** Python's `ast.Constant`: a literal string or bytes (not an f-string), number, True/False/None, `...`. */
-function isConstant(node: Node): boolean {
-  const n = unparen(node);
-  switch (n.type) {
-    case 'string':
-    case 'concatenated_string': {
-      const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c): c is Node => c?.type === 'string');
-      return parts.every((p) => !/[ft]/i.test((p.child(0)?.text ?? '').replace(/['"]+$/, '')));
-    }
-    case 'integer':
-    case 'float':
-    case 'true':
-    case 'false':
-    case 'none':
-    case 'ellipsis':
-      return true;
-    default:
-      return false;
-  }
-}
-
 /**
  * B704 markupsafe_markup_xss: `markupsafe.Markup(x)` / `flask.Markup(x)`
  * (plus the names in `params.extend_markup_names`) whose first positional
@@ -111,7 +90,7 @@ const markupsafeMarkupXss: Check = (m, rule, ctx) => {
   const qual = ctx.qualname(call);
   if (qual !== 'markupsafe.Markup' && qual !== 'flask.Markup' && !stringList(rule, 'extend_markup_names').includes(qual)) return null;
   const args = astArgs(call);
-  if (args.length === 0 || isConstant(args[0])) return null;
+  if (args.length === 0 || isAstConstant(args[0])) return null;
   const allowed = stringList(rule, 'allowed_calls');
   const first = unparen(args[0]);
   if (allowed.length && first.type === 'call') {
@@ -334,7 +313,7 @@ function evaluateCall(call: Node, ev: Evaluation): boolean {
   const f = fn ? unparen(fn) : null;
   if (!f || f.type !== 'attribute') return false;
   const obj = f.childForFieldName('object');
-  if (!obj || !isConstant(obj) || f.childForFieldName('attribute')?.text !== 'format') return false;
+  if (!obj || !isAstConstant(obj) || f.childForFieldName('attribute')?.text !== 'format') return false;
   const args = call.childForFieldName('arguments');
   if (args && args.namedChildren.some((c) => c?.type === 'keyword_argument' || c?.type === 'dictionary_splat')) return false;
   return evaluateFormatArgs(astArgs(call), call.startPosition.row, ev);

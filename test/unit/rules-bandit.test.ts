@@ -13,27 +13,14 @@
  * call and B703's evaluation of names in their scope (and the cases where
  * bandit's plugin fails and reports nothing).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
-import { Engine } from '../../server/src/engine/engine.js';
+import { parityCases, snippetRunner, type ParityCase } from '../support/snippets.js';
 
 const OURS = new Set(["B107","B110","B112","B113","B202","B302","B303","B304","B305","B306","B308","B310","B312","B313","B314","B315","B316","B317","B318","B319","B321","B323","B401","B402","B405","B406","B407","B408","B409","B411","B412","B413","B415","B502","B503","B504","B505","B507","B508","B509","B601","B606","B609","B610","B611","B612","B613","B614","B615","B701","B702","B703","B704"]);
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await Engine.load();
-});
-
-function run(text: string) {
-  const r = checkText(engine, '/virtual/snippet.py', text + '\n');
-  return r.findings
-    .filter((f) => OURS.has(f.rule) && !f.suppressed)
-    .map((f) => ({ rule: f.rule, line: r.doc.positionAt(f.range.start).line + 1, level: f.severity[0] + f.confidence[0], message: f.message }));
-}
+const run = snippetRunner(OURS);
 
 /** [snippet, bandit 1.9.4's findings for these ids, bandit's messages]. */
-const CASES: [string, string, string[]][] = [
+const CASES: ParityCase[] = [
   ["def f(password='x'): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'x'"]],
   ["def f(a, password='x', b=2): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'x'"]],
   ["def f(pin=1, /, password='y'): pass", "", []],
@@ -227,10 +214,4 @@ const CASES: [string, string, string[]][] = [
   ["from markupsafe import Markup as M\nM(\n    x,\n)", "B704@2:MH", ["B704@2 Potential XSS with ``markupsafe.Markup`` detected. Do not use ``Markup`` on untrusted data."]],
 ];
 
-describe('bandit 1.9.4 parity for the rules of issue 4, snippet by snippet', () => {
-  it.each(CASES)('%j', (text, want, messages) => {
-    const found = run(text);
-    expect(found.map((f) => `${f.rule}@${f.line}:${f.level}`).sort().join(' ')).toBe(want);
-    expect([...new Set(found.map((f) => `${f.rule}@${f.line} ${f.message}`))].sort()).toEqual(messages);
-  });
-});
+parityCases('bandit 1.9.4 parity for the rules of issue 4, snippet by snippet', CASES, run);

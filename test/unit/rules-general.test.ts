@@ -9,30 +9,18 @@
  * import blacklists' one-issue-per-statement order, B324's usedforsecurity,
  * B506's `import yaml` requirement). PS501 is ours: its cases are below.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
-import { Engine } from '../../server/src/engine/engine.js';
+import { describe, expect, it } from 'vitest';
+import { parityCases, snippetRunner, type ParityCase } from '../support/snippets.js';
 import { looksLikePassword } from '../../server/src/engine/checks/general.js';
 import { fnmatch } from '../../server/src/engine/fnmatch.js';
 import { pyFloatRepr } from '../../server/src/engine/literal.js';
 
 const OURS = new Set(['B101', 'B102', 'B103', 'B104', 'B105', 'B106', 'B108', 'B201', 'B301', 'B311', 'B324', 'B403', 'B404', 'B501', 'B506', 'PS501']);
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await Engine.load();
-});
-
-function run(text: string) {
-  const r = checkText(engine, '/virtual/snippet.py', text + '\n');
-  return r.findings
-    .filter((f) => OURS.has(f.rule) && !f.suppressed)
-    .map((f) => ({ rule: f.rule, line: r.doc.positionAt(f.range.start).line + 1, level: f.severity[0] + f.confidence[0], message: f.message }));
-}
+const run = snippetRunner(OURS);
 
 /** [snippet, bandit 1.9.4's findings for our ids, bandit's messages]. */
-const CASES: [string, string, string[]][] = [
+const CASES: ParityCase[] = [
   ["assert x", "B101@1:LH", ["B101@1 Use of assert detected. The enclosed code will be removed when compiling to optimised byte code."]],
   ["assert (\n    x\n), 'msg'", "B101@1:LH", ["B101@1 Use of assert detected. The enclosed code will be removed when compiling to optimised byte code."]],
   ["exec('x')", "B102@1:MH", ["B102@1 Use of exec detected."]],
@@ -192,13 +180,7 @@ const CASES: [string, string, string[]][] = [
   ["import ruamel.yaml\nruamel.yaml.load(s)", "", []],
 ];
 
-describe('bandit 1.9.4 parity, snippet by snippet', () => {
-  it.each(CASES)('%j', (text, want, messages) => {
-    const found = run(text);
-    expect(found.map((f) => `${f.rule}@${f.line}:${f.level}`).sort().join(' ')).toBe(want);
-    expect([...new Set(found.map((f) => `${f.rule}@${f.line} ${f.message}`))].sort()).toEqual(messages);
-  });
-});
+parityCases('bandit 1.9.4 parity, snippet by snippet', CASES, run);
 
 describe('PS501 cors_wildcard_with_credentials', () => {
   const CORS: [string, string][] = [

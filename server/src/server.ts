@@ -69,6 +69,7 @@ export function startServer(connection: Connection): void {
     refreshPulls = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     bandit = new BanditService({
+      projectConfig: (file, folder, configFile) => settings.projectConfig(file, folder, configFile),
       settingsFor: (uri) => {
         const policy = settings.policyFor(uri);
         return { ...policy.settings.bandit, ignoreNosec: policy.settings.ignoreNosec, excluded: policy.excluded };
@@ -234,7 +235,6 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(
     guarded('didChangeWatchedFiles', ({ changes }) => {
       if (!changes.some((c) => /(?:^|\/)(?:pyproject\.toml|\.bandit|[^/]+\.(?:ya?ml|toml))$/.test(c.uri))) return;
-      bandit?.invalidateConfigs();
       settings.projectConfigsChanged();
       bandit?.rerunAll((store?.all() ?? []).map((d) => d.uri));
     }),

@@ -3,7 +3,7 @@ import type { PythonDocument } from '../documents/document.js';
 import type { Rule } from '../engine/rule.js';
 import { banditFindings } from './convert.js';
 import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from './discover.js';
-import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, type ProjectBanditConfig } from './project-config.js';
+import { configArgs, isExcluded, type ProjectBanditConfig } from './project-config.js';
 import { runBandit } from './run.js';
 
 /** The bandit part of the settings (`pysec.bandit.*`). */
@@ -36,6 +36,8 @@ export interface BanditHost {
   /** The workspace folder holding `uri`, as a path. */
   folderFor(uri: string): string | undefined;
   document(uri: string): PythonDocument | undefined;
+  /** The project's bandit config for a file, from the cache both engines share. */
+  projectConfig(file: string, folder: string | undefined, configFile: string | undefined): ProjectBanditConfig;
   rules(): ReadonlyMap<string, Rule>;
   /** Findings of `uri` changed: publish again. */
   changed(uri: string): void;
@@ -64,7 +66,6 @@ interface DocState {
  */
 export class BanditService {
   private readonly docs = new Map<string, DocState>();
-  private readonly configs = new Map<string, ProjectBanditConfig>();
   private timer?: ReturnType<typeof setInterval>;
   private timerSeconds = 0;
   /** Child processes alive now, by document (for tests and shutdown). */
@@ -72,22 +73,11 @@ export class BanditService {
 
   constructor(private readonly host: BanditHost) {}
 
-  /** The project config for a file: its root and what it says (cached until a config file changes). */
+  /** The project config for a file (the host caches it), with what is wrong in it said once. */
   projectConfig(file: string, folder: string | undefined, configFile: string | undefined): ProjectBanditConfig {
-    const root = findProjectRoot(file, folder);
-    const key = `${root}\0${configFile ?? ''}`;
-    let cfg = this.configs.get(key);
-    if (!cfg) {
-      cfg = loadProjectConfig(root, configFile);
-      for (const p of cfg.problems) this.host.warnOnce(`config:${p}`, `pysec: ${p}`);
-      this.configs.set(key, cfg);
-    }
+    const cfg = this.host.projectConfig(file, folder, configFile);
+    for (const p of cfg.problems) this.host.warnOnce(`config:${p}`, `pysec: ${p}`);
     return cfg;
-  }
-
-  /** A bandit config file changed on disk: forget every cached config. */
-  invalidateConfigs(): void {
-    this.configs.clear();
   }
 
   onOpen(doc: PythonDocument): void {

@@ -197,15 +197,19 @@ export class SettingsService {
 
   private projectFor(file: string, folder: string | undefined, settings: Settings): ProjectBanditConfig | undefined {
     if (!file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(file)) return undefined; // not a file on disk
+    return this.projectConfig(file, folder, settings.bandit.configFile);
+  }
+
+  /**
+   * The project bandit config for a file on disk, cached until a config file
+   * changes (`projectConfigsChanged`): one cache for both engines.
+   */
+  projectConfig(file: string, folder: string | undefined, configFile: string | undefined): ProjectBanditConfig {
     const root = findProjectRoot(file, folder);
-    const key = `${root}\0${settings.bandit.configFile ?? ''}`;
+    const key = `${root}\0${configFile ?? ''}`;
     let cfg = this.projects.get(key);
     if (!cfg) {
-      try {
-        cfg = loadProjectConfig(root, settings.bandit.configFile);
-      } catch {
-        return undefined; // the bandit service reports unreadable configs
-      }
+      cfg = loadProjectConfig(root, configFile);
       this.projects.set(key, cfg);
     }
     return cfg;

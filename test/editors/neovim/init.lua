@@ -1,0 +1,99 @@
+-- End-to-end driver for Neovim (run by test/editors/neovim.test.ts):
+--   nvim --headless --clean -u init.lua file.py
+-- loads the setup users load (editors/neovim, through require('pysec_lsp')),
+-- with the server command from $PYSEC_E2E_CMD, waits for the diagnostic
+-- $PYSEC_E2E_RULE, asks for code actions, applies the suppress action,
+-- waits for the diagnostic to go, and writes what it saw as JSON to
+-- $PYSEC_E2E_OUT. Every step that fails writes `error` and stops.
+local setup_dir = assert(os.getenv('PYSEC_E2E_SETUP_DIR'))
+local cmd = vim.fn.json_decode(assert(os.getenv('PYSEC_E2E_CMD')))
+local out = assert(os.getenv('PYSEC_E2E_OUT'))
+local rule = os.getenv('PYSEC_E2E_RULE') or 'B307'
+local title = os.getenv('PYSEC_E2E_TITLE') or ('pysec: suppress ' .. rule .. ' on this line')
+local timeout = tonumber(os.getenv('PYSEC_E2E_TIMEOUT_MS') or '30000')
+
+vim.opt.runtimepath:prepend(setup_dir)
+require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
+
+local result = { nvim = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch }
+
+local function finish()
+  local f = assert(io.open(out, 'w'))
+  f:write(vim.fn.json_encode(result))
+  f:close()
+  vim.cmd('qa!')
+end
+
+local function fail(message)
+  result.error = message
+  finish()
+end
+
+local function ours(bufnr)
+  local got = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'pysec' and d.code == rule then
+      table.insert(got, { lnum = d.lnum, col = d.col, code = d.code, source = d.source, message = d.message })
+    end
+  end
+  return got
+end
+
+local function run()
+  local bufnr = vim.api.nvim_get_current_buf()
+  result.filetype = vim.bo[bufnr].filetype
+  if not vim.wait(timeout, function()
+    return #vim.lsp.get_active_clients() > 0
+  end, 50) then
+    return fail('no client started')
+  end
+  if not vim.wait(timeout, function()
+    return #ours(bufnr) > 0
+  end, 50) then
+    return fail('no diagnostics')
+  end
+  result.before = ours(bufnr)
+  local lnum = result.before[1].lnum
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    range = { start = { line = lnum, character = 0 }, ['end'] = { line = lnum, character = 0 } },
+    -- What vim.lsp.buf.code_action sends on 0.7: the line's diagnostics of every client.
+    context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, lnum) },
+  }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, timeout)
+  local chosen, chosen_client
+  result.actions = {}
+  for client_id, response in pairs(responses or {}) do
+    for _, action in ipairs(response.result or {}) do
+      table.insert(result.actions, action.title)
+      if action.title == title then
+        chosen, chosen_client = action, vim.lsp.get_client_by_id(client_id)
+      end
+    end
+  end
+  if not chosen then
+    return fail('no action titled ' .. title)
+  end
+  vim.lsp.util.apply_workspace_edit(chosen.edit, chosen_client.offset_encoding or 'utf-16')
+  result.lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  if not vim.wait(timeout, function()
+    return #ours(bufnr) == 0
+  end, 50) then
+    result.after = ours(bufnr)
+    return fail('diagnostic still there after the action')
+  end
+  result.after = ours(bufnr)
+  finish()
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, err = pcall(run)
+      if not ok then
+        fail('driver error: ' .. tostring(err))
+      end
+    end)
+  end,
+})

@@ -29,6 +29,17 @@
 (setq pysec-lsp-command pysec-e2e-command
       pysec-lsp-initialization-options '(:bandit (:enabled :json-false)))
 
+;; The user's main Python server beside it, when PYSEC_E2E_MAIN_CMD names
+;; one (a stand-in for pyright: test/editors/stub-server.mjs main).
+(let ((main (getenv "PYSEC_E2E_MAIN_CMD")))
+  (when (and main (not (string-empty-p main)))
+    (let ((command (append (json-parse-string main :array-type 'list) nil)))
+      (lsp-register-client
+       (make-lsp-client :new-connection (lsp-stdio-connection command)
+                        :activation-fn (lsp-activate-on "python")
+                        :priority 10
+                        :server-id 'stub-main)))))
+
 (defun pysec-e2e-lsp-diagnostics ()
   "The LSP diagnostics lsp-mode holds for the buffer's file, every server's."
   (append (lsp--get-buffer-diagnostics) nil))
@@ -41,10 +52,10 @@
            collect d))
 
 (defun pysec-e2e-lsp-codes ()
-  "The codes of every pysec diagnostic."
-  (vconcat (cl-loop for d in (pysec-e2e-lsp-diagnostics)
-                    when (equal (lsp:diagnostic-source? d) "pysec")
-                    collect (lsp:diagnostic-code? d))))
+  "SOURCE:CODE of every diagnostic, sorted."
+  (vconcat (sort (cl-loop for d in (pysec-e2e-lsp-diagnostics)
+                          collect (format "%s:%s" (lsp:diagnostic-source? d) (lsp:diagnostic-code? d)))
+                 #'string<)))
 
 (pysec-e2e-run
  (lambda ()
@@ -54,14 +65,16 @@
    (lsp-workspace-folders-add (file-name-directory pysec-e2e-file))
    (lsp)
    (pysec-e2e-wait (lambda () (lsp-workspaces)) "no server started")
-   (pysec-e2e-put 'servers (vconcat (mapcar (lambda (w) (symbol-name (lsp--client-server-id (lsp--workspace-client w))))
-                                            (lsp-workspaces))))
    (let* ((before (pysec-e2e-wait #'pysec-e2e-lsp-ours "no diagnostics"))
           (d (car before))
           (line (lsp:position-line (lsp:range-start (lsp:diagnostic-range d)))))
      (pysec-e2e-put 'before (vconcat (mapcar (lambda (d) `((line . ,(1+ line)) (message . ,(lsp:diagnostic-message d)))) before)))
+     (pysec-e2e-put 'servers (vconcat (sort (mapcar (lambda (w) (symbol-name (lsp--client-server-id (lsp--workspace-client w))))
+                                                    (lsp-workspaces))
+                                            #'string<)))
      (goto-char (point-min))
      (forward-line line)
+     (pysec-e2e-put 'context (vconcat (sort (mapcar #'lsp:diagnostic-source? (lsp-cur-line-diagnostics)) #'string<)))
      (let* ((actions (append (lsp-code-actions-at-point) nil))
             (action (cl-find pysec-e2e-title actions :key #'lsp:code-action-title :test #'equal)))
        (pysec-e2e-put 'actions (vconcat (mapcar #'lsp:code-action-title actions)))

@@ -15,6 +15,20 @@ local timeout = tonumber(os.getenv('PYSEC_E2E_TIMEOUT_MS') or '30000')
 vim.opt.runtimepath:prepend(setup_dir)
 require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
 
+-- The user's main Python server beside it, when $PYSEC_E2E_MAIN_CMD names one
+-- (a stand-in for pyright: test/editors/stub-server.mjs main).
+local main_cmd = os.getenv('PYSEC_E2E_MAIN_CMD')
+if main_cmd and main_cmd ~= '' then
+  local main_id
+  vim.api.nvim_create_autocmd('FileType', {
+    pattern = 'python',
+    callback = function(args)
+      main_id = main_id or vim.lsp.start_client({ name = 'main', cmd = vim.fn.json_decode(main_cmd), root_dir = vim.fn.getcwd() })
+      vim.lsp.buf_attach_client(args.buf, main_id)
+    end,
+  })
+end
+
 local result = { nvim = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch }
 
 local function finish()
@@ -53,6 +67,11 @@ local function run()
     return fail('no diagnostics')
   end
   result.before = ours(bufnr)
+  result.clients = {}
+  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    table.insert(result.clients, client.name)
+  end
+  table.sort(result.clients)
   local lnum = result.before[1].lnum
   local params = {
     textDocument = vim.lsp.util.make_text_document_params(bufnr),
@@ -62,10 +81,20 @@ local function run()
   }
   local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, timeout)
   local chosen, chosen_client
+  result.context = {}
+  for _, d in ipairs(params.context.diagnostics) do
+    table.insert(result.context, d.source)
+  end
+  table.sort(result.context)
   result.actions = {}
+  -- For each action, the sources of the diagnostics it says it fixes.
+  result.fixes = {}
   for client_id, response in pairs(responses or {}) do
     for _, action in ipairs(response.result or {}) do
       table.insert(result.actions, action.title)
+      for _, d in ipairs(action.diagnostics or {}) do
+        result.fixes[action.title] = (result.fixes[action.title] or '') .. d.source .. ' '
+      end
       if action.title == title then
         chosen, chosen_client = action, vim.lsp.get_client_by_id(client_id)
       end
@@ -82,7 +111,11 @@ local function run()
     result.after = ours(bufnr)
     return fail('diagnostic still there after the action')
   end
-  result.after = ours(bufnr)
+  result.after = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(result.after, d.source .. ':' .. tostring(d.code))
+  end
+  table.sort(result.after)
   finish()
 end
 

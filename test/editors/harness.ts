@@ -1,0 +1,116 @@
+/**
+ * Runs a real editor headless on a Python file with one of the end-to-end
+ * drivers (test/editors/neovim/init.lua, test/editors/emacs/*-e2e.el), with
+ * the setup file a user loads from editors/, and reads back what the
+ * driver saw (a JSON file). Editors run through execa with an argument
+ * array (no shell), in a private temporary HOME/XDG tree, so no user
+ * configuration is read. The drivers wait on events with their own
+ * generous timeout; the execa timeout is only a guard against a hung editor.
+ */
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { REPO_ROOT, SERVER_JS } from '../lsp/client.js';
+
+export const EDITORS_DIR = resolve(REPO_ROOT, 'editors');
+export const DRIVERS_DIR = resolve(REPO_ROOT, 'test/editors');
+const STUB_SERVER = resolve(DRIVERS_DIR, 'stub-server.mjs');
+
+/** The real server, as the drivers start it. */
+export const REAL_SERVER = [process.execPath, SERVER_JS, '--stdio'];
+/** A server that answers initialize and publishes nothing. */
+export const SILENT_SERVER = [process.execPath, STUB_SERVER, 'silent'];
+/** A stand-in for the user's main Python server (source "Pyright"). */
+export const MAIN_SERVER = [process.execPath, STUB_SERVER, 'main'];
+
+/** The fixture: B307 on line 2. */
+export const FIXTURE = 'def run(expr):\n    return eval(expr)\n';
+export const SUPPRESSED = 'def run(expr):\n    return eval(expr)  # nosec B307  # justification required\n';
+
+/** Where `bin` is on PATH, else undefined. */
+export function which(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, bin);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Whether tests of `bin` run here. Locally a missing editor skips them (the
+ * message says which); in CI (`CI` set, as .ci/run does) it is a failure:
+ * .ci/run installs every editor.
+ */
+export function editorPresent(bin: string): boolean {
+  if (which(bin)) return true;
+  if (process.env.CI) throw new Error(`${bin} is not installed, and CI must run its end-to-end tests (see .ci/run)`);
+  console.warn(`skipping the ${bin} end-to-end tests: ${bin} is not on PATH`);
+  return false;
+}
+
+export interface DriverRun {
+  /** What the driver wrote (its JSON), or undefined when it wrote nothing. */
+  result: Record<string, unknown> | undefined;
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** The Python file as it is on disk after the run (the drivers never save). */
+  fileOnDisk: string;
+}
+
+export interface DriverOptions {
+  /** Server command the setup under test is pointed at. */
+  server: string[];
+  /** The main server beside it, if any. */
+  main?: string[];
+  /** How long each driver wait may take (ms). */
+  waitMs?: number;
+}
+
+/**
+ * Runs `bin args…` (args may use `{file}`) in a fresh temporary project with
+ * the fixture `app.py`, HOME and XDG dirs inside it.
+ */
+export async function runDriver(bin: string, args: string[], setupDir: string, opts: DriverOptions): Promise<DriverRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'pysec-e2e-'));
+  try {
+    const project = join(dir, 'project');
+    const home = join(dir, 'home');
+    for (const d of [project, home, join(home, '.config'), join(home, '.local/share'), join(home, '.local/state'), join(home, '.cache')]) mkdirSync(d, { recursive: true });
+    const file = join(project, 'app.py');
+    writeFileSync(file, FIXTURE);
+    const out = join(dir, 'result.json');
+    const proc = await execa(bin, args.map((a) => a.replace('{file}', file)), {
+      cwd: project,
+      env: {
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local/share'),
+        XDG_STATE_HOME: join(home, '.local/state'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        // Temporary files the setups make go here too, so a test can see they are removed.
+        TMPDIR: home,
+        PYSEC_E2E_SETUP_DIR: setupDir,
+        PYSEC_E2E_CMD: JSON.stringify(opts.server),
+        PYSEC_E2E_MAIN_CMD: opts.main ? JSON.stringify(opts.main) : '',
+        PYSEC_E2E_FILE: file,
+        PYSEC_E2E_OUT: out,
+        PYSEC_E2E_TIMEOUT_MS: String(opts.waitMs ?? 30_000),
+      },
+      extendEnv: true,
+      stdin: 'ignore',
+      reject: false,
+      timeout: 170_000,
+    });
+    return {
+      result: existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : undefined,
+      exitCode: proc.exitCode,
+      stdout: String(proc.stdout),
+      stderr: String(proc.stderr),
+      fileOnDisk: readFileSync(file, 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

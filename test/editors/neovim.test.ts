@@ -1,0 +1,48 @@
+/**
+ * Neovim end to end (Debian's neovim, 0.7.2 in CI): the setup of
+ * editors/neovim (require('pysec_lsp').setup, vim.lsp.start_client on 0.7)
+ * starts the real server beside a stand-in main server; the driver waits
+ * for the B307 diagnostic, applies "pysec: suppress B307 on this line" and
+ * waits for the diagnostic to go.
+ */
+import { describe, expect, it } from 'vitest';
+import { DRIVERS_DIR, EDITORS_DIR, FIXTURE, MAIN_SERVER, REAL_SERVER, runDriver, SILENT_SERVER, SUPPRESSED, editorPresent } from './harness.js';
+import { join } from 'node:path';
+
+const present = editorPresent('nvim');
+const nvim = (opts: Parameters<typeof runDriver>[3]) =>
+  runDriver('nvim', ['--headless', '--clean', '-u', join(DRIVERS_DIR, 'neovim/init.lua'), '{file}'], join(EDITORS_DIR, 'neovim'), opts);
+
+describe.skipIf(!present)('Neovim end to end', () => {
+  it('shows the B307 diagnostic beside the main server, and the suppress action writes the comment and clears it', { timeout: 180_000 }, async () => {
+    const run = await nvim({ server: REAL_SERVER, main: MAIN_SERVER });
+    expect(run.result, run.stderr).toBeDefined();
+    const r = run.result!;
+    expect(r.error, JSON.stringify(r)).toBeUndefined();
+    expect(r.filetype).toBe('python');
+    expect(r.clients).toEqual(['main', 'pysec']);
+    expect(r.before).toEqual([expect.objectContaining({ lnum: 1, col: 11, source: 'pysec', code: 'B307' })]);
+    // The context carries both servers' diagnostics; each answers for its own.
+    expect(r.context).toEqual(['Pyright', 'pysec']);
+    expect(r.actions).toEqual(
+      expect.arrayContaining([
+        'pysec: suppress B307 on this line',
+        'pysec: suppress B307 on this line — accepted risk: reviewed',
+        'stub: ignore this',
+      ]),
+    );
+    for (const [title, sources] of Object.entries(r.fixes as Record<string, string>)) {
+      expect(sources.trim(), title).toBe(title.startsWith('pysec:') ? 'pysec' : 'Pyright');
+    }
+    expect((r.lines as string[]).join('\n') + '\n').toBe(SUPPRESSED);
+    // The server re-published for the new text: B307 gone, the placeholder flagged, the main server's untouched.
+    expect(r.after).toEqual(['Pyright:reportStub', 'pysec:PSN005']);
+    expect(run.fileOnDisk).toBe(FIXTURE);
+  });
+
+  it('fails with "no diagnostics" against a server that publishes nothing', { timeout: 180_000 }, async () => {
+    const run = await nvim({ server: SILENT_SERVER, waitMs: 3_000 });
+    expect(run.result?.error).toBe('no diagnostics');
+    expect(run.result?.lines).toBeUndefined();
+  });
+});

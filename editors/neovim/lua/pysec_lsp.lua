@@ -16,13 +16,17 @@
 --   init_options  the `pysec` section itself, sent as initializationOptions
 local M = {}
 
-M.defaults = {
-  name = 'pysec',
-  cmd = { 'pysec-lsp', '--stdio' },
-  filetypes = { 'python' },
-  root_markers = { 'pyproject.toml', 'setup.cfg', 'setup.py', '.bandit', '.git' },
-  settings = { pysec = {} },
-}
+-- The defaults are those of lsp/pysec.lua (the 0.11+ config), read from
+-- 'runtimepath', so both setups start the same server the same way.
+local function defaults()
+  local file = vim.api.nvim_get_runtime_file('lsp/pysec.lua', false)[1]
+  if not file then
+    error("pysec_lsp: lsp/pysec.lua is not on 'runtimepath': add the editors/neovim folder, or copy both files keeping their folders")
+  end
+  local config = dofile(file)
+  config.name = 'pysec'
+  return config
+end
 
 -- The nearest folder above `path` holding one of `markers`, else the file's own folder.
 local function find_root(path, markers)
@@ -76,7 +80,7 @@ function M.attach(bufnr, config)
 end
 
 function M.setup(opts)
-  local config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  local config = vim.tbl_deep_extend('force', defaults(), opts or {})
   -- Lists replace the defaults rather than merge by index.
   for _, key in ipairs({ 'cmd', 'filetypes', 'root_markers' }) do
     if opts and opts[key] then

@@ -1,0 +1,99 @@
+/**
+ * The editor setups no test can start an editor for here (Helix, Sublime
+ * Text) are checked by reading them as those editors do: the Helix file
+ * with a TOML parser, the Sublime files as JSON with comments. Each must
+ * start the package's own command, attach to Python beside the user's main
+ * server, and carry settings the server accepts without a complaint.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseToml } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { extractSection, parseSettings } from '../../server/src/config/parse.js';
+import { REPO_ROOT } from '../lsp/client.js';
+import { EDITORS_DIR } from './harness.js';
+
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+const BIN = Object.keys(pkg.bin)[0];
+
+/** Problems the server would report for these settings (wrapped, bare or dotted). */
+function settingsProblems(raw: unknown): string[] {
+  return parseSettings(extractSection(raw)).problems.map((p) => p.message);
+}
+
+/** Helix's language server features (`only-features`/`except-features`), as its docs list them. */
+const HELIX_FEATURES = new Set([
+  'format', 'goto-definition', 'goto-declaration', 'goto-type-definition', 'goto-reference', 'goto-implementation',
+  'signature-help', 'hover', 'document-highlight', 'completion', 'code-action', 'workspace-command',
+  'document-symbols', 'workspace-symbols', 'diagnostics', 'rename-symbol', 'inlay-hints',
+]);
+
+describe('Helix (editors/helix/languages.toml)', () => {
+  const toml = parseToml(readFileSync(join(EDITORS_DIR, 'helix/languages.toml'), 'utf8')) as {
+    'language-server': Record<string, { command: string; args: string[]; config?: unknown }>;
+    language: { name: string; 'language-servers': (string | { name: string; 'only-features'?: string[] })[] }[];
+  };
+
+  it('defines the pysec server with the package command and settings the server accepts', () => {
+    const server = toml['language-server'].pysec;
+    expect(server.command).toBe(BIN);
+    expect(server.args).toEqual(['--stdio']);
+    expect(server.config).toBeDefined();
+    expect(settingsProblems(server.config)).toEqual([]);
+  });
+
+  it('lists pysec after a main Python server, for diagnostics and code actions only', () => {
+    const python = toml.language.filter((l) => l.name === 'python');
+    expect(python).toHaveLength(1);
+    const servers = python[0]['language-servers'];
+    const names = servers.map((s) => (typeof s === 'string' ? s : s.name));
+    // Helix replaces its default list: the main server must still be there, and first.
+    expect(names.indexOf('pysec')).toBeGreaterThan(0);
+    expect(names[0]).toMatch(/^(pyright|basedpyright|pylsp|jedi|ty)$/);
+    const entry = servers.find((s) => typeof s !== 'string' && s.name === 'pysec') as { 'only-features': string[] };
+    expect(entry['only-features']).toEqual(['diagnostics', 'code-action']);
+    for (const f of entry['only-features']) expect(HELIX_FEATURES.has(f), f).toBe(true);
+  });
+
+  it('the check itself rejects a bad setting (it can fail)', () => {
+    expect(settingsProblems({ minConfidence: 'SOMETIMES' })).not.toEqual([]);
+  });
+});
+
+describe('Sublime Text (editors/sublime)', () => {
+  function read(name: string): Record<string, unknown> {
+    const errors: ParseError[] = [];
+    const value = parseJsonc(readFileSync(join(EDITORS_DIR, 'sublime', name), 'utf8'), errors, { allowTrailingComma: false, disallowComments: false }) as Record<string, unknown>;
+    expect(errors.map((e) => `${printParseErrorCode(e.error)} at ${e.offset}`)).toEqual([]);
+    return value;
+  }
+
+  function checkClient(client: Record<string, unknown>) {
+    expect(client.enabled).toBe(true);
+    expect(client.command).toEqual([BIN, '--stdio']);
+    expect(client.selector).toBe('source.python');
+    expect(client.settings).toBeDefined();
+    expect(settingsProblems(client.settings)).toEqual([]);
+    // Sublime's LSP spells it initialization_options; the camel-case key would be ignored.
+    expect(client).not.toHaveProperty('initializationOptions');
+  }
+
+  it('LanguageServers.sublime-settings (LSP 2.10+) has the pysec configuration', () => {
+    const file = read('LanguageServers.sublime-settings');
+    expect(Object.keys(file)).toEqual(['pysec']);
+    checkClient(file.pysec as Record<string, unknown>);
+  });
+
+  it('LSP.sublime-settings (older LSP) has it under "clients"', () => {
+    const file = read('LSP.sublime-settings');
+    expect(Object.keys(file)).toEqual(['clients']);
+    checkClient((file.clients as Record<string, unknown>).pysec as Record<string, unknown>);
+  });
+
+  it('the parser reports broken JSON (the check can fail)', () => {
+    const errors: ParseError[] = [];
+    parseJsonc('{ "a": 1,, }', errors, { allowTrailingComma: false });
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});

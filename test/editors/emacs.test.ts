@@ -36,7 +36,7 @@ describe.skipIf(!present)('Emacs end to end', () => {
     });
 
     it('fails with "no diagnostics" against a server that publishes nothing', { timeout: 180_000 }, async () => {
-      const run = await emacs('eglot-e2e.el', { server: SILENT_SERVER, waitMs: 3_000 });
+      const run = await emacs('eglot-e2e.el', { server: SILENT_SERVER, diagnosticsWaitMs: 3_000 });
       expect(run.result?.error).toBe('no diagnostics');
       expect(run.result?.text).toBeUndefined();
     });
@@ -56,7 +56,7 @@ describe.skipIf(!present)('Emacs end to end', () => {
     });
 
     it('fails with "no diagnostics" against a server that publishes nothing', { timeout: 180_000 }, async () => {
-      const run = await emacs('lsp-mode-e2e.el', { server: SILENT_SERVER, waitMs: 3_000 });
+      const run = await emacs('lsp-mode-e2e.el', { server: SILENT_SERVER, diagnosticsWaitMs: 3_000 });
       expect(run.result?.error).toBe('no diagnostics');
       expect(run.result?.text).toBeUndefined();
     });
@@ -75,7 +75,7 @@ describe.skipIf(!present)('Emacs end to end', () => {
 
     it('fails with "no diagnostics" when the command reports nothing', { timeout: 180_000 }, async () => {
       // A stand-in for `check` that finds nothing (valid JSON, no findings).
-      const run = await emacs('flymake-e2e.el', { server: [process.execPath, '-e', 'console.log(JSON.stringify({version:1,findings:[],errors:[]}))', '--'], waitMs: 3_000 });
+      const run = await emacs('flymake-e2e.el', { server: [process.execPath, '-e', 'console.log(JSON.stringify({version:1,findings:[],errors:[]}))', '--'], diagnosticsWaitMs: 3_000 });
       expect(run.result?.error).toBe('no diagnostics');
     });
   });

@@ -64,8 +64,8 @@ export interface DriverOptions {
   server: string[];
   /** The main server beside it, if any. */
   main?: string[];
-  /** How long each driver wait may take (ms). */
-  waitMs?: number;
+  /** How long the driver waits for the first diagnostics (ms); every other wait may take 30 s. */
+  diagnosticsWaitMs?: number;
 }
 
 /**
@@ -96,7 +96,8 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
         PYSEC_E2E_MAIN_CMD: opts.main ? JSON.stringify(opts.main) : '',
         PYSEC_E2E_FILE: file,
         PYSEC_E2E_OUT: out,
-        PYSEC_E2E_TIMEOUT_MS: String(opts.waitMs ?? 30_000),
+        PYSEC_E2E_TIMEOUT_MS: '30000',
+        PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS: String(opts.diagnosticsWaitMs ?? 30_000),
       },
       extendEnv: true,
       stdin: 'ignore',

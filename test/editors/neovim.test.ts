@@ -41,7 +41,7 @@ describe.skipIf(!present)('Neovim end to end', () => {
   });
 
   it('fails with "no diagnostics" against a server that publishes nothing', { timeout: 180_000 }, async () => {
-    const run = await nvim({ server: SILENT_SERVER, waitMs: 3_000 });
+    const run = await nvim({ server: SILENT_SERVER, diagnosticsWaitMs: 3_000 });
     expect(run.result?.error).toBe('no diagnostics');
     expect(run.result?.lines).toBeUndefined();
   });

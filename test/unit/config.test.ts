@@ -425,7 +425,7 @@ describe('docs/configuration.md', () => {
 
   it('shows how to pass settings from each editor', () => {
     for (const heading of ['### Neovim', '### Helix', '### Emacs, lsp-mode', '### Emacs, Eglot', '### Sublime Text']) expect(doc).toContain(heading);
-    for (const snippet of ['settings = {', 'init_options', '[language-server.pysec-lsp.config]', 'lsp-register-custom-settings', ':initializationOptions', 'eglot-workspace-configuration', '"settings": {', '"initializationOptions"']) {
+    for (const snippet of ['settings = {', 'init_options', '[language-server.pysec.config]', 'lsp-register-custom-settings', ':initializationOptions', 'eglot-workspace-configuration', '"settings": {', '"initialization_options"']) {
       expect(doc).toContain(snippet);
     }
   });

@@ -4,7 +4,8 @@
 ;; comes from the environment: PYSEC_E2E_SETUP_DIR (editors/emacs),
 ;; PYSEC_E2E_CMD (the server command, a JSON array), PYSEC_E2E_FILE (the
 ;; Python file), PYSEC_E2E_OUT (where the result JSON goes), PYSEC_E2E_RULE,
-;; PYSEC_E2E_TITLE, PYSEC_E2E_TIMEOUT_MS.  A driver calls `pysec-e2e-run'
+;; PYSEC_E2E_TITLE, PYSEC_E2E_TIMEOUT_MS (each wait),
+;; PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS (the wait for the first diagnostics).  A driver calls `pysec-e2e-run'
 ;; with its steps; a failing step writes `error' and stops.
 
 ;;; Code:
@@ -25,6 +26,10 @@
 (defvar pysec-e2e-rule (or (getenv "PYSEC_E2E_RULE") "B307"))
 (defvar pysec-e2e-title (or (getenv "PYSEC_E2E_TITLE") (format "pysec: suppress %s on this line" pysec-e2e-rule)))
 (defvar pysec-e2e-timeout (/ (string-to-number (or (getenv "PYSEC_E2E_TIMEOUT_MS") "30000")) 1000.0))
+(defvar pysec-e2e-diagnostics-timeout
+  (let ((ms (getenv "PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS")))
+    (if (and ms (not (string-empty-p ms))) (/ (string-to-number ms) 1000.0) pysec-e2e-timeout))
+  "The wait for the first diagnostics (shorter for a server known to publish nothing).")
 
 (defvar pysec-e2e-result nil "An alist, written as JSON at the end.")
 
@@ -47,10 +52,10 @@
   "Stop with MESSAGE as the result's error."
   (signal 'pysec-e2e-failed (list message)))
 
-(defun pysec-e2e-wait (predicate message)
-  "Process events until PREDICATE returns non-nil; fail with MESSAGE after the timeout.
-Returns PREDICATE's value."
-  (let ((deadline (+ (float-time) pysec-e2e-timeout))
+(defun pysec-e2e-wait (predicate message &optional timeout)
+  "Process events until PREDICATE returns non-nil; fail with MESSAGE after TIMEOUT.
+TIMEOUT defaults to `pysec-e2e-timeout'.  Returns PREDICATE's value."
+  (let ((deadline (+ (float-time) (or timeout pysec-e2e-timeout)))
         value)
     (while (and (not (setq value (funcall predicate)))
                 (< (float-time) deadline))

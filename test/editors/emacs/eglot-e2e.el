@@ -45,7 +45,7 @@
    (apply #'eglot (eglot--guess-contact))
    (pysec-e2e-wait (lambda () (eglot-current-server)) "no server started")
    (flymake-start)
-   (let* ((before (pysec-e2e-wait #'pysec-e2e-eglot-ours "no diagnostics"))
+   (let* ((before (pysec-e2e-wait #'pysec-e2e-eglot-ours "no diagnostics" pysec-e2e-diagnostics-timeout))
           (d (car before))
           (_ (pysec-e2e-put 'before (pysec-e2e-describe before)))
           (actions (eglot-code-actions (flymake-diagnostic-beg d) (flymake-diagnostic-end d)))

@@ -27,7 +27,7 @@
    (find-file pysec-e2e-file)
    (pysec-flymake-setup)
    (flymake-start)
-   (let ((before (pysec-e2e-wait #'pysec-e2e-flymake-ours "no diagnostics")))
+   (let ((before (pysec-e2e-wait #'pysec-e2e-flymake-ours "no diagnostics" pysec-e2e-diagnostics-timeout)))
      (pysec-e2e-put 'before (vconcat (mapcar (lambda (d)
                                                `((line . ,(line-number-at-pos (flymake-diagnostic-beg d)))
                                                  (text . ,(buffer-substring-no-properties (flymake-diagnostic-beg d) (flymake-diagnostic-end d)))

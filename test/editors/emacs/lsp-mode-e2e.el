@@ -65,7 +65,7 @@
    (lsp-workspace-folders-add (file-name-directory pysec-e2e-file))
    (lsp)
    (pysec-e2e-wait (lambda () (lsp-workspaces)) "no server started")
-   (let* ((before (pysec-e2e-wait #'pysec-e2e-lsp-ours "no diagnostics"))
+   (let* ((before (pysec-e2e-wait #'pysec-e2e-lsp-ours "no diagnostics" pysec-e2e-diagnostics-timeout))
           (d (car before))
           (line (lsp:position-line (lsp:range-start (lsp:diagnostic-range d)))))
      (pysec-e2e-put 'before (vconcat (mapcar (lambda (d) `((line . ,(1+ line)) (message . ,(lsp:diagnostic-message d)))) before)))

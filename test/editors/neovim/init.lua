@@ -4,13 +4,17 @@
 -- with the server command from $PYSEC_E2E_CMD, waits for the diagnostic
 -- $PYSEC_E2E_RULE, asks for code actions, applies the suppress action,
 -- waits for the diagnostic to go, and writes what it saw as JSON to
--- $PYSEC_E2E_OUT. Every step that fails writes `error` and stops.
+-- $PYSEC_E2E_OUT. Every step that fails writes `error` and stops. Each wait
+-- may take $PYSEC_E2E_TIMEOUT_MS, the first diagnostics
+-- $PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS.
 local setup_dir = assert(os.getenv('PYSEC_E2E_SETUP_DIR'))
 local cmd = vim.fn.json_decode(assert(os.getenv('PYSEC_E2E_CMD')))
 local out = assert(os.getenv('PYSEC_E2E_OUT'))
 local rule = os.getenv('PYSEC_E2E_RULE') or 'B307'
 local title = os.getenv('PYSEC_E2E_TITLE') or ('pysec: suppress ' .. rule .. ' on this line')
 local timeout = tonumber(os.getenv('PYSEC_E2E_TIMEOUT_MS') or '30000')
+-- The wait for the first diagnostics alone (shorter for a server known to publish nothing).
+local diagnostics_timeout = tonumber(os.getenv('PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS') or tostring(timeout))
 
 vim.opt.runtimepath:prepend(setup_dir)
 require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
@@ -61,7 +65,7 @@ local function run()
   end, 50) then
     return fail('no client started')
   end
-  if not vim.wait(timeout, function()
+  if not vim.wait(diagnostics_timeout, function()
     return #ours(bufnr) > 0
   end, 50) then
     return fail('no diagnostics')

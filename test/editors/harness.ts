@@ -57,6 +57,8 @@ export interface DriverRun {
   stderr: string;
   /** The Python file as it is on disk after the run (the drivers never save). */
   fileOnDisk: string;
+  /** The project folder (holds pyproject.toml; the file is pkg/app.py below it). */
+  project: string;
 }
 
 export interface DriverOptions {
@@ -69,8 +71,9 @@ export interface DriverOptions {
 }
 
 /**
- * Runs `bin args…` (args may use `{file}`) in a fresh temporary project with
- * the fixture `app.py`, HOME and XDG dirs inside it.
+ * Runs `bin args…` (args may use `{file}`) in a fresh temporary project
+ * (`pyproject.toml`, the fixture in `pkg/app.py`), with HOME, XDG dirs and
+ * TMPDIR in the temporary folder too.
  */
 export async function runDriver(bin: string, args: string[], setupDir: string, opts: DriverOptions): Promise<DriverRun> {
   const dir = mkdtempSync(join(tmpdir(), 'pysec-e2e-'));
@@ -78,7 +81,10 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
     const project = join(dir, 'project');
     const home = join(dir, 'home');
     for (const d of [project, home, join(home, '.config'), join(home, '.local/share'), join(home, '.local/state'), join(home, '.cache')]) mkdirSync(d, { recursive: true });
-    const file = join(project, 'app.py');
+    // A project root marker above the file's folder: the setups must find the root there.
+    writeFileSync(join(project, 'pyproject.toml'), '[project]\nname = "e2e"\n');
+    mkdirSync(join(project, 'pkg'));
+    const file = join(project, 'pkg', 'app.py');
     writeFileSync(file, FIXTURE);
     const out = join(dir, 'result.json');
     const proc = await execa(bin, args.map((a) => a.replace('{file}', file)), {
@@ -110,6 +116,7 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
       stdout: String(proc.stdout),
       stderr: String(proc.stderr),
       fileOnDisk: readFileSync(file, 'utf8'),
+      project,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

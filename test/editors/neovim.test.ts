@@ -21,6 +21,8 @@ describe.skipIf(!present)('Neovim end to end', () => {
     expect(r.error, JSON.stringify(r)).toBeUndefined();
     expect(r.filetype).toBe('python');
     expect(r.clients).toEqual(['main', 'pysec']);
+    // The root is the folder with pyproject.toml, above the file's own.
+    expect(r.root).toBe(run.project);
     expect(r.before).toEqual([expect.objectContaining({ lnum: 1, col: 11, source: 'pysec', code: 'B307' })]);
     // The context carries both servers' diagnostics; each answers for its own.
     expect(r.context).toEqual(['Pyright', 'pysec']);

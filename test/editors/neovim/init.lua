@@ -17,7 +17,13 @@ local timeout = tonumber(os.getenv('PYSEC_E2E_TIMEOUT_MS') or '30000')
 local diagnostics_timeout = tonumber(os.getenv('PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS') or tostring(timeout))
 
 vim.opt.runtimepath:prepend(setup_dir)
-require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
+if vim.lsp.config and vim.lsp.enable then
+  -- 0.11+: lsp/pysec.lua through vim.lsp.config/enable (not run in CI: Debian has 0.7).
+  vim.lsp.config('pysec', { cmd = cmd, init_options = { bandit = { enabled = false } } })
+  vim.lsp.enable('pysec')
+else
+  require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
+end
 
 -- The user's main Python server beside it, when $PYSEC_E2E_MAIN_CMD names one
 -- (a stand-in for pyright: test/editors/stub-server.mjs main).
@@ -57,11 +63,27 @@ local function ours(bufnr)
   return got
 end
 
+-- Every client's diagnostics of a line, as LSP diagnostics: what vim.lsp.buf.code_action sends.
+local function line_diagnostics(bufnr, lnum)
+  if vim.lsp.diagnostic.get_line_diagnostics then
+    return vim.lsp.diagnostic.get_line_diagnostics(bufnr, lnum) -- 0.7–0.10
+  end
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = lnum })) do
+    table.insert(out, d.user_data and d.user_data.lsp or d)
+  end
+  return out
+end
+
+local function buffer_clients(bufnr)
+  return vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+end
+
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
   result.filetype = vim.bo[bufnr].filetype
   if not vim.wait(timeout, function()
-    return #vim.lsp.get_active_clients() > 0
+    return #buffer_clients(bufnr) > 0
   end, 50) then
     return fail('no client started')
   end
@@ -72,16 +94,21 @@ local function run()
   end
   result.before = ours(bufnr)
   result.clients = {}
-  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+  for _, client in pairs(buffer_clients(bufnr)) do
     table.insert(result.clients, client.name)
   end
   table.sort(result.clients)
+  for _, client in pairs(buffer_clients(bufnr)) do
+    if client.name == 'pysec' then
+      result.root = client.config.root_dir
+    end
+  end
   local lnum = result.before[1].lnum
   local params = {
     textDocument = vim.lsp.util.make_text_document_params(bufnr),
     range = { start = { line = lnum, character = 0 }, ['end'] = { line = lnum, character = 0 } },
     -- What vim.lsp.buf.code_action sends on 0.7: the line's diagnostics of every client.
-    context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, lnum) },
+    context = { diagnostics = line_diagnostics(bufnr, lnum) },
   }
   local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, timeout)
   local chosen, chosen_client

@@ -43,6 +43,9 @@ Add \"--no-bandit\" to run the as-you-type rules only."
 (defvar-local pysec-flymake--process nil
   "The check running for this buffer, if any.")
 
+(defvar-local pysec-flymake--wanted nil
+  "Non-nil where `pysec-flymake-setup' ran: the backend is re-added there after Eglot.")
+
 (defun pysec-flymake--root ()
   "The project root of the current buffer, else its folder."
   (or (cl-some (lambda (marker) (locate-dominating-file default-directory marker))
@@ -123,14 +126,16 @@ Add \"--no-bandit\" to run the as-you-type rules only."
 ;;;###autoload
 (defun pysec-flymake-setup ()
   "Add the pysec backend to Flymake in this buffer and turn Flymake on."
+  (setq pysec-flymake--wanted t)
   (add-hook 'flymake-diagnostic-functions #'pysec-flymake nil t)
   (flymake-mode 1))
 
-(with-eval-after-load 'eglot
-  (add-hook 'eglot-managed-mode-hook
-            (lambda ()
-              (when (derived-mode-p 'python-mode)
-                (add-hook 'flymake-diagnostic-functions #'pysec-flymake nil t)))))
+(defun pysec-flymake--after-eglot ()
+  "Put the backend back where Eglot replaced Flymake's backends with its own."
+  (when pysec-flymake--wanted
+    (add-hook 'flymake-diagnostic-functions #'pysec-flymake nil t)))
+
+(add-hook 'eglot-managed-mode-hook #'pysec-flymake--after-eglot)
 
 (provide 'pysec-flymake)
 ;;; pysec-flymake.el ends here

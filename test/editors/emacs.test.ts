@@ -4,7 +4,7 @@
  * start the real server; the drivers wait for the B307 diagnostic, apply
  * "pysec: suppress B307 on this line" and wait for the diagnostic to go.
  * lsp-mode runs it as an add-on beside a stand-in main server; Eglot (one
- * server a buffer) runs it alone; the Flymake backend runs `pysec-lsp check`.
+ * server a buffer) runs it alone; the Flymake backend runs `pysec-lsp check` beside Eglot on the main server.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,9 +63,13 @@ describe.skipIf(!present)('Emacs end to end', () => {
   });
 
   describe('Flymake backend (editors/emacs/pysec-flymake.el)', () => {
-    it('reports the finding of `pysec-lsp check`, and re-checks the unsaved text through a private copy it removes', { timeout: 180_000 }, async () => {
-      const run = await emacs('flymake-e2e.el', { server: [process.execPath, SERVER_JS, 'check', '--no-bandit'] });
+    it('beside Eglot on the main server: reports the finding of `pysec-lsp check`, and re-checks the unsaved text through a private copy it removes', { timeout: 180_000 }, async () => {
+      const run = await emacs('flymake-e2e.el', { server: [process.execPath, SERVER_JS, 'check', '--no-bandit'], main: MAIN_SERVER });
       const r = ok(run);
+      // Eglot replaced Flymake's backends with its own; pysec-flymake put itself back.
+      expect(r.backends).toEqual(expect.arrayContaining(['eglot-flymake-backend', 'pysec-flymake']));
+      expect(r.main).toEqual([expect.stringContaining('stub main server: eval here')]);
+      expect(r['main-after']).toEqual([expect.stringContaining('stub main server: eval here')]);
       expect(r.before).toEqual([{ line: 2, text: 'eval(expr)', type: ':warning', message: expect.stringMatching(/^B307 \[MEDIUM\/HIGH\] Use of possibly insecure function/) }]);
       expect(r.modified).toBe(true);
       expect(r.text).toBe('def run(expr):\n    return eval(expr)  # nosec B307  # reviewed\n');

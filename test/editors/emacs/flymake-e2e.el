@@ -15,6 +15,22 @@
 
 (setq pysec-flymake-command pysec-e2e-command)
 
+;; As the README says: on in every Python buffer.
+(add-hook 'python-mode-hook #'pysec-flymake-setup)
+
+;; The user's main server in Eglot, when PYSEC_E2E_MAIN_CMD names one (a
+;; stand-in for pyright: test/editors/stub-server.mjs main).
+(defvar pysec-e2e-main-command
+  (let ((main (getenv "PYSEC_E2E_MAIN_CMD")))
+    (and main (not (string-empty-p main))
+         (append (json-parse-string main :array-type 'list) nil))))
+
+(defun pysec-e2e-flymake-eglot ()
+  "Flymake diagnostics of the buffer that came from Eglot's server."
+  (cl-loop for d in (flymake-diagnostics)
+           unless (eq (flymake-diagnostic-backend d) #'pysec-flymake)
+           collect d))
+
 (defun pysec-e2e-flymake-ours ()
   "Flymake diagnostics of the pysec backend for the rule."
   (cl-loop for d in (flymake-diagnostics)
@@ -25,7 +41,12 @@
 (pysec-e2e-run
  (lambda ()
    (find-file pysec-e2e-file)
-   (pysec-flymake-setup)
+   (when pysec-e2e-main-command
+     (require 'eglot)
+     (let ((eglot-server-programs `((python-mode . ,pysec-e2e-main-command))))
+       (apply #'eglot (eglot--guess-contact)))
+     (pysec-e2e-wait (lambda () (eglot-current-server)) "the main server did not start"))
+   (pysec-e2e-put 'backends (vconcat (mapcar #'symbol-name (remq t flymake-diagnostic-functions))))
    (flymake-start)
    (let ((before (pysec-e2e-wait #'pysec-e2e-flymake-ours "no diagnostics" pysec-e2e-diagnostics-timeout)))
      (pysec-e2e-put 'before (vconcat (mapcar (lambda (d)
@@ -34,12 +55,17 @@
                                                  (type . ,(symbol-name (flymake-diagnostic-type d)))
                                                  (message . ,(flymake-diagnostic-text d))))
                                              before)))
+     (when pysec-e2e-main-command
+       (pysec-e2e-put 'main (vconcat (mapcar #'flymake-diagnostic-text
+                                             (pysec-e2e-wait #'pysec-e2e-flymake-eglot "no diagnostics from the main server")))))
      (goto-char (flymake-diagnostic-beg (car before)))
      (end-of-line)
      (insert "  # nosec B307  # reviewed")
      (pysec-e2e-put 'modified (if (buffer-modified-p) t :json-false))
      (flymake-start)
      (pysec-e2e-wait (lambda () (null (pysec-e2e-flymake-ours))) "diagnostic still there after the comment")
+     (when pysec-e2e-main-command
+       (pysec-e2e-put 'main-after (vconcat (mapcar #'flymake-diagnostic-text (pysec-e2e-flymake-eglot)))))
      (pysec-e2e-put 'text (buffer-substring-no-properties (point-min) (point-max)))
      (pysec-e2e-put 'temp-left (vconcat (file-expand-wildcards (expand-file-name "pysec-flymake-*" temporary-file-directory)))))))
 

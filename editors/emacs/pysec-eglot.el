@@ -29,7 +29,8 @@
 For a checkout that is not on PATH:
   (\"node\" \"/path/to/pysec-lsp/dist/cli.js\" \"--stdio\").
 It may end with :initializationOptions PLIST, e.g.
-  (\"pysec-lsp\" \"--stdio\" :initializationOptions (:bandit (:enabled :json-false)))."
+  (\"pysec-lsp\" \"--stdio\"
+   :initializationOptions (:bandit (:enabled :json-false)))."
   :type '(repeat sexp))
 
 (defun pysec-eglot--contact (&rest _)

@@ -44,7 +44,8 @@ Add \"--no-bandit\" to run the as-you-type rules only."
   "The check running for this buffer, if any.")
 
 (defvar-local pysec-flymake--wanted nil
-  "Non-nil where `pysec-flymake-setup' ran: the backend is re-added there after Eglot.")
+  "Non-nil where `pysec-flymake-setup' ran.
+There the backend is re-added after Eglot takes the buffer over.")
 
 (defun pysec-flymake--root ()
   "The project root of the current buffer, else its folder."

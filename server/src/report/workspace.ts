@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BanditChoice } from '../check/review.js';
+import type { Engine } from '../engine/engine.js';
+import type { ProjectBanditConfig } from '../bandit/project-config.js';
+import { EXTENSION, isReportFormat, renderReport, type ReportFormat } from './formats.js';
+import { gatherReport } from './gather.js';
+import { buildReport } from './model.js';
+
+/** What the server lends the `pysec.report` command. */
+export interface WorkspaceReportHost {
+  engine: Engine;
+  /** Workspace folders (paths); the report is written into the first. */
+  folders: readonly string[];
+  /** The bandit the folder's settings choose, or why there is none. */
+  bandit: (folder: string) => Promise<BanditChoice>;
+  projectConfig: (file: string) => ProjectBanditConfig;
+  placeholder: string;
+  warn: (message: string) => void;
+}
+
+export interface WorkspaceReport {
+  path: string;
+  format: ReportFormat;
+  findings: number;
+  suppressions: number;
+}
+
+/** The command's argument: `{ format }`, default markdown (an editor opens it as text). */
+export function reportFormatArg(arg: unknown): ReportFormat | { error: string } {
+  const format = arg && typeof arg === 'object' && 'format' in arg ? (arg as { format: unknown }).format : undefined;
+  if (format === undefined) return 'markdown';
+  if (typeof format === 'string' && isReportFormat(format)) return format;
+  return { error: `pysec.report: format must be markdown, json, sarif or html, not ${JSON.stringify(format)}` };
+}
+
+/**
+ * `pysec.report`: the CLI's report over the workspace folders, under each
+ * folder's bandit settings, written to `pysec-report.<ext>` in the first
+ * folder. Null when there is no folder to review.
+ */
+export async function writeWorkspaceReport(host: WorkspaceReportHost, format: ReportFormat): Promise<WorkspaceReport | null> {
+  const base = host.folders[0];
+  if (!base) return null;
+  const input = await gatherReport(host.engine, {
+    paths: [...host.folders],
+    base,
+    bandit: () => host.bandit(base),
+    projectConfig: host.projectConfig,
+    warn: host.warn,
+    placeholder: host.placeholder,
+  });
+  if ('missing' in input) throw new Error(`workspace folder(s) not found: ${input.missing.join(', ')}`);
+  const model = buildReport(input);
+  const path = join(base, `pysec-report.${EXTENSION[format]}`);
+  const text = renderReport(model, format);
+  writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`);
+  return { path, format, findings: model.total, suppressions: model.suppressions.length };
+}

@@ -199,10 +199,6 @@ export function startServer(connection: Connection): void {
     const engineRef = store.engine;
     const svc = bandit;
     const roots = folders.all();
-    if (!roots.length) {
-      say(MessageType.Warning, 'pysec: no workspace folder to report on.');
-      return null;
-    }
     try {
       const summary = await scanWorkspace(roots, {
         engine: engineRef,

@@ -29,13 +29,13 @@ export const HORIZON: Readonly<Record<Risk, string>> = {
 };
 
 /**
- * A finding's risk: its rule's grading (the rules already grade by
- * context, e.g. request data reaching `eval` versus a constant), except
- * that Critical needs a realistic path to a breach: a Critical finding the
- * engine is not confident about is graded High.
+ * A finding's risk. The rules grade by context already (request data
+ * reaching `eval` is Critical, a constant is not; a hardcoded secret is
+ * Critical), and bandit's tests without a rule of ours are graded by
+ * severity in bandit/convert.ts: the report keeps that grading, here in
+ * one place so that every format agrees.
  */
-export function grade(f: Pick<Finding, 'risk' | 'confidence'>): Risk {
-  if (f.risk === 'Critical' && f.confidence === 'LOW') return 'High';
+export function grade(f: Pick<Finding, 'risk'>): Risk {
   return f.risk;
 }
 

@@ -32,9 +32,14 @@ interface Practice {
   accept?: (hit: Node, captures: Map<string, Node>) => boolean;
 }
 
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
+const SECRET_NAME = /(SECRET(_KEY)?|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
 const FROM_ENV = /^(os\.environ(\.get)?\s*[[(]|os\.getenv\s*\(|environ\.get\s*\(|getenv\s*\(|env\s*\(|config\s*\()/;
 const HASHERS = /^(make_password|check_password|generate_password_hash|check_password_hash|bcrypt\.(hashpw|checkpw)|PasswordHasher|pbkdf2_hmac|hashlib\.pbkdf2_hmac|hashlib\.scrypt|argon2\.\w+|CryptContext|pwd_context\.(hash|verify))$/;
+
+/** `SECRET_KEY`, `settings.SECRET_KEY`, `app.config["SECRET_KEY"]` → `SECRET_KEY`. */
+function lastName(target: string): string {
+  return target.replace(/["'\]\s]/g, '').split(/[.[]/).pop() ?? '';
+}
 
 /** A string literal with no interpolation and no f prefix: SQL that cannot carry a value. */
 function plainString(n: Node | undefined): boolean {
@@ -62,8 +67,8 @@ const PRACTICES: readonly Practice[] = [
     id: 'secrets-from-environment',
     title: 'Secrets are read from the environment',
     why: 'Credentials stay out of the repository and can be rotated without a code change.',
-    query: '(assignment left: [(identifier) (attribute)] @_name right: (_) @_value) @hit',
-    accept: (_hit, c) => SECRET_NAME.test(c.get('_name')!.text.split('.').pop()!) && FROM_ENV.test(c.get('_value')!.text),
+    query: '(assignment left: [(identifier) (attribute) (subscript)] @_name right: (_) @_value) @hit',
+    accept: (_hit, c) => SECRET_NAME.test(lastName(c.get('_name')!.text)) && FROM_ENV.test(c.get('_value')!.text),
   },
   {
     id: 'password-hashing',

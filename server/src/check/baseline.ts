@@ -20,10 +20,13 @@ const BaselineSchema = z.object({
       .object({
         path: z.string(),
         rule: z.string(),
-        message: z.string(),
+        /** `check`'s JSON says `message`; the report's says `description`. */
+        message: z.string().optional(),
+        description: z.string().optional(),
         code: z.string().optional(),
       })
-      .loose(),
+      .loose()
+      .refine((f) => f.message !== undefined || f.description !== undefined, { message: 'a finding needs its message' }),
   ),
 });
 
@@ -53,7 +56,7 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
     const issue = parsed.error.issues[0];
     throw new Error(`the baseline ${file} is not a pysec-lsp JSON report (${issue.path.join('.') || 'top level'}: ${issue.message})`);
   }
-  return parsed.data.findings.map((f) => ({ path: resolve(cwd, f.path), rule: f.rule, message: f.message, ...(f.code !== undefined ? { code: f.code } : {}) }));
+  return parsed.data.findings.map((f) => ({ path: resolve(cwd, f.path), rule: f.rule, message: (f.message ?? f.description)!, ...(f.code !== undefined ? { code: f.code } : {}) }));
 }
 
 /** The source line a finding starts on, trimmed: the `code` a report records. */

@@ -6,18 +6,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 const require = createRequire(import.meta.url);
+// CommonJS modules whose exports are also their `default` (a NodeNext default import is the exports object).
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
 const SCHEMA_PATH = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-let validate: ReturnType<Ajv['compile']>;
+let validate: ReturnType<InstanceType<typeof Ajv>['compile']>;
 
 beforeAll(() => {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));

@@ -125,6 +125,7 @@ describe.each(Object.entries(EXPECTED))('report on the %s app', (app, x) => {
     expect(summary.map((row) => [row[0], Number(row[1])])).toEqual(RISKS.map((risk, i) => [risk, x.counts[i]]));
     expect(summary[0][2]).toBe('immediate risk of breach or compromise');
     expect(summary[3][2]).toBe('a defense-in-depth improvement');
+    expect(md).toContain(`Informational: ${x.positives.length} good practice${x.positives.length === 1 ? '' : 's'} already in place`);
 
     // Top 3: the most serious first, in plain words.
     const top = md.slice(md.indexOf('## Top 3 Findings'), md.indexOf('## What Is Working Well'));

@@ -22,9 +22,8 @@ interface Bar {
 }
 
 /** A horizontal bar chart; each bar says its count in text, so the chart reads without colour. */
-function barChart(id: string, caption: string, bars: readonly Bar[]): string {
+function barChart(id: string, caption: string, bars: readonly Bar[], labelW: number): string {
   const rowH = 28;
-  const labelW = 230;
   const barW = 360;
   const max = Math.max(1, ...bars.map((b) => b.count));
   const h = Math.max(1, bars.length) * rowH + 10;
@@ -112,10 +111,11 @@ export function renderHtml(m: ReportModel): string {
   parts.push(
     `<section id="risk-summary"><h2>Risk Summary</h2><div class="cards">` +
       m.summary.map((s) => `<div class="card risk-${s.risk.toLowerCase()}" data-risk="${s.risk}"><span class="count">${s.count}</span>${s.risk}<br><small>${esc(s.impact)}</small></div>`).join('') +
-      `</div><p>${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed (${m.unjustified} without a justification).</p>` +
+      `</div><p>${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed (${m.unjustified} without a justification). ` +
+      `Informational: ${m.positives.length} good practice${m.positives.length === 1 ? '' : 's'} already in place (below).</p>` +
       `<div class="charts">` +
-      barChart('chart-risk', 'Findings by risk', m.summary.map((s) => ({ label: s.risk, title: `${s.risk} (CVSS ${s.cvss})`, count: s.count, colour: RISK_COLOUR[s.risk] }))) +
-      barChart('chart-owasp', 'Findings by OWASP Top 10 (2021) category', m.byOwasp.map((o) => ({ label: `${o.id} ${o.name}`, title: `${o.id}:2021 ${o.name}`, count: o.count, colour: '#495057' }))) +
+      barChart('chart-risk', 'Findings by risk', m.summary.map((s) => ({ label: s.risk, title: `${s.risk} (CVSS ${s.cvss})`, count: s.count, colour: RISK_COLOUR[s.risk] })), 90) +
+      barChart('chart-owasp', 'Findings by OWASP Top 10 (2021) category', m.byOwasp.map((o) => ({ label: `${o.id} ${o.name}`, title: `${o.id}:2021 ${o.name}`, count: o.count, colour: '#495057' })), 340) +
       `</div></section>`,
   );
 

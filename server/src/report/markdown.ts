@@ -36,6 +36,7 @@ export function renderMarkdown(m: ReportModel): string {
   out.push('| Risk | Count | Business impact | CVSS |', '|---|---:|---|---|');
   for (const s of m.summary) out.push(`| ${s.risk} | ${s.count} | ${cell(s.impact)} | ${s.cvss} |`);
   out.push('');
+  out.push(`Informational: ${m.positives.length} good practice${m.positives.length === 1 ? '' : 's'} already in place (see What Is Working Well).`, '');
   out.push(`${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed below (${m.unjustified} without a justification).`, '');
 
   out.push('## Top 3 Findings', '');

@@ -4,7 +4,7 @@
  * supports it, or says where it is in a showMessage notification (never a
  * showMessageRequest). bandit runs as the folder's settings say.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,6 +104,42 @@ describe('pysec.report', () => {
       // The server is still up.
       const again = await c.request<Written>('workspace/executeCommand', { command: 'pysec.report', arguments: [{ format: 'sarif' }] });
       expect(JSON.parse(readFileSync(again.path, 'utf8')).version).toBe('2.1.0');
+    } finally {
+      await c.shutdown();
+    }
+  });
+
+  it('replaces a symlink planted at the report path instead of writing through it', async () => {
+    const root = workspace('fastapi');
+    const victim = join(tmp, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(root, 'pysec-report.md'));
+    const c = await LspClient.start({ rootPath: root });
+    try {
+      const written = await c.request<Written>('workspace/executeCommand', { command: 'pysec.report', arguments: [] });
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(lstatSync(written.path).isSymbolicLink()).toBe(false);
+      expect(readFileSync(written.path, 'utf8')).toContain('# Security review: ');
+      // No temporary file left behind.
+      expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await c.shutdown();
+    }
+  });
+
+  it('says why when the report cannot be written, and stays up', async () => {
+    const root = workspace('fastapi');
+    mkdirSync(join(root, 'pysec-report.json'));
+    writeFileSync(join(root, 'pysec-report.json', 'keep'), 'x');
+    const c = await LspClient.start({ rootPath: root });
+    try {
+      const r = await c.request('workspace/executeCommand', { command: 'pysec.report', arguments: [{ format: 'json' }] });
+      expect(r).toBeNull();
+      const note = await c.waitForNotification('window/showMessage', (p) => (p as { message: string }).message.includes('report failed'));
+      expect(note.params).toMatchObject({ type: 1, message: expect.stringContaining(`cannot write ${join(root, 'pysec-report.json')}`) });
+      expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      const status = await c.request<{ version: string }>('pysec/status');
+      expect(status.version).toMatch(/^\d+\.\d+\.\d+/);
     } finally {
       await c.shutdown();
     }

@@ -209,6 +209,14 @@ describe('report CLI', () => {
     expect(missing.stderr).toContain(`no such file or folder: ${APPS}/nope`);
   });
 
+  it('--output into a folder that does not exist: exit 2 and why', async () => {
+    const out = join(tmp, 'no', 'such', 'report.md');
+    const r = await runCli(['report', '--no-bandit', '--output', out, `${APPS}/fastapi`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${out}: ENOENT`);
+    expect(r.stdout).toBe('');
+  });
+
   it('runs the real bandit unless --no-bandit, and records its version', async () => {
     const r = await runCli(['report', '--format', 'json', `${APPS}/flask`], { timeoutMs: 180_000 });
     expect(r.code).toBe(0);

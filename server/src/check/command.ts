@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
-import { findCliBandit, reviewFiles } from './review.js';
+import { CLI_BANDIT_HINT, findCliBandit, reviewFiles } from './review.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
@@ -67,7 +67,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
   const engine = await Engine.load();
-  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), cwd, warn });
+  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn });
   let results = atLeastLevels(review.results, severity, confidence);
   if (baseline) results = subtractBaseline(results, baseline, cwd);
   const errors = review.errors;

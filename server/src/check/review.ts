@@ -24,6 +24,8 @@ export interface ReviewOptions {
   /** bandit's project config for a file; default: the nearest project root's. */
   projectConfig?: (path: string) => ProjectBanditConfig;
   warn: (message: string) => void;
+  /** Appended to the warning when bandit cannot run (the CLI says how to install it, or to pass --no-bandit). */
+  banditHint?: string;
   timeoutMs?: number;
 }
 
@@ -37,6 +39,8 @@ export interface Review {
  * The CLI's bandit: the project's .venv/venv or PATH (never a path from a
  * workspace file), with its version.
  */
+export const CLI_BANDIT_HINT = 'Install it with `pipx install bandit`, or pass --no-bandit.';
+
 export async function findCliBandit(cwd: string): Promise<BanditChoice> {
   const cmd = findBandit({}, cwd);
   if (!cmd) return { reason: "bandit was not found (the project's .venv/venv or PATH)" };
@@ -79,7 +83,7 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
   if (options.bandit) {
     const choice = await options.bandit();
     if ('reason' in choice) {
-      options.warn(`${choice.reason}: tree-sitter rules only. Install it with \`pipx install bandit\`, or pass --no-bandit.`);
+      options.warn(`${choice.reason}: tree-sitter rules only.${options.banditHint ? ` ${options.banditHint}` : ''}`);
       bandit = { ran: false, reason: choice.reason };
     } else {
       await addBandit(results, errors, configOf, engine, choice, options.timeoutMs ?? 300_000);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../check/command.js';
-import { findCliBandit } from '../check/review.js';
+import { CLI_BANDIT_HINT, findCliBandit } from '../check/review.js';
 import { defaultSettings } from '../config/defaults.js';
 import { Engine } from '../engine/engine.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from './formats.js';
@@ -49,6 +49,7 @@ export async function runReport(argv: string[], out: (s: string) => void): Promi
     base: cwd,
     bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)),
     warn: (message) => process.stderr.write(`pysec-lsp report: ${message}\n`),
+    banditHint: CLI_BANDIT_HINT,
     placeholder: defaultSettings().suppress.placeholder,
   });
   if ('missing' in input) throw new UsageError(`no such file or folder: ${input.missing.join(', ')}`);

@@ -17,6 +17,7 @@ export interface GatherOptions {
   bandit: ReviewOptions['bandit'];
   projectConfig?: ReviewOptions['projectConfig'];
   warn: (message: string) => void;
+  banditHint?: string;
   placeholder: string;
   /** The report's date (tests pin it). */
   date?: Date;
@@ -31,7 +32,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
   const paths = options.paths.length ? options.paths : [options.base];
   const { files, missing } = pythonFiles(paths);
   if (missing.length) return { missing };
-  const review = await reviewFiles(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn });
+  const review = await reviewFiles(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
 
   const scanner = new PracticeScanner(engine.parser.language!);
   const comments = new Map<string, SuppressionComment[]>();

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BanditChoice } from '../check/review.js';
 import type { Engine } from '../engine/engine.js';
@@ -54,6 +55,23 @@ export async function writeWorkspaceReport(host: WorkspaceReportHost, format: Re
   const model = buildReport(input);
   const path = join(base, `pysec-report.${EXTENSION[format]}`);
   const text = renderReport(model, format);
-  writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`);
+  writeReplacing(path, text.endsWith('\n') ? text : `${text}\n`);
   return { path, format, findings: model.total, suppressions: model.suppressions.length };
+}
+
+/**
+ * Writes `path` through a new file renamed over it: a symlink planted at
+ * `path` by the workspace is replaced, never followed (the report cannot
+ * be made to overwrite a file elsewhere), and a reader never sees half a
+ * report.
+ */
+function writeReplacing(path: string, text: string): void {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }

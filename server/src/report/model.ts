@@ -162,8 +162,7 @@ export function displayPath(base: string, path: string): string {
   return (rel === '' ? path : rel).split(sep).join('/');
 }
 
-function excerpt(text: string, first: number, last: number): ExcerptLine[] {
-  const lines = text.split(/\r\n|\n|\r/);
+function excerpt(lines: readonly string[], first: number, last: number): ExcerptLine[] {
   const out: ExcerptLine[] = [];
   for (let l = Math.max(1, first - EXCERPT_CONTEXT); l <= Math.min(lines.length, last + EXCERPT_CONTEXT); l++) {
     out.push({ line: l, text: lines[l - 1], hit: l >= first && l <= last });
@@ -191,6 +190,7 @@ export function buildReport(input: ReportInput): ReportModel {
   for (const r of input.results) {
     const path = displayPath(input.base, r.path);
     const starts = lineStartsOf(r.text);
+    const lines = r.text.split(/\r\n|\n|\r/);
     for (const f of r.findings) {
       noteRule(f);
       const s = codePointPosition(r.text, f.range.start, starts);
@@ -221,7 +221,7 @@ export function buildReport(input: ReportInput): ReportModel {
         docs: f.docs,
         engine: f.engine,
         code: findingCode(r, f),
-        excerpt: excerpt(r.text, s.line, Math.min(e.line, s.line + 4)),
+        excerpt: excerpt(lines, s.line, Math.min(e.line, s.line + 4)),
       });
     }
   }

@@ -295,7 +295,11 @@ export function startServer(connection: Connection): void {
     if (params.command === COMMANDS.scanWorkspace) {
       return runScan(params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined);
     }
-    if (params.command === COMMANDS.report) return runReport(params.arguments?.[0]);
+    if (params.command === COMMANDS.report) {
+      const progress = params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
+      progress?.begin('pysec: writing the security report');
+      return runReport(params.arguments?.[0]).finally(() => progress?.done());
+    }
     if (params.command === COMMANDS.runBandit) {
       // Runs bandit now on the given document (or every open one) and answers when it is done.
       const uri = (params.arguments?.[0] as { uri?: string } | string | undefined) ?? undefined;

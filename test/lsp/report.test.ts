@@ -8,6 +8,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { WorkDoneProgress } from 'vscode-languageserver-protocol/node.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bandit19Command } from '../support/bandit.js';
 import { LspClient, REPO_ROOT } from './client.js';
@@ -75,9 +76,12 @@ describe('pysec.report', () => {
 
   it('without showDocument support, says where the report is in a notification; bandit off says so', async () => {
     const root = workspace('django');
-    const c = await LspClient.start({ rootPath: root });
+    const c = await LspClient.start({ rootPath: root, capabilities: { window: { workDoneProgress: true } } });
     try {
-      const written = await c.request<Written>('workspace/executeCommand', { command: 'pysec.report', arguments: [{ format: 'html' }] });
+      const progress: string[] = [];
+      c.connection.onProgress(WorkDoneProgress.type, 'report-1', (v) => progress.push(v.kind));
+      const written = await c.request<Written>('workspace/executeCommand', { command: 'pysec.report', arguments: [{ format: 'html' }], workDoneToken: 'report-1' });
+      expect(progress).toEqual(['begin', 'end']);
       const path = join(root, 'pysec-report.html');
       expect(written.path).toBe(path);
       const note = await c.waitForNotification('window/showMessage', (p) => (p as { message: string }).message.includes(path));

@@ -251,6 +251,7 @@ export function startServer(connection: Connection): void {
             const uri = pathToFileURL(file).href;
             return svc.projectConfig(file, folders.folderFor(uri), settings.settingsFor(uri).bandit.configFile);
           },
+          excluded: (file) => settings.policyFor(pathToFileURL(file).href).excluded,
           placeholder: settings.settingsFor(pathToFileURL(roots[0]).href).suppress.placeholder,
           warn: (message) => connection.console.warn(`pysec: report: ${message}`),
         },

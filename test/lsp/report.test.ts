@@ -148,4 +148,18 @@ describe('pysec.report', () => {
       await c.shutdown();
     }
   });
+
+  it('leaves out the files pysec.exclude excludes', async () => {
+    const root = workspace('flask');
+    const c = await LspClient.start({ rootPath: root, initializationOptions: { exclude: ['tasks.py'] } });
+    try {
+      const written = await c.request<Written>('workspace/executeCommand', { command: 'pysec.report', arguments: [{ format: 'json' }] });
+      const j = JSON.parse(readFileSync(written.path, 'utf8'));
+      expect(j.scope.files).toBe(1);
+      expect([...new Set(j.findings.map((f: { path: string }) => f.path))]).toEqual(['app.py']);
+      expect(j.suppressions).toEqual([]);
+    } finally {
+      await c.shutdown();
+    }
+  });
 });

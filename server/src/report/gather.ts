@@ -16,6 +16,8 @@ export interface GatherOptions {
   base: string;
   bandit: ReviewOptions['bandit'];
   projectConfig?: ReviewOptions['projectConfig'];
+  /** Files to leave out besides the project configs' excludes (the editor's `pysec.exclude`). */
+  exclude?: (path: string) => boolean;
   warn: (message: string) => void;
   banditHint?: string;
   placeholder: string;
@@ -30,8 +32,9 @@ export interface GatherOptions {
  */
 export async function gatherReport(engine: Engine, options: GatherOptions): Promise<ReportInput | { missing: string[] }> {
   const paths = options.paths.length ? options.paths : [options.base];
-  const { files, missing } = pythonFiles(paths);
-  if (missing.length) return { missing };
+  const walked = pythonFiles(paths);
+  if (walked.missing.length) return { missing: walked.missing };
+  const files = options.exclude ? walked.files.filter((f) => !options.exclude!(resolve(f))) : walked.files;
   const review = await reviewFiles(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
 
   const scanner = new PracticeScanner(engine.parser.language!);

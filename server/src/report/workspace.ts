@@ -16,6 +16,8 @@ export interface WorkspaceReportHost {
   /** The bandit the folder's settings choose, or why there is none. */
   bandit: (folder: string) => Promise<BanditChoice>;
   projectConfig: (file: string) => ProjectBanditConfig;
+  /** `pysec.exclude` (and the project's excludes) for a file. */
+  excluded: (file: string) => boolean;
   placeholder: string;
   warn: (message: string) => void;
 }
@@ -48,6 +50,7 @@ export async function writeWorkspaceReport(host: WorkspaceReportHost, format: Re
     base,
     bandit: () => host.bandit(base),
     projectConfig: host.projectConfig,
+    exclude: host.excluded,
     warn: host.warn,
     placeholder: host.placeholder,
   });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
 import { CHECK_USAGE, runCheck, UsageError } from './check/command.js';
+import { REPORT_USAGE, runReport } from './report/command.js';
 import { startServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -9,9 +10,11 @@ const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your 
 Usage:
   pysec-lsp --stdio            run the language server over stdin/stdout
   pysec-lsp check [PATH...]    review files and folders from the command line
+  pysec-lsp report [PATH...]   write a security report (markdown, json, sarif, html)
   pysec-lsp --version
 
-${CHECK_USAGE}`;
+${CHECK_USAGE}
+${REPORT_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +24,17 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       if (e instanceof UsageError) {
         process.stderr.write(`pysec-lsp check: ${e.message}\n\n${CHECK_USAGE}`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  if (command === 'report') {
+    try {
+      return await runReport(rest, (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'));
+    } catch (e) {
+      if (e instanceof UsageError) {
+        process.stderr.write(`pysec-lsp report: ${e.message}\n\n${REPORT_USAGE}`);
         return 2;
       }
       throw e;

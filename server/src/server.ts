@@ -4,6 +4,7 @@ import {
   DocumentDiagnosticReportKind,
   ExecuteCommandRequest,
   MessageType,
+  ShowDocumentRequest,
   ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
@@ -25,9 +26,10 @@ import { scanWorkspace, type ScanSummary } from './bandit/scan.js';
 import type { WorkDoneProgressReporter } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from './version.js';
+import { reportFormatArg, writeWorkspaceReport } from './report/workspace.js';
 
 /** Our commands; other servers' commands (lsp-mode broadcasts them) are ignored. */
-export const COMMANDS = { runBandit: 'pysec.runBandit', scanWorkspace: 'pysec.scanWorkspace' } as const;
+export const COMMANDS = { runBandit: 'pysec.runBandit', scanWorkspace: 'pysec.scanWorkspace', report: 'pysec.report' } as const;
 
 /**
  * LSP wiring only: capabilities, and handlers that delegate to the
@@ -56,6 +58,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     encoding = negotiateEncoding(params.capabilities.general?.positionEncodings);
     workDoneProgress = params.capabilities.window?.workDoneProgress === true;
+    showDocument = params.capabilities.window?.showDocument?.support === true;
     pull = params.capabilities.textDocument?.diagnostic !== undefined;
     const engine = await Engine.load();
     store = new DocumentStore(
@@ -177,6 +180,8 @@ export function startServer(connection: Connection): void {
 
   /** Whether the client shows `$/progress` (work-done progress). */
   let workDoneProgress = false;
+  /** Whether the client opens a document the server asks it to (`window/showDocument`). */
+  let showDocument = false;
   /** The client lets us register file watchers (for bandit's config files). */
   let watchFiles = false;
   let scanning: AbortController | undefined;
@@ -217,6 +222,52 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** `pysec.report`: writes the workspace report, then opens it (showDocument) or says where it is (a notification, never a request). */
+  const runReport = async (arg: unknown) => {
+    const format = reportFormatArg(arg);
+    const say = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message });
+    if (typeof format === 'object') {
+      say(MessageType.Error, format.error);
+      return null;
+    }
+    if (!store || !bandit) return null;
+    const svc = bandit;
+    const roots = folders.all();
+    if (!roots.length) {
+      say(MessageType.Warning, 'pysec: no workspace folder to report on.');
+      return null;
+    }
+    try {
+      const written = await writeWorkspaceReport(
+        {
+          engine: store.engine,
+          folders: roots,
+          bandit: async (folder) => {
+            const uri = pathToFileURL(folder).href;
+            if (!settings.settingsFor(uri).bandit.enabled) return { reason: 'disabled in the settings (pysec.bandit.enabled)' };
+            return (await svc.commandFor(uri)) ?? { reason: 'bandit was not found or would not start (see the server log)' };
+          },
+          projectConfig: (file) => {
+            const uri = pathToFileURL(file).href;
+            return svc.projectConfig(file, folders.folderFor(uri), settings.settingsFor(uri).bandit.configFile);
+          },
+          excluded: (file) => settings.policyFor(pathToFileURL(file).href).excluded,
+          placeholder: settings.settingsFor(pathToFileURL(roots[0]).href).suppress.placeholder,
+          warn: (message) => connection.console.warn(`pysec: report: ${message}`),
+        },
+        format,
+      );
+      if (!written) return null;
+      const uri = pathToFileURL(written.path).href;
+      if (showDocument) void connection.sendRequest(ShowDocumentRequest.type, { uri, external: format === 'html', takeFocus: true }).catch(() => undefined);
+      else say(MessageType.Info, `pysec: wrote the security report (${written.findings} findings) to ${written.path}`);
+      return { ...written, uri };
+    } catch (e) {
+      say(MessageType.Error, `pysec: the report failed: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  };
+
   connection.onInitialized(async () => {
     // bandit's project config files: re-read them when they change, without a restart.
     if (watchFiles) {
@@ -244,6 +295,11 @@ export function startServer(connection: Connection): void {
   connection.onRequest(ExecuteCommandRequest.type, async (params) => {
     if (params.command === COMMANDS.scanWorkspace) {
       return runScan(params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined);
+    }
+    if (params.command === COMMANDS.report) {
+      const progress = params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
+      progress?.begin('pysec: writing the security report');
+      return runReport(params.arguments?.[0]).finally(() => progress?.done());
     }
     if (params.command === COMMANDS.runBandit) {
       // Runs bandit now on the given document (or every open one) and answers when it is done.

@@ -1,23 +1,24 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../engine/engine.js';
-import { banditFindings } from '../bandit/convert.js';
-import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
-import { runBanditOnFiles } from '../bandit/batch.js';
-import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
-import { mergeFindings } from '../findings/merge.js';
+import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
-import { checkFile, type FileError, type FileResult } from './run.js';
+import { CLI_BANDIT_HINT, findCliBandit, reviewFiles } from './review.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
+                      [--severity-level LEVEL] [--confidence-level LEVEL]
+                      [--baseline FILE] [--exit-zero]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds. Exit status: 0 nothing found, 1 findings, 2 usage error.
 
-  --format text|json   output format (default: text)
-  --no-bandit          run the tree-sitter engine only
+  --format text|json         output format (default: text)
+  --no-bandit                run the tree-sitter engine only
+  --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
+  --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
+  --baseline FILE            only findings absent from an earlier JSON report
+                             (matched on file, rule and text, not line)
+  --exit-zero                exit 0 even when there are findings
 `;
 
 export class UsageError extends Error {}
@@ -31,6 +32,10 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
       options: {
         format: { type: 'string', default: 'text' },
         'no-bandit': { type: 'boolean', default: false },
+        'severity-level': { type: 'string', default: 'all' },
+        'confidence-level': { type: 'string', default: 'all' },
+        baseline: { type: 'string' },
+        'exit-zero': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -43,80 +48,34 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   }
   const format = parsed.values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  let severity, confidence;
+  try {
+    severity = parseLevel('--severity-level', parsed.values['severity-level']);
+    confidence = parseLevel('--confidence-level', parsed.values['confidence-level']);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const cwd = process.cwd();
+  let baseline;
+  try {
+    baseline = parsed.values.baseline === undefined ? undefined : readBaseline(parsed.values.baseline, cwd);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const paths = parsed.positionals.length ? parsed.positionals : ['.'];
   const { files, missing } = pythonFiles(paths);
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
   const engine = await Engine.load();
-  const results: FileResult[] = [];
-  const errors: FileError[] = [];
-  // Each file under its project's bandit config (skips, tests, excludes), for both engines.
-  const configs = new Map<string, ProjectBanditConfig>();
-  const configOf = (path: string) => {
-    const root = findProjectRoot(path, process.cwd());
-    let cfg = configs.get(root);
-    if (!cfg) {
-      cfg = loadProjectConfig(root);
-      for (const p of cfg.problems) warn(p);
-      configs.set(root, cfg);
-    }
-    return cfg;
-  };
-  for (const path of files) {
-    const cfg = configOf(path);
-    if (isExcluded(cfg, path)) continue;
-    const r = checkFile(engine, path, (rule) => projectSelects(cfg, rule));
-    if ('message' in r) errors.push(r);
-    else results.push(r);
-  }
-  if (!parsed.values['no-bandit']) await addBandit(results, errors, configOf, engine);
+  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn });
+  let results = atLeastLevels(review.results, severity, confidence);
+  if (baseline) results = subtractBaseline(results, baseline, cwd);
+  const errors = review.errors;
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));
+  if (parsed.values['exit-zero']) return 0;
   return results.some((r) => r.findings.some((f) => !f.suppressed)) ? 1 : 0;
 }
 
 function warn(message: string): void {
   process.stderr.write(`pysec-lsp check: ${message}\n`);
-}
-
-/**
- * Runs the real bandit over the same files (per project root, with its
- * config) and merges its findings: one per rule and line, bandit's wording.
- * Without bandit, says so on stderr and keeps the tree-sitter findings.
- */
-async function addBandit(
-  results: FileResult[],
-  errors: FileError[],
-  configOf: (path: string) => ProjectBanditConfig,
-  engine: Engine,
-): Promise<void> {
-  const cmd: BanditCommand | undefined = findBandit({}, process.cwd());
-  if (!cmd) {
-    warn('bandit was not found (the project\'s .venv/venv or PATH): tree-sitter rules only. Install it with `pipx install bandit`, or pass --no-bandit.');
-    return;
-  }
-  let version: BanditVersion;
-  try {
-    version = await banditVersion(cmd);
-  } catch (e) {
-    warn(`${(e as Error).message}: tree-sitter rules only.`);
-    return;
-  }
-  const byRoot = new Map<string, FileResult[]>();
-  for (const r of results) {
-    const root = configOf(r.path).root;
-    byRoot.set(root, [...(byRoot.get(root) ?? []), r]);
-  }
-  for (const [root, group] of byRoot) {
-    const cfg = configOf(group[0].path);
-    const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
-    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: configArgs(cfg, version), timeoutMs: 300_000 });
-    for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
-    for (const [file, res] of outcome.results) {
-      const r = byAbs.get(resolve(root, file));
-      if (!r) continue;
-      const doc = TextDocument.create(r.path, 'python', 0, r.text);
-      const found = banditFindings(res, r.text, engine.ruleset.byId);
-      r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
-    }
-  }
 }

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { LEVELS, type Finding, type Level } from '../findings/finding.js';
+import type { FileResult } from './run.js';
+
+/**
+ * `check --baseline FILE`: only findings that an earlier JSON report (from
+ * `check --format json` or `report --format json`) did not have. As bandit's
+ * baseline does, a finding is matched on its file, rule and issue text, not
+ * its line, so a finding that only moved is still known; each earlier
+ * finding accounts for one current finding (two new evals next to a known
+ * one are still two new findings). A `code` field in the earlier report
+ * (the report's JSON has one) must match the finding's source line too.
+ */
+
+const BaselineSchema = z.object({
+  findings: z.array(
+    z
+      .object({
+        path: z.string(),
+        rule: z.string(),
+        /** `check`'s JSON says `message`; the report's says `description`. */
+        message: z.string().optional(),
+        description: z.string().optional(),
+        code: z.string().optional(),
+      })
+      .loose()
+      .refine((f) => f.message !== undefined || f.description !== undefined, { message: 'a finding needs its message' }),
+  ),
+});
+
+export interface BaselineEntry {
+  path: string;
+  rule: string;
+  message: string;
+  code?: string;
+}
+
+/** Reads a baseline file; throws an Error whose message says what is wrong with it. */
+export function readBaseline(file: string, cwd: string): BaselineEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`the baseline ${file} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = BaselineSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`the baseline ${file} is not a pysec-lsp JSON report (${issue.path.join('.') || 'top level'}: ${issue.message})`);
+  }
+  return parsed.data.findings.map((f) => ({ path: resolve(cwd, f.path), rule: f.rule, message: (f.message ?? f.description)!, ...(f.code !== undefined ? { code: f.code } : {}) }));
+}
+
+/** The source line a finding starts on, trimmed: the `code` a report records. */
+export function findingCode(r: FileResult, f: Finding): string {
+  const line = r.doc.positionAt(f.range.start).line;
+  const start = r.doc.offsetAt({ line, character: 0 });
+  const end = r.doc.offsetAt({ line: line + 1, character: 0 });
+  return r.text.slice(start, end).trim();
+}
+
+/** The results without the findings the baseline already had. Pure. */
+export function subtractBaseline(results: readonly FileResult[], baseline: readonly BaselineEntry[], cwd: string): FileResult[] {
+  const pool = new Map<string, BaselineEntry[]>();
+  for (const b of baseline) {
+    const k = `${b.path}\0${b.rule}\0${b.message}`;
+    pool.set(k, [...(pool.get(k) ?? []), b]);
+  }
+  return results.map((r) => {
+    const path = resolve(cwd, r.path);
+    const findings = r.findings.filter((f) => {
+      const left = pool.get(`${path}\0${f.rule}\0${f.message}`);
+      if (!left?.length) return true;
+      const code = findingCode(r, f);
+      const i = left.findIndex((b) => b.code === undefined || b.code === code);
+      if (i < 0) return true;
+      left.splice(i, 1);
+      return false;
+    });
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+}
+
+/** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */
+export function parseLevel(option: string, value: string): Level {
+  const v = value.toLowerCase();
+  if (v === 'all') return 'LOW';
+  const level = v.toUpperCase() as Level;
+  if (!LEVELS.includes(level)) throw new Error(`${option} must be all, low, medium or high, not "${value}"`);
+  return level;
+}
+
+/** Findings at or above both thresholds. Pure. */
+export function atLeastLevels(results: readonly FileResult[], severity: Level, confidence: Level): FileResult[] {
+  const rank = (l: Level) => LEVELS.indexOf(l);
+  return results.map((r) => {
+    const findings = r.findings.filter((f) => rank(f.severity) >= rank(severity) && rank(f.confidence) >= rank(confidence));
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+}

@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from '../engine/engine.js';
+import { banditFindings } from '../bandit/convert.js';
+import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
+import { runBanditOnFiles } from '../bandit/batch.js';
+import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { mergeFindings } from '../findings/merge.js';
+import { checkFile, type FileError, type FileResult } from './run.js';
+
+/** Whether bandit ran over the files, which one, or why not: the report says it. */
+export type BanditStatus =
+  | { ran: true; version: string; command: string }
+  | { ran: false; reason: string };
+
+/** A resolved bandit, or the reason there is none. */
+export type BanditChoice = { cmd: BanditCommand; version: BanditVersion } | { reason: string };
+
+export interface ReviewOptions {
+  /** The bandit to run, or false (`--no-bandit`). */
+  bandit: false | (() => Promise<BanditChoice>);
+  /** Where project roots are looked for from (the CLI's working folder). */
+  cwd: string;
+  /** bandit's project config for a file; default: the nearest project root's. */
+  projectConfig?: (path: string) => ProjectBanditConfig;
+  warn: (message: string) => void;
+  /** Appended to the warning when bandit cannot run (the CLI says how to install it, or to pass --no-bandit). */
+  banditHint?: string;
+  timeoutMs?: number;
+}
+
+export interface Review {
+  results: FileResult[];
+  errors: FileError[];
+  bandit: BanditStatus;
+}
+
+/**
+ * The CLI's bandit: the project's .venv/venv or PATH (never a path from a
+ * workspace file), with its version.
+ */
+export const CLI_BANDIT_HINT = 'Install it with `pipx install bandit`, or pass --no-bandit.';
+
+export async function findCliBandit(cwd: string): Promise<BanditChoice> {
+  const cmd = findBandit({}, cwd);
+  if (!cmd) return { reason: "bandit was not found (the project's .venv/venv or PATH)" };
+  try {
+    return { cmd, version: await banditVersion(cmd) };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+}
+
+/**
+ * `check`'s review of files, shared with `report`: the tree-sitter rules
+ * over each file under its project's bandit config (skips, tests,
+ * excludes), then the real bandit over the same files, merged.
+ */
+export async function reviewFiles(engine: Engine, files: readonly string[], options: ReviewOptions): Promise<Review> {
+  const results: FileResult[] = [];
+  const errors: FileError[] = [];
+  const configs = new Map<string, ProjectBanditConfig>();
+  const configOf =
+    options.projectConfig ??
+    ((path: string) => {
+      const root = findProjectRoot(path, options.cwd);
+      let cfg = configs.get(root);
+      if (!cfg) {
+        cfg = loadProjectConfig(root);
+        for (const p of cfg.problems) options.warn(p);
+        configs.set(root, cfg);
+      }
+      return cfg;
+    });
+  for (const path of files) {
+    const cfg = configOf(path);
+    if (isExcluded(cfg, path)) continue;
+    const r = checkFile(engine, path, (rule) => projectSelects(cfg, rule));
+    if ('message' in r) errors.push(r);
+    else results.push(r);
+  }
+  let bandit: BanditStatus = { ran: false, reason: '--no-bandit was given' };
+  if (options.bandit) {
+    const choice = await options.bandit();
+    if ('reason' in choice) {
+      options.warn(`${choice.reason}: tree-sitter rules only.${options.banditHint ? ` ${options.banditHint}` : ''}`);
+      bandit = { ran: false, reason: choice.reason };
+    } else {
+      await addBandit(results, errors, configOf, engine, choice, options.timeoutMs ?? 300_000);
+      bandit = { ran: true, version: choice.version.text, command: [choice.cmd.program, ...choice.cmd.args].join(' ') };
+    }
+  }
+  return { results, errors, bandit };
+}
+
+/**
+ * Runs the real bandit over the files (per project root, with its config)
+ * and merges its findings: one per rule and line, bandit's wording.
+ */
+async function addBandit(
+  results: FileResult[],
+  errors: FileError[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+  { cmd, version }: { cmd: BanditCommand; version: BanditVersion },
+  timeoutMs: number,
+): Promise<void> {
+  const byRoot = new Map<string, FileResult[]>();
+  for (const r of results) {
+    const root = configOf(r.path).root;
+    byRoot.set(root, [...(byRoot.get(root) ?? []), r]);
+  }
+  for (const [root, group] of byRoot) {
+    const cfg = configOf(group[0].path);
+    const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
+    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: configArgs(cfg, version), timeoutMs });
+    for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
+    for (const [file, res] of outcome.results) {
+      const r = byAbs.get(resolve(root, file));
+      if (!r) continue;
+      const doc = TextDocument.create(r.path, 'python', 0, r.text);
+      const found = banditFindings(res, r.text, engine.ruleset.byId);
+      r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { statSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import { reviewFiles, type ReviewOptions } from '../check/review.js';
+import { pythonFiles } from '../check/walk.js';
+import { FRAMEWORK_NAMES, FRAMEWORKS, scanFolder, scanSource, type Framework } from '../engine/frameworks.js';
+import { VERSION } from '../version.js';
+import { displayPath, type ReportInput } from './model.js';
+import { PracticeScanner } from './positives.js';
+import { suppressionComments, type SuppressionComment } from './suppressions.js';
+
+export interface GatherOptions {
+  /** Files or folders to review (default: `base`). */
+  paths: string[];
+  /** Report paths are relative to it; the application is named after it. */
+  base: string;
+  bandit: ReviewOptions['bandit'];
+  projectConfig?: ReviewOptions['projectConfig'];
+  /** Files to leave out besides the project configs' excludes (the editor's `pysec.exclude`). */
+  exclude?: (path: string) => boolean;
+  warn: (message: string) => void;
+  banditHint?: string;
+  placeholder: string;
+  /** The report's date (tests pin it). */
+  date?: Date;
+}
+
+/**
+ * Everything a report says, gathered: the same review as `check` (both
+ * engines, project configs), the frameworks of the folders, the good
+ * practices and the suppression comments of each reviewed file.
+ */
+export async function gatherReport(engine: Engine, options: GatherOptions): Promise<ReportInput | { missing: string[] }> {
+  const paths = options.paths.length ? options.paths : [options.base];
+  const walked = pythonFiles(paths);
+  if (walked.missing.length) return { missing: walked.missing };
+  const files = options.exclude ? walked.files.filter((f) => !options.exclude!(resolve(f))) : walked.files;
+  const review = await reviewFiles(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
+
+  const scanner = new PracticeScanner(engine.parser.language!);
+  const comments = new Map<string, SuppressionComment[]>();
+  try {
+    for (const r of review.results) {
+      const tree = engine.parser.parse(r.text);
+      if (!tree) continue;
+      try {
+        scanner.scan(tree, displayPath(options.base, r.path), r.text);
+        const found = suppressionComments(r.doc, tree);
+        if (found.length) comments.set(r.path, found);
+      } finally {
+        tree.delete();
+      }
+    }
+  } finally {
+    scanner.dispose();
+  }
+
+  return {
+    // Named after the one folder reviewed, else after the base folder.
+    application: applicationName(paths, options.base),
+    base: resolve(options.base),
+    scope: paths.map((p) => (resolve(p) === resolve(options.base) ? '.' : displayPath(options.base, resolve(p)))),
+    date: options.date ?? new Date(),
+    results: review.results,
+    errors: review.errors,
+    frameworks: frameworksOf(paths, options.base),
+    positives: scanner.result(),
+    comments,
+    remediation: (rule) => engine.ruleset.byId.get(rule)?.remediation,
+    ruleInfo: (id) => {
+      const r = engine.ruleset.byId.get(id);
+      return r && { id: r.id, name: r.name, message: r.message, remediation: r.remediation, docs: r.docs, cwe: r.cwe, owasp: r.owasp, risk: r.risk, confidence: r.confidence };
+    },
+    bandit: review.bandit,
+    toolVersion: VERSION,
+    rulesLoaded: engine.ruleset.byId.size,
+    placeholder: options.placeholder,
+  };
+}
+
+/** The frameworks of the reviewed folders and files, most files first, with evidence relative to `base`. */
+function frameworksOf(paths: readonly string[], base: string): ReportInput['frameworks'] {
+  const by = new Map<Framework, { files: number; evidence: { path: string; line: number; reason: string }[] }>();
+  const add = (framework: Framework, files: number, evidence: { path: string; line: number; reason: string }[]) => {
+    const e = by.get(framework) ?? { files: 0, evidence: [] };
+    e.files += files;
+    e.evidence.push(...evidence.slice(0, Math.max(0, 3 - e.evidence.length)));
+    by.set(framework, e);
+  };
+  for (const p of paths) {
+    const abs = resolve(p);
+    let dir = false;
+    try {
+      dir = statSync(abs).isDirectory();
+    } catch {
+      continue;
+    }
+    if (dir) {
+      for (const f of scanFolder(abs).frameworks) {
+        add(f.framework, f.files, f.evidence.map((e) => ({ path: displayPath(base, resolve(abs, e.path)), line: e.line, reason: e.reason })));
+      }
+    } else {
+      let text: string;
+      try {
+        text = readFileSync(abs, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const e of scanSource(text, displayPath(base, abs)).evidence) add(e.framework, 1, [{ path: e.path, line: e.line, reason: e.reason }]);
+    }
+  }
+  return [...by.entries()]
+    .sort((a, b) => b[1].files - a[1].files || FRAMEWORKS.indexOf(a[0]) - FRAMEWORKS.indexOf(b[0]))
+    .map(([f, v]) => ({ name: FRAMEWORK_NAMES[f], files: v.files, evidence: v.evidence }));
+}
+
+function applicationName(paths: readonly string[], base: string): string {
+  let folder = resolve(base);
+  if (paths.length === 1) {
+    try {
+      if (statSync(paths[0]).isDirectory()) folder = resolve(paths[0]);
+    } catch {
+      /* missing paths are reported before this */
+    }
+  }
+  return basename(folder) || folder;
+}

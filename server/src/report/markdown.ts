@@ -1,0 +1,102 @@
+import type { ReportFinding, ReportModel } from './model.js';
+
+/**
+ * The report as markdown, in the review checklist's order: header, risk
+ * summary, top three in plain words, what works, next steps, the technical
+ * table, reviewed and suppressed, engines. Readable by whoever approves the
+ * budget, and fixable from by whoever writes the code.
+ */
+
+/** A table cell: one line, pipes escaped. */
+function cell(s: string): string {
+  return s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Inline code that survives backticks inside it. */
+function code(s: string): string {
+  const ticks = s.includes('`') ? '``' : '`';
+  return `${ticks}${ticks === '``' ? ' ' : ''}${s}${ticks === '``' ? ' ' : ''}${ticks}`;
+}
+
+function where(f: Pick<ReportFinding, 'path' | 'line'>): string {
+  return `${f.path}:${f.line}`;
+}
+
+export function renderMarkdown(m: ReportModel): string {
+  const out: string[] = [];
+  out.push(`# ${m.title}`, '');
+  out.push(`- **Application:** ${m.application}`);
+  out.push(`- **Date:** ${m.date}`);
+  out.push(`- **Framework(s):** ${m.frameworks.length ? m.frameworks.map((f) => `${f.name} (${f.files} file${f.files === 1 ? '' : 's'})`).join(', ') : 'none detected'}`);
+  out.push(`- **Scope:** ${m.scope.paths.map(code).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed`);
+  out.push(`- **Engines:** ${m.engines.map((e) => (e.ran ? `${e.name} ${e.version ?? ''}`.trim() : `${e.name} (did not run)`)).join(', ')}`);
+  out.push('');
+
+  out.push('## Risk Summary', '');
+  out.push('| Risk | Count | Business impact | CVSS |', '|---|---:|---|---|');
+  for (const s of m.summary) out.push(`| ${s.risk} | ${s.count} | ${cell(s.impact)} | ${s.cvss} |`);
+  out.push('');
+  out.push(`Informational: ${m.positives.length} good practice${m.positives.length === 1 ? '' : 's'} already in place (see What Is Working Well).`, '');
+  out.push(`${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed below (${m.unjustified} without a justification).`, '');
+
+  out.push('## Top 3 Findings', '');
+  if (!m.top.length) out.push('No open findings.', '');
+  m.top.forEach((f, i) => {
+    out.push(`${i + 1}. **${f.risk}: ${f.owaspName.replace(/^A\d+:2021 /, '')} in ${code(where(f))}** (${f.id}). ${f.impact} How to fix: ${f.remediation}`);
+  });
+  if (m.top.length) out.push('');
+
+  out.push('## What Is Working Well', '');
+  if (!m.positives.length) out.push('No good practices were recognised in the reviewed code.', '');
+  for (const p of m.positives) {
+    const evidence = p.evidence.length
+      ? p.evidence.map((e) => `${code(`${e.path}:${e.line}`)} ${code(e.code)}`).join('; ')
+      : `${p.count} file${p.count === 1 ? '' : 's'} reviewed, none calls them`;
+    out.push(`- **${p.title}** — ${p.why} Evidence: ${evidence}${p.count > p.evidence.length && p.evidence.length ? ` (${p.count} places in all)` : ''}.`);
+  }
+  if (m.positives.length) out.push('');
+
+  out.push('## Recommended Next Steps', '');
+  if (!m.nextSteps.length && !m.unjustified) out.push('Nothing to fix: keep the review running on every change.', '');
+  for (const step of m.nextSteps) {
+    out.push(`### ${step.horizon} (${step.risk})`, '');
+    for (const it of step.items) out.push(`- ${it.ids.join(', ')} (${it.rule}): ${cell(it.text)}`);
+    out.push('');
+  }
+  if (m.unjustified) {
+    out.push('### Suppressions', '', `- Review the ${m.unjustified} suppression${m.unjustified === 1 ? '' : 's'} without a justification (listed below): confirm each is a false positive and write why, or remove it.`, '');
+  }
+
+  out.push('## Technical Findings', '');
+  if (!m.findings.length) out.push('No open findings.', '');
+  else {
+    out.push('| ID | Severity | OWASP category | File | Line | Rule | Description | Remediation |', '|---|---|---|---|---:|---|---|---|');
+    for (const f of m.findings) {
+      out.push(`| ${f.id} | ${f.risk} | ${cell(f.owaspName)} | ${cell(f.path)} | ${f.line} | ${f.rule}${f.cwe !== null ? ` (CWE-${f.cwe})` : ''} | ${cell(f.description)} | ${cell(f.remediation)} |`);
+    }
+    out.push('');
+  }
+
+  out.push('## Reviewed and Suppressed', '');
+  if (!m.suppressions.length) out.push('No suppression comments in the reviewed code.', '');
+  else {
+    out.push('| File | Line | Comment | Silences | Justification | Status |', '|---|---:|---|---|---|---|');
+    for (const s of m.suppressions) {
+      const comment = s.kind === 'nosec' ? `# nosec${s.ids.length ? ' ' + s.ids.join(' ') : ''}` : `# pysec: ignore[${s.ids.join(', ')}]`;
+      const status = !s.problems.length ? 'reviewed' : `${s.justified ? 'note' : '**UNJUSTIFIED**'}: ${s.problems.join('; ')}`;
+      out.push(`| ${cell(s.path)} | ${s.line} | ${cell(code(comment))} | ${s.silences.join(', ') || '—'} | ${cell(s.justification ?? '(none)')} | ${cell(status)} |`);
+    }
+    out.push('');
+    if (m.unjustified) out.push(`**${m.unjustified} suppression${m.unjustified === 1 ? ' has' : 's have'} no justification.** A suppression without review is itself a security gap.`, '');
+  }
+
+  out.push('## Engines', '');
+  for (const e of m.engines) out.push(`- ${e.name}: ${e.ran ? `ran, version ${e.version} (${e.detail})` : e.detail}`);
+  out.push('');
+  if (m.errors.length) {
+    out.push('## Files Not Reviewed', '');
+    for (const e of m.errors) out.push(`- ${code(e.path)}: ${e.message}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

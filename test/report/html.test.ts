@@ -1,0 +1,137 @@
+/**
+ * `report --format html` rendered in headless Chromium (Debian's
+ * /usr/bin/chromium, driven by playwright-core): what a reader sees — the
+ * sections, the counts in the charts, one group per file with its code —
+ * and that the page asks for nothing over the network.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let tmp: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
+  tmp = mkdtempSync(join(tmpdir(), 'pysec-report-html-'));
+  // A fresh profile (user-data-dir) for every run.
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  violations: string[];
+  html: string;
+}
+
+async function open(app: string): Promise<Opened> {
+  const file = join(tmp, `${app}.html`);
+  const r = await runCli(['report', '--no-bandit', '--format', 'html', '--output', file, `test/fixtures/apps/${app}`]);
+  expect(r.code).toBe(0);
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (req) => requests.push(req.url()));
+  // Loads the Content-Security-Policy blocks would not show up as requests: record the attempts too.
+  await page.addInitScript(() => {
+    (window as unknown as { __violations: string[] }).__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __violations: string[] }).__violations.push(e.blockedURI));
+  });
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: 'load' });
+  const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  return { page, requests: requests.filter((u) => u !== url), violations, html: readFileSync(file, 'utf8') };
+}
+
+describe('report --format html in headless Chromium', () => {
+  it('shows the Flask report: sections, chart counts, file groups, code; no network', async () => {
+    const { page, requests, violations, html } = await open('flask');
+    try {
+      expect(await page.title()).toBe('Security review: flask');
+      const text = await page.locator('body').innerText();
+      for (const heading of ['Risk Summary', 'Top 3 Findings', 'What Is Working Well', 'Recommended Next Steps', 'Findings by File', 'Technical Findings', 'Reviewed and Suppressed', 'Engines']) {
+        await expect(page.getByRole('heading', { name: heading, exact: true }).isVisible()).resolves.toBe(true);
+      }
+      expect(text).toContain('Flask (1 file)');
+      expect(text).toContain('bandit did not run: --no-bandit was given');
+
+      // The risk chart: one bar per risk, its count as visible text.
+      const bars = page.locator('#chart-risk g.bar');
+      expect(await bars.count()).toBe(4);
+      const risk: Record<string, string> = {};
+      for (const b of await bars.all()) risk[(await b.getAttribute('data-label'))!] = (await b.locator('text.bar-count').textContent())!;
+      expect(risk).toEqual({ Critical: '3', High: '4', Medium: '0', Low: '4' });
+      expect(await page.locator('#chart-risk svg').isVisible()).toBe(true);
+      const critical = await page.locator('#chart-risk g.bar[data-label="Critical"] rect').boundingBox();
+      expect(critical!.width).toBeGreaterThan(10);
+
+      // The OWASP chart: A03 Injection 6, A04 2, A05 1, A08 1, A10 1.
+      const owasp: Record<string, string> = {};
+      for (const b of await page.locator('#chart-owasp g.bar').all()) owasp[(await b.getAttribute('data-label'))!.slice(0, 3)] = (await b.locator('text.bar-count').textContent())!;
+      expect(owasp).toEqual({ A03: '6', A04: '2', A05: '1', A08: '1', A10: '1' });
+
+      // Findings by file: two files, each finding with its code excerpt, the finding's line marked.
+      const groups = page.locator('.file-group');
+      expect(await groups.count()).toBe(2);
+      expect(await groups.locator('h3').allInnerTexts()).toEqual(['test/fixtures/apps/flask/app.py (6)', 'test/fixtures/apps/flask/tasks.py (5)']);
+      const sqli = page.locator('.finding', { hasText: 'B608' });
+      expect(await sqli.locator('pre.excerpt .hit').innerText()).toContain('cur.execute(f"SELECT * FROM users WHERE id = {user_id}")');
+      expect(await page.locator('#technical-findings tbody tr').count()).toBe(11);
+
+      // Suppressions: the unjustified one is called out, visibly.
+      expect(await page.locator('#suppressed tr.suppression').count()).toBe(2);
+      expect(await page.locator('#suppressed .unjustified').first().isVisible()).toBe(true);
+      expect(text).toContain('1 suppression has no justification');
+
+      // Self-contained: no request but the page itself, nothing blocked, no external reference, no script.
+      expect(requests).toEqual([]);
+      expect(violations).toEqual([]);
+      expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+      expect(html).not.toMatch(/<script/i);
+      expect(html).not.toMatch(/<link/i);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it.each([
+    ['django', { Critical: '3', High: '0', Medium: '2', Low: '1' }, 2],
+    ['fastapi', { Critical: '1', High: '1', Medium: '1', Low: '0' }, 1],
+  ])('shows the %s report with its counts and file groups', async (app, counts, files) => {
+    const { page, requests, violations } = await open(app);
+    try {
+      const risk: Record<string, string> = {};
+      for (const b of await page.locator('#chart-risk g.bar').all()) risk[(await b.getAttribute('data-label'))!] = (await b.locator('text.bar-count').textContent())!;
+      expect(risk).toEqual(counts);
+      for (const card of await page.locator('#risk-summary .card').all()) {
+        expect(await card.locator('.count').innerText()).toBe(counts[(await card.getAttribute('data-risk')) as keyof typeof counts]);
+      }
+      expect(await page.locator('.file-group').count()).toBe(files);
+      expect(requests).toEqual([]);
+      expect(violations).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});

@@ -16,6 +16,7 @@ import { findingHover, prefersMarkdown } from './hover/hover.js';
 import { SettingsService } from './workspace/settings.js';
 import { negotiateEncoding, type PositionEncoding } from './documents/encoding.js';
 import { DocumentStore, isPython } from './documents/store.js';
+import { checkNotification, MalformedInputError } from './documents/validate.js';
 import type { PythonDocument } from './documents/document.js';
 import { Engine } from './engine/engine.js';
 import { SuppressionFeature } from './suppress/feature.js';
@@ -139,9 +140,12 @@ export function startServer(connection: Connection): void {
     <A extends unknown[]>(what: string, fn: (...args: A) => void) =>
     (...args: A) => {
       try {
+        checkNotification(what, args[0]);
         fn(...args);
       } catch (e) {
-        once(`${what}:${String(e)}`, `pysec: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        // A client's malformed input is said as such; anything else is our bug, with its stack.
+        const why = e instanceof MalformedInputError ? e.message : `${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+        once(`${what}:${String(e)}`, `pysec: ${why}`);
       }
     };
 

@@ -271,4 +271,23 @@ describe('the workspace scan with files changing under it', () => {
       await c.shutdown();
     }
   });
+
+  it('a project config that is a named pipe (pyproject.toml, .bandit): said once, never read, the server does not block', async () => {
+    const root = project();
+    execFileSync('mkfifo', [join(root, 'pyproject.toml')]);
+    execFileSync('mkfifo', [join(root, '.bandit')]);
+    const uri = pathToFileURL(join(root, 'f.py')).href;
+    const c = await start(root, fake('exit1'));
+    try {
+      await c.open(uri, TEXT, 1);
+      const p = await c.waitForDiagnostics(uri, fromFake);
+      expect(evals(p)).toEqual(['2:bandit', '4:bandit']);
+      await c.request('pysec/status');
+      const said = c.shownMessages.filter((m) => /pyproject\.toml|\.bandit/.test(m.message));
+      expect(said.map((m) => m.message).sort()).toEqual([`pysec: cannot read ${join(root, '.bandit')}: ENOTREG`, `pysec: cannot read ${join(root, 'pyproject.toml')}: ENOTREG`]);
+      expect(new Set(said.map((m) => m.message)).size).toBe(said.length);
+    } finally {
+      await c.shutdown();
+    }
+  });
 });

@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ResponseError } from 'vscode-languageserver-protocol/node.js';
 import type { Hover, MarkupContent, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { diagnosticKey, docUri, LspClient } from './client.js';
 
@@ -174,6 +175,33 @@ describe('requests and notifications about documents never opened', () => {
     await client.close(uri);
     await intact();
   });
+});
+
+describe('requests with params that make no sense, on an open document', () => {
+  const pos = (line: unknown, character: unknown) => ({ line, character });
+  const requests: [string, string, () => unknown][] = [
+    ['hover without a position', 'textDocument/hover', () => ({ textDocument: { uri: KEEP } })],
+    ['hover at a negative position', 'textDocument/hover', () => ({ textDocument: { uri: KEEP }, position: pos(-1, -1) })],
+    ['hover far past the end', 'textDocument/hover', () => ({ textDocument: { uri: KEEP }, position: pos(1e9, 1e9) })],
+    ['hover at a position of strings', 'textDocument/hover', () => ({ textDocument: { uri: KEEP }, position: pos('1', 'x') })],
+    ['codeAction without a range', 'textDocument/codeAction', () => ({ textDocument: { uri: KEEP }, context: { diagnostics: [] } })],
+    ['codeAction with a reversed range', 'textDocument/codeAction', () => ({ textDocument: { uri: KEEP }, range: { start: pos(3, 20), end: pos(0, 0) }, context: { diagnostics: [] } })],
+    ['codeAction with diagnostics that are not ours or not diagnostics', 'textDocument/codeAction', () => ({ textDocument: { uri: KEEP }, range: { start: pos(0, 0), end: pos(9, 0) }, context: { diagnostics: [null, 42, { source: 'pysec', code: 'B307' }, { source: 'pysec', range: { start: pos(-5, 0), end: pos(1e9, 0) }, data: 'x' }] } })],
+    ['executeCommand of another server\'s command', 'workspace/executeCommand', () => ({ command: 'pyright.organizeimports', arguments: [KEEP] })],
+    ['pysec.runBandit with an argument that is a number', 'workspace/executeCommand', () => ({ command: 'pysec.runBandit', arguments: [42] })],
+    ['pysec.scanWorkspace with no workspace folder', 'workspace/executeCommand', () => ({ command: 'pysec.scanWorkspace', arguments: ['x', { y: 1 }] })],
+    ['a pull for diagnostics the server did not offer', 'textDocument/diagnostic', () => ({ textDocument: { uri: KEEP } })],
+  ];
+  for (const [name, method, params] of requests) {
+    it(`${name}: an answer (a result or an error), and the document is intact`, async () => {
+      const answer = await client.request(method, params()).then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      );
+      if (!answer.ok) expect(answer.e).toBeInstanceOf(ResponseError);
+      await intact();
+    });
+  }
 });
 
 describe('changes the text cannot take', () => {
@@ -343,4 +371,11 @@ describe('text no editor should send', () => {
       await intact();
     });
   }
+});
+
+describe('after all of it', () => {
+  it('no stack trace on stderr or in the log: every fault above was expected and said as such', () => {
+    expect(client.stderr).not.toMatch(/\n\s+at /);
+    expect(client.logMessages.filter((m) => /\n\s+at /.test(m.message))).toEqual([]);
+  });
 });

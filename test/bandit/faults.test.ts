@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient, REPO_ROOT } from '../lsp/client.js';
+import { bandit19Command, requireBandits } from '../support/bandit.js';
 
 const FAKE = join(REPO_ROOT, 'test/fixtures/fake-bandit/bandit.mjs');
 let dir: string;
@@ -217,6 +218,8 @@ describe('the workspace scan with files changing under it', () => {
     // As root, chmod 000 does not stop a read: these are the ways a file becomes unreadable for root.
     const names = ['good.py', 'vanish.py', 'dir.py', 'dangling.py', 'fifo.py', 'other.py'];
     const root = project(Object.fromEntries(names.map((f) => [f, 'eval(x)\n'])));
+    // And one that is not UTF-8 (nor declares its encoding): an error of its own, once.
+    writeFileSync(join(root, 'latin1.py'), Buffer.concat([Buffer.from('s = "caf'), Buffer.from([0xe9]), Buffer.from('"\neval(s)\n')]));
     const log = join(root, 'bandit.log');
     const c = await LspClient.start({
       rootPath: root,
@@ -230,13 +233,14 @@ describe('the workspace scan with files changing under it', () => {
       expect(existsSync(join(root, 'vanish.py'))).toBe(false);
       expect(summary.bandit).toBe(true);
       expect(summary.files).toBe(2);
-      const bad = ['vanish.py', 'dir.py', 'dangling.py', 'fifo.py'].map((f) => join(root, f));
+      const bad = ['vanish.py', 'dir.py', 'dangling.py', 'fifo.py', 'latin1.py'].map((f) => join(root, f));
       expect(summary.errors.map((e) => e.path).sort()).toEqual([...bad].sort());
       expect(Object.fromEntries(summary.errors.map((e) => [e.path.slice(root.length + 1), e.message]))).toEqual({
         'vanish.py': 'cannot read: ENOENT',
         'dir.py': 'cannot read: EISDIR',
         'dangling.py': 'cannot read: ENOENT',
         'fifo.py': 'cannot read: ENOTREG',
+        'latin1.py': expect.stringMatching(/^not valid utf-8 text/),
       });
       // Each said once on the log.
       for (const f of bad) expect(c.logMessages.filter((m) => m.message.includes(f))).toHaveLength(1);
@@ -247,6 +251,22 @@ describe('the workspace scan with files changing under it', () => {
       }
       for (const f of bad) expect(c.published(pathToFileURL(f).href)).toEqual([]);
       await c.request('pysec/status');
+    } finally {
+      await c.shutdown();
+    }
+  });
+
+  it('a file that is not UTF-8, with the real bandit 1.9 (which reports it too): one error for it, not two', async () => {
+    requireBandits();
+    const root = project({ 'good.py': 'eval(x)\n' });
+    writeFileSync(join(root, 'latin1.py'), Buffer.concat([Buffer.from('s = "caf'), Buffer.from([0xe9]), Buffer.from('"\neval(s)\n')]));
+    const c = await LspClient.start({ rootPath: root, initializationOptions: { bandit: { command: bandit19Command(), idleDelayMs: 3_600_000 } } });
+    try {
+      const summary = await c.request<Summary>('workspace/executeCommand', { command: 'pysec.scanWorkspace', arguments: [] });
+      expect(summary.bandit).toBe(true);
+      expect(summary.files).toBe(1);
+      expect(summary.errors.map((e) => [e.path, e.message.slice(0, 19)])).toEqual([[join(root, 'latin1.py'), 'not valid utf-8 tex']]);
+      expect(c.logMessages.filter((m) => m.message.includes('latin1.py'))).toHaveLength(1);
     } finally {
       await c.shutdown();
     }

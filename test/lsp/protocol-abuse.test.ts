@@ -9,7 +9,11 @@
  * the same text gives. (test/lsp/bad-input.test.ts has broken Python, huge
  * files, NUL bytes, unknown methods.)
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkJson } from '../support/cli.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ResponseError } from 'vscode-languageserver-protocol/node.js';
 import type { Hover, MarkupContent, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
@@ -371,6 +375,30 @@ describe('text no editor should send', () => {
       await intact();
     });
   }
+});
+
+describe('check on files that are not UTF-8', () => {
+  it('latin-1 without a cookie, UTF-16 with a BOM, an unknown coding cookie, a truncated UTF-8 sequence: one error each, the good file checked, no crash', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pysec-abuse-enc-'));
+    try {
+      writeFileSync(join(root, 'latin1.py'), Buffer.concat([Buffer.from('s = "caf'), Buffer.from([0xe9]), Buffer.from('"\neval(s)\n')]));
+      writeFileSync(join(root, 'utf16.py'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('eval(s)\n', 'utf16le')]));
+      writeFileSync(join(root, 'klingon.py'), '# -*- coding: klingon -*-\neval(s)\n');
+      writeFileSync(join(root, 'truncated.py'), Buffer.concat([Buffer.from('eval(s)\n# '), Buffer.from([0xe2, 0x82])]));
+      writeFileSync(join(root, 'good.py'), 'eval(g)\n');
+      const { result, report } = await checkJson([root]);
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(1);
+      expect(report.findings.map((f) => [f.path.slice(root.length + 1), f.rule])).toEqual([['good.py', 'B307']]);
+      const errors = Object.fromEntries(report.errors.map((e) => [e.path.slice(root.length + 1), e.message]));
+      expect(Object.keys(errors).sort()).toEqual(['klingon.py', 'latin1.py', 'truncated.py', 'utf16.py']);
+      expect(errors['klingon.py']).toBe('unknown source encoding "klingon"');
+      for (const f of ['latin1.py', 'utf16.py', 'truncated.py']) expect(errors[f]).toMatch(/^not valid utf-8 text/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('after all of it', () => {

@@ -81,17 +81,20 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
     for (const file of g.files) {
       if (host.signal?.aborted) break;
       let bytes: Buffer;
+      // One error per file: ours replaces what bandit said of the same file.
+      const fail = (message: string) => {
+        summary.errors = summary.errors.filter((x) => x.path !== file);
+        summary.errors.push({ path: file, message });
+      };
       try {
         bytes = readRegularFile(file);
       } catch (e) {
-        // Said once per file: this replaces what bandit said of the same file.
-        summary.errors = summary.errors.filter((x) => x.path !== file);
-        summary.errors.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+        fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
         continue;
       }
       const decoded = decodeSource(bytes);
       if ('error' in decoded) {
-        summary.errors.push({ path: file, message: decoded.error });
+        fail(decoded.error);
         continue;
       }
       const r = checkText(host.engine, file, decoded.text, (rule) => projectSelects(g.cfg, rule));

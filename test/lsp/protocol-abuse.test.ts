@@ -401,6 +401,22 @@ describe('check on files that are not UTF-8', () => {
   });
 });
 
+describe('the client going away', () => {
+  it('stdin closed without shutdown: the server exits (code 1, as LSP says), never lingers', async () => {
+    const c = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
+    c.proc.stdin.end();
+    expect(await exited).toBe(1);
+  });
+
+  it('stdin closed in the middle of a message: the server exits too', async () => {
+    const c = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
+    c.proc.stdin.end(Buffer.from('Content-Length: 100\r\n\r\n{"jsonrpc":'));
+    expect(await exited).toBe(1);
+  });
+});
+
 describe('after all of it', () => {
   it('no stack trace on stderr or in the log: every fault above was expected and said as such', () => {
     expect(client.stderr).not.toMatch(/\n\s+at /);

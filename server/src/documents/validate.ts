@@ -33,12 +33,15 @@ export function checkChanges(changes: unknown): asserts changes is TextDocumentC
   });
 }
 
+const DOCUMENT_NOTIFICATIONS = new Set(['didOpen', 'didChange', 'didClose', 'didSave']);
+
 /**
  * The params of a document notification, checked before its handler runs:
  * an object with a `textDocument.uri` string (and a `text` string for
- * didOpen); didChangeWatchedFiles a `changes` array.
+ * didOpen); didChangeWatchedFiles a `changes` array. Other names pass unchecked.
  */
 export function checkNotification(method: string, params: unknown): void {
+  if (!DOCUMENT_NOTIFICATIONS.has(method) && method !== 'didChangeWatchedFiles') return;
   const bad = (why: string) => new MalformedInputError(`${method}: ${why}; the notification was ignored`);
   if (!params || typeof params !== 'object' || Array.isArray(params)) throw bad('its params are not an object');
   const p = params as { textDocument?: { uri?: unknown; text?: unknown }; changes?: unknown };

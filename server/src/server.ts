@@ -2,12 +2,15 @@ import {
   DiagnosticRefreshRequest,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
   ExecuteCommandRequest,
   MessageType,
   ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type DocumentDiagnosticReport,
+  ResponseError,
+  type InitializeError,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { toDiagnostics } from './diagnostics/convert.js';
@@ -54,7 +57,11 @@ export function startServer(connection: Connection): void {
     connection.console.error(message);
   };
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
+  let initializeSeen = false;
+  connection.onInitialize(async (params): Promise<InitializeResult | ResponseError<InitializeError>> => {
+    // LSP allows one initialize: a second would replace every open document.
+    if (initializeSeen) return new ResponseError(ErrorCodes.InvalidRequest, 'pysec: initialize was already sent; the first initialization stays', { retry: false });
+    initializeSeen = true;
     encoding = negotiateEncoding(params.capabilities.general?.positionEncodings);
     workDoneProgress = params.capabilities.window?.workDoneProgress === true;
     pull = params.capabilities.textDocument?.diagnostic !== undefined;

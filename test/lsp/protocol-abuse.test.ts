@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkJson } from '../support/cli.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ResponseError } from 'vscode-languageserver-protocol/node.js';
+import { ErrorCodes, ResponseError, StreamMessageReader } from 'vscode-languageserver-protocol/node.js';
+import { spawn } from 'node:child_process';
 import type { Hover, MarkupContent, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
-import { diagnosticKey, docUri, LspClient } from './client.js';
+import { diagnosticKey, docUri, LspClient, SERVER_JS } from './client.js';
 
 let client: LspClient;
 
@@ -397,6 +398,49 @@ describe('check on files that are not UTF-8', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lifecycle out of order', () => {
+  it('a second initialize gets an error (InvalidRequest) and every open document stays', async () => {
+    const err = await client
+      .request('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { bandit: { enabled: false } } })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ResponseError);
+    expect((err as ResponseError<unknown>).code).toBe(ErrorCodes.InvalidRequest);
+    await intact();
+  });
+
+  it('requests and notifications before initialize: answered or dropped, and initialize then works', async () => {
+    // A bare server (LspClient would initialize it first), read with vscode-jsonrpc's own reader.
+    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    const responses = new Map<number, { result?: unknown; error?: unknown }>();
+    const waiters = new Map<number, () => void>();
+    new StreamMessageReader(proc.stdout).listen((m) => {
+      const r = m as { id?: number; result?: unknown; error?: unknown };
+      if (typeof r.id !== 'number' || !('result' in r || 'error' in r)) return;
+      responses.set(r.id, r);
+      waiters.get(r.id)?.();
+    });
+    const answer = (id: number) => new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
+      if (responses.has(id)) resolve(responses.get(id)!);
+      else waiters.set(id, () => resolve(responses.get(id)!));
+    });
+    const send = (msg: object) => proc.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', ...msg })));
+    try {
+      send({ id: 1, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///early.py' }, position: { line: 0, character: 0 } } });
+      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///early.py', languageId: 'python', version: 1, text: 'eval(x)\n' } } });
+      const early = await answer(1);
+      expect('result' in early || 'error' in early).toBe(true);
+      send({ id: 2, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, initializationOptions: { bandit: { enabled: false } } } });
+      expect((await answer(2)).result).toMatchObject({ capabilities: { hoverProvider: true } });
+      send({ method: 'initialized', params: {} });
+      send({ id: 3, method: 'pysec/status' });
+      // The document opened before initialize was dropped (as LSP says); the server is fine.
+      expect((await answer(3)).result).toMatchObject({ documents: [] });
+    } finally {
+      proc.kill('SIGKILL');
     }
   });
 });

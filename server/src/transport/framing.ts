@@ -36,10 +36,15 @@ export class ResyncingFramer extends Transform {
     this.size += chunk.length;
     try {
       this.drain();
-      done();
-    } catch (e) {
-      done(e as Error);
+    } catch {
+      // Never an error on the stream (it would end the connection, and the server):
+      // what is buffered is given up, reading goes on with the next bytes.
+      this.dropped('an internal framing error', this.size);
+      this.parts = [];
+      this.size = 0;
+      this.want = -1;
     }
+    done();
   }
 
   /** All buffered bytes as one buffer. */

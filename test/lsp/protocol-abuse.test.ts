@@ -272,6 +272,17 @@ describe('changes the text cannot take', () => {
     await intact();
   });
 
+  it('a change whose range is null is the whole text (as the server has always read it)', async () => {
+    const uri = docUri('abuse-null-range.py');
+    await client.open(uri, 'x = 1\n', 1);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: null, text: 'y = 2\neval(r)\n' }] });
+    const p = await client.waitForDiagnostics(uri, { version: 2 });
+    expect(b307(p)).toEqual([[1, 0]]);
+    expect(p.diagnostics.map(diagnosticKey).sort()).toEqual(await freshKeys(client, 'y = 2\neval(r)\n'));
+    await client.close(uri);
+    await intact();
+  });
+
   const malformed: [string, unknown[]][] = [
     ['a range without an end', [{ range: { start: { line: 0, character: 0 } }, text: 'eval(m)\n' }]],
     ['a position whose character is a string', [{ range: { start: { line: 0, character: 'zero' }, end: { line: 0, character: 0 } }, text: 'eval(m)\n' }]],

@@ -27,9 +27,10 @@ export function checkChanges(changes: unknown): asserts changes is TextDocumentC
     if (!c || typeof c !== 'object') throw what('is not an object');
     const { text, range } = c as { text?: unknown; range?: unknown };
     if (typeof text !== 'string') throw what('has no text string');
-    if (range === undefined) return;
-    const r = range as { start?: unknown; end?: unknown } | null;
-    if (!r || typeof r !== 'object' || !isPosition(r.start) || !isPosition(r.end)) throw what('has a range whose positions are not non-negative integers');
+    // No range (or null, which some clients send): the whole text.
+    if (range === undefined || range === null) return;
+    const r = range as { start?: unknown; end?: unknown };
+    if (typeof r !== 'object' || !isPosition(r.start) || !isPosition(r.end)) throw what('has a range whose positions are not non-negative integers');
   });
 }
 

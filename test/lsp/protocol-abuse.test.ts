@@ -144,6 +144,8 @@ describe('malformed JSON-RPC, written raw', () => {
     expect(client.stderr).toMatch(/dropped \d+ bytes of client input \(a header without Content-Length\)/);
     expect(client.stderr).toMatch(/a message shorter than its Content-Length/);
     expect(client.stderr.match(/a malformed header line/g)?.length).toBe(1);
+    // A body cut short, or one that is no JSON object: said too, once.
+    expect(client.stderr.match(/a body that is not a JSON object/g)?.length).toBe(1);
   });
 });
 

@@ -53,12 +53,12 @@ describe('the stdin framer', () => {
     expect(drops).toEqual([]);
   });
 
-  const REASONS = ['a message shorter than its Content-Length', 'a malformed header line', 'a header without Content-Length', 'a Content-Length that is not a number', 'bytes before a header', 'bytes without a header'];
+  const REASONS = ['a body that is not a JSON object', 'a message shorter than its Content-Length', 'a malformed header line', 'a header without Content-Length', 'a Content-Length that is not a number', 'bytes before a header', 'bytes without a header'];
   // What is said first depends on where the chunks are cut (bytes before a header
   // seen before or after the header's end arrives); whole, it is the first reason.
   const broken: [string, string, string][] = [
     ['a Content-Length too long', `Content-Length: 500\r\n\r\n${BODIES[0]}`, 'a message shorter than its Content-Length'],
-    ['a Content-Length too short', `Content-Length: 10\r\n\r\n${BODIES[0]}`, 'a malformed header line'],
+    ['a Content-Length too short', `Content-Length: 10\r\n\r\n${BODIES[0]}`, 'a body that is not a JSON object'],
     ['no Content-Length', `Content-Type: x\r\n\r\n${BODIES[0]}`, 'a header without Content-Length'],
     ['a Content-Length that is no number', `Content-Length: -1\r\n\r\n${BODIES[0]}`, 'a Content-Length that is not a number'],
     ['no header', BODIES[0], 'a malformed header line'],
@@ -75,6 +75,26 @@ describe('the stdin framer', () => {
       });
     }
   }
+
+  for (const [name, body] of [
+    ['cut short', '{"jsonrpc":"2.0","id":1,"method":'],
+    ['a number', '42'],
+    ['empty', ''],
+    ['only whitespace', ' \r\n '],
+  ]) {
+    it(`a body that is ${name}: dropped and said, the next message passes`, async () => {
+      const { frames, drops } = await run(Buffer.from(frame(body) + frame(BODIES[2])), 3);
+      expect(frames).toEqual([BODIES[2]]);
+      expect(drops).toEqual(['a body that is not a JSON object']);
+    });
+  }
+
+  it('a batch (an array) and an object with whitespace around it pass', async () => {
+    const bodies = [`[${BODIES[2]}]`, ` \r\n${BODIES[2]}\n`];
+    const { frames, drops } = await run(Buffer.from(bodies.map(frame).join('')), 4);
+    expect(frames).toEqual(bodies);
+    expect(drops).toEqual([]);
+  });
 
   it('parseHeader reads the length and says what is wrong', () => {
     expect(parseHeader('Content-Length: 12')).toBe(12);

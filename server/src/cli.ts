@@ -3,6 +3,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.j
 import { CHECK_USAGE, runCheck, UsageError } from './check/command.js';
 import { REPORT_USAGE, runReport } from './report/command.js';
 import { startServer } from './server.js';
+import { stdinFrames } from './transport/stdio.js';
 import { VERSION } from './version.js';
 
 const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
@@ -49,8 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.includes('--stdio')) {
-    // The connection reads the transport (--stdio) from process.argv itself.
-    startServer(createConnection(ProposedFeatures.all));
+    startServer(createConnection(ProposedFeatures.all, stdinFrames(), process.stdout));
     return -1;
   }
   process.stderr.write(`pysec-lsp: unknown command ${command ? `"${command}"` : '(none)'}\n\n${USAGE}`);

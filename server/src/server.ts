@@ -2,6 +2,7 @@ import {
   DiagnosticRefreshRequest,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
   ExecuteCommandRequest,
   MessageType,
   ShowDocumentRequest,
@@ -9,6 +10,8 @@ import {
   TextDocumentSyncKind,
   type Connection,
   type DocumentDiagnosticReport,
+  ResponseError,
+  type InitializeError,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { toDiagnostics } from './diagnostics/convert.js';
@@ -17,6 +20,7 @@ import { findingHover, prefersMarkdown } from './hover/hover.js';
 import { SettingsService } from './workspace/settings.js';
 import { negotiateEncoding, type PositionEncoding } from './documents/encoding.js';
 import { DocumentStore, isPython } from './documents/store.js';
+import { checkNotification, MalformedInputError } from './documents/validate.js';
 import type { PythonDocument } from './documents/document.js';
 import { Engine } from './engine/engine.js';
 import { SuppressionFeature } from './suppress/feature.js';
@@ -55,7 +59,11 @@ export function startServer(connection: Connection): void {
     connection.console.error(message);
   };
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
+  let initializeSeen = false;
+  connection.onInitialize(async (params): Promise<InitializeResult | ResponseError<InitializeError>> => {
+    // LSP allows one initialize: a second would replace every open document.
+    if (initializeSeen) return new ResponseError(ErrorCodes.InvalidRequest, 'pysec: initialize was already sent; the first initialization stays', { retry: false });
+    initializeSeen = true;
     encoding = negotiateEncoding(params.capabilities.general?.positionEncodings);
     workDoneProgress = params.capabilities.window?.workDoneProgress === true;
     showDocument = params.capabilities.window?.showDocument?.support === true;
@@ -142,9 +150,12 @@ export function startServer(connection: Connection): void {
     <A extends unknown[]>(what: string, fn: (...args: A) => void) =>
     (...args: A) => {
       try {
+        checkNotification(what, args[0]);
         fn(...args);
       } catch (e) {
-        once(`${what}:${String(e)}`, `pysec: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        // A client's malformed input is said as such; anything else is our bug, with its stack.
+        const why = e instanceof MalformedInputError ? e.message : `${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+        once(`${what}:${String(e)}`, `pysec: ${why}`);
       }
     };
 

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../check/read.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
@@ -38,7 +39,7 @@ const list = (v: unknown): string[] => {
 
 function readText(path: string, problems: string[]): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path).toString('utf8');
   } catch (e) {
     problems.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     return undefined;
@@ -67,7 +68,7 @@ export function findProjectRoot(file: string, stopAt?: string): string {
 function hasToolBandit(pyproject: string): boolean {
   if (!existsSync(pyproject)) return false;
   try {
-    return /^\s*\[tool\.bandit[\].]/m.test(readFileSync(pyproject, 'utf8'));
+    return /^\s*\[tool\.bandit[\].]/m.test(readRegularFile(pyproject).toString('utf8'));
   } catch {
     return false;
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -8,6 +7,7 @@ import { mergeFindings } from '../findings/merge.js';
 import { checkText } from '../check/run.js';
 import { decodeSource } from '../check/decode.js';
 import { pythonFiles } from '../check/walk.js';
+import { readRegularFile } from '../check/read.js';
 import { banditFindings } from './convert.js';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { runBanditOnFiles } from './batch.js';
@@ -81,15 +81,20 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
     for (const file of g.files) {
       if (host.signal?.aborted) break;
       let bytes: Buffer;
+      // One error per file: ours replaces what bandit said of the same file.
+      const fail = (message: string) => {
+        summary.errors = summary.errors.filter((x) => x.path !== file);
+        summary.errors.push({ path: file, message });
+      };
       try {
-        bytes = readFileSync(file);
+        bytes = readRegularFile(file);
       } catch (e) {
-        summary.errors.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+        fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
         continue;
       }
       const decoded = decodeSource(bytes);
       if ('error' in decoded) {
-        summary.errors.push({ path: file, message: decoded.error });
+        fail(decoded.error);
         continue;
       }
       const r = checkText(host.engine, file, decoded.text, (rule) => projectSelects(g.cfg, rule));

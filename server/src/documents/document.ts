@@ -7,6 +7,7 @@ import { applySuppressions } from '../suppress/apply.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { mergeFindings } from '../findings/merge.js';
 import { positionToUtf16, type PositionEncoding } from './encoding.js';
+import { checkChanges } from './validate.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
@@ -91,6 +92,7 @@ export class PythonDocument {
    * the tree, reparses incrementally and re-runs the rules where it changed.
    */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): void {
+    checkChanges(changes);
     const edits: OffsetEdit[] = [];
     for (const change of changes) {
       let doc = this.text;

@@ -1,0 +1,20 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+
+/**
+ * A regular file's bytes, for reading files found on disk while the server
+ * runs. Opened non-blocking and checked with fstat before reading: a named
+ * pipe put where a source file was would otherwise block the reading
+ * process for ever (and with it the language server, whose reads are
+ * synchronous). Throws an error with a `code` (ENOENT, EISDIR, ENOTREG…).
+ */
+export function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

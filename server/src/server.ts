@@ -351,7 +351,10 @@ export function startServer(connection: Connection): void {
       position: params.position,
       encoding,
       markdown: markdownHover,
-      remediation: (id) => store?.engine.ruleset.byId.get(id)?.remediation,
+      remediation: (id) => {
+        const rule = store?.engine.ruleset.byId.get(id);
+        return rule && [rule.remediation, rule.detects].filter(Boolean).join(' ');
+      },
       mapping: policy.mapping,
     });
   });

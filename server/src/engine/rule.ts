@@ -18,6 +18,11 @@ export const RuleMetaSchema = z
     risk: z.enum(['Critical', 'High', 'Medium', 'Low']),
     message: z.string().min(1),
     remediation: z.string().min(1),
+    /**
+     * What the rule looks at and what it cannot see (`Seen: …`): shown in the
+     * hover after the fix, kept out of reports, whose readers want the fix only.
+     */
+    detects: z.string().min(1).optional(),
     docs: z.string().url(),
     /** Name of a check in `engine/checks`; absent: every match of the query is a finding. */
     check: z.string().optional(),

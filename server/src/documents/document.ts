@@ -131,9 +131,12 @@ export class PythonDocument {
     const old = this.tree;
     const tree = this.parse(this.text.getText(), old);
     const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-    old.delete();
     this.tree = tree;
-    this.analysis.update(tree, edits, changed);
+    try {
+      this.analysis.update(tree, edits, changed, old);
+    } finally {
+      old.delete();
+    }
     if (this.bandit) this.bandit.findings = carryAll(this.bandit.findings, edits);
     this.rev++;
     this.editLog.push({ rev: this.rev, edits });

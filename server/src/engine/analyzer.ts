@@ -28,8 +28,23 @@ function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, 
     yield* query.matches(root);
     return;
   }
-  for (const r of ranges) {
+  if (ranges.length === 1) {
+    const r = ranges[0];
     yield* query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale });
+    return;
+  }
+  // Several ranges (the pieces carry.ts leaves) meet the same enclosing
+  // nodes (the module, a class): each match once, or a scope-wide rule
+  // would run its check once per piece.
+  const seen = new Set<string>();
+  for (const r of ranges) {
+    for (const m of query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale })) {
+      let key = String(m.patternIndex);
+      for (const c of m.captures) key += `:${c.name}=${c.node.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield m;
+    }
   }
 }
 

@@ -5,10 +5,11 @@ import { Engine } from '../engine/engine.js';
 import { banditFindings } from '../bandit/convert.js';
 import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
 import { runBanditOnFiles } from '../bandit/batch.js';
-import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { mergeFindings } from '../findings/merge.js';
 import { formatJson, formatText } from './format.js';
-import { checkFile, type FileError, type FileResult } from './run.js';
+import { checkInPool } from './pooled.js';
+import type { FileError, FileResult } from './run.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
@@ -62,10 +63,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
     }
     return cfg;
   };
-  for (const path of files) {
-    const cfg = configOf(path);
-    if (isExcluded(cfg, path)) continue;
-    const r = checkFile(engine, path, (rule) => projectSelects(cfg, rule));
+  for (const r of await checkInPool(engine, files, configOf)) {
     if ('message' in r) errors.push(r);
     else results.push(r);
   }

@@ -26,6 +26,16 @@ export class PyDict {
 }
 
 /** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */
+/**
+ * The id of an implicit concatenation's first string part: the part that
+ * stands for the whole constant. Memoised per concatenation, since each of
+ * its parts is matched and asks; listing the parts for each would cost n²
+ * on the long ones (pydoc_data/topics.py has hundreds of parts per string).
+ */
+export function firstStringPartId(concatenation: Node): number | undefined {
+  return memo(concatenation, 'firstStringPart', (c) => c.namedChildren.find((x) => x?.type === 'string')?.id);
+}
+
 export function unparen(node: Node): Node {
   let n = node;
   while (n.type === 'parenthesized_expression') {

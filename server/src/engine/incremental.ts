@@ -11,6 +11,7 @@ import { sameImports, type ImportFact } from './imports.js';
 import type { Rule } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 import { NARROW_ABOVE, narrow } from './carry.js';
+import { forgetMemo } from './memo.js';
 import { mergeSpans, widen } from './widen.js';
 
 /** Thrown away when an edit cuts into a related location (an import): the caller re-runs everything. */
@@ -76,9 +77,13 @@ export class DocumentAnalysis {
   }
 
   full(tree: Tree): void {
-    ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null));
-    this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError);
-    this.lastRun = { full: true, chars: tree.rootNode.endIndex };
+    try {
+      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null));
+      this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError);
+      this.lastRun = { full: true, chars: tree.rootNode.endIndex };
+    } finally {
+      forgetMemo(tree);
+    }
   }
 
   /**
@@ -89,6 +94,14 @@ export class DocumentAnalysis {
    * range keep the statements in it that did not change (carry.ts).
    */
   update(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[], old?: Tree): void {
+    try {
+      this.rerun(tree, edits, changed, old);
+    } finally {
+      forgetMemo(tree);
+    }
+  }
+
+  private rerun(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[], old?: Tree): void {
     // Each edit's new text, carried to the final coordinates by the edits after it.
     const dirty: Span[] = [];
     let findings = this.findings;

@@ -89,8 +89,46 @@ function spreadPlaces(lines, count) {
   return places;
 }
 
+/** The first pass's edits (insert then delete at each place) replayed on a tree in this process: each reparse's time. */
+function reparseTimes(text0, lines, places) {
+  const lineStart = [];
+  let o = 0;
+  for (const l of lines) {
+    lineStart.push(o);
+    o += l.length + 1;
+  }
+  let text = text0;
+  let tree = engine.parser.parse(text);
+  const times = [];
+  for (let j = 0; j < 2 * places.length; j++) {
+    const { line, character } = places[Math.floor(j / 2)];
+    const insert = j % 2 === 0;
+    const at = lineStart[line] + character;
+    tree.edit({
+      startIndex: at,
+      oldEndIndex: insert ? at : at + 1,
+      newEndIndex: insert ? at + 1 : at,
+      startPosition: { row: line, column: character },
+      oldEndPosition: { row: line, column: character + (insert ? 0 : 1) },
+      newEndPosition: { row: line, column: character + (insert ? 1 : 0) },
+    });
+    text = insert ? text.slice(0, at) + 'x' + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+    const t0 = performance.now();
+    const next = engine.parser.parse(text, tree);
+    times.push(performance.now() - t0);
+    tree.delete();
+    tree = next;
+  }
+  tree.delete();
+  return times;
+}
+
+let engine;
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const { Engine } = await import(pathToFileURL(join(ROOT, 'dist', 'engine', 'engine.js')).href);
+  engine = await Engine.load();
   const file = opts.file ?? join(stdlibDir(), '_pydecimal.py');
   const text = readFileSync(file, 'utf8');
   const lines = text.split(/\r\n|\r|\n/);
@@ -170,6 +208,11 @@ async function main() {
       .slice(0, 5);
     results.edits.slowest = slowest;
 
+    // --- tree-sitter's incremental reparse alone, for the same edits ----------
+    // The floor under a keystroke: no rule can run before the tree is there.
+    const reparse = stats(reparseTimes(text, lines, places));
+    results.reparse = reparse;
+
     // --- ruff's wasm build on the same text and the same kind of edits -------
     const ruff = await ruffLinter();
     for (let k = 0; k < 3; k++) ruff.check(text); // warm up (the first call compiles)
@@ -200,6 +243,7 @@ async function main() {
       `  median vs keystroke budget ${ANCHORS.keystrokeBudget} ms: ${x(firstPass.median, ANCHORS.keystrokeBudget)}   vs incremental reparse alone ~${ANCHORS.reparse} ms: ${x(firstPass.median, ANCHORS.reparse)}   vs whole-file query ~${ANCHORS.wholeQuery} ms: ${x(firstPass.median, ANCHORS.wholeQuery)}   vs ruff wasm ~${ANCHORS.ruff} ms: ${x(firstPass.median, ANCHORS.ruff)}   vs bandit ~${ANCHORS.bandit} ms: ${x(firstPass.median, ANCHORS.bandit)}`,
     );
     console.log(`  over all ${all.n} edits: median ${ms(all.median)}   p95 ${ms(all.p95)}   max ${ms(all.max)}`);
+    console.log(`  tree-sitter's incremental reparse alone for the same edits, in this process: median ${ms(reparse.median)}   p95 ${ms(reparse.p95)}   max ${ms(reparse.max)}   (the floor under a keystroke)`);
     console.log(`  ruff ${ruff.version} (wasm, S rules, ${ruffCount} diagnostics on the file) linting the text after such an edit, in this process (${ruffKeystroke.n} edits): median ${ms(ruffKeystroke.median)}   p95 ${ms(ruffKeystroke.p95)}`);
     console.log(`  pysec vs ruff: median ${x(firstPass.median, ruffKeystroke.median)}   p95 ${x(firstPass.p95, ruffKeystroke.p95)}   (pysec's figure includes the LSP round trip; ruff's is the lint alone)`);
     console.log(`  slowest: ${slowest.map((s) => `${ms(s.t)} (${s.insert ? 'insert' : 'delete'} at ${s.line}:${s.character})`).join(', ')}`);

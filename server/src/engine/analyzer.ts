@@ -106,19 +106,27 @@ export function runRules(
   /** Lines of the findings `silence` compares (silencers and silenceable only). */
   const lines = new Map<Finding, number>();
   let shadow: Finding[] | undefined;
+  // Which rules of a pattern run, asked once per pattern and run rather
+  // than once per match: `(call) @node` alone has some eighty rules.
+  const plans: (PlannedRule[] | undefined)[] = [];
+  const planOf = (pattern: number): PlannedRule[] =>
+    (plans[pattern] ??= (ruleset.rulesByPattern[pattern] ?? []).flatMap((rule) => {
+      const on = enabled(rule);
+      const silencer = ruleset.silencers.has(rule.id);
+      return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
+    }));
   for (const m of matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
+    const plan = planOf(m.patternIndex);
+    if (plan.length === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;
     const root = spanOf(match.node);
     if (ranges && !ranges.some((r) => touches(root, r))) continue;
-    for (const rule of ruleset.rulesByPattern[m.patternIndex] ?? []) {
-      const on = enabled(rule);
-      const silencer = ruleset.silencers.has(rule.id);
-      if (!on && !silencer) continue;
+    for (const { rule, on, silencer, check } of plan) {
       let hits: Hit[];
       try {
-        hits = toHits(rule.check ? CHECKS[rule.check](match, rule, ctx) : true);
+        hits = toHits(check ? check(match, rule, ctx) : true);
       } catch (e) {
         onError?.(rule, e);
         continue;
@@ -135,6 +143,14 @@ export function runRules(
     }
   }
   return silence(ruleset, out, shadow, lines).sort(compareFindings);
+}
+
+interface PlannedRule {
+  rule: Rule;
+  /** Shown (enabled); a silencer that is not still runs, unseen. */
+  on: boolean;
+  silencer: boolean;
+  check: (typeof CHECKS)[string] | undefined;
 }
 
 /** The 0-based line a hit's node (or offsets) starts on. */

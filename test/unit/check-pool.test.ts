@@ -79,6 +79,15 @@ describe('check pool', () => {
     expect(pooled.filter((_, i) => i !== at)).toEqual(expected.filter((_, i) => i !== at));
   }, 120_000);
 
+  it.each([
+    ['throws as it starts', new URL('../fixtures/pool/broken-worker.mjs', import.meta.url)],
+    ['does not exist', new URL('../fixtures/pool/no-such-worker.mjs', import.meta.url)],
+  ])('when no worker can start (the script %s), this thread checks the files', async (_how, workerUrl) => {
+    const some = files.slice(0, 12);
+    const pooled = await checkFiles(engine, all(some), [null], { workers: 2, inlineBelow: 0, workerUrl });
+    expect(pooled).toEqual(serial(some));
+  }, 120_000);
+
   it('when aborted, the files not yet checked come back as cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -13,7 +13,7 @@ export interface PoolFile {
 }
 
 export interface PoolOptions {
-  /** Worker threads; default: every core (`os.availableParallelism()`). */
+  /** Worker threads; default: every core (`os.availableParallelism()`), at most 8 (each holds its own grammar and rules). */
   workers?: number;
   /** Files per message to a worker; default: enough for about four chunks per worker, at most 32. */
   chunk?: number;
@@ -33,6 +33,8 @@ export interface PoolOptions {
  * TypeScript source (vitest), the built one in dist/ (a worker thread is
  * plain node, which cannot load .ts).
  */
+const MAX_WORKERS = 8;
+
 const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/check/worker-main.js', import.meta.url) : new URL('./worker-main.js', import.meta.url);
 
 /**
@@ -42,13 +44,15 @@ const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/che
  * workers finish in, so the output equals a serial run's. A worker that dies
  * (a crash in the grammar, out of memory) costs only the file it was on:
  * that file gets an error outcome, the rest of its chunk goes to a fresh
- * worker. `selections[i]`: the rule ids enabled for selection i, or null
- * for every rule. When aborted, files not yet checked come back as
+ * worker. When no worker can start at all (threads unavailable, the
+ * grammar missing in the worker's place), the files are checked in this
+ * thread instead. `selections[i]`: the rule ids enabled for selection i, or
+ * null for every rule. When aborted, files not yet checked come back as
  * "cancelled" errors.
  */
 export async function checkFiles(engine: Engine, files: readonly PoolFile[], selections: readonly (readonly string[] | null)[], opts: PoolOptions = {}): Promise<CheckOutcome[]> {
   const n = files.length;
-  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), n));
+  const workers = Math.max(1, Math.min(opts.workers ?? Math.min(availableParallelism(), MAX_WORKERS), n));
   if (n < (opts.inlineBelow ?? 8) || (opts.workers ?? 2) <= 0) return checkInline(engine, files, selections, opts);
   const chunk = Math.max(1, opts.chunk ?? Math.min(32, Math.ceil(n / (workers * 4))));
   return new Promise((resolve, reject) => {
@@ -103,7 +107,8 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
           ready = true;
           feed();
         } else if ('fatal' in msg) {
-          finish(new Error(`pysec-lsp: a check worker could not start: ${msg.fatal}`));
+          failure = msg.fatal;
+          void worker.terminate();
         } else if ('chunkDone' in msg) {
           feed();
         } else {
@@ -118,7 +123,11 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
         const wasLive = live.delete(worker);
         if (finished || !wasLive) return;
         const why = failure || `the worker exited with code ${code}`;
-        if (!ready) return finish(new Error(`pysec-lsp: a check worker could not start: ${why}`));
+        if (!ready) {
+          // It never took a file. With no other worker left, this thread does the rest.
+          if (live.size === 0) inline();
+          return;
+        }
         // The first unanswered file is the one it died on; the others go back to the queue.
         const [dead, ...rest] = inFlight;
         inFlight = [];
@@ -126,6 +135,12 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
         if (dead !== undefined) record(dead, { path: files[dead].path, message: `analysis crashed: ${why}` });
         if (!finished && queue.length > 0) spawn();
       });
+    };
+    const inline = () => {
+      const rest = queue.splice(0);
+      const outcomes = checkInline(engine, rest.map((i) => files[i]), selections, { ...opts, progress: undefined });
+      rest.forEach((i, k) => record(i, outcomes[k]));
+      if (!finished) finish();
     };
     for (let i = 0; i < workers && i * chunk < n; i++) spawn();
   });

@@ -54,12 +54,18 @@ export interface FileFacts {
   settings: SettingFact[];
 }
 
-/** The file-wide facts of the whole tree (`ranges` null) or of the statements in `ranges`, in text order. */
-export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null): FileFacts {
+/**
+ * The file-wide facts of the whole tree (`ranges` null) or of the statements
+ * in `ranges`, in text order. `whole`: the combined query's matches over the
+ * whole tree, when the caller has them (`ranges` null), to read the facts'
+ * from instead of walking the tree again.
+ */
+export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null, whole?: readonly QueryMatch[]): FileFacts {
   const seen = new Set<number>();
   const imports: ImportFact[] = [];
   const settings: SettingFact[] = [];
-  for (const m of matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale)) {
+  const matches = whole && !ranges ? whole.filter((m) => m.patternIndex >= ruleset.factsStart) : matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale);
+  for (const m of matches) {
     const capture = m.captures.find((c) => c.name === 'import' || c.name === 'setting');
     const node = capture?.node;
     if (!node || seen.has(node.id)) continue;
@@ -84,7 +90,7 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
 
 /**
  * Runs every rule over the tree, or only over matches whose `@node` touches
- * one of `ranges`. Matches a predicate rejected come back without captures:
+ * one of `ranges` (`whole`: the whole tree's matches, already there). Matches a predicate rejected come back without captures:
  * they are skipped.
  *
  * A PS rule that declares `params.silentWhen: ["B201"]` is dropped where one
@@ -100,6 +106,7 @@ export function runRules(
   ranges: Span[] | null,
   enabled: (rule: Rule) => boolean = () => true,
   onError?: RuleErrorSink,
+  whole?: readonly QueryMatch[],
 ): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
@@ -115,7 +122,8 @@ export function runRules(
       const silencer = ruleset.silencers.has(rule.id);
       return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
     }));
-  for (const m of matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
+  // The facts' patterns (`factsStart` on) own no rules: their matches are skipped here.
+  for (const m of whole && !ranges ? whole : matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const plan = planOf(m.patternIndex);
     if (plan.length === 0) continue;

@@ -78,8 +78,10 @@ export class DocumentAnalysis {
 
   full(tree: Tree): void {
     try {
-      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null));
-      this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError);
+      // One walk of the tree for the facts and the rules.
+      const whole = this.ruleset.query.matches(tree.rootNode);
+      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null, whole));
+      this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError, whole);
       this.lastRun = { full: true, chars: tree.rootNode.endIndex };
     } finally {
       forgetMemo(tree);

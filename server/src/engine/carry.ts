@@ -33,7 +33,7 @@ function touchesAny(s: Span, spans: readonly Span[]): boolean {
   return spans.some((e) => e.start <= s.end && e.end >= s.start);
 }
 
-/** The same statement in the old tree (edited, so already in the new coordinates), or null. */
+/** Whether the old tree (edited, so in the new coordinates already) has the same statement here: same type and span, as many descendants, no syntax error in either. */
 function sameInOld(node: Node, old: Tree): boolean {
   let o: Node | null = old.rootNode.descendantForIndex(node.startIndex, node.endIndex);
   while (o && o.startIndex === node.startIndex && o.endIndex === node.endIndex && o.type !== node.type) o = o.parent;

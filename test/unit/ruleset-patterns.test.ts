@@ -37,7 +37,9 @@ describe('RuleSet', () => {
   it('compiles each distinct pattern once, shared by the rules that use it', () => {
     const rs = engine.ruleset;
     const patternTexts = rs.rulesByPattern.length;
-    expect(rs.query.patternCount()).toBe(patternTexts);
+    // The facts' patterns (imports, settings) follow the rules'.
+    expect(rs.query.patternCount()).toBe(patternTexts + rs.factQuery.patternCount());
+    expect(rs.factsStart).toBe(patternTexts);
     // One `(call) @node` pattern, owned by every rule that has it (B403 and PS504 among them).
     const callOwners = rs.rulesByPattern.filter((owners) => owners.some((r) => r.id === 'B602'));
     expect(callOwners).toHaveLength(1);
@@ -57,7 +59,7 @@ describe('RuleSet', () => {
     const rule = (id: string, query: string): Rule => ({ ...base, id, query });
     // A capture name inside a predicate string, a bracket in a string: still split right.
     const ok = new RuleSet(language, [rule('B900', '((string) @node (#match? @node "^[(]"))\n(call) @node'), rule('B901', '(call) @node')]);
-    expect(ok.query.patternCount()).toBe(2);
+    expect(ok.query.patternCount()).toBe(2 + ok.factQuery.patternCount());
     expect(ok.rulesByPattern.map((g) => g.map((r) => r.id))).toEqual([['B900'], ['B900', 'B901']]);
     expect(() => new RuleSet(language, [rule('B902', '(call) @node'), rule('B903', '(no_such_node) @node')])).toThrow(/queries\/B903\.scm/);
     expect(() => new RuleSet(language, [rule('B904', '(call) @other')])).toThrow(/B904.*@node/);

@@ -1,17 +1,15 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
-import { checkText } from '../check/run.js';
-import { decodeSource } from '../check/decode.js';
+import { checkInPool } from '../check/pooled.js';
 import { pythonFiles } from '../check/walk.js';
-import { readRegularFile } from '../check/read.js';
 import { banditFindings } from './convert.js';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { runBanditOnFiles } from './batch.js';
-import { configArgs, findProjectRoot, isExcluded, projectSelects, type ProjectBanditConfig } from './project-config.js';
+import { configArgs, findProjectRoot, isExcluded, type ProjectBanditConfig } from './project-config.js';
 
 export interface ScanHost {
   engine: Engine;
@@ -37,7 +35,8 @@ export interface ScanSummary {
 /**
  * The workspace scan: every Python file of the folders that is not open,
  * through bandit in parallel batches (each project root with its config)
- * and through the tree-sitter rules, merged, published per file.
+ * and through the tree-sitter rules on the check pool's worker threads,
+ * merged, published per file.
  * Excludes are honoured; a file deleted or unreadable meanwhile is an error
  * entry, not a failure.
  */
@@ -61,6 +60,9 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
   host.progress(0, total, `${total} files`);
   for (const [root, g] of groups) {
     if (host.signal?.aborted) break;
+    // The tree-sitter rules on the worker pool while bandit runs.
+    const checked = checkInPool(host.engine, g.files, () => g.cfg, { signal: host.signal });
+    checked.catch(() => undefined);
     const b = await host.bandit(g.folder);
     let results = new Map<string, import('./output.js').BanditResult[]>();
     if (b) {
@@ -78,29 +80,17 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
       results = new Map([...outcome.results].map(([f, r]) => [resolve(root, f), r]));
       summary.errors.push(...outcome.errors.map((e) => ({ path: resolve(root, e.path), message: e.message })));
     }
-    for (const file of g.files) {
+    for (const r of await checked) {
       if (host.signal?.aborted) break;
-      let bytes: Buffer;
-      // One error per file: ours replaces what bandit said of the same file.
-      const fail = (message: string) => {
-        summary.errors = summary.errors.filter((x) => x.path !== file);
-        summary.errors.push({ path: file, message });
-      };
-      try {
-        bytes = readRegularFile(file);
-      } catch (e) {
-        fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      if ('message' in r) {
+        // One error per file: ours replaces what bandit said of the same file.
+        summary.errors = summary.errors.filter((x) => x.path !== r.path);
+        summary.errors.push({ path: r.path, message: r.message });
         continue;
       }
-      const decoded = decodeSource(bytes);
-      if ('error' in decoded) {
-        fail(decoded.error);
-        continue;
-      }
-      const r = checkText(host.engine, file, decoded.text, (rule) => projectSelects(g.cfg, rule));
-      const fromBandit = results.get(file);
-      const findings = fromBandit ? mergeFindings(r.findings, banditFindings(fromBandit, decoded.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line) : r.findings;
-      host.publish(pathToFileURL(file).href, r.doc, findings);
+      const fromBandit = results.get(r.path);
+      const findings = fromBandit ? mergeFindings(r.findings, banditFindings(fromBandit, r.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line) : r.findings;
+      host.publish(pathToFileURL(r.path).href, r.doc, findings);
       summary.files++;
       summary.findings += findings.filter((f) => !f.suppressed).length;
     }

@@ -4,9 +4,10 @@ import type { Engine } from '../engine/engine.js';
 import { banditFindings } from '../bandit/convert.js';
 import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
 import { runBanditOnFiles } from '../bandit/batch.js';
-import { configArgs, findProjectRoot, isExcluded, loadProjectConfig, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { mergeFindings } from '../findings/merge.js';
-import { checkFile, type FileError, type FileResult } from './run.js';
+import { checkInPool } from './pooled.js';
+import type { FileError, FileResult } from './run.js';
 
 /** Whether bandit ran over the files, which one, or why not: the report says it. */
 export type BanditStatus =
@@ -72,10 +73,8 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
       }
       return cfg;
     });
-  for (const path of files) {
-    const cfg = configOf(path);
-    if (isExcluded(cfg, path)) continue;
-    const r = checkFile(engine, path, (rule) => projectSelects(cfg, rule));
+  // The tree-sitter rules on every core (check/pool.ts), results in the files' order.
+  for (const r of await checkInPool(engine, files, configOf)) {
     if ('message' in r) errors.push(r);
     else results.push(r);
   }

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { Rule } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { decodeSource } from './decode.js';
+import { readRegularFile } from './read.js';
 
 export interface FileResult {
   path: string;
@@ -35,7 +35,7 @@ export function checkText(engine: Engine, path: string, text: string, enabled?: 
 export function checkFile(engine: Engine, path: string, enabled?: (rule: Rule) => boolean): FileResult | FileError {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path);
   } catch (e) {
     return { path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }

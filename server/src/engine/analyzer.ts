@@ -28,8 +28,23 @@ function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, 
     yield* query.matches(root);
     return;
   }
-  for (const r of ranges) {
+  if (ranges.length === 1) {
+    const r = ranges[0];
     yield* query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale });
+    return;
+  }
+  // Several ranges (the pieces carry.ts leaves) meet the same enclosing
+  // nodes (the module, a class): each match once, or a scope-wide rule
+  // would run its check once per piece.
+  const seen = new Set<string>();
+  for (const r of ranges) {
+    for (const m of query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale })) {
+      let key = String(m.patternIndex);
+      for (const c of m.captures) key += `:${c.name}=${c.node.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield m;
+    }
   }
 }
 
@@ -39,12 +54,18 @@ export interface FileFacts {
   settings: SettingFact[];
 }
 
-/** The file-wide facts of the whole tree (`ranges` null) or of the statements in `ranges`, in text order. */
-export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null): FileFacts {
+/**
+ * The file-wide facts of the whole tree (`ranges` null) or of the statements
+ * in `ranges`, in text order. `whole`: the combined query's matches over the
+ * whole tree, when the caller has them (`ranges` null), to read the facts'
+ * from instead of walking the tree again.
+ */
+export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null, whole?: readonly QueryMatch[]): FileFacts {
   const seen = new Set<number>();
   const imports: ImportFact[] = [];
   const settings: SettingFact[] = [];
-  for (const m of matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale)) {
+  const matches = whole && !ranges ? whole.filter((m) => m.patternIndex >= ruleset.factsStart) : matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale);
+  for (const m of matches) {
     const capture = m.captures.find((c) => c.name === 'import' || c.name === 'setting');
     const node = capture?.node;
     if (!node || seen.has(node.id)) continue;
@@ -69,7 +90,7 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
 
 /**
  * Runs every rule over the tree, or only over matches whose `@node` touches
- * one of `ranges`. Matches a predicate rejected come back without captures:
+ * one of `ranges` (`whole`: the whole tree's matches, already there). Matches a predicate rejected come back without captures:
  * they are skipped.
  *
  * A PS rule that declares `params.silentWhen: ["B201"]` is dropped where one
@@ -85,25 +106,35 @@ export function runRules(
   ranges: Span[] | null,
   enabled: (rule: Rule) => boolean = () => true,
   onError?: RuleErrorSink,
+  whole?: readonly QueryMatch[],
 ): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   /** Lines of the findings `silence` compares (silencers and silenceable only). */
   const lines = new Map<Finding, number>();
   let shadow: Finding[] | undefined;
-  for (const m of matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
+  // Which rules of a pattern run, asked once per pattern and run rather
+  // than once per match: `(call) @node` alone has some eighty rules.
+  const plans: (PlannedRule[] | undefined)[] = [];
+  const planOf = (pattern: number): PlannedRule[] =>
+    (plans[pattern] ??= (ruleset.rulesByPattern[pattern] ?? []).flatMap((rule) => {
+      const on = enabled(rule);
+      const silencer = ruleset.silencers.has(rule.id);
+      return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
+    }));
+  // The facts' patterns (`factsStart` on) own no rules: their matches are skipped here.
+  for (const m of whole && !ranges ? whole : matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
+    const plan = planOf(m.patternIndex);
+    if (plan.length === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;
     const root = spanOf(match.node);
     if (ranges && !ranges.some((r) => touches(root, r))) continue;
-    for (const rule of ruleset.rulesByPattern[m.patternIndex] ?? []) {
-      const on = enabled(rule);
-      const silencer = ruleset.silencers.has(rule.id);
-      if (!on && !silencer) continue;
+    for (const { rule, on, silencer, check } of plan) {
       let hits: Hit[];
       try {
-        hits = toHits(rule.check ? CHECKS[rule.check](match, rule, ctx) : true);
+        hits = toHits(check ? check(match, rule, ctx) : true);
       } catch (e) {
         onError?.(rule, e);
         continue;
@@ -120,6 +151,14 @@ export function runRules(
     }
   }
   return silence(ruleset, out, shadow, lines).sort(compareFindings);
+}
+
+interface PlannedRule {
+  rule: Rule;
+  /** Shown (enabled); a silencer that is not still runs, unseen. */
+  on: boolean;
+  silencer: boolean;
+  check: (typeof CHECKS)[string] | undefined;
 }
 
 /** The 0-based line a hit's node (or offsets) starts on. */

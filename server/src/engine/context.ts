@@ -15,7 +15,7 @@ export class FileContext {
   private snapshots: { aliases: Map<string, string>; imports: Set<string> }[] | undefined;
   /** Resolved call names by node id: every call rule asks for them (one run, one tree). */
   private readonly qualnames = new Map<number, string>();
-  private readonly facts = new Map<string, unknown>();
+  private readonly facts = new Map<string, Map<number, unknown>>();
   private detected: DocumentFrameworks | undefined;
   /** What the file's settings assignments say (`facts.ts`): file-wide, like the imports. */
   readonly settings: SettingsView;
@@ -115,10 +115,12 @@ export class FileContext {
 
   /** A per-run memo for facts that depend on the imports as well as the tree. */
   memo<T>(node: Node, kind: string, compute: () => T): T {
-    const key = `${kind}:${node.id}`;
-    if (this.facts.has(key)) return this.facts.get(key) as T;
+    // By kind, then by node id: no key string to build on every ask.
+    let byId = this.facts.get(kind) as Map<number, T> | undefined;
+    if (!byId) this.facts.set(kind, (byId = new Map()));
+    if (byId.has(node.id)) return byId.get(node.id)!;
     const v = compute();
-    this.facts.set(key, v);
+    byId.set(node.id, v);
     return v;
   }
 

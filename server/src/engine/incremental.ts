@@ -10,6 +10,8 @@ import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
 import type { Rule } from './rule.js';
 import type { RuleSet } from './ruleset.js';
+import { NARROW_ABOVE, narrow } from './carry.js';
+import { forgetMemo } from './memo.js';
 import { mergeSpans, widen } from './widen.js';
 
 /** Thrown away when an edit cuts into a related location (an import): the caller re-runs everything. */
@@ -58,6 +60,8 @@ export class DocumentAnalysis {
   settings: SettingFact[] = [];
   /** How many statements' worth of text the last update re-ran (for the bench). */
   lastRun: { full: boolean; chars: number } = { full: true, chars: 0 };
+  /** Re-run ranges longer than this are narrowed to the statements that changed (carry.ts); tests set 0 to narrow every range. */
+  narrowAbove = NARROW_ABOVE;
 
   constructor(
     private readonly ruleset: RuleSet,
@@ -73,17 +77,33 @@ export class DocumentAnalysis {
   }
 
   full(tree: Tree): void {
-    ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null));
-    this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError);
-    this.lastRun = { full: true, chars: tree.rootNode.endIndex };
+    try {
+      // One walk of the tree for the facts and the rules.
+      const whole = this.ruleset.query.matches(tree.rootNode);
+      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null, whole));
+      this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError, whole);
+      this.lastRun = { full: true, chars: tree.rootNode.endIndex };
+    } finally {
+      forgetMemo(tree);
+    }
   }
 
   /**
    * `edits` in the order they were applied; `changed` is the new tree's
    * `getChangedRanges` against the old one (structural changes the edits
-   * caused elsewhere, such as a string quote opened above).
+   * caused elsewhere, such as a string quote opened above). `old`, the
+   * previous tree after the edits (not yet deleted), lets a large changed
+   * range keep the statements in it that did not change (carry.ts).
    */
-  update(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[]): void {
+  update(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[], old?: Tree): void {
+    try {
+      this.rerun(tree, edits, changed, old);
+    } finally {
+      forgetMemo(tree);
+    }
+  }
+
+  private rerun(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[], old?: Tree): void {
     // Each edit's new text, carried to the final coordinates by the edits after it.
     const dirty: Span[] = [];
     let findings = this.findings;
@@ -107,8 +127,12 @@ export class DocumentAnalysis {
       dirty.push({ start: e.start, end: e.newEnd });
     }
     // `changed` is already in the new tree's coordinates.
+    const edited = dirty.slice();
     dirty.push(...changed);
-    const ranges = mergeSpans(dirty.map((r) => widen(tree, r)));
+    let ranges = mergeSpans(dirty.map((r) => widen(tree, r)));
+    if (old && ranges.some((r) => r.end - r.start > this.narrowAbove)) {
+      ranges = ranges.flatMap((r) => (r.end - r.start > this.narrowAbove ? narrow(tree, old, r, edited) : [r]));
+    }
 
     const keptImports = imports.filter((i) => !ranges.some((r) => touches(i, r)));
     const facts = collectFacts(this.ruleset, tree.rootNode, ranges);

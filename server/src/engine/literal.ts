@@ -26,6 +26,16 @@ export class PyDict {
 }
 
 /** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */
+/**
+ * The id of an implicit concatenation's first string part: the part that
+ * stands for the whole constant. Memoised per concatenation, since each of
+ * its parts is matched and asks; listing the parts for each would cost n²
+ * on the long ones (pydoc_data/topics.py has hundreds of parts per string).
+ */
+export function firstStringPartId(concatenation: Node): number | undefined {
+  return memo(concatenation, 'firstStringPart', (c) => c.namedChildren.find((x) => x?.type === 'string')?.id);
+}
+
 export function unparen(node: Node): Node {
   let n = node;
   while (n.type === 'parenthesized_expression') {
@@ -121,6 +131,8 @@ function stringLiteralUncached(node: Node): StringLiteral | null {
     return { value, bytes: bytes ?? false };
   }
   if (n.type !== 'string') return null;
+  const fast = n.hasError ? undefined : plainStringFromText(n.text);
+  if (fast !== undefined) return fast;
   const start = n.child(0);
   if (!start || start.type !== 'string_start') return null;
   const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
@@ -135,6 +147,26 @@ function stringLiteralUncached(node: Node): StringLiteral | null {
     else if (c.type === 'interpolation') return null;
   }
   return { value, bytes };
+}
+
+/**
+ * A string literal's value read from its text alone, which is one call into
+ * the tree instead of one per part: `prefix quote body quote` with no
+ * backslash in the body, which is then the value (raw or not). undefined
+ * for anything else (escapes, an f-string or t-string, no closing quote
+ * after a syntax error, an unknown prefix): then the parts are read one by
+ * one.
+ */
+function plainStringFromText(text: string): StringLiteral | undefined {
+  if (text.includes('\\')) return undefined;
+  const m = /^([a-zA-Z]{0,2})('''|"""|'|")/.exec(text);
+  if (!m) return undefined;
+  const prefix = m[1].toLowerCase();
+  if (!/^(?:r|u|b|br|rb)?$/.test(prefix)) return undefined;
+  const quote = m[2];
+  const open = m[0].length;
+  if (text.length < open + quote.length || !text.endsWith(quote)) return undefined;
+  return { value: text.slice(open, text.length - quote.length), bytes: prefix.includes('b') };
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {

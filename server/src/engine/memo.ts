@@ -32,3 +32,13 @@ export function memo<T>(node: Node, kind: string, compute: (node: Node) => T): T
 export function parentOf(node: Node): Node | null {
   return memo(node, 'parent', (n) => n.parent);
 }
+
+/**
+ * Drops a tree's memo. A rule run calls it when done: the next run is on
+ * another tree (every edit makes a new one), and an open document's memo
+ * would otherwise hold a JS object for most of its nodes for as long as it
+ * stays open (megabytes per large document).
+ */
+export function forgetMemo(tree: Tree): void {
+  memos.delete(tree);
+}

@@ -51,6 +51,8 @@ export class RuleSet {
   readonly query: Query;
   /** The file-wide facts' query: imports and settings assignments (`facts.ts`). */
   readonly factQuery: Query;
+  /** `query`'s patterns from this index on are `factQuery`'s. */
+  readonly factsStart: number;
   readonly rulesByPattern: Rule[][];
   readonly byId: ReadonlyMap<string, Rule>;
   /**
@@ -73,19 +75,24 @@ export class RuleSet {
     // the combined query checks the split (pattern count and offsets); only
     // if that fails is each rule compiled on its own, to split it exactly or
     // to name the broken rule.
+    // The facts' patterns (imports, settings) follow the rules' in the same
+    // query, so that a run over the whole tree walks it once for both
+    // (`factsStart`); incremental runs use `factQuery` alone.
+    this.factQuery = new Query(language, FACT_QUERY);
+    const factPatterns = this.factQuery.patternCount();
     let built = combine(rules, (text) => splitTopLevel(text));
-    let query = tryQuery(language, built.source);
-    if (!query || !splitConfirmed(query, built.offsets)) {
+    let query = tryQuery(language, built.source + FACT_QUERY);
+    if (!query || !splitConfirmed(query, built.offsets, factPatterns)) {
       query?.delete();
       built = combine(rules, (text, id) => splitPatterns(language, id, text));
-      query = new Query(language, built.source);
+      query = new Query(language, built.source + FACT_QUERY);
     }
     this.query = query;
     this.rulesByPattern = built.owners;
-    if (this.query.patternCount() !== this.rulesByPattern.length) {
-      throw new Error(`pysec: the combined query has ${this.query.patternCount()} patterns, expected ${this.rulesByPattern.length}`);
+    this.factsStart = built.owners.length;
+    if (this.query.patternCount() !== this.rulesByPattern.length + factPatterns) {
+      throw new Error(`pysec: the combined query has ${this.query.patternCount()} patterns, expected ${this.rulesByPattern.length} and ${factPatterns} for the facts`);
     }
-    this.factQuery = new Query(language, FACT_QUERY);
     this.byId = new Map(rules.map((r) => [r.id, r]));
     const silencedBy = new Map<string, ReadonlySet<string>>();
     for (const rule of rules) {
@@ -143,9 +150,9 @@ function tryQuery(language: Language, source: string): Query | null {
   }
 }
 
-/** Whether the compiled query has exactly the patterns the text split found, where it put them. */
-function splitConfirmed(query: Query, offsets: readonly number[]): boolean {
-  if (query.patternCount() !== offsets.length) return false;
+/** Whether the compiled query has exactly the patterns the text split found, where it put them (and `extra` after them). */
+function splitConfirmed(query: Query, offsets: readonly number[], extra: number): boolean {
+  if (query.patternCount() !== offsets.length + extra) return false;
   for (let i = 0; i < offsets.length; i++) if (query.startIndexForPattern(i) !== offsets[i]) return false;
   return true;
 }

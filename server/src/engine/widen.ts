@@ -8,7 +8,7 @@ import type { Span } from '../findings/finding.js';
  * to), never on a sibling statement: imports, the one file-wide fact, are
  * tracked separately.
  */
-const SIMPLE_STATEMENTS = new Set([
+export const SIMPLE_STATEMENTS: ReadonlySet<string> = new Set([
   'expression_statement',
   'return_statement',
   'delete_statement',
@@ -28,7 +28,7 @@ const SIMPLE_STATEMENTS = new Set([
 ]);
 
 /** Statements and clauses with a header followed by a body. */
-const COMPOUND = new Set([
+export const COMPOUND: ReadonlySet<string> = new Set([
   'if_statement',
   'for_statement',
   'while_statement',

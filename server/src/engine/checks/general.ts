@@ -14,7 +14,7 @@ import {
   unparenTarget,
   type FileContext,
 } from '../context.js';
-import { parseBigInteger, plainStr, pyConstantStr, pyLiteralRepr, strConstants, unparen } from '../literal.js';
+import { firstStringPartId, parseBigInteger, plainStr, pyConstantStr, pyLiteralRepr, strConstants, unparen } from '../literal.js';
 import type { Check, Hit } from '../rule.js';
 
 /**
@@ -65,7 +65,7 @@ function strVisitsUncached(matched: Node): StrVisit[] {
   const outer = parentOf(matched);
   if (outer?.type === 'concatenated_string') {
     // The concatenation is one constant: seen once, from its first part.
-    if (outer.namedChildren.find((c) => c?.type === 'string')?.id !== matched.id) return [];
+    if (firstStringPartId(outer) !== matched.id) return [];
     node = outer;
   }
   const consts = strConstants(node);

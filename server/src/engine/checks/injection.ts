@@ -1,7 +1,7 @@
 import { parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
 import { astParent, calledName } from '../context.js';
-import { isFString, joinedStrText, stringLiteral, unparen } from '../literal.js';
+import { firstStringPartId, isFString, joinedStrText, stringLiteral, unparen } from '../literal.js';
 import type { Check } from '../rule.js';
 
 /**
@@ -33,8 +33,7 @@ const SIMPLE_SQL_RE = new RegExp(
 function strUnit(node: Node): Node | null {
   const p = parentOf(node);
   if (p && p.type === 'concatenated_string') {
-    const first = p.namedChildren.find((c) => c?.type === 'string');
-    return first && first.id === node.id ? p : null;
+    return firstStringPartId(p) === node.id ? p : null;
   }
   return node;
 }

@@ -1,0 +1,36 @@
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isExcluded, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Engine } from '../engine/engine.js';
+import { checkFiles, type PoolOptions } from './pool.js';
+import type { FileError, FileResult } from './run.js';
+
+/**
+ * The files of a `check` run or a workspace scan through the worker pool,
+ * each under its project's bandit config: excluded files are left out, the
+ * rest checked with the rules the config selects. Results in the order of
+ * `files`.
+ */
+export async function checkInPool(
+  engine: Engine,
+  files: readonly string[],
+  configOf: (path: string) => ProjectBanditConfig,
+  opts: PoolOptions = {},
+): Promise<(FileResult | FileError)[]> {
+  const selectionOf = new Map<ProjectBanditConfig, number>();
+  const selections: (string[] | null)[] = [];
+  const tasks: { path: string; selection: number }[] = [];
+  for (const path of files) {
+    const cfg = configOf(path);
+    if (isExcluded(cfg, path)) continue;
+    let selection = selectionOf.get(cfg);
+    if (selection === undefined) {
+      const ids = engine.ruleset.rules.filter((rule) => projectSelects(cfg, rule)).map((rule) => rule.id);
+      selection = selections.length;
+      selections.push(ids.length === engine.ruleset.rules.length ? null : ids);
+      selectionOf.set(cfg, selection);
+    }
+    tasks.push({ path, selection });
+  }
+  const outcomes = await checkFiles(engine, tasks, selections, opts);
+  return outcomes.map((o) => ('message' in o ? o : { ...o, doc: TextDocument.create(o.path, 'python', 0, o.text) }));
+}

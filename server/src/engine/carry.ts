@@ -1,0 +1,88 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Span } from '../findings/finding.js';
+import { COMPOUND, SIMPLE_STATEMENTS } from './widen.js';
+
+/**
+ * Narrowing a large re-run range to the statements that really changed.
+ *
+ * A character typed into indentation (`    #` → `  x  #`) ends a class
+ * early: tree-sitter re-parents everything after it, and `getChangedRanges`
+ * reports the rest of the class (100 kB of `_pydecimal.py`) as changed,
+ * although each method's own text and shape is what it was. The rules'
+ * verdict on a node depends on its statement only (widen.ts), so the
+ * findings inside a statement that is the same node as before — same type,
+ * same span, as many descendants, no syntax error in it, no edit touching
+ * it — are still right, wherever it now hangs. Such statements are cut out
+ * of the range; what remains (headers, the statements that changed, the
+ * gaps between) is re-run.
+ *
+ * The holes are open: the pieces keep the statements' first and last
+ * offsets, so that a node starting or ending where a kept statement does
+ * (the statement itself, a block of one statement, the enclosing
+ * definition) touches a piece and is re-run. Only findings strictly inside
+ * a kept statement are kept.
+ */
+
+/** Below this many characters a range is re-run as is: narrowing would cost more than it saves. */
+export const NARROW_ABOVE = 2048;
+
+/** Nodes whose children are statements or hold them: searched for statements to keep. */
+const HOLDERS = new Set(['module', 'block', 'ERROR', ...COMPOUND]);
+
+function touchesAny(s: Span, spans: readonly Span[]): boolean {
+  return spans.some((e) => e.start <= s.end && e.end >= s.start);
+}
+
+/** Whether the old tree (edited, so in the new coordinates already) has the same statement here: same type and span, as many descendants, no syntax error in either. */
+function sameInOld(node: Node, old: Tree): boolean {
+  let o: Node | null = old.rootNode.descendantForIndex(node.startIndex, node.endIndex);
+  while (o && o.startIndex === node.startIndex && o.endIndex === node.endIndex && o.type !== node.type) o = o.parent;
+  if (!o || o.type !== node.type || o.startIndex !== node.startIndex || o.endIndex !== node.endIndex) return false;
+  if (o.hasError || node.hasError || o.isMissing || node.isMissing) return false;
+  return o.descendantCount === node.descendantCount;
+}
+
+/**
+ * `range` minus the statements inside it that are unchanged since `old`
+ * (see above), as sorted pieces. `edits` are the edited spans in the new
+ * coordinates: a statement touching one is never kept.
+ */
+export function narrow(tree: Tree, old: Tree, range: Span, edits: readonly Span[]): Span[] {
+  const kept: Span[] = [];
+  const visit = (holder: Node): void => {
+    // Kept siblings with nothing but comments between them are kept as one
+    // span: nothing in the gap is matched by a rule (the nodes that span a
+    // gap, the holder and its ancestors, also span its ends), and one piece
+    // per gap would mean one query per gap.
+    let run: Span | null = null;
+    const close = () => {
+      if (run) kept.push(run);
+      run = null;
+    };
+    for (const c of holder.children) {
+      if (!c || c.endIndex < range.start || c.startIndex > range.end) continue;
+      const span = { start: c.startIndex, end: c.endIndex };
+      const inside = span.start > range.start && span.end < range.end;
+      if (c.type === 'comment' && inside && !touchesAny(span, edits)) continue;
+      if (inside && !touchesAny(span, edits) && (SIMPLE_STATEMENTS.has(c.type) || COMPOUND.has(c.type)) && span.end - span.start > 1 && sameInOld(c, old)) {
+        if (run) run.end = span.end;
+        else run = span;
+        continue;
+      }
+      close();
+      if (HOLDERS.has(c.type)) visit(c);
+    }
+    close();
+  };
+  visit(tree.rootNode);
+  if (kept.length === 0) return [range];
+  kept.sort((a, b) => a.start - b.start);
+  const pieces: Span[] = [];
+  let at = range.start;
+  for (const k of kept) {
+    pieces.push({ start: at, end: k.start });
+    at = k.end;
+  }
+  pieces.push({ start: at, end: range.end });
+  return pieces;
+}

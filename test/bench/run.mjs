@@ -1,0 +1,96 @@
+// `npm run bench`: every benchmark in one run, then one table of the figures
+// with their ratios to the anchors (DESIGN.md "Performance budget", issue #9):
+//   keystroke.mjs  _pydecimal.py: open and keystroke → diagnostics, vs ruff-wasm;
+//   stdlib.mjs     check --no-bandit over the standard library, vs ruff-wasm and bandit -r;
+//   memory.mjs     resident memory with 50 open 5,000-line documents.
+// BENCH_QUICK=1 measures less (fewer edits, a part of the library, 10 documents):
+// a smoke run, not the issue's figures. A benchmark, not a test: exits 0
+// whatever the figures, non-zero only when something could not be measured.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './lsp-client.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const OUT = join(ROOT, '.bench');
+const HERE = join(ROOT, 'test', 'bench');
+
+const RUNS = [
+  { name: 'keystroke', args: QUICK ? ['--opens', '5', '--edits', '200', '--places', '100', '--ruff-edits', '20'] : [] },
+  { name: 'stdlib', args: QUICK ? ['--subset', '--runs', '1'] : [] },
+  { name: 'memory', args: QUICK ? ['--docs', '10'] : [] },
+];
+
+function run(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', join(HERE, `${script}.mjs`), ...args, '--json', join(OUT, `${script}.json`)], { stdio: 'inherit', shell: false });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${script}.mjs exited ${code}`))));
+  });
+}
+
+const ms = (v) => (v === undefined ? 'n/a' : `${v.toFixed(2)} ms`);
+const sec = (v) => (v === undefined ? 'n/a' : `${(v / 1000).toFixed(2)} s`);
+const MB = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+const ratio = (a, b) => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+async function main() {
+  const failed = [];
+  for (const r of RUNS) {
+    console.log(`\n=== ${r.name}.mjs ${r.args.join(' ')}`.trimEnd());
+    try {
+      await run(r.name, r.args);
+    } catch (e) {
+      failed.push(r.name);
+      console.error(`bench: ${e.message}`);
+    }
+  }
+  const read = (name) => {
+    try {
+      return JSON.parse(readFileSync(join(OUT, `${name}.json`), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const k = failed.includes('keystroke') ? undefined : read('keystroke');
+  const s = failed.includes('stdlib') ? undefined : read('stdlib');
+  const m = failed.includes('memory') ? undefined : read('memory');
+
+  // [measure, pysec's figure, anchor, ratio, target verdict]
+  const rows = [];
+  const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'OVER');
+  if (k) {
+    const ruffKey = k.ruff?.keystroke;
+    rows.push(['keystroke → diagnostics, p95 (_pydecimal.py)', ms(k.edits.firstPass.p95), `target 5 ms`, ratio(k.edits.firstPass.p95, 5), verdict(k.edits.firstPass.p95 <= 5)]);
+    rows.push(['  tree-sitter reparse alone, same edits, p95 (the floor)', ms(k.reparse?.p95), 'target 5 ms', ratio(k.reparse?.p95, 5), '']);
+    rows.push(['  the same p95 vs ruff-wasm linting the edited text (p95)', ms(k.edits.firstPass.p95), `ruff ${ms(ruffKey?.p95)}`, ratio(k.edits.firstPass.p95, ruffKey?.p95), '']);
+    rows.push(['keystroke → diagnostics, median', ms(k.edits.firstPass.median), `ruff ${ms(ruffKey?.median)}`, ratio(k.edits.firstPass.median, ruffKey?.median), verdict(k.edits.firstPass.median < 10)]);
+    rows.push(['open → first diagnostics, median', ms(k.open.median), 'budget 150 ms', ratio(k.open.median, 150), verdict(k.open.median < 150)]);
+  }
+  if (s) {
+    const what = s.subset ? 'part of the stdlib' : 'whole stdlib';
+    rows.push([`check --no-bandit, ${what} (${s.files} files, best of ${s.runs ?? 1})`, sec(s.check.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.check.ms, s.ruff.ms), verdict(s.check.ms <= s.ruff.ms)]);
+    rows.push([`  in one warm thread, no process start`, sec(s.serial.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.serial.ms, s.ruff.ms), '']);
+    for (const b of s.bandit ?? []) {
+      rows.push([`  vs ${b.name} -r (${b.files} files${b.files === s.files ? '' : ', a subset'})`, sec(b.pysecMs), `${b.timedOut ? '> ' : ''}${sec(b.ms)}`, ratio(b.pysecMs, b.ms), '']);
+    }
+  }
+  if (m) {
+    const worst = Math.max(m.openKb ?? 0, m.gcKb ?? 0);
+    rows.push([`server VmRSS, ${m.docs} open ${m.lines}-line documents`, MB(worst), 'budget 400 MB', ratio(worst / 1024, 400), verdict(worst / 1024 <= 400)]);
+  }
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'pysec', 'anchor', 'ratio', 'target'][i].length));
+  const line = (r) => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
+  console.log(`\n=== summary${QUICK ? ' (BENCH_QUICK=1: a smoke run, not the issue\'s measure)' : ''}`);
+  console.log(line(['measure', 'pysec', 'anchor', 'ratio', 'target']));
+  for (const r of rows) console.log(line(r));
+  if (failed.length) {
+    console.error(`\nnot measured: ${failed.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});

@@ -6,6 +6,7 @@ import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
 import { checkInPool } from '../check/pooled.js';
 import { pythonFiles } from '../check/walk.js';
+import { notRegularFile } from '../check/read.js';
 import { banditFindings } from './convert.js';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { runBanditOnFiles } from './batch.js';
@@ -80,12 +81,18 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
       results = new Map([...outcome.results].map(([f, r]) => [resolve(root, f), r]));
       summary.errors.push(...outcome.errors.map((e) => ({ path: resolve(root, e.path), message: e.message })));
     }
-    for (const r of await checked) {
+    for (const checkedFile of await checked) {
       if (host.signal?.aborted) break;
+      let r = checkedFile;
+      // The rules read each file while bandit ran: one deleted or replaced
+      // since is reported as such, not published from what it was.
+      const gone = 'message' in r ? null : notRegularFile(r.path);
+      if (gone) r = { path: r.path, message: `cannot read: ${gone}` };
       if ('message' in r) {
         // One error per file: ours replaces what bandit said of the same file.
-        summary.errors = summary.errors.filter((x) => x.path !== r.path);
-        summary.errors.push({ path: r.path, message: r.message });
+        const path = r.path;
+        summary.errors = summary.errors.filter((x) => x.path !== path);
+        summary.errors.push({ path, message: r.message });
         continue;
       }
       const fromBandit = results.get(r.path);

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 
 /**
  * A regular file's bytes, for reading files found on disk while the server
@@ -16,5 +16,19 @@ export function readRegularFile(path: string): Buffer {
     return readFileSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Why `path` is no longer a regular file (`ENOENT`, `EISDIR`, `ENOTREG`…),
+ * or null while it is one: for a result computed a moment ago (a workspace
+ * scan reads files while bandit runs) about a file that may have gone since.
+ */
+export function notRegularFile(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? null : st.isDirectory() ? 'EISDIR' : 'ENOTREG';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? String(e);
   }
 }

@@ -13,12 +13,12 @@
 // and exits 0 either way (non-zero only when it could not measure at all).
 //
 //   node --expose-gc test/bench/keystroke.mjs [--file PATH] [--opens N] [--places N] [--edits N] [--json PATH]
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GC_PRELOAD, ROOT, startServer, stats } from './lsp-client.mjs';
 import { ruffLinter } from './ruff.mjs';
+import { stdlibDir } from './stdlib-dir.mjs';
 
 // DESIGN.md's anchors ("Performance budget") and the core issue's targets.
 const ANCHORS = {
@@ -54,19 +54,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** The stdlib's folder, from Debian's own python3 first, then the python3 on PATH. */
-function stdlibDir() {
-  const code = "import sysconfig; print(sysconfig.get_paths()['stdlib'])";
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    try {
-      const dir = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      if (dir && existsSync(join(dir, '_pydecimal.py'))) return dir;
-    } catch {
-      /* try the next one */
-    }
-  }
-  throw new Error('found no python3 whose standard library has _pydecimal.py (apt-get install python3)');
-}
 
 const ms = (v) => `${v.toFixed(2)} ms`;
 const x = (v, anchor) => `${(v / anchor).toPrecision(2)}×`;

@@ -6,11 +6,11 @@
 // (/proc/<pid>/status) before, after the opens, and after a full GC.
 //
 //   node test/bench/memory.mjs [--docs N] [--lines N] [--json PATH]
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GC_PRELOAD, ROOT, startServer } from './lsp-client.mjs';
+import { stdlibDir } from './stdlib-dir.mjs';
 
 const BUDGET_MB = 400;
 
@@ -32,18 +32,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function stdlibDir() {
-  const code = "import sysconfig; print(sysconfig.get_paths()['stdlib'])";
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    try {
-      const dir = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      if (dir && existsSync(join(dir, '_pydecimal.py'))) return dir;
-    } catch {
-      /* the next one */
-    }
-  }
-  throw new Error('found no python3 standard library (apt-get install python3)');
-}
 
 /** `count` texts of `lines` lines each, from the library's largest files, in a fixed order. */
 async function documents(stdlib, count, lines) {

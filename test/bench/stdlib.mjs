@@ -20,6 +20,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './lsp-client.mjs';
 import { ruffLinter } from './ruff.mjs';
+import { stdlibDir } from './stdlib-dir.mjs';
 
 const DIST = join(ROOT, 'dist');
 /** A few packages of the standard library: the subset for bandit (and for a quick run). */
@@ -48,18 +49,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function stdlibDir() {
-  const code = "import sysconfig; print(sysconfig.get_paths()['stdlib'])";
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    try {
-      const dir = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      if (dir && existsSync(join(dir, '_pydecimal.py'))) return dir;
-    } catch {
-      /* the next one */
-    }
-  }
-  throw new Error('found no python3 standard library (apt-get install python3)');
-}
 
 /** Runs a command (never a shell), returns { ms, code, stdout, timedOut }. */
 function timed(cmd, args, { cwd, capMs }) {

@@ -2,7 +2,7 @@
  * The `pysec-lsp check` contract: JSON shape, positions, paths, folder
  * walking, suppression, exit codes, text output, undecodable files.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,18 @@ describe('check --format json', () => {
     // Several paths, in the order given.
     const several = await checkJson([join('walk', 'top.py'), join('walk', 'pkg', 'mod.py')], { cwd: tmp });
     expect(several.report.findings.map((f) => f.path)).toEqual([join('walk', 'top.py'), join('walk', 'pkg', 'mod.py')]);
+  });
+
+  it('links: a link to a Python file is checked (bandit lists it too); a link to a folder is not followed; a dangling one is skipped', async () => {
+    const root = tree('links', { 'real/a.py': 'eval(x)\n', 'outside/b.py': 'eval(y)\n' });
+    mkdirSync(join(root, 'src'));
+    symlinkSync(join(root, 'outside', 'b.py'), join(root, 'src', 'linked.py'));
+    symlinkSync(join(root, 'real'), join(root, 'src', 'linked-dir'));
+    symlinkSync(join(root, 'src'), join(root, 'src', 'loop'));
+    symlinkSync(join(root, 'nowhere.py'), join(root, 'src', 'dangling.py'));
+    const { report } = await checkJson([join(root, 'src')]);
+    expect(report.findings.map((f) => relative(root, f.path))).toEqual([join('src', 'linked.py')]);
+    expect(report.errors).toEqual([]);
   });
 
   it('suppressed findings are listed with suppressed: true and the justification after the second #', async () => {

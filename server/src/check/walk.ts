@@ -43,8 +43,19 @@ function walk(dir: string, out: string[]): void {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       if (!isSkippedDir(dir, e.name)) walk(path, out);
-    } else if (e.isFile() && /\.pyi?$/.test(e.name)) {
+    } else if (/\.pyi?$/.test(e.name) && (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(path)))) {
+      // A link to a file is reviewed, as bandit's os.walk lists it; a link
+      // to a folder is not followed (bandit does not either, and a link can
+      // make a loop).
       out.push(path);
     }
+  }
+}
+
+function isFileBehindLink(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // dangling
   }
 }

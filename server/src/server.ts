@@ -15,6 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { toDiagnostics } from './diagnostics/convert.js';
+import { hygieneSeverity } from './diagnostics/severity.js';
 import { visibleFindings } from './config/policy.js';
 import { findingHover, prefersMarkdown } from './hover/hover.js';
 import { SettingsService } from './workspace/settings.js';
@@ -131,6 +132,10 @@ export function startServer(connection: Connection): void {
     covers: (doc, rule) => !!store?.engine.ruleset.byId.has(rule) && settings.policyFor(doc.uri).enabled(store.engine.ruleset.byId.get(rule)!),
     ruleIds: () => new Set(store?.engine.ruleset.byId.keys() ?? []),
     reviewed: (doc) => !settings.policyFor(doc.uri).excluded,
+    hygieneSeverity: (doc, rule, byDefault) => {
+      const s = settings.settingsFor(doc.uri);
+      return hygieneSeverity(rule, byDefault, s.severity.overrides, s.rules.ignore);
+    },
     log: (message) => connection.console.log(message),
   });
   suppression.register(connection);

@@ -226,6 +226,27 @@ describe('bad settings', () => {
   });
 });
 
+describe('suppression-hygiene codes in the settings', () => {
+  it('PSN codes and names take overrides (a severity or off) and rules.ignore, without an "unknown rule" message', async () => {
+    // PSN001 (bare nosec, a warning by default) and PSN005 (no justification, information).
+    const text = 'eval(y)  # nosec\n';
+    const c = await LspClient.start({ initializationOptions: { pysec: { bandit: { enabled: false }, severity: { overrides: { 'bare-nosec': 'error' } } } } });
+    clients.push(c);
+    const uri = docUri('settings-hygiene.py');
+    await c.open(uri, text, 1);
+    expect(codes(await c.waitForDiagnostics(uri, { version: 1 }))).toEqual([
+      ['PSN001', 1],
+      ['PSN005', INFORMATION],
+    ]);
+    // By id (which wins over the name, as for rules), and off.
+    let mark = await reconfigure(c, { pysec: { severity: { overrides: { PSN001: 'hint', PSN005: 'off' } } } });
+    expect(codes(await published(c, uri, mark, () => true))).toEqual([['PSN001', HINT]]);
+    mark = await reconfigure(c, { pysec: { rules: { ignore: ['PSN001', 'suppression-without-justification'] } } });
+    expect(codes(await published(c, uri, mark, () => true))).toEqual([]);
+    expect(settingsMessages(c)).toEqual([]);
+  });
+});
+
 describe('rule selection and minimums', () => {
   const CODE = [
     'import subprocess', // B404 LOW/HIGH

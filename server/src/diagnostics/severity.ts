@@ -56,3 +56,21 @@ export function findingSeverity(
   const s = severityName(f, mapping);
   return s === 'off' ? null : LSP[s];
 }
+
+/**
+ * A suppression-hygiene diagnostic's severity (PSN001…): its own default
+ * unless the user overrides its code or name; null when the override is
+ * `off` or the code is in `rules.ignore`. Hygiene codes have no bandit
+ * severity × confidence, so the matrix does not apply to them.
+ */
+export function hygieneSeverity(
+  rule: { id: string; name: string },
+  byDefault: DiagnosticSeverity,
+  overrides: Readonly<Record<string, SeverityOverride>>,
+  ignore: readonly string[],
+): DiagnosticSeverity | null {
+  if (ignore.includes(rule.id) || ignore.includes(rule.name)) return null;
+  const o = overrideFor(rule, overrides);
+  if (o === 'off') return null;
+  return o ? LSP[o] : byDefault;
+}

@@ -52,6 +52,8 @@ export interface SuppressionHooks {
   ruleIds(): ReadonlySet<string>;
   /** Whether the document is reviewed at all (not excluded by the settings). */
   reviewed?(doc: PythonDocument): boolean;
+  /** A hygiene diagnostic's severity under the user's overrides (PSN001… or its name), or null to hide it. */
+  hygieneSeverity?(doc: PythonDocument, rule: { id: string; name: string }, byDefault: DiagnosticSeverity): DiagnosticSeverity | null;
   log?(message: string): void;
 }
 
@@ -113,7 +115,13 @@ export class SuppressionFeature {
     if (this.hooks.reviewed && !this.hooks.reviewed(doc)) return [];
     all ??= this.hooks.all(doc);
     const encoding = this.hooks.encoding();
-    return this.hygieneIssues(doc, all).map((issue) => hygieneDiagnostic(issue, doc.textDocument, encoding));
+    const out: Diagnostic[] = [];
+    for (const issue of this.hygieneIssues(doc, all)) {
+      const d = hygieneDiagnostic(issue, doc.textDocument, encoding);
+      const severity = this.hooks.hygieneSeverity ? this.hooks.hygieneSeverity(doc, { id: issue.code, name: HYGIENE_RULES[issue.code] }, d.severity!) : d.severity!;
+      if (severity !== null) out.push({ ...d, severity });
+    }
+    return out;
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { HYGIENE_RULES } from '../suppress/hygiene.js';
 import {
   DidChangeConfigurationNotification,
   MessageType,
@@ -79,7 +80,8 @@ export class SettingsService {
   initialize(params: InitializeParams, rules: readonly Rule[]): void {
     this.capabilities = params.capabilities;
     this.rules = rules.map((r) => ({ id: r.id, name: r.name }));
-    const ours = new Set(rules.flatMap((r) => [r.id, r.name]));
+    // Rules, and the suppression-hygiene codes (PSN001…), which overrides and `rules.ignore` may name too.
+    const ours = new Set([...rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat()]);
     this.known = (s) => ours.has(s) || BANDIT_IDS.has(s) || BANDIT_ID_BY_NAME.has(s);
     for (const f of params.workspaceFolders ?? []) this.folderUris.set(resolve(uriToPath(f.uri)), f.uri);
     if (!params.workspaceFolders && params.rootUri) this.folderUris.set(resolve(uriToPath(params.rootUri)), params.rootUri);

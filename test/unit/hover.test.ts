@@ -60,6 +60,14 @@ describe('hover text', () => {
     }
   });
 
+  it('eval and exec speak of Python code, not of commands (bandit files them under CWE-78)', () => {
+    for (const id of ['B102', 'B307']) {
+      const text = plainRisk(findingOf(engine.ruleset.byId.get(id)!));
+      expect(text, id).toMatch(/Python code/);
+      expect(text, id).not.toMatch(/commands/);
+    }
+  });
+
   it("the checklist's ten anti-patterns have a before/after fix, for every rule that reports them", () => {
     const checklist: [string, string[]][] = [
       ['raw SQL', ['B608', 'B610', 'B611']],

@@ -8,6 +8,11 @@ import type { Risk } from '../findings/finding.js';
  */
 
 const BY_RULE: Readonly<Record<string, string>> = {
+  // bandit files eval and exec under CWE-78 (OS command injection); what they run is Python code.
+  B102: 'Anyone who can influence the text passed to exec can run their own Python code inside the application: data theft, tampering or a full takeover.',
+  exec_used: 'Anyone who can influence the text passed to exec can run their own Python code inside the application: data theft, tampering or a full takeover.',
+  B307: 'Anyone who can influence the text passed to eval can run their own Python code inside the application: data theft, tampering or a full takeover.',
+  eval: 'Anyone who can influence the text passed to eval can run their own Python code inside the application: data theft, tampering or a full takeover.',
   B101: 'A check written with assert disappears when Python runs optimised (-O): the protection it stands for silently goes away in production.',
   assert_used: 'A check written with assert disappears when Python runs optimised (-O): the protection it stands for silently goes away in production.',
   B201: "With Flask's debugger on, anyone who can reach the application can run their own code on the server and read its secrets.",

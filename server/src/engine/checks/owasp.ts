@@ -20,7 +20,7 @@ import {
   type RequestInput,
   type Setting,
 } from './owasp-support.js';
-import { ownCalls, ownerFunction, taintedInput } from './taint.js';
+import { checkedBefore, ownCalls, ownerFunction, taintedInput } from './taint.js';
 import { CHECKS_WEB } from './web.js';
 
 /**
@@ -111,6 +111,8 @@ const HTTP_CLIENTS: ReadonlyMap<string, number> = new Map([
 ]);
 
 const SSRF_SANITISERS = sanitisers('quote', 'quote_plus', 'urlencode');
+/** Checks a URL held in a name may go through earlier in the def (`if not is_allowed_url(url): abort(400)`). */
+const SSRF_VALIDATORS = /^(is_)?(safe|allowed|valid|trusted)_(url|host|domain|target)|^(validate|check|verify)_(url|host|domain|target)|^url_has_allowed_host_and_scheme$/;
 
 /** A URL expression whose literal start fixes scheme and host: `f"https://api.example.com/u/{x}"`. */
 function fixedOrigin(url: Node): boolean {
@@ -140,6 +142,7 @@ const ssrf: Judge = (call, ctx, find) => {
   if (!url) return null;
   const src = find(url, SSRF_SANITISERS, 'ssrf');
   if (!src) return null;
+  if (src.from !== undefined && checkedBefore(call, src.text, SSRF_VALIDATORS)) return null;
   if (fixedOrigin(url)) {
     return {
       node: url,
@@ -168,6 +171,7 @@ const openRedirect: Judge = (call, ctx, find) => {
   if (!target) return null;
   const src = find(target, REDIRECT_SANITISERS, 'redirect');
   if (!src || REDIRECT_VALIDATORS.test(target.text)) return null;
+  if (src.from !== undefined && checkedBefore(call, src.text, REDIRECT_VALIDATORS)) return null;
   return {
     node: target,
     message: `${short}() sends the user to a URL taken from the request (${said(src)}): a link to this page can forward your users to any phishing site, under your domain's name. Redirect only to relative paths on this site or to an allow-list of hosts (Django: url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}); otherwise compare urlsplit(url).netloc to a list), and fall back to a fixed page.`,

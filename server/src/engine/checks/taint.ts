@@ -227,3 +227,23 @@ function findInput(expr: Node, ctx: FileContext, sanitisers: ReadonlySet<string>
 export function taintedInput(expr: Node, fn: Node, ctx: FileContext, sanitisers: ReadonlySet<string>, key: string): RequestInput | null {
   return ctx.memo(expr, `taintedInput:${key}`, () => findInput(expr, ctx, sanitisers, key, bindings(fn, ctx, sanitisers, key)));
 }
+
+/**
+ * Whether, before `use`, the def that owns it passes the name `name` to a
+ * call whose name `validator` accepts (`if url_has_allowed_host_and_scheme(target, ...)`,
+ * `if not is_safe_url(next_url): abort(400)`): the value was checked, on
+ * some path at least (branches are not modelled), and is not reported.
+ */
+export function checkedBefore(use: Node, name: string, validator: RegExp): boolean {
+  const fn = ownerFunction(use);
+  if (!fn) return false;
+  for (const call of ownCalls(fn)) {
+    if (call.startIndex >= use.startIndex) break;
+    const f = call.childForFieldName('function');
+    const callee = f ? (f.type === 'attribute' ? f.childForFieldName('attribute')?.text : f.text) : '';
+    if (!callee || !validator.test(callee)) continue;
+    const args = call.childForFieldName('arguments');
+    if (args?.namedChildren.some((a) => !!a && (unparen(a).text === name || (a.type === 'keyword_argument' && a.childForFieldName('value')?.text === name)))) return true;
+  }
+  return false;
+}

@@ -146,6 +146,8 @@ describe('scope-wide rules stay current through edits elsewhere in their scope',
         [
           ['@app.get("/fetch")\n', ''],
           ['async def', '@app.get("/fetch")\nasync def'],
+          ['app.get(', 'app.cache('],
+          ['app.cache(', 'app.post('],
           ['url: str', 'url: int'],
           ['url: int', 'url'],
           ['fastapi import', 'flask import'],
@@ -153,7 +155,7 @@ describe('scope-wide rules stay current through edits elsewhere in their scope',
         ],
         narrowAbove,
       );
-      expect(scratch).toEqual([[], ['PS001@10'], [], ['PS001@10'], [], ['PS001@10']]);
+      expect(scratch).toEqual([[], ['PS001@10'], [], ['PS001@10'], [], ['PS001@10'], [], ['PS001@10']]);
       expect(inc).toEqual(scratch);
     });
 

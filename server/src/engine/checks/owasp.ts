@@ -20,7 +20,7 @@ import {
   type RequestInput,
   type Setting,
 } from './owasp-support.js';
-import { checkedBefore, ownCalls, ownerFunction, taintedInput } from './taint.js';
+import { calleeName, checkedBefore, ownCalls, ownerFunction, taintedInput } from './taint.js';
 import { CHECKS_WEB } from './web.js';
 
 /**
@@ -53,26 +53,47 @@ type FindInput = (expr: Node, sanitisers: ReadonlySet<string>, key: string) => R
 type Judge = (call: Node, ctx: FileContext, find: FindInput) => Hit | null;
 
 /**
- * A request-input rule: its query matches every call and every def (and
- * decorated def). A call outside any def is judged on its own statement; a
- * call inside a def is judged with the def's match, which follows request
- * input through the def's earlier assignments and a FastAPI route's
- * parameters (taint.ts). The def being the match, an edit anywhere in it
- * (a decorator, a parameter, an earlier assignment) re-runs the rule on it,
- * as widen.ts promises for matched nodes that enclose the edit.
+ * A request-input rule: its query matches every call and every def. A call
+ * outside any def is judged on its own statement; a call inside a def is
+ * judged with the def's match, which follows request input through the
+ * def's earlier assignments and a FastAPI route's parameters (taint.ts).
+ * The def being the match, an edit anywhere in it re-runs the rule on it;
+ * an edit to its decorators too: widen.ts widens it to the decorators,
+ * which end where the def starts, and a node touching a re-run range is
+ * re-run (`touches` is inclusive).
  */
-function requestScoped(judge: Judge): Check {
+const GATES = new WeakMap<FileContext, Map<ReadonlySet<string>, RegExp>>();
+
+/** A word a def's text must contain to hold a call of one of `sinks`: their last names, and the import aliases bound to them. */
+function sinkGate(sinks: ReadonlySet<string>, ctx: FileContext): RegExp {
+  let byRule = GATES.get(ctx);
+  if (!byRule) GATES.set(ctx, (byRule = new Map()));
+  let gate = byRule.get(sinks);
+  if (!gate) {
+    const names = new Set(sinks);
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (sinks.has(shortName(target))) names.add(local);
+    gate = new RegExp(`\\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
+    byRule.set(sinks, gate);
+  }
+  return gate;
+}
+
+function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
   return (m: RuleMatch, _rule: Rule, ctx: FileContext): CheckResult => {
     const node = m.node;
     if (node.type === 'call') {
       if (ownerFunction(node)) return null;
       return judge(node, ctx, (e, s, k) => requestInput(e, ctx, s, k));
     }
-    // A decorated def is matched with its decorators (a route's decorator decides); its bare def is skipped.
-    const fn = node.type === 'decorated_definition' ? node.childForFieldName('definition') : parentOf(node)?.type === 'decorated_definition' ? null : node;
-    if (fn?.type !== 'function_definition') return null;
+    const fn = node;
+    if (fn.type !== 'function_definition') return null;
     const hits: Hit[] = [];
+    // A keystroke in a def re-runs this on the whole def: first, whether its text names a sink at all.
+    if (!sinkGate(sinks, ctx).test(fn.text)) return hits;
     for (const call of ownCalls(fn)) {
+      // Then each call's last name (or an import alias) before resolving it.
+      const last = calleeName(call);
+      if (!sinks.has(last) && !ctx.aliasesAt(call.startIndex).has(last)) continue;
       const hit = judge(call, ctx, (e, s, k) => taintedInput(e, fn, ctx, s, k));
       if (hit) hits.push({ ...hit, node: hit.node ?? call, anchor: call });
     }
@@ -659,13 +680,18 @@ const secretInLog: Check = (m, _rule, ctx) => {
   return null;
 };
 
+/** The request-input rules' sinks by last name (`requestScoped`'s first filter); one set per rule. */
+const SSRF_SINKS = new Set([...HTTP_CLIENTS.keys()].map(shortName));
+const PATH_SINKS = new Set([...FILE_SINKS.keys()].map(shortName));
+const TEMPLATE_SINKS = new Set(['render_template_string', 'from_string', ...[...TEMPLATE_CLASSES].map(shortName)]);
+
 export const CHECKS_OWASP: Record<string, Check> = {
-  ssrf_request_url: requestScoped(ssrf),
-  open_redirect: requestScoped(openRedirect),
-  path_traversal_request: requestScoped(pathTraversal),
+  ssrf_request_url: requestScoped(ssrf, SSRF_SINKS),
+  open_redirect: requestScoped(openRedirect, REDIRECTS),
+  path_traversal_request: requestScoped(pathTraversal, PATH_SINKS),
   csrf_disabled: csrfDisabled,
   fast_password_hash: fastPasswordHash,
-  template_injection: requestScoped(templateInjection),
+  template_injection: requestScoped(templateInjection, TEMPLATE_SINKS),
   cors_wildcard_with_credentials_any: corsAll,
   settings_debug_true: settingsDebugTrue,
   allowed_hosts_wildcard: allowedHostsWildcard,

@@ -42,19 +42,25 @@ export function ownerFunction(node: Node): Node | null {
   });
 }
 
-/** The calls a def owns: in its text, not inside a nested def (a class inside it is still its). */
+/** The calls a def owns: in its text, not inside a nested def (a class inside it is still its). In text order. */
 export function ownCalls(fn: Node): Node[] {
   return memo(fn, 'ownCalls', (f) => {
+    // Two searches in the tree rather than a walk: each step of a walk crosses into wasm.
+    const calls = f.descendantsOfType('call');
+    const nested = f.descendantsOfType('function_definition').filter((d): d is Node => !!d && d.id !== f.id);
     const out: Node[] = [];
-    const visit = (n: Node): void => {
-      for (const c of n.namedChildren) {
-        if (!c || c.type === 'function_definition') continue;
-        if (c.type === 'call') out.push(c);
-        visit(c);
-      }
-    };
-    visit(f);
+    for (const c of calls) if (c && !nested.some((d) => c.startIndex >= d.startIndex && c.endIndex <= d.endIndex)) out.push(c);
     return out;
+  });
+}
+
+/** The last name of what a call calls, as written: `get` of `requests.get(...)`, `fetch` of `fetch(...)`; '' for anything else. */
+export function calleeName(call: Node): string {
+  return memo(call, 'calleeName', (c) => {
+    const f = c.childForFieldName('function');
+    if (f?.type === 'identifier') return f.text;
+    if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+    return '';
   });
 }
 

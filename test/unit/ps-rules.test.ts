@@ -270,6 +270,13 @@ describe('request input through a def (taint.ts: PS001, PS101, PS102, PS301)', (
     expect(ps(text).map((f) => `${f.rule}@${f.line}`)).toEqual(['PS001@13']);
   });
 
+  it('an aliased sink inside a def points at its import, as a matched call does', () => {
+    const text = 'from requests import get as fetch\nfrom flask import request\n\ndef proxy():\n    u = request.args["u"]\n    return fetch(u, timeout=5)\n';
+    const r = checkText(engine, '/virtual/taint.py', text);
+    const f = r.findings.find((x) => x.rule === 'PS001');
+    expect(f?.related).toEqual([{ span: { start: 0, end: 'from requests import get as fetch'.length }, message: 'fetch is requests.get, imported here' }]);
+  });
+
   it('a suppression goes on the line of the call, not the def', () => {
     const base = 'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef fetch(url: str):  {DEF}\n    return httpx.get(url)  {USE}\n';
     const at = (def: string, use: string) => ps(base.replace('{DEF}', def).replace('{USE}', use)).map((f) => f.suppressed);

@@ -95,7 +95,7 @@ function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
       const last = calleeName(call);
       if (!sinks.has(last) && !ctx.aliasesAt(call.startIndex).has(last)) continue;
       const hit = judge(call, ctx, (e, s, k) => taintedInput(e, fn, ctx, s, k));
-      if (hit) hits.push({ ...hit, node: hit.node ?? call, anchor: call });
+      if (hit) hits.push({ ...hit, node: hit.node ?? call, anchor: call, call });
     }
     return hits;
   };

@@ -52,16 +52,7 @@ type FindInput = (expr: Node, sanitisers: ReadonlySet<string>, key: string) => R
 /** A request-input rule's verdict on one call. */
 type Judge = (call: Node, ctx: FileContext, find: FindInput) => Hit | null;
 
-/**
- * A request-input rule: its query matches every call and every def. A call
- * outside any def is judged on its own statement; a call inside a def is
- * judged with the def's match, which follows request input through the
- * def's earlier assignments and a FastAPI route's parameters (taint.ts).
- * The def being the match, an edit anywhere in it re-runs the rule on it;
- * an edit to its decorators too: widen.ts widens it to the decorators,
- * which end where the def starts, and a node touching a re-run range is
- * re-run (`touches` is inclusive).
- */
+/** `sinkGate`'s regexes, per run (a run has its own FileContext) and rule (its sink set). */
 const GATES = new WeakMap<FileContext, Map<ReadonlySet<string>, RegExp>>();
 
 /** A word a def's text must contain to hold a call of one of `sinks`: their last names, and the import aliases bound to them. */
@@ -78,6 +69,16 @@ function sinkGate(sinks: ReadonlySet<string>, ctx: FileContext): RegExp {
   return gate;
 }
 
+/**
+ * A request-input rule: its query matches every call and every def. A call
+ * outside any def is judged on its own statement; a call inside a def is
+ * judged with the def's match, which follows request input through the
+ * def's earlier assignments and a FastAPI route's parameters (taint.ts).
+ * The def being the match, an edit anywhere in it re-runs the rule on it;
+ * an edit to its decorators too: widen.ts widens it to the decorators,
+ * which end where the def starts, and a node touching a re-run range is
+ * re-run (`touches` is inclusive).
+ */
 function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
   return (m: RuleMatch, _rule: Rule, ctx: FileContext): CheckResult => {
     const node = m.node;

@@ -57,7 +57,8 @@ export function ownCalls(fn: Node): Node[] {
 /** The last name of what a call calls, as written: `get` of `requests.get(...)`, `fetch` of `fetch(...)`; '' for anything else. */
 export function calleeName(call: Node): string {
   return memo(call, 'calleeName', (c) => {
-    const f = c.childForFieldName('function');
+    const fn = c.childForFieldName('function');
+    const f = fn ? unparen(fn) : null;
     if (f?.type === 'identifier') return f.text;
     if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
     return '';

@@ -27,7 +27,8 @@ interface Expected {
 const EXPECTED: Record<string, Expected> = {
   flask: {
     framework: 'Flask',
-    counts: [3, 4, 0, 4],
+    // PS301 at app.py:36 is Critical: its template concatenates `name`, assigned from request.args two lines up (taint.ts).
+    counts: [4, 3, 0, 4],
     files: 2,
     suppressions: 2,
     unjustified: 1,
@@ -36,7 +37,7 @@ const EXPECTED: Record<string, Expected> = {
       ['B608', 'app.py', 22, 'Critical'],
       ['B602', 'app.py', 42, 'Critical'],
       ['B301', 'tasks.py', 10, 'Critical'],
-      ['PS301', 'app.py', 36, 'High'],
+      ['PS301', 'app.py', 36, 'Critical'],
       ['PS001', 'app.py', 47, 'High'],
       ['B201', 'app.py', 56, 'High'],
       ['B501', 'tasks.py', 14, 'High'],
@@ -68,7 +69,8 @@ const EXPECTED: Record<string, Expected> = {
   },
   fastapi: {
     framework: 'FastAPI',
-    counts: [1, 1, 1, 0],
+    // PS001 at main.py:33: `httpx.get(url)` with the route parameter `url: str` (taint.ts).
+    counts: [1, 2, 1, 0],
     files: 1,
     suppressions: 3,
     unjustified: 1,
@@ -76,6 +78,7 @@ const EXPECTED: Record<string, Expected> = {
     findings: [
       ['B307', 'main.py', 50, 'Critical'],
       ['PS701', 'main.py', 23, 'High'],
+      ['PS001', 'main.py', 33, 'High'],
       ['PS501', 'main.py', 12, 'Medium'],
     ],
     suppressed: [

@@ -15,7 +15,11 @@ beforeAll(async () => {
   engine = await Engine.load();
 });
 
-const open = (text: string) => new PythonDocument('file:///virtual/scopes.py', 1, text, engine.parser, engine.analysis('/virtual/scopes.py'));
+const open = (text: string, narrowAbove?: number) => {
+  const doc = new PythonDocument('file:///virtual/scopes.py', 1, text, engine.parser, engine.analysis('/virtual/scopes.py'));
+  if (narrowAbove !== undefined) doc.analysis.narrowAbove = narrowAbove;
+  return doc;
+};
 const lines = (d: PythonDocument) =>
   d
     .findings()
@@ -23,8 +27,8 @@ const lines = (d: PythonDocument) =>
     .map((f) => `${f.rule}@${d.textDocument.positionAt(f.range.start).line + 1}`);
 
 /** Replaces the first `find` (after `from`) with `by`, one didChange per step; returns the findings after each step, incremental and from scratch. */
-function steps(text: string, edits: [find: string, by: string][]): { inc: string[][]; scratch: string[][] } {
-  const doc = open(text);
+function steps(text: string, edits: [find: string, by: string][], narrowAbove?: number): { inc: string[][]; scratch: string[][] } {
+  const doc = open(text, narrowAbove);
   let t = text;
   let version = 1;
   const inc: string[][] = [];
@@ -126,4 +130,51 @@ describe('scope-wide rules stay current through edits elsewhere in their scope',
       doc.dispose();
     }
   });
+
+  // The request-input rules follow input through a def (taint.ts): the def
+  // (with its decorators) is their match, so an edit to a decorator, a
+  // parameter or an earlier assignment re-runs them on the whole def. Run
+  // as is and with every re-run range narrowed (carry.ts), whose open holes
+  // must still let the def be re-run.
+  const FASTAPI =
+    'import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/fetch")\nasync def fetch(url: str):\n    page = 1\n    return httpx.get(url)\n';
+  for (const narrowAbove of [undefined, 0]) {
+    const how = narrowAbove === 0 ? ' (every range narrowed)' : '';
+    it(`PS001: a FastAPI route's decorator and parameter type decide${how}`, () => {
+      const { inc, scratch } = steps(
+        FASTAPI,
+        [
+          ['@app.get("/fetch")\n', ''],
+          ['async def', '@app.get("/fetch")\nasync def'],
+          ['app.get(', 'app.cache('],
+          ['app.cache(', 'app.post('],
+          ['url: str', 'url: int'],
+          ['url: int', 'url'],
+          ['fastapi import', 'flask import'],
+          ['flask import', 'fastapi import'],
+        ],
+        narrowAbove,
+      );
+      expect(scratch).toEqual([[], ['PS001@10'], [], ['PS001@10'], [], ['PS001@10'], [], ['PS001@10']]);
+      expect(inc).toEqual(scratch);
+    });
+
+    it(`PS001 / PS102: an earlier assignment in the def decides${how}`, () => {
+      const text =
+        'import requests\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/proxy")\ndef proxy():\n    target = request.args["url"]\n    name = "a.txt"\n    open(name)\n    return requests.get(target, timeout=5).text\n';
+      const { inc, scratch } = steps(
+        text,
+        [
+          ['request.args["url"]', '"https://example.com"'],
+          ['"https://example.com"', 'request.args["url"]'],
+          ['name = "a.txt"', 'name = request.args["f"]'],
+          ['    target = request.args["url"]\n', ''],
+          ['def proxy():\n', 'def proxy():\n    target = request.form["u"]\n'],
+        ],
+        narrowAbove,
+      );
+      expect(scratch).toEqual([[], ['PS001@12'], ['PS102@11', 'PS001@12'], ['PS102@10'], ['PS102@11', 'PS001@12']]);
+      expect(inc).toEqual(scratch);
+    });
+  }
 });

@@ -15,6 +15,7 @@ import { loadPython } from '../../server/src/engine/grammar.js';
 import type { Rule } from '../../server/src/engine/rule.js';
 import { RuleSet, silentWhen } from '../../server/src/engine/ruleset.js';
 import { secretName } from '../../server/src/engine/checks/owasp-support.js';
+import { routeTextParams } from '../../server/src/engine/checks/taint.js';
 import { fixtureExpectations } from '../lsp/expect.js';
 import { fixtureFiles, fixtureName, fixtureRule } from '../support/fixtures.js';
 
@@ -188,5 +189,99 @@ describe('secret names (PS201, PS901)', () => {
     ['monkey', 'secret', false],
   ])('%s (%s) → %s', (name, kind, want) => {
     expect(secretName(name, kind as 'password' | 'secret')).toBe(want);
+  });
+});
+
+describe('request input through a def (taint.ts: PS001, PS101, PS102, PS301)', () => {
+  it.each([
+    ['url: str', ['url']],
+    ['url', ['url']],
+    ['url=None', ['url']],
+    ['url: Optional[str] = None', ['url']],
+    ['url: typing.Optional[str] = None', ['url']],
+    ['url: str | None = None', ['url']],
+    ['url: Union[str, None]', ['url']],
+    ['url: HttpUrl', ['url']],
+    ['url: pydantic.AnyUrl', ['url']],
+    ['url: Annotated[str, Query(max_length=9)]', ['url']],
+    ['url: str = Query(...)', ['url']],
+    ['url: int', []],
+    ['url: list[str]', []],
+    ['url: Item', []],
+    ['url: str = Depends(get_url)', []],
+    ['url=Depends(get_url)', []],
+    ['url: Annotated[str, Depends(get_url)]', []],
+    ['request: Request', []],
+    ['response: Response', []],
+    ['tasks: BackgroundTasks', []],
+    ['self, url: str', ['url']],
+    ['*args, **kwargs', []],
+    ['a: str, *, b: int, c: str = "x"', ['a', 'c']],
+  ])('route parameters FastAPI fills with text: (%s) → %j', (params, want) => {
+    const tree = engine.parser.parse(`def f(${params}):\n    pass\n`)!;
+    try {
+      const fn = tree.rootNode.namedChildren[0]!;
+      expect(routeTextParams(fn).map((n) => n.text)).toEqual(want);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  const ps = (text: string) => {
+    const r = checkText(engine, '/virtual/taint.py', text);
+    return r.findings
+      .filter((f) => f.rule.startsWith('PS'))
+      .map((f) => ({ rule: f.rule, line: r.doc.positionAt(f.range.start).line + 1, message: f.message, suppressed: f.suppressed !== null }));
+  };
+
+  it('names where the input came from: the assignment, the route parameter', () => {
+    const flask = 'import requests\nfrom flask import request\n\ndef proxy():\n    target = request.args["url"]\n    full = target + "/x"\n    return requests.get(full, timeout=5)\n';
+    expect(ps(flask)).toEqual([expect.objectContaining({ rule: 'PS001', line: 7, message: expect.stringContaining('(`full`, from `request.args["url"]`)') })]);
+    const fastapi = 'import httpx\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post("/x")\ndef hook(callback: str):\n    return httpx.post(callback)\n';
+    expect(ps(fastapi)).toEqual([expect.objectContaining({ rule: 'PS001', line: 8, message: expect.stringContaining('(the FastAPI route parameter `callback`)') })]);
+  });
+
+  it('route parameters count only in a file that imports fastapi, and only on a route', () => {
+    const route = '@app.get("/x")\ndef fetch(url: str):\n    return httpx.get(url)\n';
+    expect(ps(`import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n${route}`).map((f) => f.rule)).toEqual(['PS001']);
+    expect(ps(`import httpx\nfrom flask import Flask\napp = Flask(__name__)\n\n${route}`)).toEqual([]);
+    expect(ps('import httpx\nfrom fastapi import FastAPI\n\n@cache\ndef fetch(url: str):\n    return httpx.get(url)\n')).toEqual([]);
+  });
+
+  it('a sanitiser, a mapping key or a later rebinding stops it; the rule\'s own sanitisers count', () => {
+    const text = [
+      'import requests',
+      'from flask import request, send_file',
+      'from werkzeug.utils import secure_filename',
+      'SERVICES = {}',
+      '',
+      'def view():',
+      '    a = request.args["a"]',
+      '    requests.get(SERVICES[a], timeout=5)',
+      '    n = int(request.args["n"])',
+      '    requests.get(n, timeout=5)',
+      '    f = secure_filename(request.args["f"])',
+      '    send_file(f)',
+      '    requests.get(f, timeout=5)',
+      '    a = "https://example.com"',
+      '    return requests.get(a, timeout=5)',
+    ].join('\n');
+    // secure_filename() clears the path for PS102, not the URL for PS001.
+    expect(ps(text).map((f) => `${f.rule}@${f.line}`)).toEqual(['PS001@13']);
+  });
+
+  it('an aliased sink inside a def points at its import, as a matched call does', () => {
+    const text = 'from requests import get as fetch\nfrom flask import request\n\ndef proxy():\n    u = request.args["u"]\n    return fetch(u, timeout=5)\n';
+    const r = checkText(engine, '/virtual/taint.py', text);
+    const f = r.findings.find((x) => x.rule === 'PS001');
+    expect(f?.related).toEqual([{ span: { start: 0, end: 'from requests import get as fetch'.length }, message: 'fetch is requests.get, imported here' }]);
+  });
+
+  it('a suppression goes on the line of the call, not the def', () => {
+    const base = 'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef fetch(url: str):  {DEF}\n    return httpx.get(url)  {USE}\n';
+    const at = (def: string, use: string) => ps(base.replace('{DEF}', def).replace('{USE}', use)).map((f) => f.suppressed);
+    expect(at('', '')).toEqual([false]);
+    expect(at('', '# pysec: ignore[PS001] # internal admin tool')).toEqual([true]);
+    expect(at('# pysec: ignore[PS001] # internal admin tool', '')).toEqual([false]);
   });
 });

@@ -223,7 +223,7 @@ function relatedImport(node: Node, ctx: FileContext): RelatedLocation[] | undefi
 }
 
 function toFinding(rule: Rule, node: Node, hit: Hit, ctx: FileContext): Finding {
-  const related = relatedImport(node, ctx);
+  const related = relatedImport(hit.call ?? node, ctx);
   return {
     rule: rule.id,
     name: rule.name,

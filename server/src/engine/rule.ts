@@ -58,6 +58,11 @@ export interface Hit {
    * without the comments tree-sitter keeps at the end of its block).
    */
   anchor?: Node | Span;
+  /**
+   * The call the hit is about when the match is a whole scope (a def): its
+   * import alias becomes the related location, as for a matched call.
+   */
+  call?: Node;
   severity?: Level;
   confidence?: Level;
   risk?: Risk;

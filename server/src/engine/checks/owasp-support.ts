@@ -7,7 +7,8 @@ import { memo, parentOf } from '../memo.js';
  * What the PS rules (owasp.ts) share: where request data enters an
  * expression, which names hold secrets, and settings written the ways
  * Django, Flask and FastAPI read them. Everything here looks only at the
- * node it is given, its descendants and its ancestors up to the statement.
+ * node it is given, its descendants and its ancestors up to the statement
+ * (taint.ts follows request input across the statements of a def).
  */
 
 // ------------------------------------------------------------ request input
@@ -55,6 +56,8 @@ export interface RequestInput {
   node: Node;
   /** Its text, shortened for a message. */
   text: string;
+  /** For a name that holds request input (taint.ts): where the input came from, for a message. */
+  from?: string;
 }
 
 /**
@@ -74,7 +77,7 @@ function findRequestInput(expr: Node, ctx: FileContext, sanitisers: ReadonlySet<
     if (!attr || !REQUEST_ATTRS.has(attr)) continue;
     const obj = a.childForFieldName('object');
     if (!obj || !REQUEST_OBJECTS.has(qualifiedName(obj, ctx.aliasesAt(a.startIndex)))) continue;
-    if (sanitised(a, expr, sanitisers)) continue;
+    if (sanitisedUnder(a, expr, sanitisers)) continue;
     const node = accessorChain(a, expr);
     const text = node.text.replace(/\s+/g, ' ');
     return { node, text: text.length > 60 ? `${text.slice(0, 57)}...` : text };
@@ -83,7 +86,7 @@ function findRequestInput(expr: Node, ctx: FileContext, sanitisers: ReadonlySet<
 }
 
 /** Whether `node` is inside an argument of a sanitising call or a mapping key, looking up to `root` (included). */
-function sanitised(node: Node, root: Node, sanitisers: ReadonlySet<string>): boolean {
+export function sanitisedUnder(node: Node, root: Node, sanitisers: ReadonlySet<string>): boolean {
   if (node.id === root.id) return false;
   let prev = node;
   for (let p = parentOf(node); p; p = parentOf(p)) {

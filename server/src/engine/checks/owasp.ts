@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { calledName, keywordArg, positionalArgs, qualifiedName, shortName, type FileContext } from '../context.js';
 import { plainStr, unparen } from '../literal.js';
 import { parentOf } from '../memo.js';
-import type { Check, Hit, Rule } from '../rule.js';
+import type { Check, CheckResult, Hit, Rule, RuleMatch } from '../rule.js';
 import { keywordHit } from './general.js';
 import {
   COMMON_SANITISERS,
@@ -17,8 +17,10 @@ import {
   requestInput,
   secretIn,
   settingsOf,
+  type RequestInput,
   type Setting,
 } from './owasp-support.js';
+import { calleeName, checkedBefore, ownCalls, ownerFunction, taintedInput } from './taint.js';
 import { CHECKS_WEB } from './web.js';
 
 /**
@@ -27,6 +29,9 @@ import { CHECKS_WEB } from './web.js';
  * looks at one statement: the matched call, assignment or decorator, its
  * descendants and its ancestors up to the statement; file-wide, at the
  * imports and the frameworks and settings facts `FileContext` offers.
+ * The request-input rules (PS001, PS101, PS102, PS301) are the exception:
+ * inside a def they follow request input across its statements (taint.ts),
+ * so the def is their match (`requestScoped`).
  */
 
 const set = (...xs: string[]) => new Set(xs);
@@ -34,6 +39,68 @@ const sanitisers = (...xs: string[]) => new Set([...COMMON_SANITISERS, ...xs]);
 
 /** A request input's text for a message: `request.args.get("url")`. */
 const quote = (text: string) => `\`${text}\``;
+
+/** A request input for a message: `request.args.get("url")`; `target`, from `request.args["url"]`; the FastAPI route parameter `url`. */
+const said = (src: RequestInput): string => {
+  if (src.from === undefined) return quote(src.text);
+  if (!src.from.startsWith('the ')) return `${quote(src.text)}, from ${quote(src.from)}`;
+  return src.from.endsWith(quote(src.text)) ? src.from : `${quote(src.text)}, from ${src.from}`;
+};
+
+/** Where a judge looks for request input in an expression, with the rule's sanitisers (`key` names them for the memo). */
+type FindInput = (expr: Node, sanitisers: ReadonlySet<string>, key: string) => RequestInput | null;
+/** A request-input rule's verdict on one call. */
+type Judge = (call: Node, ctx: FileContext, find: FindInput) => Hit | null;
+
+/** `sinkGate`'s regexes, per run (a run has its own FileContext) and rule (its sink set). */
+const GATES = new WeakMap<FileContext, Map<ReadonlySet<string>, RegExp>>();
+
+/** A word a def's text must contain to hold a call of one of `sinks`: their last names, and the import aliases bound to them. */
+function sinkGate(sinks: ReadonlySet<string>, ctx: FileContext): RegExp {
+  let byRule = GATES.get(ctx);
+  if (!byRule) GATES.set(ctx, (byRule = new Map()));
+  let gate = byRule.get(sinks);
+  if (!gate) {
+    const names = new Set(sinks);
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (sinks.has(shortName(target))) names.add(local);
+    gate = new RegExp(`\\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
+    byRule.set(sinks, gate);
+  }
+  return gate;
+}
+
+/**
+ * A request-input rule: its query matches every call and every def. A call
+ * outside any def is judged on its own statement; a call inside a def is
+ * judged with the def's match, which follows request input through the
+ * def's earlier assignments and a FastAPI route's parameters (taint.ts).
+ * The def being the match, an edit anywhere in it re-runs the rule on it;
+ * an edit to its decorators too: widen.ts widens it to the decorators,
+ * which end where the def starts, and a node touching a re-run range is
+ * re-run (`touches` is inclusive).
+ */
+function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
+  return (m: RuleMatch, _rule: Rule, ctx: FileContext): CheckResult => {
+    const node = m.node;
+    if (node.type === 'call') {
+      if (ownerFunction(node)) return null;
+      return judge(node, ctx, (e, s, k) => requestInput(e, ctx, s, k));
+    }
+    const fn = node;
+    if (fn.type !== 'function_definition') return null;
+    const hits: Hit[] = [];
+    // A keystroke in a def re-runs this on the whole def: first, whether its text names a sink at all.
+    if (!sinkGate(sinks, ctx).test(fn.text)) return hits;
+    for (const call of ownCalls(fn)) {
+      // Then each call's last name (or an import alias) before resolving it.
+      const last = calleeName(call);
+      if (!sinks.has(last) && !ctx.aliasesAt(call.startIndex).has(last)) continue;
+      const hit = judge(call, ctx, (e, s, k) => taintedInput(e, fn, ctx, s, k));
+      if (hit) hits.push({ ...hit, node: hit.node ?? call, anchor: call, call });
+    }
+    return hits;
+  };
+}
 
 /** A setting as written, for a message: `SESSION_COOKIE_SECURE = False`, `app.config.update(DEBUG=True)`. */
 function settingText(setting: Setting, matched: Node): string {
@@ -66,6 +133,8 @@ const HTTP_CLIENTS: ReadonlyMap<string, number> = new Map([
 ]);
 
 const SSRF_SANITISERS = sanitisers('quote', 'quote_plus', 'urlencode');
+/** Checks a URL held in a name may go through earlier in the def (`if not is_allowed_url(url): abort(400)`). */
+const SSRF_VALIDATORS = /^(is_)?(safe|allowed|valid|trusted)_(url|host|domain|target)|^(validate|check|verify)_(url|host|domain|target)|^url_has_allowed_host_and_scheme$/;
 
 /** A URL expression whose literal start fixes scheme and host: `f"https://api.example.com/u/{x}"`. */
 function fixedOrigin(url: Node): boolean {
@@ -88,25 +157,25 @@ function fixedOrigin(url: Node): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/{}%]+\//i.test(head);
 }
 
-const ssrf: Check = (m, _rule, ctx) => {
-  const call = m.node;
+const ssrf: Judge = (call, ctx, find) => {
   const at = HTTP_CLIENTS.get(ctx.qualname(call));
   if (at === undefined) return null;
   const url = argument(call, at, 'url');
   if (!url) return null;
-  const src = requestInput(url, ctx, SSRF_SANITISERS, 'ssrf');
+  const src = find(url, SSRF_SANITISERS, 'ssrf');
   if (!src) return null;
+  if (src.from !== undefined && checkedBefore(call, src.text, SSRF_VALIDATORS)) return null;
   if (fixedOrigin(url)) {
     return {
       node: url,
       confidence: 'LOW',
       risk: 'Medium',
-      message: `The path of this outgoing request comes from the HTTP request (${quote(src.text)}), though its host is fixed: a crafted value (../, ?, #, encoded characters) can still reach other endpoints of that host with the server's credentials. Validate the value (an id, a known name) before building the URL, and quote it with urllib.parse.quote(value, safe="").`,
+      message: `The path of this outgoing request comes from the HTTP request (${said(src)}), though its host is fixed: a crafted value (../, ?, #, encoded characters) can still reach other endpoints of that host with the server's credentials. Validate the value (an id, a known name) before building the URL, and quote it with urllib.parse.quote(value, safe="").`,
     };
   }
   return {
     node: url,
-    message: `The server fetches a URL taken from the HTTP request (${quote(src.text)}): an attacker can make it call internal services (cloud metadata at 169.254.169.254, localhost admin ports, the internal network) and read the answers. Accept only URLs whose scheme and host are on an allow-list (parse with urllib.parse.urlsplit and compare exactly), or let the client pick a key that maps to a fixed URL.`,
+    message: `The server fetches a URL taken from the HTTP request (${said(src)}): an attacker can make it call internal services (cloud metadata at 169.254.169.254, localhost admin ports, the internal network) and read the answers. Accept only URLs whose scheme and host are on an allow-list (parse with urllib.parse.urlsplit and compare exactly), or let the client pick a key that maps to a fixed URL.`,
   };
 };
 
@@ -117,17 +186,17 @@ const REDIRECT_SANITISERS = sanitisers('url_for', 'reverse', 'reverse_lazy');
 /** Validators whose presence in the argument means the target is checked inline (`x if url_has_allowed_host_and_scheme(x, ...) else "/"`). */
 const REDIRECT_VALIDATORS = /\b(url_has_allowed_host_and_scheme|is_safe_url|is_safe_redirect_url|is_safe_redirect|is_safe_next_url)\b/;
 
-const openRedirect: Check = (m, _rule, ctx) => {
-  const call = m.node;
+const openRedirect: Judge = (call, ctx, find) => {
   const { short } = callName(call, ctx);
   if (!REDIRECTS.has(short)) return null;
   const target = argument(call, 0, 'location', 'url', 'to', 'redirect_to');
   if (!target) return null;
-  const src = requestInput(target, ctx, REDIRECT_SANITISERS, 'redirect');
+  const src = find(target, REDIRECT_SANITISERS, 'redirect');
   if (!src || REDIRECT_VALIDATORS.test(target.text)) return null;
+  if (src.from !== undefined && checkedBefore(call, src.text, REDIRECT_VALIDATORS)) return null;
   return {
     node: target,
-    message: `${short}() sends the user to a URL taken from the request (${quote(src.text)}): a link to this page can forward your users to any phishing site, under your domain's name. Redirect only to relative paths on this site or to an allow-list of hosts (Django: url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}); otherwise compare urlsplit(url).netloc to a list), and fall back to a fixed page.`,
+    message: `${short}() sends the user to a URL taken from the request (${said(src)}): a link to this page can forward your users to any phishing site, under your domain's name. Redirect only to relative paths on this site or to an allow-list of hosts (Django: url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}); otherwise compare urlsplit(url).netloc to a list), and fall back to a fixed page.`,
   };
 };
 
@@ -143,18 +212,17 @@ const FILE_SINKS: ReadonlyMap<string, string[]> = new Map([
 ]);
 const PATH_SANITISERS = sanitisers('secure_filename', 'basename', 'get_valid_filename', 'safe_join', 'open', 'send_file', 'FileResponse');
 
-const pathTraversal: Check = (m, _rule, ctx) => {
-  const call = m.node;
+const pathTraversal: Judge = (call, ctx, find) => {
   const { qual, short } = callName(call, ctx);
   const keywords = qual === 'open' || qual === 'io.open' || qual === 'codecs.open' ? FILE_SINKS.get(qual) : short === 'send_file' || short === 'FileResponse' ? FILE_SINKS.get(short) : undefined;
   if (!keywords) return null;
   const path = argument(call, 0, ...keywords);
   if (!path) return null;
-  const src = requestInput(path, ctx, PATH_SANITISERS, 'path');
+  const src = find(path, PATH_SANITISERS, 'path');
   if (!src) return null;
   return {
     node: path,
-    message: `${qual === 'open' ? 'open' : short}() gets a file path built from the request (${quote(src.text)}): "../" or an absolute path reads (or writes) any file the server can, such as settings, keys and /etc/passwd. Serve files through flask.send_from_directory / werkzeug.utils.safe_join, or reduce the name with secure_filename()/os.path.basename() and check that os.path.realpath() of the result stays inside the intended folder.`,
+    message: `${qual === 'open' ? 'open' : short}() gets a file path built from the request (${said(src)}): "../" or an absolute path reads (or writes) any file the server can, such as settings, keys and /etc/passwd. Serve files through flask.send_from_directory / werkzeug.utils.safe_join, or reduce the name with secure_filename()/os.path.basename() and check that os.path.realpath() of the result stays inside the intended folder.`,
   };
 };
 
@@ -256,22 +324,21 @@ function templateSource(call: Node, ctx: FileContext): [Node | undefined, string
   return null;
 }
 
-const templateInjection: Check = (m, _rule, ctx) => {
-  const call = m.node;
+const templateInjection: Judge = (call, ctx, find) => {
   const found = templateSource(call, ctx);
   if (!found) return null;
   const [source, what] = found;
   if (!source) return null;
   const s = unparen(source);
   if (isConstantString(s) || constantLikeName(s)) return null;
-  const src = requestInput(source, ctx, TEMPLATE_SANITISERS, 'template');
+  const src = find(source, TEMPLATE_SANITISERS, 'template');
   if (src) {
     return {
       node: source,
       severity: 'HIGH',
       confidence: 'HIGH',
       risk: 'Critical',
-      message: `${what} compiles a template taken from the request (${quote(src.text)}): template syntax such as {{ ''.__class__.__mro__ }} reaches Python objects, which means code execution on the server. Never compile templates from user input: render a fixed template file (render_template("page.html", value=...)) and pass the input as a variable.`,
+      message: `${what} compiles a template taken from the request (${said(src)}): template syntax such as {{ ''.__class__.__mro__ }} reaches Python objects, which means code execution on the server. Never compile templates from user input: render a fixed template file (render_template("page.html", value=...)) and pass the input as a variable.`,
     };
   }
   if (formatsData(s)) {
@@ -614,13 +681,18 @@ const secretInLog: Check = (m, _rule, ctx) => {
   return null;
 };
 
+/** The request-input rules' sinks by last name (`requestScoped`'s first filter); one set per rule. */
+const SSRF_SINKS = new Set([...HTTP_CLIENTS.keys()].map(shortName));
+const PATH_SINKS = new Set([...FILE_SINKS.keys()].map(shortName));
+const TEMPLATE_SINKS = new Set(['render_template_string', 'from_string', ...[...TEMPLATE_CLASSES].map(shortName)]);
+
 export const CHECKS_OWASP: Record<string, Check> = {
-  ssrf_request_url: ssrf,
-  open_redirect: openRedirect,
-  path_traversal_request: pathTraversal,
+  ssrf_request_url: requestScoped(ssrf, SSRF_SINKS),
+  open_redirect: requestScoped(openRedirect, REDIRECTS),
+  path_traversal_request: requestScoped(pathTraversal, PATH_SINKS),
   csrf_disabled: csrfDisabled,
   fast_password_hash: fastPasswordHash,
-  template_injection: templateInjection,
+  template_injection: requestScoped(templateInjection, TEMPLATE_SINKS),
   cors_wildcard_with_credentials_any: corsAll,
   settings_debug_true: settingsDebugTrue,
   allowed_hosts_wildcard: allowedHostsWildcard,

@@ -91,7 +91,7 @@ export function startServer(connection: Connection): void {
       rules: () => engine.ruleset.byId,
       changed: (uri) => {
         const doc = store?.get(uri);
-        if (doc) publish(doc);
+        if (doc) void publish(doc);
       },
       warnOnce: (key, message) => {
         if (reported.has(key)) return;
@@ -145,10 +145,11 @@ export function startServer(connection: Connection): void {
     ...suppression.hygieneDiagnostics(doc),
   ];
 
-  const publish = (doc: PythonDocument) => {
+  /** Resolves once the diagnostics are written (at once when none are pushed). */
+  const publish = (doc: PythonDocument): Promise<void> => {
     // Before the first settings arrive nothing is published: their arrival publishes every document.
-    if (pull || !settings.isSettled) return;
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsOf(doc) });
+    if (pull || !settings.isSettled) return Promise.resolve();
+    return connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsOf(doc) });
   };
 
   const guarded =
@@ -168,7 +169,7 @@ export function startServer(connection: Connection): void {
     guarded('didOpen', ({ textDocument: td }) => {
       if (!store || !isPython(td.uri, td.languageId)) return;
       const doc = store.open(td.uri, td.version, td.text);
-      publish(doc);
+      void publish(doc);
       bandit?.onOpen(doc);
     }),
   );
@@ -178,7 +179,10 @@ export function startServer(connection: Connection): void {
       if (!store) return;
       const doc = store.change(td.uri, td.version ?? 0, contentChanges, encoding);
       if (!doc) return;
-      publish(doc);
+      // The replaced tree is freed once the diagnostics are out: off the keystroke's path.
+      void publish(doc)
+        .catch(() => undefined)
+        .finally(() => doc.releaseOldTree());
       bandit?.onChange(doc);
     }),
   );
@@ -341,7 +345,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration((params) => void settings.didChangeConfiguration(params));
   // New settings: every open document at once, re-run from scratch where the rule selection changed.
   settings.onChange((change) => {
-    for (const doc of store?.all() ?? []) publish(change.rerun(doc.uri) ? (store?.reanalyse(doc.uri) ?? doc) : doc);
+    for (const doc of store?.all() ?? []) void publish(change.rerun(doc.uri) ? (store?.reanalyse(doc.uri) ?? doc) : doc);
     if (pull && refreshPulls) connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
     bandit?.rerunAll((store?.all() ?? []).filter((d) => change.banditChanged(d.uri)).map((d) => d.uri));
   });

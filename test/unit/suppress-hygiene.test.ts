@@ -249,3 +249,40 @@ describe('hygiene in general', () => {
     expect(codes(check(cors).issues)).toEqual([]);
   });
 });
+
+describe('the marker words a document keeps through edits (PythonDocument.mayHaveSuppressions)', () => {
+  it('after each edit, says what a search of the whole text says: words typed in, made by a deletion joining text, deleted again', () => {
+    const doc = new PythonDocument('file:///virtual/m.py', 1, 'x = 1\ny = 2  # no sec\n', engine.parser, engine.analysis('/virtual/m.py'));
+    try {
+      const steps: { at: number; del: number; text: string }[] = [
+        { at: 0, del: 0, text: 'z = 2\n' }, // no marker anywhere
+        { at: 23, del: 1, text: '' }, // "# no sec" -> "# nosec": a deletion joins the word
+        { at: 23, del: 0, text: ' ' }, // and splits it again
+        { at: 0, del: 0, text: 'os.system(a)  # nos' }, // half a word
+        { at: 19, del: 0, text: 'ec\n' }, // completed at the edit's edge
+        { at: 16, del: 5, text: '' }, // deleted
+        { at: 0, del: 0, text: '# pysec: ignore[PS101] reviewed\n' },
+        { at: 2, del: 5, text: 'nosec' }, // replaced by the other word
+        { at: 0, del: 32, text: '' }, // all gone
+      ];
+      let text = doc.textDocument.getText();
+      let version = 1;
+      const seen: boolean[] = [];
+      for (const s of steps) {
+        const start = doc.textDocument.positionAt(s.at);
+        const end = doc.textDocument.positionAt(s.at + s.del);
+        doc.applyChanges([{ range: { start, end }, text: s.text }], ++version, 'utf-16');
+        text = text.slice(0, s.at) + s.text + text.slice(s.at + s.del);
+        expect(doc.textDocument.getText()).toBe(text);
+        const expected = /#\s*(?:nosec|pysec:\s*ignore)/.test(text);
+        expect(doc.mayHaveSuppressions(), JSON.stringify(text)).toBe(expected);
+        seen.push(expected);
+      }
+      // The steps did make and remove suppression comments.
+      expect(seen).toContain(true);
+      expect(seen).toContain(false);
+    } finally {
+      doc.dispose();
+    }
+  });
+});

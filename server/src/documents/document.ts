@@ -4,6 +4,7 @@ import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
 import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
+import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { mergeFindings } from '../findings/merge.js';
 import { positionToUtf16, type PositionEncoding } from './encoding.js';
@@ -45,6 +46,8 @@ function advance(start: Position, text: string): Position {
 export class PythonDocument {
   private text: TextDocument;
   private tree: Tree;
+  /** The tree the last change replaced: deleted by `releaseOldTree`, at the latest by the next change. */
+  private retired: Tree | undefined;
   readonly analysis: DocumentAnalysis;
   /**
    * Our own count of changes (clients' versions need not be trustworthy):
@@ -55,6 +58,12 @@ export class PythonDocument {
   /** The last bandit run's findings, carried to the current text; null before any run. */
   private bandit: { findings: Finding[]; revision: number } | null = null;
   private readonly editLog: { rev: number; edits: OffsetEdit[] }[] = [];
+  /**
+   * Whether the text holds `nosec` or `pysec` (`hasMarkerWord`); undefined
+   * when not known. Kept through edits: searching a large file for them on
+   * every keystroke costs a tenth of a millisecond or more.
+   */
+  private markerWords: boolean | undefined;
   private static readonly EDIT_LOG_LIMIT = 1000;
   /** The oldest revision whose later edits are all in the log. */
   private logFrom = 0;
@@ -103,6 +112,7 @@ export class PythonDocument {
    */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): void {
     checkChanges(changes);
+    this.releaseOldTree();
     const edits: OffsetEdit[] = [];
     for (const change of changes) {
       let doc = this.text;
@@ -124,6 +134,9 @@ export class PythonDocument {
         });
         doc = TextDocument.update(doc, [{ range: { start: startPos, end: oldEndPos }, text: change.text }], version);
         edits.push({ start, oldEnd, newEnd });
+        // None before: one now lies across the new text or the join (a deletion's).
+        if (this.markerWords === false) this.markerWords = hasMarkerWord(doc.getText().slice(Math.max(0, start - MARKER_WORD_LENGTH + 1), newEnd + MARKER_WORD_LENGTH - 1));
+        else this.markerWords = undefined;
       } else {
         const oldEnd = doc.getText().length;
         this.tree.edit({
@@ -136,6 +149,7 @@ export class PythonDocument {
         });
         doc = TextDocument.update(doc, [{ text: change.text }], version);
         edits.push({ start: 0, oldEnd, newEnd: change.text.length });
+        this.markerWords = undefined;
       }
       this.text = doc;
     }
@@ -147,12 +161,21 @@ export class PythonDocument {
     try {
       this.analysis.update(tree, edits, changed, old);
     } finally {
-      old.delete();
+      // Deleting a tree costs as much as a fifth of a keystroke's run: the
+      // server does it once the diagnostics are sent (`releaseOldTree`).
+      this.retired = old;
     }
     if (this.bandit) this.bandit.findings = carryAll(this.bandit.findings, edits);
     this.rev++;
     this.editLog.push({ rev: this.rev, edits });
     if (this.editLog.length > PythonDocument.EDIT_LOG_LIMIT) this.logFrom = this.editLog.shift()!.rev;
+  }
+
+  /** Whether the text may hold a suppression comment at all (`mayHaveSuppressions`, with the marker words known through edits). */
+  mayHaveSuppressions(): boolean {
+    const text = this.text.getText();
+    this.markerWords ??= hasMarkerWord(text);
+    return mayHaveSuppressions(text, this.markerWords);
   }
 
   /** Changes applied since open: what a bandit run notes as the text it read. */
@@ -191,7 +214,14 @@ export class PythonDocument {
     return applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec);
   }
 
+  /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */
+  releaseOldTree(): void {
+    this.retired?.delete();
+    this.retired = undefined;
+  }
+
   dispose(): void {
+    this.releaseOldTree();
     this.tree.delete();
   }
 }

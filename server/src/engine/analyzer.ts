@@ -22,22 +22,37 @@ function hitSpan(x: Node | Span): Span {
   return 'startIndex' in x ? spanOf(x) : { start: x.start, end: x.end };
 }
 
+/**
+ * Query windows closer than this many characters are run as one: a query
+ * call costs a walk down from the root and a cursor's setup, more than the
+ * few nodes of a short gap (the pieces carry.ts leaves are often a line
+ * apart). The callers keep only matches that touch a range, so a wider
+ * window changes nothing but the cost.
+ */
+const WINDOW_GAP = 256;
+
 /** Queries over the whole tree (`ranges` null) or confined to `ranges`. */
 function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, scale: number): Generator<QueryMatch> {
   if (!ranges) {
     yield* query.matches(root);
     return;
   }
-  if (ranges.length === 1) {
-    const r = ranges[0];
+  const windows: Span[] = [];
+  for (const r of ranges) {
+    const last = windows[windows.length - 1];
+    if (last && r.start - last.end <= WINDOW_GAP) last.end = Math.max(last.end, r.end);
+    else windows.push({ start: r.start, end: r.end });
+  }
+  if (windows.length === 1) {
+    const r = windows[0];
     yield* query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale });
     return;
   }
-  // Several ranges (the pieces carry.ts leaves) meet the same enclosing
+  // Several windows (the pieces carry.ts leaves) meet the same enclosing
   // nodes (the module, a class): each match once, or a scope-wide rule
   // would run its check once per piece.
   const seen = new Set<string>();
-  for (const r of ranges) {
+  for (const r of windows) {
     for (const m of query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale })) {
       let key = String(m.patternIndex);
       for (const c of m.captures) key += `:${c.name}=${c.node.id}`;
@@ -46,6 +61,15 @@ function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, 
       yield m;
     }
   }
+}
+
+/**
+ * The combined query's matches (rules and facts) over the whole tree or
+ * over `ranges` (sorted, not overlapping): one walk for `collectFacts` and
+ * `runRules` both.
+ */
+export function combinedMatches(ruleset: RuleSet, root: Node, ranges: Span[] | null): QueryMatch[] {
+  return ranges ? [...matchesIn(ruleset.query, root, ranges, ruleset.rangeScale)] : ruleset.query.matches(root);
 }
 
 /** The file-wide facts: imports (bandit's aliases) and settings assignments (`facts.ts`). */
@@ -57,14 +81,14 @@ export interface FileFacts {
 /**
  * The file-wide facts of the whole tree (`ranges` null) or of the statements
  * in `ranges`, in text order. `whole`: the combined query's matches over the
- * whole tree, when the caller has them (`ranges` null), to read the facts'
- * from instead of walking the tree again.
+ * same tree or ranges (`combinedMatches`), when the caller has them, to read
+ * the facts from instead of walking the tree again.
  */
 export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null, whole?: readonly QueryMatch[]): FileFacts {
   const seen = new Set<number>();
   const imports: ImportFact[] = [];
   const settings: SettingFact[] = [];
-  const matches = whole && !ranges ? whole.filter((m) => m.patternIndex >= ruleset.factsStart) : matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale);
+  const matches = whole ? whole.filter((m) => m.patternIndex >= ruleset.factsStart) : matchesIn(ruleset.factQuery, root, ranges, ruleset.rangeScale);
   for (const m of matches) {
     const capture = m.captures.find((c) => c.name === 'import' || c.name === 'setting');
     const node = capture?.node;
@@ -90,7 +114,8 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
 
 /**
  * Runs every rule over the tree, or only over matches whose `@node` touches
- * one of `ranges` (`whole`: the whole tree's matches, already there). Matches a predicate rejected come back without captures:
+ * one of `ranges` (`whole`: the combined query's matches over the same tree
+ * or ranges, already there). Matches a predicate rejected come back without captures:
  * they are skipped.
  *
  * A PS rule that declares `params.silentWhen: ["B201"]` is dropped where one
@@ -123,7 +148,7 @@ export function runRules(
       return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
     }));
   // The facts' patterns (`factsStart` on) own no rules: their matches are skipped here.
-  for (const m of whole && !ranges ? whole : matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
+  for (const m of whole ?? matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const plan = planOf(m.patternIndex);
     if (plan.length === 0) continue;

@@ -33,12 +33,22 @@ function touchesAny(s: Span, spans: readonly Span[]): boolean {
   return spans.some((e) => e.start <= s.end && e.end >= s.start);
 }
 
-/** Whether the old tree (edited, so in the new coordinates already) has the same statement here: same type and span, as many descendants, no syntax error in either. */
-function sameInOld(node: Node, old: Tree): boolean {
-  let o: Node | null = old.rootNode.descendantForIndex(node.startIndex, node.endIndex);
-  while (o && o.startIndex === node.startIndex && o.endIndex === node.endIndex && o.type !== node.type) o = o.parent;
-  if (!o || o.type !== node.type || o.startIndex !== node.startIndex || o.endIndex !== node.endIndex) return false;
-  if (o.hasError || node.hasError || o.isMissing || node.isMissing) return false;
+/**
+ * Whether the old tree (edited, so in the new coordinates already) has the
+ * same statement here: same type and span, as many descendants, no syntax
+ * error in either. `span` and `type` are the node's, read once by the
+ * caller: every property of a node is a call into wasm.
+ */
+function sameInOld(node: Node, span: Span, type: string, old: Tree): boolean {
+  if (node.hasError || node.isMissing) return false;
+  let o: Node | null = old.rootNode.descendantForIndex(span.start, span.end);
+  let oType = o?.type;
+  while (o && o.startIndex === span.start && oType !== type && o.endIndex === span.end) {
+    o = o.parent;
+    oType = o?.type;
+  }
+  if (!o || oType !== type || o.startIndex !== span.start || o.endIndex !== span.end) return false;
+  if (o.hasError || o.isMissing) return false;
   return o.descendantCount === node.descendantCount;
 }
 
@@ -60,17 +70,19 @@ export function narrow(tree: Tree, old: Tree, range: Span, edits: readonly Span[
       run = null;
     };
     for (const c of holder.children) {
-      if (!c || c.endIndex < range.start || c.startIndex > range.end) continue;
+      if (!c || c.startIndex > range.end) continue;
       const span = { start: c.startIndex, end: c.endIndex };
+      if (span.end < range.start) continue;
+      const type = c.type;
       const inside = span.start > range.start && span.end < range.end;
-      if (c.type === 'comment' && inside && !touchesAny(span, edits)) continue;
-      if (inside && !touchesAny(span, edits) && (SIMPLE_STATEMENTS.has(c.type) || COMPOUND.has(c.type)) && span.end - span.start > 1 && sameInOld(c, old)) {
+      if (type === 'comment' && inside && !touchesAny(span, edits)) continue;
+      if (inside && !touchesAny(span, edits) && (SIMPLE_STATEMENTS.has(type) || COMPOUND.has(type)) && span.end - span.start > 1 && sameInOld(c, span, type, old)) {
         if (run) run.end = span.end;
         else run = span;
         continue;
       }
       close();
-      if (HOLDERS.has(c.type)) visit(c);
+      if (HOLDERS.has(type)) visit(c);
     }
     close();
   };

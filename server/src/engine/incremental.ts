@@ -4,7 +4,7 @@ import { shiftSpan, type OffsetEdit } from '../findings/span.js';
 
 export type { OffsetEdit };
 export { shiftSpan };
-import { collectFacts, runRules, touches, type RuleErrorSink } from './analyzer.js';
+import { collectFacts, combinedMatches, runRules, touches, type RuleErrorSink } from './analyzer.js';
 import { FileContext } from './context.js';
 import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
@@ -79,7 +79,7 @@ export class DocumentAnalysis {
   full(tree: Tree): void {
     try {
       // One walk of the tree for the facts and the rules.
-      const whole = this.ruleset.query.matches(tree.rootNode);
+      const whole = combinedMatches(this.ruleset, tree.rootNode, null);
       ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null, whole));
       this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError, whole);
       this.lastRun = { full: true, chars: tree.rootNode.endIndex };
@@ -135,7 +135,9 @@ export class DocumentAnalysis {
     }
 
     const keptImports = imports.filter((i) => !ranges.some((r) => touches(i, r)));
-    const facts = collectFacts(this.ruleset, tree.rootNode, ranges);
+    // One query run over the ranges for the facts and the rules.
+    const matches = combinedMatches(this.ruleset, tree.rootNode, ranges);
+    const facts = collectFacts(this.ruleset, tree.rootNode, ranges, matches);
     const allImports = [...keptImports, ...facts.imports].sort((a, b) => a.start - b.start);
     const allSettings = [...settings.filter((i) => !ranges.some((r) => touches(i, r))), ...facts.settings].sort((a, b) => a.start - b.start);
     if (!sameImports(allImports, this.imports) || !sameSettings(allSettings, this.settings)) {
@@ -154,7 +156,7 @@ export class DocumentAnalysis {
       this.full(tree);
       return;
     }
-    const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.enabled, this.onError);
+    const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.enabled, this.onError, matches);
     this.findings = [...kept, ...fresh].sort(compareFindings);
     this.lastRun = { full: false, chars: ranges.reduce((n, r) => n + r.end - r.start, 0) };
   }

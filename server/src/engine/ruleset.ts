@@ -77,7 +77,8 @@ export class RuleSet {
     // to name the broken rule.
     // The facts' patterns (imports, settings) follow the rules' in the same
     // query, so that a run over the whole tree walks it once for both
-    // (`factsStart`); incremental runs use `factQuery` alone.
+    // (`factsStart`); incremental runs too, over their ranges. `factQuery`
+    // alone serves callers that want the facts only.
     this.factQuery = new Query(language, FACT_QUERY);
     const factPatterns = this.factQuery.patternCount();
     let built = combine(rules, (text) => splitTopLevel(text));

@@ -77,12 +77,15 @@ export function widen(tree: Tree, range: Span): Span {
 function widenRange(tree: Tree, range: Span): Span {
   const root = tree.rootNode;
   let node: Node | null = root.descendantForIndex(range.start, Math.max(range.start, range.end - 1));
-  while (node && !SIMPLE_STATEMENTS.has(node.type) && !COMPOUND.has(node.type) && !CONTAINERS.has(node.type)) {
+  // Each property read is a call into wasm: the type is read once per node.
+  let type = node?.type ?? '';
+  while (node && !SIMPLE_STATEMENTS.has(type) && !COMPOUND.has(type) && !CONTAINERS.has(type)) {
     node = node.parent;
+    type = node?.type ?? '';
   }
   if (!node) return { start: root.startIndex, end: root.endIndex };
-  if (SIMPLE_STATEMENTS.has(node.type)) return cover(node, range);
-  if (COMPOUND.has(node.type)) {
+  if (SIMPLE_STATEMENTS.has(type)) return cover(node, range);
+  if (COMPOUND.has(type)) {
     const end = headerEnd(node);
     if (range.end <= end) return cover({ startIndex: node.startIndex, endIndex: end }, range);
     return cover(node, range);
@@ -91,10 +94,11 @@ function widenRange(tree: Tree, range: Span): Span {
   let start = range.start;
   let end = range.end;
   for (const c of node.children) {
-    if (!c) continue;
-    if (c.startIndex <= range.end && c.endIndex >= range.start) {
+    if (!c || c.startIndex > range.end) continue;
+    const cEnd = c.endIndex;
+    if (cEnd >= range.start) {
       start = Math.min(start, c.startIndex);
-      end = Math.max(end, c.endIndex);
+      end = Math.max(end, cEnd);
     }
   }
   return { start, end };

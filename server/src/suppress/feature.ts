@@ -21,7 +21,7 @@ import { uriToPath } from '../documents/store.js';
 import { findingLines } from './apply.js';
 import { isBanditId, oneLine } from './comment.js';
 import { editSupport, toRange, workspaceEdit, type EditSupport } from './edits.js';
-import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCode, type HygieneIssue } from './hygiene.js';
+import { HYGIENE_RULES, suppressionHygiene, type HygieneCode, type HygieneIssue } from './hygiene.js';
 import { placeSuppression, type Justification, type Placement } from './placement.js';
 
 /**
@@ -111,7 +111,7 @@ export class SuppressionFeature {
 
   /** The hygiene diagnostics of a document, published beside its findings. */
   hygieneDiagnostics(doc: PythonDocument, all?: readonly Finding[]): Diagnostic[] {
-    if (!mayHaveSuppressions(doc.textDocument.getText())) return [];
+    if (!doc.mayHaveSuppressions()) return [];
     if (this.hooks.reviewed && !this.hooks.reviewed(doc)) return [];
     all ??= this.hooks.all(doc);
     const encoding = this.hooks.encoding();

@@ -70,10 +70,21 @@ export interface HygieneIssue {
 /** Where a `# nosec` (bandit's `#\s*nosec`) or a `# pysec: ignore` may start. */
 const MARKERS = /#\s*(?:nosec|pysec:\s*ignore)/g;
 
-/** Whether `text` may hold a suppression comment at all (a text search: the cheap first step). */
-export function mayHaveSuppressions(text: string): boolean {
+/** Whether `text` holds a word every suppression comment has (`nosec`, `pysec`): a plain substring search. */
+export function hasMarkerWord(text: string): boolean {
+  return text.includes('nosec') || text.includes('pysec');
+}
+
+/** The marker words' length: an edit makes one appear only within this many characters less one of its new text. */
+export const MARKER_WORD_LENGTH = 5;
+
+/**
+ * Whether `text` may hold a suppression comment at all (a text search: the
+ * cheap first step). `words`: `hasMarkerWord(text)`, when the caller knows it.
+ */
+export function mayHaveSuppressions(text: string, words?: boolean): boolean {
   // A plain substring search first: an order of magnitude cheaper than the regex on a large file.
-  if (!text.includes('nosec') && !text.includes('pysec')) return false;
+  if (!(words ?? hasMarkerWord(text))) return false;
   MARKERS.lastIndex = 0;
   const found = MARKERS.test(text);
   MARKERS.lastIndex = 0;

@@ -5,6 +5,7 @@
  * (carry.ts) and re-runs only the rest. After each edit the findings must
  * equal a from-scratch run, and the re-run must be small.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
@@ -109,5 +110,64 @@ describe('large changed ranges keep the statements that did not change', () => {
     } finally {
       doc.dispose();
     }
+  });
+});
+
+describe('what narrowing must not keep (each found by the random-edit fuzz)', () => {
+  /** Applies offset edits (each in the coordinates after the previous) with every range narrowed, comparing with a fresh run after each. */
+  function replay(text: string, steps: { start: number; end: number; text: string }[][]): void {
+    const doc = open(text);
+    doc.analysis.narrowAbove = 0;
+    let version = 1;
+    try {
+      for (const edits of steps) {
+        const changes = edits.map((e) => {
+          const pos = (o: number) => {
+            const lines = text.slice(0, o).split('\n');
+            return { line: lines.length - 1, character: lines[lines.length - 1].length };
+          };
+          const change = { range: { start: pos(e.start), end: pos(e.end) }, text: e.text };
+          text = text.slice(0, e.start) + e.text + text.slice(e.end);
+          return change;
+        });
+        doc.applyChanges(changes, ++version, 'utf-16');
+        const fresh = open(text);
+        try {
+          expect(key(doc.findings()), text).toEqual(key(fresh.findings()));
+        } finally {
+          fresh.dispose();
+        }
+      }
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  it('a statement that a broken def line leaves at module level: its calls are judged on their own now (request-input rules)', () => {
+    const text = [
+      'import requests',
+      'from flask import Flask, request',
+      'app = Flask(__name__)',
+      '',
+      '@app.route("/fetch")',
+      'def fetch():',
+      '    page = requests.get(request.args["url"], timeout=5)',
+      '    requests.get(request.json["hook"], timeout=5)',
+      '    return page.text',
+      '',
+    ].join('\n');
+    const at = text.indexOf('def fetch');
+    replay(text, [[{ start: at, end: at + 1, text: '-x' }], [{ start: at, end: at + 2, text: 'd' }]]);
+  });
+
+  it('a statement that shares its line with re-run code: a PS rule and the bandit rule that silences it are computed together', () => {
+    // Fuzz sequence 1201 (base seed 1) over the B303 fixture: `h2 = SHA.new(data)hashlib.sha256(password)` while typing.
+    const text = readFileSync(new URL('../fixtures/rules/B303.py', import.meta.url), 'utf8');
+    replay(text, [
+      [{ start: 171, end: 171, text: '\n\n' }, { start: 590, end: 590, text: 'a{,' }, { start: 82, end: 88, text: '' }],
+      [{ start: 521, end: 557, text: '' }],
+      [{ start: 404, end: 404, text: 'hashlib.sha256(password)' }],
+      [{ start: 475, end: 501, text: 'from os import system as s\n' }],
+    ]);
   });
 });

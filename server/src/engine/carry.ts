@@ -12,9 +12,13 @@ import { COMPOUND, SIMPLE_STATEMENTS } from './widen.js';
  * verdict on a node depends on its statement only (widen.ts), so the
  * findings inside a statement that is the same node as before — same type,
  * same span, as many descendants, no syntax error in it, no edit touching
- * it — are still right, wherever it now hangs. Such statements are cut out
- * of the range; what remains (headers, the statements that changed, the
- * gaps between) is re-run.
+ * it — are still right, wherever it now hangs, as long as it belongs to
+ * the same def: the request-input rules (checks/taint.ts) judge a call in a
+ * def with the whole def, and a call outside any def on its own statement,
+ * so a statement that a broken `def` line leaves at module level (or that a
+ * new `def` line takes in) is re-run. Such statements are cut out of the
+ * range; what remains (headers, the statements that changed, the gaps
+ * between) is re-run.
  *
  * The holes are open: the pieces keep the statements' first and last
  * offsets, so that a node starting or ending where a kept statement does
@@ -49,7 +53,29 @@ function sameInOld(node: Node, span: Span, type: string, old: Tree): boolean {
   }
   if (!o || oType !== type || o.startIndex !== span.start || o.endIndex !== span.end) return false;
   if (o.hasError || o.isMissing) return false;
-  return o.descendantCount === node.descendantCount;
+  if (o.descendantCount !== node.descendantCount) return false;
+  return ownerDefStart(o) === ownerDefStart(node);
+}
+
+/** Where the innermost `def` holding a node starts, -1 outside any (the old tree is edited into the new coordinates). */
+function ownerDefStart(node: Node): number {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p.startIndex;
+  return -1;
+}
+
+/**
+ * Whether no other code shares the first or last line of `children[i]`
+ * (a comment after it may): a PS rule is silenced by a bandit finding on
+ * the same line (analyzer.ts, `silence`), and both must be computed in one
+ * run — which a kept statement beside re-run code on its line would break
+ * (`a = SHA.new(d)hashlib.sha256(pw)` while typing).
+ */
+function aloneOnItsLines(holder: Node, children: readonly (Node | null)[], i: number): boolean {
+  const c = children[i]!;
+  const prev = i > 0 ? children[i - 1] : holder.type === 'module' ? null : holder.previousSibling;
+  if (prev && prev.endPosition.row >= c.startPosition.row) return false;
+  const next = i + 1 < children.length ? children[i + 1] : holder.type === 'module' ? null : holder.nextSibling;
+  return !next || next.type === 'comment' || next.startPosition.row > c.endPosition.row;
 }
 
 /**
@@ -69,14 +95,23 @@ export function narrow(tree: Tree, old: Tree, range: Span, edits: readonly Span[
       if (run) kept.push(run);
       run = null;
     };
-    for (const c of holder.children) {
+    const children = holder.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
       if (!c || c.startIndex > range.end) continue;
       const span = { start: c.startIndex, end: c.endIndex };
       if (span.end < range.start) continue;
       const type = c.type;
       const inside = span.start > range.start && span.end < range.end;
       if (type === 'comment' && inside && !touchesAny(span, edits)) continue;
-      if (inside && !touchesAny(span, edits) && (SIMPLE_STATEMENTS.has(type) || COMPOUND.has(type)) && span.end - span.start > 1 && sameInOld(c, span, type, old)) {
+      if (
+        inside &&
+        !touchesAny(span, edits) &&
+        (SIMPLE_STATEMENTS.has(type) || COMPOUND.has(type)) &&
+        span.end - span.start > 1 &&
+        sameInOld(c, span, type, old) &&
+        aloneOnItsLines(holder, children, i)
+      ) {
         if (run) run.end = span.end;
         else run = span;
         continue;

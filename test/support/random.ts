@@ -180,6 +180,24 @@ export function toLspChange(text: string, e: OffsetEdit, enc: Enc): TextDocument
   return { range: { start: pos(e.start), end: pos(e.end) }, text: e.text };
 }
 
+/**
+ * One didChange worth of random edits (a quarter of the time 2–4 of them,
+ * each on the text the previous one left): the offset edits, the LSP
+ * changes with columns in `enc`, and the text after them all.
+ */
+export function randomBatch(rng: Rng, text: string, enc: Enc): { edits: OffsetEdit[]; changes: TextDocumentContentChangeEvent[]; text: string } {
+  const batch = rng() < 0.25 ? 2 + int(rng, 3) : 1;
+  const edits: OffsetEdit[] = [];
+  const changes: TextDocumentContentChangeEvent[] = [];
+  for (let b = 0; b < batch; b++) {
+    const e = randomEdit(rng, text);
+    changes.push(toLspChange(text, e, enc));
+    text = applyEdit(text, e);
+    edits.push(e);
+  }
+  return { edits, changes, text };
+}
+
 export interface Base {
   name: string;
   text: string;

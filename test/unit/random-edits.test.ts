@@ -17,11 +17,10 @@
  * with PYSEC_FUZZ_SEED=<base seed> (and PYSEC_FUZZ_SEQUENCES=<n>).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import type { Finding } from '../../server/src/findings/finding.js';
-import { applyEdit, baseSeed, bases, int, mulberry32, pick, randomEdit, toLspChange, type Base, type Enc, type OffsetEdit } from '../support/random.js';
+import { baseSeed, bases, int, mulberry32, pick, randomBatch, randomEdit, type Base, type Enc, type OffsetEdit } from '../support/random.js';
 
 const SEQUENCES = Number(process.env.PYSEC_FUZZ_SEQUENCES ?? 600);
 const PATH = '/virtual/fuzz.py';
@@ -87,15 +86,9 @@ function runSequence(seed: number): Outcome {
     const n = 3 + int(rng, 6);
     let version = 1;
     for (let s = 0; s < n; s++) {
-      const batch = rng() < 0.25 ? 2 + int(rng, 3) : 1;
-      const edits: OffsetEdit[] = [];
-      const changes: TextDocumentContentChangeEvent[] = [];
-      for (let b = 0; b < batch; b++) {
-        const e = randomEdit(rng, text);
-        changes.push(toLspChange(text, e, encoding));
-        text = applyEdit(text, e);
-        edits.push(e);
-      }
+      const batch = randomBatch(rng, text, encoding);
+      const { edits, changes } = batch;
+      text = batch.text;
       steps.push({ encoding, edits });
       doc.applyChanges(changes, ++version, encoding);
       if (doc.textDocument.getText() !== text) {

@@ -23,11 +23,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Parser } from 'web-tree-sitter';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import type { Finding } from '../../server/src/findings/finding.js';
-import { applyEdit, baseSeed, int, mulberry32, pick, randomEdit, toLspChange, type Enc, type OffsetEdit } from '../support/random.js';
+import { applyEdit, baseSeed, int, mulberry32, pick, randomBatch, randomEdit, toLspChange, type Enc, type OffsetEdit } from '../support/random.js';
 
 const STDLIB = '/usr/lib/python3.11';
 const FILES = [
@@ -97,15 +96,9 @@ function runSequence(seed: number): Outcome {
   try {
     const n = 5 + int(rng, 20);
     for (let s = 0; s < n; s++) {
-      const batch = rng() < 0.25 ? 2 + int(rng, 3) : 1;
-      const edits: OffsetEdit[] = [];
-      const changes: TextDocumentContentChangeEvent[] = [];
-      for (let b = 0; b < batch; b++) {
-        const e = randomEdit(rng, text);
-        changes.push(toLspChange(text, e, encoding));
-        text = applyEdit(text, e);
-        edits.push(e);
-      }
+      const batch = randomBatch(rng, text, encoding);
+      const { edits, changes } = batch;
+      text = batch.text;
       steps.push(edits);
       doc.applyChanges(changes, s + 2, encoding);
     }

@@ -10,8 +10,7 @@
  * with PYSEC_FUZZ_SEED=<base seed>.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
-import { applyEdit, baseSeed, bases, int, mulberry32, pick, randomEdit, toLspChange, type Base, type Enc, type OffsetEdit } from '../support/random.js';
+import { baseSeed, bases, int, mulberry32, pick, randomBatch, type Base, type Enc, type OffsetEdit } from '../support/random.js';
 import { diagnosticKey, docUri, LspClient } from './client.js';
 
 const SEQUENCES = Number(process.env.PYSEC_LSP_FUZZ_SEQUENCES ?? 24);
@@ -53,15 +52,9 @@ describe('random edits over LSP', () => {
       const steps: OffsetEdit[][] = [];
       const n = 3 + int(rng, 8);
       for (let s = 0; s < n; s++) {
-        const batch = rng() < 0.3 ? 2 + int(rng, 3) : 1;
-        const edits: OffsetEdit[] = [];
-        const changes: TextDocumentContentChangeEvent[] = [];
-        for (let b = 0; b < batch; b++) {
-          const e = randomEdit(rng, text);
-          changes.push(toLspChange(text, e, enc));
-          text = applyEdit(text, e);
-          edits.push(e);
-        }
+        const batch = randomBatch(rng, text, enc, 0.3);
+        const { edits, changes } = batch;
+        text = batch.text;
         steps.push(edits);
         await client.change(uri, ++version, changes);
       }

@@ -9,8 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
-import { applyEdit, baseSeed, int, mulberry32, pick, randomEdit, toLspChange, type Enc } from '../support/random.js';
+import { baseSeed, int, mulberry32, pick, randomBatch, type Enc } from '../support/random.js';
 import { diagnosticKey, docUri, LspClient } from './client.js';
 
 const STDLIB = '/usr/lib/python3.11';
@@ -49,14 +48,9 @@ describe('random edits over the standard library, over LSP', () => {
       await client.open(uri, text, version);
       const n = 10 + int(rng, 30);
       for (let s = 0; s < n; s++) {
-        const batch = rng() < 0.3 ? 2 + int(rng, 3) : 1;
-        const changes: TextDocumentContentChangeEvent[] = [];
-        for (let b = 0; b < batch; b++) {
-          const e = randomEdit(rng, text);
-          changes.push(toLspChange(text, e, enc));
-          text = applyEdit(text, e);
-        }
-        await client.change(uri, ++version, changes);
+        const batch = randomBatch(rng, text, enc, 0.3);
+        text = batch.text;
+        await client.change(uri, ++version, batch.changes);
       }
       const edited = await client.waitForDiagnostics(uri, { version, timeoutMs: 120_000 });
       await client.open(freshUri, text, 1);

@@ -181,12 +181,12 @@ export function toLspChange(text: string, e: OffsetEdit, enc: Enc): TextDocument
 }
 
 /**
- * One didChange worth of random edits (a quarter of the time 2–4 of them,
- * each on the text the previous one left): the offset edits, the LSP
+ * One didChange worth of random edits (with probability `several`, 2–4 of
+ * them, each on the text the previous one left): the offset edits, the LSP
  * changes with columns in `enc`, and the text after them all.
  */
-export function randomBatch(rng: Rng, text: string, enc: Enc): { edits: OffsetEdit[]; changes: TextDocumentContentChangeEvent[]; text: string } {
-  const batch = rng() < 0.25 ? 2 + int(rng, 3) : 1;
+export function randomBatch(rng: Rng, text: string, enc: Enc, several = 0.25): { edits: OffsetEdit[]; changes: TextDocumentContentChangeEvent[]; text: string } {
+  const batch = rng() < several ? 2 + int(rng, 3) : 1;
   const edits: OffsetEdit[] = [];
   const changes: TextDocumentContentChangeEvent[] = [];
   for (let b = 0; b < batch; b++) {

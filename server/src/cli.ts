@@ -3,7 +3,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.j
 import { CHECK_USAGE, runCheck, UsageError } from './check/command.js';
 import { REPORT_USAGE, runReport } from './report/command.js';
 import { startServer } from './server.js';
-import { stdinFrames } from './transport/stdio.js';
+import { stdioTransport } from './transport/stdio.js';
 import { VERSION } from './version.js';
 
 const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.includes('--stdio')) {
-    startServer(createConnection(ProposedFeatures.all, stdinFrames(), process.stdout));
+    const { reader, writer } = stdioTransport();
+    startServer(createConnection(ProposedFeatures.all, reader, writer));
     return -1;
   }
   process.stderr.write(`pysec-lsp: unknown command ${command ? `"${command}"` : '(none)'}\n\n${USAGE}`);

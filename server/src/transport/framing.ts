@@ -13,7 +13,8 @@ import { Transform, type TransformCallback } from 'node:stream';
  * `Content-Length: 12\r\n\r\n`, can never occur inside a JSON body (JSON
  * strings cannot hold a raw CR or LF, and the words are not JSON outside a
  * string), so one seen inside a declared body means that body was cut short.
- * The JSON itself is left to vscode-jsonrpc, which drops what does not parse.
+ * What the body holds is left to the next stage (jsonrpc.ts), which answers
+ * a body that is no JSON or no valid message as JSON-RPC says.
  */
 export class ResyncingFramer extends Transform {
   /** Bytes received and not yet passed on, in arrival order (joined only when needed). */
@@ -119,27 +120,11 @@ export class ResyncingFramer extends Transform {
         }
       }
       if (this.size < total) return;
-      const buf = this.flat();
-      // A body that cannot be a JSON-RPC message (not an object or a batch, or cut
-      // short) is said here: vscode-jsonrpc would drop it without a word.
-      if (looksLikeJsonRpc(buf, this.headerLength, total)) this.push(buf.subarray(0, total));
-      else this.dropped('a body that is not a JSON object', total);
+      this.push(this.flat().subarray(0, total));
       this.consume(total);
       this.want = -1;
     }
   }
-}
-
-const isSpace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
-
-/** Whether `buf[from, to)` starts with `{`/`[` and ends with `}`/`]` (JSON whitespace aside): cheap, whatever the size. */
-function looksLikeJsonRpc(buf: Buffer, from: number, to: number): boolean {
-  let a = from;
-  let b = to - 1;
-  while (a <= b && isSpace(buf[a])) a++;
-  while (b >= a && isSpace(buf[b])) b--;
-  if (a >= b) return false;
-  return (buf[a] === 0x7b && buf[b] === 0x7d) || (buf[a] === 0x5b && buf[b] === 0x5d);
 }
 
 /** A header block longer than this is not one. */

@@ -78,8 +78,9 @@ function checkObject(value: unknown): Checked {
   const { id, method } = value;
   if ('method' in value) {
     const request = 'id' in value;
-    // A notification (no id) that is malformed cannot be answered: said only.
-    const refuse = (why: string): Refused => (request ? invalid(id, why) : { ok: false, reason: why });
+    // Malformed without an id is answered too, with id null (JSON-RPC §7's `"method": 1`
+    // example): it is no valid notification either, and the client logs the answer.
+    const refuse = (why: string): Refused => invalid(id, why);
     if (value.jsonrpc !== '2.0') return refuse('a message without "jsonrpc": "2.0"');
     if (typeof method !== 'string') return refuse('a method that is not a string');
     if (request && !isId(id)) return invalid(null, 'a request id that is not a string or a number');
@@ -87,7 +88,7 @@ function checkObject(value: unknown): Checked {
     // through: clients built on serde send `"params": null` for shutdown and exit (Helix).
     if ('params' in value && typeof value.params !== 'object') return refuse('params that are neither an object nor an array');
     // vscode-jsonrpc reads `params.id` of every cancel as it arrives: without one it throws and drops it unsaid.
-    if (method === '$/cancelRequest' && !request && !(isObject(value.params) && isId(value.params.id))) return refuse('a $/cancelRequest without an id to cancel');
+    if (method === '$/cancelRequest' && !request && !(isObject(value.params) && isId(value.params.id))) return { ok: false, reason: 'a $/cancelRequest without an id to cancel' };
     return { ok: true, kind: request ? 'request' : 'notification', message: value as unknown as Message };
   }
   if ('result' in value || 'error' in value) {

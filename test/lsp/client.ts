@@ -94,6 +94,8 @@ export class LspClient {
     readonly proc: ChildProcessWithoutNullStreams,
     readonly connection: ProtocolConnection,
     private readonly timeoutMs: number,
+    /** Every response (or array of responses) the server wrote, in order, whatever its id. */
+    readonly responses: unknown[] = [],
   ) {
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (s: string) => this.stderrChunks.push(s));
@@ -131,8 +133,18 @@ export class LspClient {
       write(msg).catch((e: unknown) => {
         if (!gone && !proc.stdin.destroyed) throw e;
       });
-    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), writer);
-    const client = new LspClient(proc, connection, opts.timeoutMs ?? SAFETY_TIMEOUT_MS);
+    // Every response the server writes is kept (`responses`), also those the
+    // connection drops: errors with id null, answers to raw requests, arrays.
+    const reader = new StreamMessageReader(proc.stdout);
+    const responses: unknown[] = [];
+    const listen = reader.listen.bind(reader);
+    reader.listen = (callback) =>
+      listen((m) => {
+        if (Array.isArray(m) || !('method' in m)) responses.push(m);
+        callback(m);
+      });
+    const connection = createProtocolConnection(reader, writer);
+    const client = new LspClient(proc, connection, opts.timeoutMs ?? SAFETY_TIMEOUT_MS, responses);
 
     const answers: Record<string, (params: unknown) => unknown> = {
       'workspace/configuration': (p) => ((p as { items?: unknown[] })?.items ?? []).map(() => null),

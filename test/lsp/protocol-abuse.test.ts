@@ -91,34 +91,75 @@ function writeRaw(bytes: Buffer): Promise<void> {
 
 const STATUS = '{"jsonrpc":"2.0","id":"raw-status","method":"pysec/status"}';
 
+/** What the server answered: each error response as its id and code (a batch's answer as an array of them). */
+type Answer = { id: unknown; code: unknown } | Answer[];
+const answerShape = (r: unknown): Answer => {
+  if (Array.isArray(r)) return r.map(answerShape) as Answer[];
+  const m = r as { id?: unknown; error?: { code?: unknown } };
+  return { id: m.id, code: m.error?.code };
+};
+
+/**
+ * Writes `bytes`, then asks for the status: the server answers whatever the
+ * bytes get before that request (it answers a bad message as it reads it),
+ * so the responses written in between are exactly the bytes' answers.
+ */
+async function answersTo(bytes: Buffer): Promise<Answer[]> {
+  const from = client.responses.length;
+  await writeRaw(bytes);
+  await client.request('pysec/status');
+  const got = client.responses.slice(from);
+  expect(got.at(-1)).toMatchObject({ result: { documents: expect.any(Array) } });
+  return got.slice(0, -1).map(answerShape);
+}
+
+const PARSE = ErrorCodes.ParseError;
+const INVALID = ErrorCodes.InvalidRequest;
+
 describe('malformed JSON-RPC, written raw', () => {
-  const cases: [string, Buffer][] = [
-    ['a body that is not JSON', frame('{"jsonrpc": "2.0", "id": 5, "method": ')],
-    ['a body that is not UTF-8', frame(Buffer.from([0xff, 0xfe, 0x7b, 0xc3, 0x28, 0x7d]))],
-    ['an empty body (Content-Length: 0)', Buffer.from('Content-Length: 0\r\n\r\n')],
-    ['a Content-Length longer than the body', Buffer.from(`Content-Length: 500\r\n\r\n${STATUS}`)],
-    ['a Content-Length shorter than the body', Buffer.from(`Content-Length: 10\r\n\r\n${STATUS}`)],
-    ['a Content-Length that is not a number', Buffer.from(`Content-Length: ten\r\n\r\n${STATUS}`)],
-    ['a header without Content-Length', Buffer.from(`Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n${STATUS}`)],
-    ['no header at all', Buffer.from(STATUS)],
-    ['a header line without a colon', Buffer.from('this is no header\r\n\r\n')],
-    ['JSON that is a number', frame('42')],
-    ['JSON that is null', frame('null')],
-    ['JSON that is a string', frame('"initialize"')],
-    ['a batch array', frame(`[${STATUS}, ${STATUS}]`)],
-    ['an id that is an object', frame('{"jsonrpc":"2.0","id":{"a":1},"method":"pysec/status"}')],
-    ['an id that is a boolean', frame('{"jsonrpc":"2.0","id":true,"method":"pysec/status"}')],
-    ['an id that is an array', frame('{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover","params":{}}')],
-    ['a method that is a number', frame('{"jsonrpc":"2.0","id":77,"method":5}')],
-    ['an id without a method', frame('{"jsonrpc":"2.0","id":78}')],
-    ['a response to a request never made', frame('{"jsonrpc":"2.0","id":999999,"result":{}}')],
-    ['params that are a string', frame('{"jsonrpc":"2.0","id":79,"method":"textDocument/hover","params":"x"}')],
-    ['a didChange whose params are an array', frame('{"jsonrpc":"2.0","method":"textDocument/didChange","params":[1,2]}')],
+  // JSON-RPC 2.0: a body that is not JSON gets a Parse error with id null; an object that is no
+  // valid request an Invalid Request, with its id when it can be read. A broken frame is no
+  // message at all: dropped, said on stderr, never answered. A response is never answered.
+  const cases: [string, Buffer, Answer[]][] = [
+    ['a body that is not JSON', frame('{"jsonrpc": "2.0", "id": 5, "method": '), [{ id: null, code: PARSE }]],
+    ['a body that is not UTF-8', frame(Buffer.from([0xff, 0xfe, 0x7b, 0xc3, 0x28, 0x7d])), [{ id: null, code: PARSE }]],
+    ['an empty body (Content-Length: 0)', Buffer.from('Content-Length: 0\r\n\r\n'), [{ id: null, code: PARSE }]],
+    ['a Content-Length longer than the body', Buffer.from(`Content-Length: 500\r\n\r\n${STATUS}`), []],
+    // The first 10 bytes are read as the body (not JSON); the rest is no header and is dropped.
+    ['a Content-Length shorter than the body', Buffer.from(`Content-Length: 10\r\n\r\n${STATUS}`), [{ id: null, code: PARSE }]],
+    ['a Content-Length that is not a number', Buffer.from(`Content-Length: ten\r\n\r\n${STATUS}`), []],
+    ['a header without Content-Length', Buffer.from(`Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n${STATUS}`), []],
+    ['no header at all', Buffer.from(STATUS), []],
+    ['a header line without a colon', Buffer.from('this is no header\r\n\r\n'), []],
+    ['JSON that is a number', frame('42'), [{ id: null, code: INVALID }]],
+    ['JSON that is null', frame('null'), [{ id: null, code: INVALID }]],
+    ['JSON that is a string', frame('"initialize"'), [{ id: null, code: INVALID }]],
+    ['an empty batch', frame('[]'), [{ id: null, code: INVALID }]],
+    // LSP has no batches: each request in one is refused under its own id, in an array (JSON-RPC answers a batch so).
+    ['a batch array', frame(`[${STATUS}, ${STATUS}]`), [[{ id: 'raw-status', code: INVALID }, { id: 'raw-status', code: INVALID }]]],
+    ['an id that is an object', frame('{"jsonrpc":"2.0","id":{"a":1},"method":"pysec/status"}'), [{ id: null, code: INVALID }]],
+    ['an id that is a boolean', frame('{"jsonrpc":"2.0","id":true,"method":"pysec/status"}'), [{ id: null, code: INVALID }]],
+    ['an id that is an array', frame('{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover","params":{}}'), [{ id: null, code: INVALID }]],
+    ['an id that is null', frame('{"jsonrpc":"2.0","id":null,"method":"pysec/status"}'), [{ id: null, code: INVALID }]],
+    ['a method that is a number', frame('{"jsonrpc":"2.0","id":77,"method":5}'), [{ id: 77, code: INVALID }]],
+    ['a method that is a number, in a notification', frame('{"jsonrpc":"2.0","method":1,"params":"bar"}'), [{ id: null, code: INVALID }]],
+    ['an id without a method', frame('{"jsonrpc":"2.0","id":5}'), [{ id: 5, code: INVALID }]],
+    ['a string id without a method', frame('{"jsonrpc":"2.0","id":"raw-78"}'), [{ id: 'raw-78', code: INVALID }]],
+    ['no "jsonrpc": "2.0"', frame('{"id":"raw-v1","method":"pysec/status"}'), [{ id: 'raw-v1', code: INVALID }]],
+    ['params that are a string', frame('{"jsonrpc":"2.0","id":79,"method":"textDocument/hover","params":"x"}'), [{ id: 79, code: INVALID }]],
+    ['a response to a request never made', frame('{"jsonrpc":"2.0","id":999999,"result":{}}'), []],
+    ['a response whose id is an object', frame('{"jsonrpc":"2.0","id":{},"error":{"code":1,"message":"x"}}'), []],
+    ['a didChange whose params are an array', frame('{"jsonrpc":"2.0","method":"textDocument/didChange","params":[1,2]}'), []],
+    ['a $/cancelRequest without params', frame('{"jsonrpc":"2.0","method":"$/cancelRequest"}'), []],
+    ['a $/cancelRequest for an id never sent', frame('{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":424242}}'), []],
+    ['an unknown $/ notification', frame('{"jsonrpc":"2.0","method":"$/pysec/unknown","params":{}}'), []],
+    ['an unknown $/ request: MethodNotFound', frame('{"jsonrpc":"2.0","id":"raw-dollar","method":"$/pysec/unknown","params":{}}'), [{ id: 'raw-dollar', code: ErrorCodes.MethodNotFound }]],
+    ['a $/cancelRequest sent as a request: MethodNotFound', frame('{"jsonrpc":"2.0","id":"raw-cancel","method":"$/cancelRequest","params":{"id":1}}'), [{ id: 'raw-cancel', code: ErrorCodes.MethodNotFound }]],
   ];
 
-  for (const [name, bytes] of cases) {
-    it(`${name}: the server answers the next message and the open document is intact`, async () => {
-      await writeRaw(bytes);
+  for (const [name, bytes, expected] of cases) {
+    it(`${name}: ${expected.length ? 'the error JSON-RPC says' : 'no answer'}, and the open document is intact`, async () => {
+      expect(await answersTo(bytes)).toEqual(expected);
       await intact();
     });
   }
@@ -140,12 +181,16 @@ describe('malformed JSON-RPC, written raw', () => {
     await intact();
   });
 
-  it('broken framing is said on stderr, once per kind', () => {
+  it('broken framing and refused messages are said on stderr, once per kind', () => {
     expect(client.stderr).toMatch(/dropped \d+ bytes of client input \(a header without Content-Length\)/);
     expect(client.stderr).toMatch(/a message shorter than its Content-Length/);
     expect(client.stderr.match(/a malformed header line/g)?.length).toBe(1);
-    // A body cut short, or one that is no JSON object: said too, once.
-    expect(client.stderr.match(/a body that is not a JSON object/g)?.length).toBe(1);
+    // Four bodies above are not JSON, four ids are unreadable: each kind said once.
+    expect(client.stderr.match(/answered -32700 to a body that is not JSON/g)?.length).toBe(1);
+    expect(client.stderr.match(/answered -32600 to a request id that is not a string or a number/g)?.length).toBe(1);
+    expect(client.stderr).toMatch(/answered -32600 to a batch/);
+    expect(client.stderr).toMatch(/ignored a \$\/cancelRequest without an id to cancel/);
+    expect(client.stderr).not.toMatch(/pysec\/unknown/);
   });
 });
 
@@ -425,35 +470,195 @@ describe('lifecycle out of order', () => {
     await intact();
   });
 
-  it('requests and notifications before initialize: answered or dropped, and initialize then works', async () => {
-    // A bare server (LspClient would initialize it first), read with vscode-jsonrpc's own reader.
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
-    const responses = new Map<number, { result?: unknown; error?: unknown }>();
-    const waiters = new Map<number, () => void>();
-    new StreamMessageReader(proc.stdout).listen((m) => {
-      const r = m as { id?: number; result?: unknown; error?: unknown };
-      if (typeof r.id !== 'number' || !('result' in r || 'error' in r)) return;
-      responses.set(r.id, r);
-      waiters.get(r.id)?.();
-    });
-    const answer = (id: number) => new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
-      if (responses.has(id)) resolve(responses.get(id)!);
-      else waiters.set(id, () => resolve(responses.get(id)!));
-    });
-    const send = (msg: object) => proc.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', ...msg })));
+  it('a second initialized is ignored (it would register the file watchers again)', async () => {
+    const c = await LspClient.start({ capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
     try {
-      send({ id: 1, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///early.py' }, position: { line: 0, character: 0 } } });
-      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///early.py', languageId: 'python', version: 1, text: 'eval(x)\n' } } });
-      const early = await answer(1);
-      expect('result' in early || 'error' in early).toBe(true);
-      send({ id: 2, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, initializationOptions: { bandit: { enabled: false } } } });
-      expect((await answer(2)).result).toMatchObject({ capabilities: { hoverProvider: true } });
-      send({ method: 'initialized', params: {} });
-      send({ id: 3, method: 'pysec/status' });
-      // The document opened before initialize was dropped (as LSP says); the server is fine.
-      expect((await answer(3)).result).toMatchObject({ documents: [] });
+      await c.request('pysec/status');
+      const registrations = () => c.serverRequests.filter((r) => r.method === 'client/registerCapability').length;
+      expect(registrations()).toBe(1);
+      await c.notify('initialized', {});
+      await c.request('pysec/status');
+      expect(registrations()).toBe(1);
+      expect(c.stderr).toMatch(/ignored a second initialized notification/);
     } finally {
-      proc.kill('SIGKILL');
+      expect(await c.shutdown()).toBe(0);
+    }
+  });
+
+  it('after shutdown: every request (a second shutdown too) is InvalidRequest under its id, notifications are dropped, exit then exits 0', async () => {
+    const c = await LspClient.start();
+    const uri = docUri('abuse-after-shutdown.py');
+    await c.open(uri, 'import os\neval(x)\n', 4);
+    const before = await c.waitForDiagnostics(uri, { version: 4 });
+    expect(b307(before)).toEqual([[1, 0]]);
+    const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
+    expect(await c.request('shutdown')).toBeNull();
+    const refused = async (method: string, params?: unknown) => {
+      const from = c.responses.length;
+      const e = await c.request(method, params).then(() => null, (x: unknown) => x);
+      expect(e).toBeInstanceOf(ResponseError);
+      expect((e as ResponseError<unknown>).code).toBe(ErrorCodes.InvalidRequest);
+      // Under the request's own id (the client matched it), and nothing else was answered meanwhile.
+      expect(c.responses.slice(from).length).toBe(1);
+    };
+    await refused('shutdown');
+    await refused('pysec/status');
+    await refused('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 0 } });
+    await refused('initialize', { processId: null, rootUri: null, capabilities: {} });
+    await c.change(uri, 5, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'eval(y)\n' }]);
+    await refused('pysec/status');
+    expect(c.stderr).toMatch(/ignored a notification after shutdown/);
+    expect(c.stderr.match(/answered -32600 to a request after shutdown/g)?.length).toBe(1);
+    await c.notify('exit');
+    expect(await exited).toBe(0);
+    // The change after shutdown was never applied: nothing published for version 5.
+    expect(c.published(uri).map((p) => p.version)).toEqual([4]);
+  });
+
+  it('exit without shutdown exits with code 1', async () => {
+    const c = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
+    await c.notify('exit');
+    expect(await exited).toBe(1);
+  });
+});
+
+/**
+ * A server spawned bare (LspClient initializes at once), written raw
+ * frames and read with vscode-jsonrpc's own reader: every message it
+ * writes is kept, in order.
+ */
+class BareServer {
+  readonly proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+  readonly messages: Record<string, unknown>[] = [];
+  readonly exited: Promise<number | null>;
+  private stderrText = '';
+  private wake = new Set<() => void>();
+
+  constructor() {
+    this.proc.stdin.on('error', () => {});
+    this.proc.stderr.setEncoding('utf8');
+    this.proc.stderr.on('data', (t: string) => (this.stderrText += t));
+    this.exited = new Promise((resolve) =>
+      this.proc.on('exit', (code) => {
+        resolve(code);
+        for (const w of this.wake) w();
+      }),
+    );
+    new StreamMessageReader(this.proc.stdout).listen((m) => {
+      this.messages.push(m as unknown as Record<string, unknown>);
+      for (const w of this.wake) w();
+    });
+  }
+
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  /** Writes the messages in one write. */
+  send(...msgs: object[]): void {
+    this.proc.stdin.write(Buffer.concat(msgs.map((m) => frame(JSON.stringify({ jsonrpc: '2.0', ...m })))));
+  }
+
+  /** The first message `match` accepts, received already or still to come (the test's timeout guards a hang). */
+  until(match: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const look = () => {
+        const m = this.messages.find(match);
+        if (m) {
+          this.wake.delete(look);
+          resolve(m);
+        } else if (this.proc.exitCode !== null) {
+          this.wake.delete(look);
+          reject(new Error(`the server exited (${this.proc.exitCode}); stderr:\n${this.stderr}`));
+        }
+      };
+      this.wake.add(look);
+      look();
+    });
+  }
+
+  response(id: number | string) {
+    return this.until((m) => m.id === id && ('result' in m || 'error' in m));
+  }
+
+  diagnostics(uri: string, version: number) {
+    return this.until((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishDiagnosticsParams).uri === uri && (m.params as PublishDiagnosticsParams).version === version).then((m) => m.params as PublishDiagnosticsParams);
+  }
+}
+
+const INIT = { method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, initializationOptions: { bandit: { enabled: false } } } };
+const openParams = (uri: string, version: number, text: string) => ({ textDocument: { uri, languageId: 'python', version, text } });
+const hoverAt = (uri: string, line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+
+describe('lifecycle from a bare start', () => {
+  it('before initialize: requests get ServerNotInitialized under their id, notifications are dropped; then initialize works and a document opened after it has its version, hover and diagnostics', async () => {
+    const s = new BareServer();
+    try {
+      const early = 'file:///early.py';
+      const late = 'file:///late.py';
+      s.send(
+        { id: 1, method: 'textDocument/hover', params: hoverAt(early, 0, 0) },
+        { method: 'textDocument/didOpen', params: openParams(early, 1, 'eval(x)\n') },
+        { method: 'initialized', params: {} },
+        { id: 'two', method: 'shutdown' },
+        { id: 3, method: '$/pysec/unknown', params: {} },
+        { method: '$/cancelRequest', params: { id: 1 } },
+      );
+      for (const id of [1, 'two', 3]) expect(await s.response(id)).toMatchObject({ id, error: { code: ErrorCodes.ServerNotInitialized } });
+      s.send({ id: 4, ...INIT });
+      expect((await s.response(4)).result).toMatchObject({ capabilities: { hoverProvider: true } });
+      s.send({ method: 'initialized', params: {} }, { method: 'textDocument/didOpen', params: openParams(late, 7, 'import os\neval(x)\n') }, { id: 5, method: 'pysec/status' });
+      // The document opened before initialize was dropped (as LSP says); the one after is there.
+      expect((await s.response(5)).result).toMatchObject({ documents: [{ uri: late, version: 7 }] });
+      expect(b307(await s.diagnostics(late, 7))).toEqual([[1, 0]]);
+      s.send({ id: 6, method: 'textDocument/hover', params: hoverAt(late, 1, 1) });
+      expect(JSON.stringify((await s.response(6)).result)).toContain('B307');
+      expect(s.messages.some((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishDiagnosticsParams).uri === early)).toBe(false);
+      expect(s.stderr.match(/answered -32002 to a request before initialize/g)?.length).toBe(1);
+      expect(s.stderr.match(/ignored a notification before initialize/g)?.length).toBe(1);
+      s.send({ id: 7, method: 'shutdown' });
+      expect(await s.response(7)).toMatchObject({ result: null });
+      s.send({ method: 'exit' });
+      expect(await s.exited).toBe(0);
+    } finally {
+      s.proc.kill('SIGKILL');
+    }
+  });
+
+  it('initialize, initialized, didOpen and requests in one write: nothing from the server before the initialize result, then all of it processed in order', async () => {
+    const s = new BareServer();
+    try {
+      const uri = 'file:///pipelined.py';
+      s.send(
+        { id: 1, ...INIT },
+        { method: 'initialized', params: {} },
+        { method: 'textDocument/didOpen', params: openParams(uri, 3, 'import os\neval(x)\n') },
+        { id: 2, method: 'textDocument/hover', params: hoverAt(uri, 1, 1) },
+        { id: 3, method: 'pysec/status' },
+      );
+      expect((await s.response(3)).result).toMatchObject({ documents: [{ uri, version: 3 }] });
+      expect(JSON.stringify((await s.response(2)).result)).toContain('B307');
+      expect(b307(await s.diagnostics(uri, 3))).toEqual([[1, 0]]);
+      // LSP: before its InitializeResult the server sends only log, show and telemetry messages.
+      const first = s.messages.find((m) => !['window/logMessage', 'window/showMessage', 'telemetry/event'].includes(m.method as string));
+      expect(first).toMatchObject({ id: 1, result: { capabilities: { hoverProvider: true } } });
+      s.send({ method: 'exit' });
+      expect(await s.exited).toBe(1);
+    } finally {
+      s.proc.kill('SIGKILL');
+    }
+  });
+
+  it('exit before initialize exits with code 1; a shutdown refused before initialize does not count', async () => {
+    const s = new BareServer();
+    try {
+      s.send({ id: 1, method: 'shutdown' });
+      expect(await s.response(1)).toMatchObject({ error: { code: ErrorCodes.ServerNotInitialized } });
+      s.send({ method: 'exit' });
+      expect(await s.exited).toBe(1);
+    } finally {
+      s.proc.kill('SIGKILL');
     }
   });
 });
@@ -464,6 +669,14 @@ describe('the client going away', () => {
     const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
     c.proc.stdin.end();
     expect(await exited).toBe(1);
+  });
+
+  it('stdin closed after shutdown (without exit): the server exits with code 0', async () => {
+    const c = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => c.proc.on('exit', (code) => resolve(code)));
+    expect(await c.request('shutdown')).toBeNull();
+    c.proc.stdin.end();
+    expect(await exited).toBe(0);
   });
 
   it('stdin closed in the middle of a message: the server exits too', async () => {

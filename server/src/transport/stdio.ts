@@ -47,17 +47,15 @@ export function stdioTransport(): { reader: MessageReader; writer: MessageWriter
   const out = new StreamMessageWriter(process.stdout);
   const answer = (m: Message | Message[]) => void out.write(m as Message).catch(() => undefined);
 
-  let deliver: DataCallback = () => {};
   const route = (checked: Valid) => {
     const r = lifecycle.route(checked);
-    if (r.action === 'deliver') deliver(checked.message);
+    if (r.action === 'deliver') reader.deliver(checked.message);
     else if (r.action === 'answer') {
       say(r.reason, `answered ${r.answer.error!.code} to ${r.reason}: ${r.answer.error!.message}.`);
       answer(r.answer);
     } else if (r.action === 'drop') say(r.reason, `ignored ${r.reason} (LSP's lifecycle rules).`);
   };
-  const reader = new CheckedReader(new StreamMessageReader(framer, { contentTypeDecoder: lenientJsonDecoder }), (value, callback) => {
-    deliver = callback;
+  const reader = new CheckedReader(new StreamMessageReader(framer, { contentTypeDecoder: lenientJsonDecoder }), (value) => {
     const checked = checkMessage(value);
     if (checked.ok) return route(checked);
     const code = [checked.answer ?? []].flat()[0]?.error?.code;
@@ -80,11 +78,16 @@ export function stdioTransport(): { reader: MessageReader; writer: MessageWriter
   return { reader, writer: out };
 }
 
-/** vscode-jsonrpc's reader with every message it reads passed through `check` first. */
+/**
+ * vscode-jsonrpc's reader with every message it reads handed to `check`
+ * instead of the connection; `deliver` passes one on (at once, or later for
+ * a message held while initialize is answered).
+ */
 class CheckedReader implements MessageReader {
+  private callback: DataCallback | undefined;
   constructor(
     private readonly inner: MessageReader,
-    private readonly check: (value: unknown, callback: DataCallback) => void,
+    private readonly check: (value: unknown) => void,
   ) {}
   get onError() {
     return this.inner.onError;
@@ -96,7 +99,11 @@ class CheckedReader implements MessageReader {
     return this.inner.onPartialMessage;
   }
   listen(callback: DataCallback): Disposable {
-    return this.inner.listen((m) => this.check(m, callback));
+    this.callback = callback;
+    return this.inner.listen((m) => this.check(m));
+  }
+  deliver(message: Message): void {
+    this.callback?.(message);
   }
   dispose(): void {
     this.inner.dispose();

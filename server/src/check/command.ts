@@ -2,7 +2,15 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
-import { CLI_BANDIT_HINT, findCliBandit, reviewFiles } from './review.js';
+import type { ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Settings } from '../config/schema.js';
+import type { Finding } from '../findings/finding.js';
+import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
+import { HYGIENE_RULES } from '../suppress/hygiene.js';
+import { withHygiene } from './hygiene.js';
+import { banditOver, CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles, type BanditRun } from './review.js';
+import type { FileResult } from './run.js';
+import { readCheckSettings, ruleTurnedOff } from './settings.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
@@ -67,13 +75,56 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
   const engine = await Engine.load();
-  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn });
-  let results = atLeastLevels(review.results, severity, confidence);
+  const configOf = projectConfigs(cwd, warn);
+  const settingsOf = checkSettings(engine, configOf, warn);
+  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
+  // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
+  const run = review.banditRun;
+  const checked = await withHygiene(review.results, {
+    engine,
+    configOf,
+    settingsOf,
+    ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run) } : {}),
+  });
+  let results = checked.map((r) => {
+    const off = ruleTurnedOff(settingsOf(r.path));
+    const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+  results = atLeastLevels(results, severity, confidence);
   if (baseline) results = subtractBaseline(results, baseline, cwd);
   const errors = review.errors;
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));
   if (parsed.values['exit-zero']) return 0;
-  return results.some((r) => r.findings.some((f) => !f.suppressed)) ? 1 : 0;
+  return results.some((r) => r.hygiene.length > 0 || r.findings.some((f) => !f.suppressed)) ? 1 : 0;
+}
+
+/** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */
+function checkSettings(engine: Engine, configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
+  const known = new Set([...engine.ruleset.rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]);
+  const byRoot = new Map<string, Settings>();
+  return (path) => {
+    const root = configOf(path).root;
+    let s = byRoot.get(root);
+    if (!s) {
+      const read = readCheckSettings(root, { knownRule: (id) => known.has(id) });
+      for (const p of read.problems) say(p);
+      byRoot.set(root, (s = read.settings));
+    }
+    return s;
+  };
+}
+
+/** bandit again on a few files, with `--ignore-nosec`: the findings their `# nosec` comments silence. */
+async function banditSecondLook(
+  files: FileResult[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+  run: BanditRun,
+): Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }> {
+  const { found, errors } = await banditOver(files, configOf, engine, run, ['--ignore-nosec']);
+  const failed = new Set(files.filter((f) => !found.has(f) || errors.some((e) => e.path === f.path)));
+  return { found, failed };
 }
 
 function warn(message: string): void {

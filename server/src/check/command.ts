@@ -18,7 +18,9 @@ export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json
                       [--baseline FILE] [--exit-zero]
 
 Reviews the Python files under each PATH (default: the current folder) and
-prints what it finds. Exit status: 0 nothing found, 1 findings, 2 usage error.
+prints what it finds, and what is wrong with its suppression comments
+(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml).
+Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
   --no-bandit                run the tree-sitter engine only

@@ -222,6 +222,21 @@ describe('check --baseline with hygiene findings', () => {
   });
 });
 
+describe("bandit's second look fails", () => {
+  it('bandit ids are not judged unused in that file (said on stderr); pysec ids still are', async () => {
+    const fake = join(process.cwd(), 'test/fixtures/fake-bandit/bandit.mjs');
+    const bin = mkdtempSync(join(tmp, 'fake-bin-'));
+    writeFileSync(join(bin, 'bandit'), `#!/bin/sh\nexec '${process.execPath}' '${fake}' exit2-ignore-nosec "$@"\n`);
+    chmodSync(join(bin, 'bandit'), 0o755);
+    const root = project('second-look', { 's.py': 'x = 1  # nosec B307  # was eval once\ny = 2  # pysec: ignore[PS001]  # was a query once\n' });
+    const r = await json(root, ['s.py'], { ...process.env, PATH: `${bin}:/usr/bin:/bin` });
+    expect(hygiene(r.report)).toEqual(['2:8 PSN006 information']);
+    expect(r.stderr).toContain('s.py: bandit could not look again with --ignore-nosec (');
+    // Without bandit, both are unused.
+    expect(hygiene((await json(root, ['--no-bandit', 's.py'])).report)).toEqual(['1:8 PSN006 information', '2:8 PSN006 information']);
+  });
+});
+
 describe('with the real bandit: a suppression of a finding only bandit reports is used', () => {
   beforeAll(() => requireBandits());
 

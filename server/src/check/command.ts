@@ -86,7 +86,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
     engine,
     configOf,
     settingsOf,
-    ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run) } : {}),
+    ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run, warn) } : {}),
   });
   let results = checked.map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));
@@ -123,9 +123,14 @@ async function banditSecondLook(
   configOf: (path: string) => ProjectBanditConfig,
   engine: Engine,
   run: BanditRun,
+  say: (message: string) => void,
 ): Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }> {
   const { found, errors } = await banditOver(files, configOf, engine, run, ['--ignore-nosec']);
   const failed = new Set(files.filter((f) => !found.has(f) || errors.some((e) => e.path === f.path)));
+  for (const f of failed) {
+    const why = errors.find((e) => e.path === f.path)?.message ?? 'no result';
+    say(`${f.path}: bandit could not look again with --ignore-nosec (${why}): its ids are not judged unused there`);
+  }
   return { found, failed };
 }
 

@@ -2,15 +2,10 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
-import type { ProjectBanditConfig } from '../bandit/project-config.js';
-import type { Settings } from '../config/schema.js';
-import type { Finding } from '../findings/finding.js';
-import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
-import { HYGIENE_RULES } from '../suppress/hygiene.js';
-import { withHygiene } from './hygiene.js';
-import { banditOver, CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles, type BanditRun } from './review.js';
+import { banditSecondLook, withHygiene } from './hygiene.js';
+import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from './review.js';
 import type { FileResult } from './run.js';
-import { readCheckSettings, ruleTurnedOff } from './settings.js';
+import { projectSettings, ruleTurnedOff } from './settings.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
@@ -78,7 +73,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
 
   const engine = await Engine.load();
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = checkSettings(engine, configOf, warn);
+  const settingsOf = projectSettings(engine, configOf, warn);
   const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
   // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
   const run = review.banditRun;
@@ -99,39 +94,6 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));
   if (parsed.values['exit-zero']) return 0;
   return results.some((r) => r.hygiene.length > 0 || r.findings.some((f) => !f.suppressed)) ? 1 : 0;
-}
-
-/** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */
-function checkSettings(engine: Engine, configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
-  const known = new Set([...engine.ruleset.rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]);
-  const byRoot = new Map<string, Settings>();
-  return (path) => {
-    const root = configOf(path).root;
-    let s = byRoot.get(root);
-    if (!s) {
-      const read = readCheckSettings(root, { knownRule: (id) => known.has(id) });
-      for (const p of read.problems) say(p);
-      byRoot.set(root, (s = read.settings));
-    }
-    return s;
-  };
-}
-
-/** bandit again on a few files, with `--ignore-nosec`: the findings their `# nosec` comments silence. */
-async function banditSecondLook(
-  files: FileResult[],
-  configOf: (path: string) => ProjectBanditConfig,
-  engine: Engine,
-  run: BanditRun,
-  say: (message: string) => void,
-): Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }> {
-  const { found, errors } = await banditOver(files, configOf, engine, run, ['--ignore-nosec']);
-  const failed = new Set(files.filter((f) => !found.has(f) || errors.some((e) => e.path === f.path)));
-  for (const f of failed) {
-    const why = errors.find((e) => e.path === f.path)?.message ?? 'no result';
-    say(`${f.path}: bandit could not look again with --ignore-nosec (${why}): its ids are not judged unused there`);
-  }
-  return { found, failed };
 }
 
 function warn(message: string): void {

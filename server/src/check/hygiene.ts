@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Finding, Level, Span } from '../findings/finding.js';
 import { isBanditId, oneLine } from '../suppress/comment.js';
 import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCode, type HygieneIssue } from '../suppress/hygiene.js';
+import { banditOver, type BanditRun } from './review.js';
 import type { FileResult } from './run.js';
 import { ruleTurnedOff } from './settings.js';
 
@@ -112,4 +113,21 @@ function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
   if (s === null) return [];
   const level = NAME[s];
   return [{ code: issue.code, name, level, severity: LEVEL[level], confidence: 'HIGH', range: issue.range, message: issue.message }];
+}
+
+/** bandit again on a few files, with `--ignore-nosec`: the findings their `# nosec` comments silence. */
+export async function banditSecondLook(
+  files: FileResult[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+  run: BanditRun,
+  say: (message: string) => void,
+): Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }> {
+  const { found, errors } = await banditOver(files, configOf, engine, run, ['--ignore-nosec']);
+  const failed = new Set(files.filter((f) => !found.has(f) || errors.some((e) => e.path === f.path)));
+  for (const f of failed) {
+    const why = errors.find((e) => e.path === f.path)?.message ?? 'no result';
+    say(`${f.path}: bandit could not look again with --ignore-nosec (${why}): its ids are not judged unused there`);
+  }
+  return { found, failed };
 }

@@ -6,6 +6,10 @@ import { mergeSettings } from '../config/merge.js';
 import { extractSection, parseSettings, type ParseOptions } from '../config/parse.js';
 import type { Settings } from '../config/schema.js';
 import { overrideFor } from '../diagnostics/severity.js';
+import type { ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Engine } from '../engine/engine.js';
+import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
+import { HYGIENE_RULES } from '../suppress/hygiene.js';
 import { readRegularFile } from './read.js';
 
 /**
@@ -78,4 +82,20 @@ export function ruleTurnedOff(settings: Settings): (rule: { id: string; name: st
   const ignore = new Set(settings.rules.ignore.map((s) => s.trim()));
   const overrides = settings.severity.overrides;
   return (rule) => ignore.has(rule.id) || ignore.has(rule.name) || overrideFor(rule, overrides) === 'off';
+}
+
+/** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */
+export function projectSettings(engine: Engine, configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
+  const known = new Set([...engine.ruleset.rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]);
+  const byRoot = new Map<string, Settings>();
+  return (path) => {
+    const root = configOf(path).root;
+    let s = byRoot.get(root);
+    if (!s) {
+      const read = readCheckSettings(root, { knownRule: (id) => known.has(id) });
+      for (const p of read.problems) say(p);
+      byRoot.set(root, (s = read.settings));
+    }
+    return s;
+  };
 }

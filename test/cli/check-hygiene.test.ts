@@ -264,6 +264,14 @@ describe('with the real bandit: a suppression of a finding only bandit reports i
     expect(hygiene((await json(root, ['--no-bandit', 'm.py'], env)).report)).toEqual(['2:20 PSN006 information']);
   });
 
+  it('bandit 1.6.2: a bare `# nosec` names what it silences, bandit-only ids included', async () => {
+    const root = project('b16-bare', { 'm.py': 'import hashlib\nhashlib.md5(b"x")  # nosec  # a checksum\n' });
+    const env = bandit16();
+    const messages = async (args: string[]) => (await json(root, [...args, 'm.py'], env)).report.findings.filter((f) => f.engine === 'hygiene').map((f) => `${f.rule} ${f.message.slice(f.message.indexOf('Here that is'))}`);
+    expect(await messages([])).toEqual(['PSN001 Here that is `B324`, `B303`.']);
+    expect(await messages(['--no-bandit'])).toEqual(['PSN001 Here that is `B324`.']);
+  });
+
   it('bandit 1.9.4: the same comment silences nothing (1.9 says B324), so it is unused', async () => {
     const root = project('b19-md5', { 'm.py': MD5 });
     const r = await json(root, ['m.py'], bandit19());

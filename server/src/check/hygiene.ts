@@ -20,9 +20,10 @@ import { ruleTurnedOff } from './settings.js';
  * "Unused" (PSN006) must not be said of a `# nosec` whose finding bandit
  * alone reports: bandit drops a finding its `# nosec` silences, so the
  * review never sees it. Where bandit ran and a file has an unused
- * suppression, bandit runs again on that file with `--ignore-nosec`, and
- * what it finds counts as silenced; if that run fails, bandit's ids are
- * not judged unused there.
+ * suppression (or a bare one, whose message names what it silences),
+ * bandit runs again on that file with `--ignore-nosec`, and what it finds
+ * counts as silenced; if that run fails, bandit's ids are not judged
+ * unused there.
  */
 
 export interface HygieneFinding {
@@ -71,13 +72,22 @@ export async function withHygiene(results: readonly FileResult[], ctx: HygieneCo
     if (!mayHaveSuppressions(r.text)) continue;
     const found = judge(r, r.findings, ctx, false);
     issues.set(r, found);
-    if (found.some((i) => i.code === 'PSN006')) candidates.push(r);
+    if (found.some(needsSecondLook)) candidates.push(r);
   }
   if (candidates.length && ctx.banditIgnoringNosec) {
     const { found, failed } = await ctx.banditIgnoringNosec(candidates);
     for (const r of candidates) issues.set(r, judge(r, [...r.findings, ...(found.get(r) ?? [])], ctx, failed.has(r)));
   }
   return results.map((r) => ({ ...r, hygiene: (issues.get(r) ?? []).flatMap((i) => configured(i, ctx.settingsOf(r.path))) }));
+}
+
+/**
+ * An issue that bandit's silenced findings may change: an unused
+ * suppression, and a comment bandit reads as a bare `# nosec` (its message
+ * names the ids found on the line).
+ */
+function needsSecondLook(i: HygieneIssue): boolean {
+  return i.code === 'PSN006' || i.code === 'PSN001' || (i.code === 'PSN002' && i.severity === 'warning');
 }
 
 /** The hygiene issues of one file, given every finding known on it. */

@@ -177,13 +177,20 @@ describe('check --format json', () => {
     });
     const { result, report } = await checkJson([root]);
     expect(result.code).toBe(1);
-    const got = report.findings.map((f) => [f.line, f.suppressed, f.justification]);
+    const got = report.findings.filter((f) => f.engine !== 'hygiene').map((f) => [f.line, f.suppressed, f.justification]);
     expect(got).toEqual([
       [1, true, 'reviewed: input is a constant'],
       [2, true, null],
       [3, true, null],
       [4, false, null],
       [5, false, null],
+    ]);
+    // The comments themselves are judged as in the editor (test/cli/check-hygiene.test.ts): no reason, bare, wrong id.
+    expect(report.findings.filter((f) => f.engine === 'hygiene').map((f) => [f.line, f.rule])).toEqual([
+      [2, 'PSN005'],
+      [3, 'PSN001'],
+      [3, 'PSN005'],
+      [4, 'PSN006'],
     ]);
   });
 

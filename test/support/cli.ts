@@ -52,10 +52,13 @@ export interface JsonFinding {
   message: string;
   engine: string;
   cwe: number | null;
-  owasp: string;
-  risk: string;
+  /** null for a suppression-hygiene finding (`engine: "hygiene"`), as `risk`. */
+  owasp: string | null;
+  risk: string | null;
   suppressed: boolean;
   justification: string | null;
+  /** A hygiene finding's configured severity; only on those. */
+  level?: string;
 }
 
 export interface JsonReport {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LEVELS, type Finding, type Level } from '../findings/finding.js';
+import type { CheckedFile } from './hygiene.js';
 import type { FileResult } from './run.js';
 
 /**
@@ -60,15 +61,19 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
 }
 
 /** The source line a finding starts on, trimmed: the `code` a report records. */
-export function findingCode(r: FileResult, f: Finding): string {
+export function findingCode(r: FileResult, f: { range: Finding['range'] }): string {
   const line = r.doc.positionAt(f.range.start).line;
   const start = r.doc.offsetAt({ line, character: 0 });
   const end = r.doc.offsetAt({ line: line + 1, character: 0 });
   return r.text.slice(start, end).trim();
 }
 
-/** The results without the findings the baseline already had. Pure. */
-export function subtractBaseline(results: readonly FileResult[], baseline: readonly BaselineEntry[], cwd: string): FileResult[] {
+/**
+ * The results without the findings the baseline already had. Pure. The
+ * suppression-hygiene findings (PSN…) are matched the same way, on their
+ * code and message.
+ */
+export function subtractBaseline(results: readonly CheckedFile[], baseline: readonly BaselineEntry[], cwd: string): CheckedFile[] {
   const pool = new Map<string, BaselineEntry[]>();
   for (const b of baseline) {
     const k = `${b.path}\0${b.rule}\0${b.message}`;
@@ -76,16 +81,18 @@ export function subtractBaseline(results: readonly FileResult[], baseline: reado
   }
   return results.map((r) => {
     const path = resolve(cwd, r.path);
-    const findings = r.findings.filter((f) => {
-      const left = pool.get(`${path}\0${f.rule}\0${f.message}`);
-      if (!left?.length) return true;
-      const code = findingCode(r, f);
+    const known = (rule: string, message: string, at: { range: Finding['range'] }) => {
+      const left = pool.get(`${path}\0${rule}\0${message}`);
+      if (!left?.length) return false;
+      const code = findingCode(r, at);
       const i = left.findIndex((b) => b.code === undefined || b.code === code);
-      if (i < 0) return true;
+      if (i < 0) return false;
       left.splice(i, 1);
-      return false;
-    });
-    return findings.length === r.findings.length ? r : { ...r, findings };
+      return true;
+    };
+    const findings = r.findings.filter((f) => !known(f.rule, f.message, f));
+    const hygiene = r.hygiene.filter((h) => !known(h.code, h.message, h));
+    return findings.length === r.findings.length && hygiene.length === r.hygiene.length ? r : { ...r, findings, hygiene };
   });
 }
 
@@ -98,11 +105,13 @@ export function parseLevel(option: string, value: string): Level {
   return level;
 }
 
-/** Findings at or above both thresholds. Pure. */
-export function atLeastLevels(results: readonly FileResult[], severity: Level, confidence: Level): FileResult[] {
+/** Findings (hygiene findings too, by the level their severity maps to) at or above both thresholds. Pure. */
+export function atLeastLevels(results: readonly CheckedFile[], severity: Level, confidence: Level): CheckedFile[] {
   const rank = (l: Level) => LEVELS.indexOf(l);
+  const keep = (f: { severity: Level; confidence: Level }) => rank(f.severity) >= rank(severity) && rank(f.confidence) >= rank(confidence);
   return results.map((r) => {
-    const findings = r.findings.filter((f) => rank(f.severity) >= rank(severity) && rank(f.confidence) >= rank(confidence));
-    return findings.length === r.findings.length ? r : { ...r, findings };
+    const findings = r.findings.filter(keep);
+    const hygiene = r.hygiene.filter(keep);
+    return findings.length === r.findings.length && hygiene.length === r.hygiene.length ? r : { ...r, findings, hygiene };
   });
 }

@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
-import { CLI_BANDIT_HINT, findCliBandit, reviewFiles } from './review.js';
+import { banditSecondLook, withHygiene } from './hygiene.js';
+import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from './review.js';
+import type { FileResult } from './run.js';
+import { projectSettings, ruleTurnedOff } from './settings.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
@@ -10,7 +13,9 @@ export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json
                       [--baseline FILE] [--exit-zero]
 
 Reviews the Python files under each PATH (default: the current folder) and
-prints what it finds. Exit status: 0 nothing found, 1 findings, 2 usage error.
+prints what it finds, and what is wrong with its suppression comments
+(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml).
+Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
   --no-bandit                run the tree-sitter engine only
@@ -67,13 +72,28 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
   const engine = await Engine.load();
-  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn });
-  let results = atLeastLevels(review.results, severity, confidence);
+  const configOf = projectConfigs(cwd, warn);
+  const settingsOf = projectSettings(engine, configOf, warn);
+  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
+  // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
+  const run = review.banditRun;
+  const checked = await withHygiene(review.results, {
+    engine,
+    configOf,
+    settingsOf,
+    ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run, warn) } : {}),
+  });
+  let results = checked.map((r) => {
+    const off = ruleTurnedOff(settingsOf(r.path));
+    const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+  results = atLeastLevels(results, severity, confidence);
   if (baseline) results = subtractBaseline(results, baseline, cwd);
   const errors = review.errors;
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));
   if (parsed.values['exit-zero']) return 0;
-  return results.some((r) => r.findings.some((f) => !f.suppressed)) ? 1 : 0;
+  return results.some((r) => r.hygiene.length > 0 || r.findings.some((f) => !f.suppressed)) ? 1 : 0;
 }
 
 function warn(message: string): void {

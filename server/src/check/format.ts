@@ -1,4 +1,5 @@
 import { lineStartsOf } from '../documents/lines.js';
+import type { HygieneFinding } from './hygiene.js';
 import type { FileError, FileResult } from './run.js';
 
 export { lineStartsOf };
@@ -36,19 +37,33 @@ export interface JsonFinding {
   endLine: number;
   endColumn: number;
   message: string;
+  /** `tree-sitter`, `bandit`, or `hygiene` for a suppression-hygiene finding (PSN…). */
   engine: string;
   cwe: number | null;
-  owasp: string;
-  risk: string;
+  /** null for a hygiene finding, as `risk`. */
+  owasp: string | null;
+  risk: string | null;
   suppressed: boolean;
   justification: string | null;
+  /** A hygiene finding's configured severity (`error`, `warning`, `information`, `hint`); only on those. */
+  level?: string;
 }
 
-export function jsonFindings(results: readonly FileResult[]): JsonFinding[] {
+/** A file's findings, with its hygiene findings (`check` has them; the report does not). */
+type Reviewed = FileResult & { hygiene?: readonly HygieneFinding[] };
+
+export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
   const out: JsonFinding[] = [];
   for (const r of results) {
     const starts = lineStartsOf(r.text);
+    // Each hygiene finding goes before the first finding that starts after it: the file's findings stay in their order.
+    const hygiene = [...(r.hygiene ?? [])].sort((a, b) => a.range.start - b.range.start);
+    let h = 0;
+    const flush = (before: number) => {
+      for (; h < hygiene.length && hygiene[h].range.start < before; h++) out.push(hygieneEntry(r, hygiene[h], starts));
+    };
     for (const f of r.findings) {
+      flush(f.range.start);
       const s = codePointPosition(r.text, f.range.start, starts);
       const e = codePointPosition(r.text, f.range.end, starts);
       out.push({
@@ -70,16 +85,44 @@ export function jsonFindings(results: readonly FileResult[]): JsonFinding[] {
         justification: f.suppressed?.justification ?? null,
       });
     }
+    flush(Infinity);
   }
   return out;
 }
 
-export function formatJson(results: readonly FileResult[], errors: readonly FileError[]): string {
+function hygieneEntry(r: FileResult, h: HygieneFinding, starts: number[]): JsonFinding {
+  const s = codePointPosition(r.text, h.range.start, starts);
+  const e = codePointPosition(r.text, h.range.end, starts);
+  return {
+    path: r.path,
+    rule: h.code,
+    name: h.name,
+    severity: h.severity,
+    confidence: h.confidence,
+    line: s.line,
+    column: s.column,
+    endLine: e.line,
+    endColumn: e.column,
+    message: h.message,
+    engine: 'hygiene',
+    cwe: null,
+    owasp: null,
+    risk: null,
+    suppressed: false,
+    justification: null,
+    level: h.level,
+  };
+}
+
+export function formatJson(results: readonly Reviewed[], errors: readonly FileError[]): string {
   return JSON.stringify({ version: 1, findings: jsonFindings(results), errors: errors.map((e) => ({ path: e.path, message: e.message })) }, null, 2);
 }
 
-/** ruff-style lines: `path:line:col: B602 [HIGH/HIGH] message`. */
-export function formatText(results: readonly FileResult[], errors: readonly FileError[]): string {
+/**
+ * ruff-style lines: `path:line:col: B602 [HIGH/HIGH] message`; a hygiene
+ * finding shows its configured severity instead: `PSN005 [information]`.
+ */
+export function formatText(results: readonly Reviewed[], errors: readonly FileError[]): string {
   const lines: string[] = [];
   let shown = 0;
   let suppressed = 0;
@@ -89,7 +132,7 @@ export function formatText(results: readonly FileResult[], errors: readonly File
       continue;
     }
     shown++;
-    lines.push(`${f.path}:${f.line}:${f.column}: ${f.rule} [${f.severity}/${f.confidence}] ${f.message}`);
+    lines.push(`${f.path}:${f.line}:${f.column}: ${f.rule} [${f.level ?? `${f.severity}/${f.confidence}`}] ${f.message}`);
   }
   for (const e of errors) lines.push(`${e.path}: error: ${e.message}`);
   const s = shown === 1 ? '' : 's';

@@ -5,6 +5,7 @@ import { banditFindings } from '../bandit/convert.js';
 import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
 import { runBanditOnFiles } from '../bandit/batch.js';
 import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
 import { checkInPool } from './pooled.js';
 import type { FileError, FileResult } from './run.js';
@@ -34,6 +35,34 @@ export interface Review {
   results: FileResult[];
   errors: FileError[];
   bandit: BanditStatus;
+  /** The bandit that ran, when one did (`check` runs it again on a few files: check/hygiene.ts). */
+  banditRun?: BanditRun;
+}
+
+/** A bandit that ran over the review's files, and its time limit. */
+export interface BanditRun {
+  cmd: BanditCommand;
+  version: BanditVersion;
+  timeoutMs: number;
+}
+
+/**
+ * bandit's project config for each file, read once per project root (the
+ * nearest folder with a `.bandit` or `[tool.bandit]`, up to `cwd`); each
+ * config's problems said once through `warn`.
+ */
+export function projectConfigs(cwd: string, warn: (message: string) => void): (path: string) => ProjectBanditConfig {
+  const configs = new Map<string, ProjectBanditConfig>();
+  return (path: string) => {
+    const root = findProjectRoot(path, cwd);
+    let cfg = configs.get(root);
+    if (!cfg) {
+      cfg = loadProjectConfig(root);
+      for (const p of cfg.problems) warn(p);
+      configs.set(root, cfg);
+    }
+    return cfg;
+  };
 }
 
 /**
@@ -60,36 +89,26 @@ export async function findCliBandit(cwd: string): Promise<BanditChoice> {
 export async function reviewFiles(engine: Engine, files: readonly string[], options: ReviewOptions): Promise<Review> {
   const results: FileResult[] = [];
   const errors: FileError[] = [];
-  const configs = new Map<string, ProjectBanditConfig>();
-  const configOf =
-    options.projectConfig ??
-    ((path: string) => {
-      const root = findProjectRoot(path, options.cwd);
-      let cfg = configs.get(root);
-      if (!cfg) {
-        cfg = loadProjectConfig(root);
-        for (const p of cfg.problems) options.warn(p);
-        configs.set(root, cfg);
-      }
-      return cfg;
-    });
+  const configOf = options.projectConfig ?? projectConfigs(options.cwd, options.warn);
   // The tree-sitter rules on every core (check/pool.ts), results in the files' order.
   for (const r of await checkInPool(engine, files, configOf)) {
     if ('message' in r) errors.push(r);
     else results.push(r);
   }
   let bandit: BanditStatus = { ran: false, reason: '--no-bandit was given' };
+  let banditRun: BanditRun | undefined;
   if (options.bandit) {
     const choice = await options.bandit();
     if ('reason' in choice) {
       options.warn(`${choice.reason}: tree-sitter rules only.${options.banditHint ? ` ${options.banditHint}` : ''}`);
       bandit = { ran: false, reason: choice.reason };
     } else {
-      await addBandit(results, errors, configOf, engine, choice, options.timeoutMs ?? 300_000);
+      banditRun = { cmd: choice.cmd, version: choice.version, timeoutMs: options.timeoutMs ?? 300_000 };
+      await addBandit(results, errors, configOf, engine, banditRun);
       bandit = { ran: true, version: choice.version.text, command: [choice.cmd.program, ...choice.cmd.args].join(' ') };
     }
   }
-  return { results, errors, bandit };
+  return { results, errors, bandit, ...(banditRun ? { banditRun } : {}) };
 }
 
 /**
@@ -101,9 +120,30 @@ async function addBandit(
   errors: FileError[],
   configOf: (path: string) => ProjectBanditConfig,
   engine: Engine,
-  { cmd, version }: { cmd: BanditCommand; version: BanditVersion },
-  timeoutMs: number,
+  run: BanditRun,
 ): Promise<void> {
+  const outcome = await banditOver(results, configOf, engine, run);
+  errors.push(...outcome.errors);
+  for (const [r, found] of outcome.found) {
+    const doc = TextDocument.create(r.path, 'python', 0, r.text);
+    r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
+  }
+}
+
+/**
+ * bandit's findings for each of `results` (by project root, each with its
+ * config; `extraArgs` after the config's, such as `--ignore-nosec`), and
+ * the files it could not check. Changes nothing.
+ */
+export async function banditOver(
+  results: readonly FileResult[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+  { cmd, version, timeoutMs }: BanditRun,
+  extraArgs: readonly string[] = [],
+): Promise<{ found: Map<FileResult, Finding[]>; errors: FileError[] }> {
+  const found = new Map<FileResult, Finding[]>();
+  const errors: FileError[] = [];
   const byRoot = new Map<string, FileResult[]>();
   for (const r of results) {
     const root = configOf(r.path).root;
@@ -112,14 +152,12 @@ async function addBandit(
   for (const [root, group] of byRoot) {
     const cfg = configOf(group[0].path);
     const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
-    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: configArgs(cfg, version), timeoutMs });
+    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: [...configArgs(cfg, version), ...extraArgs], timeoutMs });
     for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
     for (const [file, res] of outcome.results) {
       const r = byAbs.get(resolve(root, file));
-      if (!r) continue;
-      const doc = TextDocument.create(r.path, 'python', 0, r.text);
-      const found = banditFindings(res, r.text, engine.ruleset.byId);
-      r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
+      if (r) found.set(r, banditFindings(res, r.text, engine.ruleset.byId));
     }
   }
+  return { found, errors };
 }

@@ -1,0 +1,143 @@
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { DEFAULT_SETTINGS } from '../config/defaults.js';
+import type { Settings } from '../config/schema.js';
+import { hygieneSeverity, type LspSeverityName } from '../diagnostics/severity.js';
+import type { Engine } from '../engine/engine.js';
+import type { Finding, Level, Span } from '../findings/finding.js';
+import { isBanditId, oneLine } from '../suppress/comment.js';
+import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCode, type HygieneIssue } from '../suppress/hygiene.js';
+import { banditOver, type BanditRun } from './review.js';
+import type { FileResult } from './run.js';
+import { ruleTurnedOff } from './settings.js';
+
+/**
+ * `check`'s suppression hygiene (PSN001–PSN007): the editor's checks
+ * (suppress/hygiene.ts) over a reviewed file's findings of both engines,
+ * with the severities the settings give them (`severity.overrides`,
+ * `rules.ignore`, by code or name, as in the editor).
+ *
+ * "Unused" (PSN006) must not be said of a `# nosec` whose finding bandit
+ * alone reports: bandit drops a finding its `# nosec` silences, so the
+ * review never sees it. Where bandit ran and a file has an unused
+ * suppression (or a bare one, whose message names what it silences),
+ * bandit runs again on that file with `--ignore-nosec`, and what it finds
+ * counts as silenced; if that run fails, bandit's ids are not judged
+ * unused there.
+ */
+
+export interface HygieneFinding {
+  code: HygieneCode;
+  /** Its name (`bare-nosec`), which `rules.ignore` and overrides may use too. */
+  name: string;
+  /** The configured severity: the check's own (warning or information), or its override. */
+  level: LspSeverityName;
+  /** `level` as a bandit severity, for `--severity-level`: error HIGH, warning MEDIUM, information and hint LOW. */
+  severity: Level;
+  /** Always HIGH: these checks read the comment, they do not guess. */
+  confidence: Level;
+  range: Span;
+  message: string;
+}
+
+/** A file's findings and its suppression-hygiene findings. */
+export interface CheckedFile extends FileResult {
+  hygiene: HygieneFinding[];
+}
+
+export interface HygieneContext {
+  engine: Engine;
+  configOf: (path: string) => ProjectBanditConfig;
+  settingsOf: (path: string) => Settings;
+  /**
+   * bandit's findings with `--ignore-nosec` for these files (only when
+   * bandit ran); `failed` holds the files it could not check.
+   */
+  banditIgnoringNosec?: (files: FileResult[]) => Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }>;
+}
+
+const LEVEL: Record<LspSeverityName, Level> = { error: 'HIGH', warning: 'MEDIUM', information: 'LOW', hint: 'LOW' };
+const NAME: Record<DiagnosticSeverity, LspSeverityName> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+/** Each result with its hygiene findings (none for a file without a suppression comment). */
+export async function withHygiene(results: readonly FileResult[], ctx: HygieneContext): Promise<CheckedFile[]> {
+  const issues = new Map<FileResult, HygieneIssue[]>();
+  const candidates: FileResult[] = [];
+  for (const r of results) {
+    if (!mayHaveSuppressions(r.text)) continue;
+    const found = judge(r, r.findings, ctx, false);
+    issues.set(r, found);
+    if (found.some(needsSecondLook)) candidates.push(r);
+  }
+  if (candidates.length && ctx.banditIgnoringNosec) {
+    const { found, failed } = await ctx.banditIgnoringNosec(candidates);
+    for (const r of candidates) issues.set(r, judge(r, [...r.findings, ...(found.get(r) ?? [])], ctx, failed.has(r)));
+  }
+  return results.map((r) => ({ ...r, hygiene: (issues.get(r) ?? []).flatMap((i) => configured(i, ctx.settingsOf(r.path))) }));
+}
+
+/**
+ * An issue that bandit's silenced findings may change: an unused
+ * suppression, and a comment bandit reads as a bare `# nosec` (its message
+ * names the ids found on the line).
+ */
+function needsSecondLook(i: HygieneIssue): boolean {
+  return i.code === 'PSN006' || i.code === 'PSN001' || (i.code === 'PSN002' && i.severity === 'warning');
+}
+
+/** The hygiene issues of one file, given every finding known on it. */
+function judge(r: FileResult, findings: readonly Finding[], ctx: HygieneContext, banditUnknown: boolean): HygieneIssue[] {
+  const tree = ctx.engine.parser.parse(r.text);
+  if (!tree) return [];
+  try {
+    const cfg = ctx.configOf(r.path);
+    const settings = ctx.settingsOf(r.path);
+    const off = ruleTurnedOff(settings);
+    const rules = ctx.engine.ruleset.byId;
+    return suppressionHygiene(r.doc, tree, findings, {
+      placeholder: oneLine(settings.suppress.placeholder) || DEFAULT_SETTINGS.suppress.placeholder,
+      reasons: [],
+      // As in the editor: a rule is judged where the tree-sitter engine runs it (under the project's
+      // config and the settings); bandit's ids not where bandit's second look failed.
+      covers: (id) => {
+        const rule = rules.get(id);
+        return !!rule && projectSelects(cfg, rule) && !off(rule) && !(banditUnknown && isBanditId(id));
+      },
+      pysecRules: new Set([...rules.keys()].filter((id) => !isBanditId(id))),
+    });
+  } finally {
+    tree.delete();
+  }
+}
+
+/** An issue under the settings: its severity, or nothing when ignored or `off`. */
+function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
+  const name = HYGIENE_RULES[issue.code];
+  const byDefault = issue.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+  const s = hygieneSeverity({ id: issue.code, name }, byDefault, settings.severity.overrides, settings.rules.ignore);
+  if (s === null) return [];
+  const level = NAME[s];
+  return [{ code: issue.code, name, level, severity: LEVEL[level], confidence: 'HIGH', range: issue.range, message: issue.message }];
+}
+
+/** bandit again on a few files, with `--ignore-nosec`: the findings their `# nosec` comments silence. */
+export async function banditSecondLook(
+  files: FileResult[],
+  configOf: (path: string) => ProjectBanditConfig,
+  engine: Engine,
+  run: BanditRun,
+  say: (message: string) => void,
+): Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }> {
+  const { found, errors } = await banditOver(files, configOf, engine, run, ['--ignore-nosec']);
+  const failed = new Set(files.filter((f) => !found.has(f) || errors.some((e) => e.path === f.path)));
+  for (const f of failed) {
+    const why = errors.find((e) => e.path === f.path)?.message ?? 'no result';
+    say(`${f.path}: bandit could not look again with --ignore-nosec (${why}): its ids are not judged unused there`);
+  }
+  return { found, failed };
+}

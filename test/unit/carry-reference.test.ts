@@ -4,14 +4,17 @@
  * old one from the path of its last find, where the first version asked
  * wasm for `descendantForIndex`, `parent`, `previousSibling` and
  * `nextSibling` (each a descent from the root). It must cut exactly what
- * that plain version (test/support/narrow-reference.ts) cut.
+ * that plain version (test/support/narrow-reference.ts) cut. Likewise
+ * `widen` (widen.ts), which searches a module's or block's children where
+ * its first version (test/support/widen-reference.ts) read them all.
  *
  * Random edit sequences (the generator of test/support/random.ts, and
  * characters typed into indentation and deleted again, the edits that
  * re-parent a class) on the rule fixtures, the snippets and stdlib files;
  * at every update, both are asked to narrow the ranges the update re-runs,
  * the whole text and random ranges, with the new tree, the old one and the
- * edited spans the update has.
+ * edited spans the update has; and both widens to widen the update's
+ * changed ranges, the whole text, random ranges and points.
  *
  * A failure prints the base seed and the sequence's seed; rerun with
  * PYSEC_FUZZ_SEED=<base seed>.
@@ -27,6 +30,7 @@ import { mergeSpans, widen } from '../../server/src/engine/widen.js';
 import type { Span } from '../../server/src/findings/finding.js';
 import { shiftSpan } from '../../server/src/findings/span.js';
 import { narrowReference } from '../support/narrow-reference.js';
+import { widenReference } from '../support/widen-reference.js';
 import { baseSeed, bases, int, mulberry32, pick, randomBatch, toLspChange, type Base, type Rng } from '../support/random.js';
 
 const SEQUENCES = Number(process.env.PYSEC_NARROW_SEQUENCES ?? 120);
@@ -42,8 +46,8 @@ beforeAll(async () => {
   all = [...bases(), ...stdlib, ...stdlib];
 });
 
-/** What an update re-runs before narrowing (as incremental.ts computes it), and the edited spans. */
-function updateRanges(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[]): { ranges: Span[]; edited: Span[] } {
+/** What an update re-runs before narrowing (as incremental.ts computes it), the edited spans, and what was widened. */
+function updateRanges(tree: Tree, edits: readonly OffsetEdit[], changed: readonly Span[]): { ranges: Span[]; edited: Span[]; dirty: Span[] } {
   const dirty: Span[] = [];
   for (const e of edits) {
     for (let i = 0; i < dirty.length; i++) {
@@ -53,7 +57,7 @@ function updateRanges(tree: Tree, edits: readonly OffsetEdit[], changed: readonl
     dirty.push({ start: e.start, end: e.newEnd });
   }
   const edited = dirty.slice();
-  return { ranges: mergeSpans([...dirty, ...changed].map((r) => widen(tree, r))), edited };
+  return { ranges: mergeSpans([...dirty, ...changed].map((r) => widen(tree, r))), edited, dirty: [...dirty, ...changed] };
 }
 
 /** A character typed into the indentation (or the middle) of a random non-blank line, then deleted. */
@@ -72,9 +76,10 @@ function indentationEdits(rng: Rng, text: string): { start: number; end: number;
   ];
 }
 
-describe('narrow cuts exactly what the plain reference cut', () => {
-  it(`${SEQUENCES} sequences: the same pieces for every range asked`, () => {
+describe('narrow and widen give exactly what their plain references gave', () => {
+  it(`${SEQUENCES} sequences: the same pieces for every range asked, the same widened ranges`, () => {
     let compared = 0;
+    let widened = 0;
     let cut = 0;
     for (let n = 0; n < SEQUENCES; n++) {
       const seed = (baseSeed() + n * 7919) >>> 0;
@@ -85,8 +90,18 @@ describe('narrow cuts exactly what the plain reference cut', () => {
       let step = 0;
       doc.analysis.update = (tree, edits, changed, old) => {
         if (old) {
-          const { ranges, edited } = updateRanges(tree, edits, changed);
+          const { ranges, edited, dirty } = updateRanges(tree, edits, changed);
           const end = tree.rootNode.endIndex;
+          const spots = [...dirty, { start: 0, end }];
+          for (let k = 0; k < 4; k++) {
+            const a = int(rng, end + 1);
+            const b = k < 2 ? a : int(rng, end + 1);
+            spots.push({ start: Math.min(a, b), end: Math.max(a, b) });
+          }
+          for (const r of spots) {
+            expect(widen(tree, r), `base seed ${baseSeed()} (PYSEC_FUZZ_SEED), sequence ${seed} on "${base.name}", update ${step}, widening ${JSON.stringify(r)}`).toEqual(widenReference(tree, r));
+            widened++;
+          }
           const asked = [...ranges, { start: 0, end }];
           for (let k = 0; k < 3; k++) {
             const a = int(rng, end + 1);
@@ -127,7 +142,7 @@ describe('narrow cuts exactly what the plain reference cut', () => {
         doc.dispose();
       }
     }
-    if (process.env.PYSEC_NARROW_STATS) console.log(`compared ${compared}, cut ${cut}`);
+    if (process.env.PYSEC_NARROW_STATS) console.log(`compared ${compared}, cut ${cut}, widened ${widened}`);
     // The comparisons reached ranges where statements were kept, not only trivial ones.
     expect(cut).toBeGreaterThan(compared / 10);
   }, 600_000);
@@ -160,6 +175,25 @@ describe('narrow cuts exactly what the plain reference cut', () => {
     } finally {
       tree.delete();
       oldTree.delete();
+    }
+  });
+
+  it('between statements, widening takes in a compound statement that ends where the range starts or starts where it ends, whole', () => {
+    const text = 'x = 0\nif a:\n    b = 1\nc = 2\nif d:\n    e = 3\n';
+    const tree = engine.parser.parse(text)!;
+    try {
+      const firstIf = { start: text.indexOf('if a'), end: text.indexOf('\nc') };
+      const secondIf = { start: text.indexOf('if d'), end: text.length - 1 };
+      // Right after the first `if`'s body: the whole `if`, not only its last statement.
+      const after = { start: firstIf.end, end: firstIf.end };
+      expect(widen(tree, after)).toEqual(widenReference(tree, after));
+      expect(widen(tree, after)).toEqual(firstIf);
+      // The line break before the second `if` and its first character: the `if` whole, and `c = 2`.
+      const before = { start: secondIf.start - 1, end: secondIf.start };
+      expect(widen(tree, before)).toEqual(widenReference(tree, before));
+      expect(widen(tree, before)).toEqual({ start: text.indexOf('c = 2'), end: secondIf.end });
+    } finally {
+      tree.delete();
     }
   });
 });

@@ -78,9 +78,9 @@ class OldStatements {
    * then `parent` would find: the innermost node holding the span, or the
    * first node of `type` above it with the same span; null unless that
    * node has exactly this span and type. With where the innermost def
-   * holding it starts (-1 outside any).
+   * holding it starts (-1 outside any), and whether it has a syntax error.
    */
-  find(start: number, end: number, type: string): { node: Node; owner: number } | null {
+  find(start: number, end: number, type: string): { node: Node; owner: number; error: boolean } | null {
     const { nodes, starts, ends, types, owners } = this;
     // Up to a node that holds the span: on the one path from the root to
     // the innermost such node, as siblings never overlap (the root stays:
@@ -100,13 +100,20 @@ class OldStatements {
       if (s > start) break;
       const e = child.endIndex;
       if (e < end) break;
-      this.push(child, s, e, child.type, types[top] === 'function_definition' ? starts[top] : owners[top]);
+      const t = child.type;
+      this.push(child, s, e, t, types[top] === 'function_definition' ? starts[top] : owners[top]);
       top++;
+      // The statement itself, without a syntax error: nothing below it has
+      // its span and type (a statement's first child is a keyword, a
+      // decorator or an expression, and no expression holds a statement),
+      // so it is what the walk up from the innermost node would stop at.
+      // Only error recovery could nest one: then the search goes on down.
+      if (s === start && e === end && t === type && !child.hasError) return { node: child, owner: owners[top], error: false };
     }
     let k = top;
     while (k >= 0 && starts[k] === start && types[k] !== type && ends[k] === end) k--;
     if (k < 0 || types[k] !== type || starts[k] !== start || ends[k] !== end) return null;
-    return { node: nodes[k], owner: owners[k] };
+    return { node: nodes[k], owner: owners[k], error: nodes[k].hasError };
   }
 
   private push(node: Node, start: number, end: number, type: string, owner: number): void {
@@ -220,7 +227,7 @@ export function narrow(tree: Tree, old: Tree, range: Span, edits: readonly Span[
         // span, in the same def, as many descendants, no syntax error in
         // either (a missing node is one: `hasError` counts it).
         const o = olds.find(start, end, t);
-        if (o && o.owner === owner && !o.node.hasError && o.node.descendantCount === c.descendantCount) {
+        if (o && o.owner === owner && !o.error && o.node.descendantCount === c.descendantCount) {
           if (run) run.end = end;
           else run = span;
           continue;

@@ -90,18 +90,31 @@ function widenRange(tree: Tree, range: Span): Span {
     if (range.end <= end) return cover({ startIndex: node.startIndex, endIndex: end }, range);
     return cover(node, range);
   }
-  // Between statements: the statements the range touches.
-  let start = range.start;
-  let end = range.end;
-  for (const c of node.children) {
-    if (!c || c.startIndex > range.end) continue;
-    const cEnd = c.endIndex;
-    if (cEnd >= range.start) {
-      start = Math.min(start, c.startIndex);
-      end = Math.max(end, cEnd);
-    }
+  // Between statements: the statements the range touches. A module or
+  // block may have hundreds (a class's methods): rather than read them all
+  // (`children` makes an object of each, and each end is a call into
+  // wasm), a binary search finds the first that ends at or after the range
+  // starts and the last that starts at or before it ends. Children come in
+  // text order and never overlap, so both their starts and their ends
+  // ascend, and the first and the last hold the least start and the
+  // greatest end of those between.
+  const count = node.childCount;
+  const first = firstIndex(count, (i) => node.child(i)!.endIndex >= range.start);
+  const last = firstIndex(count, (i) => node.child(i)!.startIndex > range.end) - 1;
+  if (first > last) return { start: range.start, end: range.end };
+  return { start: Math.min(range.start, node.child(first)!.startIndex), end: Math.max(range.end, node.child(last)!.endIndex) };
+}
+
+/** The least index below `count` for which `holds` (false, then true, as the index grows) is true; `count` if none. */
+function firstIndex(count: number, holds: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(mid)) hi = mid;
+    else lo = mid + 1;
   }
-  return { start, end };
+  return lo;
 }
 
 function cover(node: { startIndex: number; endIndex: number }, range: Span): Span {

@@ -118,10 +118,11 @@ export class FileContext {
     // By kind, then by node id: no key string to build on every ask.
     let byId = this.facts.get(kind) as Map<number, T> | undefined;
     if (!byId) this.facts.set(kind, (byId = new Map()));
-    if (byId.has(node.id)) return byId.get(node.id)!;
-    const v = compute();
-    byId.set(node.id, v);
-    return v;
+    const v = byId.get(node.id);
+    if (v !== undefined || byId.has(node.id)) return v as T;
+    const computed = compute();
+    byId.set(node.id, computed);
+    return computed;
   }
 
   /** bandit's `get_call_name`: the call's qualified name after alias resolution. */

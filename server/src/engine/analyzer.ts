@@ -154,8 +154,10 @@ export function runRules(
     if (plan.length === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;
-    const root = spanOf(match.node);
-    if (ranges && !ranges.some((r) => touches(root, r))) continue;
+    if (ranges) {
+      const root = spanOf(match.node);
+      if (!ranges.some((r) => touches(root, r))) continue;
+    }
     for (const { rule, on, silencer, check } of plan) {
       let hits: Hit[];
       try {

@@ -221,7 +221,12 @@ function toRuleMatch(m: QueryMatch): RuleMatch | null {
     if (list) list.push(c.node);
     else captures.set(c.name, [c.node]);
   }
-  return node ? { node, captures } : null;
+  if (!node) return null;
+  // Some eighty rules ask the matched node its type, each a call into wasm:
+  // read once, it is the node's own property from then on (a node's type
+  // never changes).
+  Object.defineProperty(node, 'type', { value: node.type });
+  return { node, captures };
 }
 
 function toHits(r: ReturnType<(typeof CHECKS)[string]>): Hit[] {

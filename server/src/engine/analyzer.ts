@@ -1,11 +1,11 @@
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { compareFindings, type Finding, type RelatedLocation, type Span } from '../findings/finding.js';
-import { CHECKS } from './checks/index.js';
+import { CHECKS, GATES } from './checks/index.js';
 import { FileContext } from './context.js';
 import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
 import { unparen } from './literal.js';
-import type { Hit, Rule, RuleMatch } from './rule.js';
+import type { CheckGate, Hit, Rule, RuleMatch } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
 /** Inclusive overlap: a node that merely touches a changed range is re-run too. */
@@ -140,41 +140,49 @@ export function runRules(
   let shadow: Finding[] | undefined;
   // Which rules of a pattern run, asked once per pattern and run rather
   // than once per match: `(call) @node` alone has some eighty rules.
-  const plans: (PlannedRule[] | undefined)[] = [];
-  const planOf = (pattern: number): PlannedRule[] =>
-    (plans[pattern] ??= (ruleset.rulesByPattern[pattern] ?? []).flatMap((rule) => {
-      const on = enabled(rule);
-      const silencer = ruleset.silencers.has(rule.id);
-      return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
-    }));
+  const plans: (Plan | undefined)[] = [];
+  const planOf = (pattern: number): Plan => (plans[pattern] ??= makePlan(ruleset.rulesByPattern[pattern] ?? [], ruleset, enabled));
+  const run = (match: RuleMatch, { rule, on, silencer, check }: PlannedRule): void => {
+    let hits: Hit[];
+    try {
+      hits = toHits(check ? check(match, rule, ctx) : true);
+    } catch (e) {
+      onError?.(rule, e);
+      return;
+    }
+    for (const hit of hits) {
+      const f = toFinding(rule, match.node, hit, ctx);
+      const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));
+      if (on) out.push(f);
+      else (shadow ??= []).push(f);
+    }
+  };
   // The facts' patterns (`factsStart` on) own no rules: their matches are skipped here.
   for (const m of whole ?? matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const plan = planOf(m.patternIndex);
-    if (plan.length === 0) continue;
+    if (plan.size === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;
     if (ranges) {
       const root = spanOf(match.node);
       if (!ranges.some((r) => touches(root, r))) continue;
     }
-    for (const { rule, on, silencer, check } of plan) {
-      let hits: Hit[];
+    // The order rules run in on one match does not show: findings are
+    // sorted, and two of one rule never come from one match.
+    for (const p of plan.always) run(match, p);
+    for (const group of plan.gated) {
+      let key: string | null | undefined;
       try {
-        hits = toHits(check ? check(match, rule, ctx) : true);
-      } catch (e) {
-        onError?.(rule, e);
-        continue;
+        key = group.gate.key(match, ctx);
+      } catch {
+        key = null; // every check runs, and reports its own error
       }
-      for (const hit of hits) {
-        const f = toFinding(rule, match.node, hit, ctx);
-        const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));
-        if (on) out.push(f);
-        else (shadow ??= []).push(f);
-      }
+      if (key === undefined) continue;
+      for (const p of key === null ? group.all : (group.byKey.get(key) ?? [])) run(match, p);
     }
   }
   return silence(ruleset, out, shadow, lines).sort(compareFindings);
@@ -186,6 +194,44 @@ interface PlannedRule {
   on: boolean;
   silencer: boolean;
   check: (typeof CHECKS)[string] | undefined;
+}
+
+/** A pattern's rules to run: those without a gate on every match, the others by their gate's key. */
+interface Plan {
+  size: number;
+  always: PlannedRule[];
+  gated: { gate: CheckGate; all: PlannedRule[]; byKey: Map<string, PlannedRule[]> }[];
+}
+
+function makePlan(rules: readonly Rule[], ruleset: RuleSet, enabled: (rule: Rule) => boolean): Plan {
+  const plan: Plan = { size: 0, always: [], gated: [] };
+  for (const rule of rules) {
+    const on = enabled(rule);
+    const silencer = ruleset.silencers.has(rule.id);
+    if (!on && !silencer) continue;
+    const p: PlannedRule = { rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined };
+    plan.size++;
+    const gate = rule.check ? GATES[rule.check] : undefined;
+    let keys: ReadonlySet<string> | undefined;
+    try {
+      keys = gate?.keys(rule);
+    } catch {
+      keys = undefined; // broken params: the check runs on every match and reports them
+    }
+    if (!gate || !keys) {
+      plan.always.push(p);
+      continue;
+    }
+    let group = plan.gated.find((g) => g.gate === gate);
+    if (!group) plan.gated.push((group = { gate, all: [], byKey: new Map() }));
+    group.all.push(p);
+    for (const k of keys) {
+      const list = group.byKey.get(k);
+      if (list) list.push(p);
+      else group.byKey.set(k, [p]);
+    }
+  }
+  return plan;
 }
 
 /** The 0-based line a hit's node (or offsets) starts on. */

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, argValue, type FileContext } from '../context.js';
 import { stringLiteral, unparen } from '../literal.js';
 import { memo } from '../memo.js';
-import type { Check, Rule } from '../rule.js';
+import type { Check, CheckGate, Rule } from '../rule.js';
 
 /**
  * bandit's built-in blacklist test (bandit/core/blacklisting.py), one rule
@@ -71,6 +71,16 @@ export const blacklistCall: Check = (m, rule, ctx) => {
   if (name === undefined) return null;
   if (!qualnameSet(rule).has(name)) return null;
   return { message: withName(rule.message, name) };
+};
+
+/**
+ * The call blacklists' gate (both checks): on a call, the name they compare,
+ * which must be one of the rule's qualnames; any other node (an import
+ * statement) goes to every rule.
+ */
+export const BLACKLIST_GATE: CheckGate = {
+  key: (m, ctx) => (m.node.type === 'call' ? blacklistCallName(m.node, ctx) : null),
+  keys: qualnameSet,
 };
 
 /**

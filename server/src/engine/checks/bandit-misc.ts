@@ -94,9 +94,10 @@ const hardcodedPasswordDefault: Check = (m) => {
   const n = Math.min(args.length, defs.length);
   for (let i = 0; i < n; i++) {
     const val = defs[i];
-    if (!val || unparen(val).type === 'none') continue;
+    // The name first: a string test, where the default's value is calls into wasm.
+    if (!val || !looksLikePassword(args[i].name) || unparen(val).type === 'none') continue;
     const s = plainStr(val);
-    if (s !== null && looksLikePassword(args[i].name)) {
+    if (s !== null) {
       return { node: defLineNode(fn, args[i].node), anchor: astSpan(fn), message: `Possible hardcoded password: '${s}'` };
     }
   }

@@ -123,6 +123,9 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
  * line whose matched node overlaps the PS rule's (`silence`). A silencer
  * that is turned off still runs, unseen, for that purpose: the PS rule never
  * repeats a bandit finding, shown or not.
+ *
+ * `enabled` must answer the same for a rule as long as it lives (a new
+ * selection is a new function): which rules run is kept per function.
  */
 export function runRules(
   ruleset: RuleSet,
@@ -138,9 +141,10 @@ export function runRules(
   /** Lines of the findings `silence` compares (silencers and silenceable only). */
   const lines = new Map<Finding, number>();
   let shadow: Finding[] | undefined;
-  // Which rules of a pattern run, asked once per pattern and run rather
-  // than once per match: `(call) @node` alone has some eighty rules.
-  const plans: (Plan | undefined)[] = [];
+  // Which rules of a pattern run, asked once per pattern rather than once
+  // per match (`(call) @node` alone has some eighty rules), and kept for the
+  // next run with the same selection (a keystroke's).
+  const plans = plansFor(ruleset, enabled);
   const planOf = (pattern: number): Plan => (plans[pattern] ??= makePlan(ruleset.rulesByPattern[pattern] ?? [], ruleset, enabled));
   const run = (match: RuleMatch, { rule, on, silencer, check }: PlannedRule): void => {
     let hits: Hit[];
@@ -194,6 +198,21 @@ interface PlannedRule {
   on: boolean;
   silencer: boolean;
   check: (typeof CHECKS)[string] | undefined;
+}
+
+/**
+ * The plans of runs by rule set and rule selection. A selection is a pure
+ * function of the rule (a document's settings replace it, not change it),
+ * so its plans hold for as long as it lives.
+ */
+const PLANS = new WeakMap<RuleSet, WeakMap<(rule: Rule) => boolean, (Plan | undefined)[]>>();
+
+function plansFor(ruleset: RuleSet, enabled: (rule: Rule) => boolean): (Plan | undefined)[] {
+  let bySelection = PLANS.get(ruleset);
+  if (!bySelection) PLANS.set(ruleset, (bySelection = new WeakMap()));
+  let plans = bySelection.get(enabled);
+  if (!plans) bySelection.set(enabled, (plans = []));
+  return plans;
 }
 
 /** A pattern's rules to run: those without a gate on every match, the others by their gate's key. */

@@ -5,6 +5,7 @@ import { FileContext } from './context.js';
 import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
 import { unparen } from './literal.js';
+import { seedParent } from './memo.js';
 import type { CheckGate, Hit, Rule, RuleMatch } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -280,8 +281,10 @@ export function silence(ruleset: RuleSet, findings: Finding[], shadow: readonly 
 function toRuleMatch(m: QueryMatch): RuleMatch | null {
   const captures = new Map<string, Node[]>();
   let node: Node | undefined;
+  let parent: Node | undefined;
   for (const c of m.captures) {
     if (c.name === 'node') node ??= c.node;
+    else if (c.name === 'parent') parent ??= c.node;
     const list = captures.get(c.name);
     if (list) list.push(c.node);
     else captures.set(c.name, [c.node]);
@@ -291,6 +294,9 @@ function toRuleMatch(m: QueryMatch): RuleMatch | null {
   // read once, it is the node's own property from then on (a node's type
   // never changes).
   Object.defineProperty(node, 'type', { value: node.type });
+  // A pattern may capture the matched node's parent as `@parent`
+  // (`(_ (string) @node) @parent`): `parentOf` then has it for nothing.
+  if (parent) seedParent(node, parent);
   return { node, captures };
 }
 

@@ -46,6 +46,14 @@ export function memo<T>(node: Node, kind: string, compute: (node: Node) => T): T
   return computed;
 }
 
+/** Records `parent` as `node`'s parent (a query captured both), so that `parentOf` need not look it up. */
+export function seedParent(node: Node, parent: Node): void {
+  const byKind = memoOf(node.tree);
+  let byId = byKind.get('parent');
+  if (!byId) byKind.set('parent', (byId = new Map()));
+  if (!byId.has(node.id)) byId.set(node.id, parent);
+}
+
 /** `node.parent`, memoised. */
 export function parentOf(node: Node): Node | null {
   return memo(node, 'parent', (n) => n.parent);

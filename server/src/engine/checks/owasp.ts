@@ -55,7 +55,7 @@ type Judge = (call: Node, ctx: FileContext, find: FindInput) => Hit | null;
 /** Every request-input rule's sink names (`requestScoped`'s `sinks`, added as the rules are made). */
 const ALL_SINKS = new Set<string>();
 
-/** Compiled gates by their names (a file's aliases vary the list): kept across runs, a few at most in use at once. */
+/** Compiled gates by the aliases they add to the sink names (a file's imports vary them): kept across runs, a few at most in use at once. */
 const GATE_REGEXES = new Map<string, RegExp>();
 
 /**
@@ -73,24 +73,23 @@ const SINK_WORDS = new WeakMap<FileContext, SinkWords>();
 function sinkWords(ctx: FileContext): SinkWords {
   let words = SINK_WORDS.get(ctx);
   if (!words) {
-    const names = new Set(ALL_SINKS);
     const aliases = new Map<string, string[]>();
     for (const fact of ctx.imports) {
       for (const [local, target] of fact.aliases) {
         const short = shortName(target);
-        if (!ALL_SINKS.has(short)) continue;
-        names.add(local);
-        aliases.set(local, [...(aliases.get(local) ?? []), short]);
+        if (ALL_SINKS.has(short)) aliases.set(local, [...(aliases.get(local) ?? []), short]);
       }
     }
-    // A name as a whole word, then what may stand between a call's callee
-    // and its `(`: closing parentheses (`(requests.get)(u)`), blanks, a line
-    // continuation, comments (each to its line's end: no backtracking in one).
-    const source = String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b(?=(?:[\s)\\]|#[^\n]*\n)*\()`;
-    let regex = GATE_REGEXES.get(source);
+    const key = [...aliases.keys()].join(' ');
+    let regex = GATE_REGEXES.get(key);
     if (!regex) {
+      const names = new Set([...ALL_SINKS, ...aliases.keys()]);
+      // A name as a whole word, then what may stand between a call's callee
+      // and its `(`: closing parentheses (`(requests.get)(u)`), blanks, a line
+      // continuation, comments (each to its line's end: no backtracking in one).
+      const source = String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b(?=(?:[\s)\\]|#[^\n]*\n)*\()`;
       if (GATE_REGEXES.size >= 64) GATE_REGEXES.clear();
-      GATE_REGEXES.set(source, (regex = new RegExp(source, 'g')));
+      GATE_REGEXES.set(key, (regex = new RegExp(source, 'g')));
     }
     words = { regex, aliases };
     SINK_WORDS.set(ctx, words);

@@ -277,6 +277,23 @@ describe('request input through a def (taint.ts: PS001, PS101, PS102, PS301)', (
     expect(f?.related).toEqual([{ span: { start: 0, end: 'from requests import get as fetch'.length }, message: 'fetch is requests.get, imported here' }]);
   });
 
+  it.each([
+    ['a plain call', 'requests.get(u, timeout=5)'],
+    ['a parenthesised callee', '(requests.get)(u, timeout=5)'],
+    ['blanks and a line continuation before the (', 'requests.get \\\n        (u, timeout=5)'],
+    ['a comment before the (, inside brackets', '[requests.get  # the sink\n        (u, timeout=5)]'],
+    ['an alias of the sink', 'fetch(u, timeout=5)'],
+  ])('a def calling a sink is judged whatever stands between the name and its ( (%s)', (_what, call) => {
+    const text = `import requests\nfrom requests import get as fetch\nfrom flask import request\n\ndef proxy():\n    u = request.args["u"]\n    return ${call}\n`;
+    // Reported on the URL argument (line 7, or 8 when the call spans two lines).
+    expect(ps(text).map((f) => f.rule)).toEqual(['PS001']);
+  });
+
+  it('a def that names a sink without calling it is not flagged', () => {
+    const text = 'import requests\nfrom flask import request\n\ndef proxy():\n    """Calls get (not really)."""\n    u = request.args["u"]\n    getter = requests.get\n    return getter\n';
+    expect(ps(text)).toEqual([]);
+  });
+
   it('a suppression goes on the line of the call, not the def', () => {
     const base = 'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef fetch(url: str):  {DEF}\n    return httpx.get(url)  {USE}\n';
     const at = (def: string, use: string) => ps(base.replace('{DEF}', def).replace('{USE}', use)).map((f) => f.suppressed);

@@ -36,6 +36,10 @@ const CASES: ParityCase[] = [
   ["def f(password=('x')): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'x'"]],
   ["def f(password='a' 'b'): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'ab'"]],
   ["def f(\n    a,\n    password='x',\n): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'x'"]],
+  // Names that match only by Unicode case folding (long s, Kelvin sign), as Python's re.IGNORECASE does.
+  ["def f(pa\u017f\u017fword='x'): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'x'"]],
+  ["def f(user, api_to\u212aen='k'): pass", "B107@1:LM", ["B107@1 Possible hardcoded password: 'k'"]],
+  ["def f(user='x', *, password='y'): pass", "", []],
   ["try:\n    f()\nexcept:\n    pass", "B110@3:LH", ["B110@3 Try, Except, Pass detected."]],
   ["try:\n    f()\nexcept Exception:\n    pass\n    # nosec B110", "B110@3:LH", ["B110@3 Try, Except, Pass detected."]],
   ["try:\n    f()\nexcept (Exception):\n    pass", "B110@3:LH", ["B110@3 Try, Except, Pass detected."]],

@@ -1,11 +1,12 @@
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { compareFindings, type Finding, type RelatedLocation, type Span } from '../findings/finding.js';
-import { CHECKS } from './checks/index.js';
+import { CHECKS, GATES } from './checks/index.js';
 import { FileContext } from './context.js';
 import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
 import { unparen } from './literal.js';
-import type { Hit, Rule, RuleMatch } from './rule.js';
+import { seedParent } from './memo.js';
+import type { CheckGate, Hit, Rule, RuleMatch } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
 /** Inclusive overlap: a node that merely touches a changed range is re-run too. */
@@ -123,6 +124,9 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
  * line whose matched node overlaps the PS rule's (`silence`). A silencer
  * that is turned off still runs, unseen, for that purpose: the PS rule never
  * repeats a bandit finding, shown or not.
+ *
+ * `enabled` must answer the same for a rule as long as it lives (a new
+ * selection is a new function): which rules run is kept per function.
  */
 export function runRules(
   ruleset: RuleSet,
@@ -138,41 +142,52 @@ export function runRules(
   /** Lines of the findings `silence` compares (silencers and silenceable only). */
   const lines = new Map<Finding, number>();
   let shadow: Finding[] | undefined;
-  // Which rules of a pattern run, asked once per pattern and run rather
-  // than once per match: `(call) @node` alone has some eighty rules.
-  const plans: (PlannedRule[] | undefined)[] = [];
-  const planOf = (pattern: number): PlannedRule[] =>
-    (plans[pattern] ??= (ruleset.rulesByPattern[pattern] ?? []).flatMap((rule) => {
-      const on = enabled(rule);
-      const silencer = ruleset.silencers.has(rule.id);
-      return on || silencer ? [{ rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined }] : [];
-    }));
+  // Which rules of a pattern run, asked once per pattern rather than once
+  // per match (`(call) @node` alone has some eighty rules), and kept for the
+  // next run with the same selection (a keystroke's).
+  const plans = plansFor(ruleset, enabled);
+  const planOf = (pattern: number): Plan => (plans[pattern] ??= makePlan(ruleset.rulesByPattern[pattern] ?? [], ruleset, enabled));
+  const run = (match: RuleMatch, { rule, on, silencer, check }: PlannedRule): void => {
+    let hits: Hit[];
+    try {
+      hits = toHits(check ? check(match, rule, ctx) : true);
+    } catch (e) {
+      onError?.(rule, e);
+      return;
+    }
+    for (const hit of hits) {
+      const f = toFinding(rule, match.node, hit, ctx);
+      const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));
+      if (on) out.push(f);
+      else (shadow ??= []).push(f);
+    }
+  };
   // The facts' patterns (`factsStart` on) own no rules: their matches are skipped here.
   for (const m of whole ?? matchesIn(ruleset.query, tree.rootNode, ranges, ruleset.rangeScale)) {
     if (m.captures.length === 0) continue;
     const plan = planOf(m.patternIndex);
-    if (plan.length === 0) continue;
+    if (plan.size === 0) continue;
     const match = toRuleMatch(m);
     if (!match) continue;
-    const root = spanOf(match.node);
-    if (ranges && !ranges.some((r) => touches(root, r))) continue;
-    for (const { rule, on, silencer, check } of plan) {
-      let hits: Hit[];
+    if (ranges) {
+      const root = spanOf(match.node);
+      if (!ranges.some((r) => touches(root, r))) continue;
+    }
+    // The order rules run in on one match does not show: findings are
+    // sorted, and two of one rule never come from one match.
+    for (const p of plan.always) run(match, p);
+    for (const group of plan.gated) {
+      let key: string | null | undefined;
       try {
-        hits = toHits(check ? check(match, rule, ctx) : true);
-      } catch (e) {
-        onError?.(rule, e);
-        continue;
+        key = group.gate.key(match, ctx);
+      } catch {
+        key = null; // every check runs, and reports its own error
       }
-      for (const hit of hits) {
-        const f = toFinding(rule, match.node, hit, ctx);
-        const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));
-        if (on) out.push(f);
-        else (shadow ??= []).push(f);
-      }
+      if (key === undefined) continue;
+      for (const p of key === null ? group.all : (group.byKey.get(key) ?? [])) run(match, p);
     }
   }
   return silence(ruleset, out, shadow, lines).sort(compareFindings);
@@ -184,6 +199,59 @@ interface PlannedRule {
   on: boolean;
   silencer: boolean;
   check: (typeof CHECKS)[string] | undefined;
+}
+
+/**
+ * The plans of runs by rule set and rule selection. A selection is a pure
+ * function of the rule (a document's settings replace it, not change it),
+ * so its plans hold for as long as it lives.
+ */
+const PLANS = new WeakMap<RuleSet, WeakMap<(rule: Rule) => boolean, (Plan | undefined)[]>>();
+
+function plansFor(ruleset: RuleSet, enabled: (rule: Rule) => boolean): (Plan | undefined)[] {
+  let bySelection = PLANS.get(ruleset);
+  if (!bySelection) PLANS.set(ruleset, (bySelection = new WeakMap()));
+  let plans = bySelection.get(enabled);
+  if (!plans) bySelection.set(enabled, (plans = []));
+  return plans;
+}
+
+/** A pattern's rules to run: those without a gate on every match, the others by their gate's key. */
+interface Plan {
+  size: number;
+  always: PlannedRule[];
+  gated: { gate: CheckGate; all: PlannedRule[]; byKey: Map<string, PlannedRule[]> }[];
+}
+
+function makePlan(rules: readonly Rule[], ruleset: RuleSet, enabled: (rule: Rule) => boolean): Plan {
+  const plan: Plan = { size: 0, always: [], gated: [] };
+  for (const rule of rules) {
+    const on = enabled(rule);
+    const silencer = ruleset.silencers.has(rule.id);
+    if (!on && !silencer) continue;
+    const p: PlannedRule = { rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined };
+    plan.size++;
+    const gate = rule.check ? GATES[rule.check] : undefined;
+    let keys: ReadonlySet<string> | undefined;
+    try {
+      keys = gate?.keys(rule);
+    } catch {
+      keys = undefined; // broken params: the check runs on every match and reports them
+    }
+    if (!gate || !keys) {
+      plan.always.push(p);
+      continue;
+    }
+    let group = plan.gated.find((g) => g.gate === gate);
+    if (!group) plan.gated.push((group = { gate, all: [], byKey: new Map() }));
+    group.all.push(p);
+    for (const k of keys) {
+      const list = group.byKey.get(k);
+      if (list) list.push(p);
+      else group.byKey.set(k, [p]);
+    }
+  }
+  return plan;
 }
 
 /** The 0-based line a hit's node (or offsets) starts on. */
@@ -213,13 +281,23 @@ export function silence(ruleset: RuleSet, findings: Finding[], shadow: readonly 
 function toRuleMatch(m: QueryMatch): RuleMatch | null {
   const captures = new Map<string, Node[]>();
   let node: Node | undefined;
+  let parent: Node | undefined;
   for (const c of m.captures) {
     if (c.name === 'node') node ??= c.node;
+    else if (c.name === 'parent') parent ??= c.node;
     const list = captures.get(c.name);
     if (list) list.push(c.node);
     else captures.set(c.name, [c.node]);
   }
-  return node ? { node, captures } : null;
+  if (!node) return null;
+  // Some eighty rules ask the matched node its type, each a call into wasm:
+  // read once, it is the node's own property from then on (a node's type
+  // never changes).
+  Object.defineProperty(node, 'type', { value: node.type });
+  // A pattern may capture the matched node's parent as `@parent`
+  // (`(_ (string) @node) @parent`): `parentOf` then has it for nothing.
+  if (parent) seedParent(node, parent);
+  return { node, captures };
 }
 
 function toHits(r: ReturnType<(typeof CHECKS)[string]>): Hit[] {

@@ -118,10 +118,11 @@ export class FileContext {
     // By kind, then by node id: no key string to build on every ask.
     let byId = this.facts.get(kind) as Map<number, T> | undefined;
     if (!byId) this.facts.set(kind, (byId = new Map()));
-    if (byId.has(node.id)) return byId.get(node.id)!;
-    const v = compute();
-    byId.set(node.id, v);
-    return v;
+    const v = byId.get(node.id);
+    if (v !== undefined || byId.has(node.id)) return v as T;
+    const computed = compute();
+    byId.set(node.id, computed);
+    return computed;
   }
 
   /** bandit's `get_call_name`: the call's qualified name after alias resolution. */
@@ -153,13 +154,46 @@ export class FileContext {
 
 const EMPTY = { aliases: new Map<string, string>(), imports: new Set<string>() };
 
+/** A name or attribute chain as written with nothing else in it (`os.path.join`): no blank, comment or parenthesis. */
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/**
+ * Words a chain's text may hold that are not plain identifiers in the tree
+ * (`True.x`, keywords the grammar may take as names or not): such a chain
+ * is read from the tree, as before.
+ */
+const NOT_IDENTIFIERS = new Set(
+  'False None True and as assert async await break class continue def del elif else except exec finally for from global if import in is lambda nonlocal not or pass print raise return try while with yield'.split(' '),
+);
+
 export function qualifiedName(node: Node, aliases: ReadonlyMap<string, string>): string {
+  // A plain chain is read from its text, one call into the tree rather than
+  // several per part; the same names resolve the same way, part by part.
+  const type = node.type;
+  if (type === 'identifier' || type === 'attribute') {
+    const text = node.text;
+    if (DOTTED.test(text)) {
+      const parts = text.split('.');
+      if (!parts.some((p) => NOT_IDENTIFIERS.has(p))) {
+        let q = aliases.get(parts[0]) ?? parts[0];
+        for (let i = 1; i < parts.length; i++) {
+          q = `${q}.${parts[i]}`;
+          q = aliases.get(q) ?? q;
+        }
+        return q;
+      }
+    }
+  }
+  return treeQualifiedName(node, aliases);
+}
+
+/** `qualifiedName` read from the tree, part by part (exported for the test that compares the two). */
+export function treeQualifiedName(node: Node, aliases: ReadonlyMap<string, string>): string {
   const n = unparen(node);
   if (n.type === 'identifier') return aliases.get(n.text) ?? n.text;
   if (n.type === 'attribute') {
     const obj = n.childForFieldName('object');
     const attr = n.childForFieldName('attribute')?.text ?? '';
-    const name = `${obj ? qualifiedName(obj, aliases) : ''}.${attr}`;
+    const name = `${obj ? treeQualifiedName(obj, aliases) : ''}.${attr}`;
     return aliases.get(name) ?? name;
   }
   return '';

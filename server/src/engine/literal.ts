@@ -36,6 +36,13 @@ export function firstStringPartId(concatenation: Node): number | undefined {
   return memo(concatenation, 'firstStringPart', (c) => c.namedChildren.find((x) => x?.type === 'string')?.id);
 }
 
+/** A node's text, memoised: a string's is read by several helpers (`isFString`, `stringLiteral`), each read a call into wasm. */
+export function nodeText(node: Node): string {
+  return memo(node, 'text', readText);
+}
+
+const readText = (node: Node): string => node.text;
+
 export function unparen(node: Node): Node {
   let n = node;
   while (n.type === 'parenthesized_expression') {
@@ -131,7 +138,7 @@ function stringLiteralUncached(node: Node): StringLiteral | null {
     return { value, bytes: bytes ?? false };
   }
   if (n.type !== 'string') return null;
-  const fast = n.hasError ? undefined : plainStringFromText(n.text);
+  const fast = n.hasError ? undefined : plainStringFromText(nodeText(n));
   if (fast !== undefined) return fast;
   const start = n.child(0);
   if (!start || start.type !== 'string_start') return null;
@@ -222,6 +229,9 @@ export function isFString(node: Node): boolean {
 }
 
 function isFStringUncached(node: Node): boolean {
+  // An f-string's text starts with its prefix (its `string_start` is its
+  // first child): no `f` there, no f-string, without reading the children.
+  if (!/^[a-zA-Z]*[fF]/.test(nodeText(node))) return false;
   if (node.type !== 'string') return false;
   const start = node.child(0);
   return !!start && start.type === 'string_start' && /f/i.test(start.text.replace(/['"]+$/, ''));

@@ -11,21 +11,47 @@ import type { Node, Tree } from 'web-tree-sitter';
  */
 const memos = new WeakMap<Tree, Map<string, Map<number, unknown>>>();
 
-export function memo<T>(node: Node, kind: string, compute: (node: Node) => T): T {
-  let byKind = memos.get(node.tree);
+/**
+ * The last tree asked about and its memo: a run asks hundreds of thousands
+ * of times about one tree, and this spares the WeakMap lookup each time.
+ * `forgetMemo` lets go of both.
+ */
+let lastTree: Tree | undefined;
+let lastMemo: Map<string, Map<number, unknown>> | undefined;
+
+function memoOf(tree: Tree): Map<string, Map<number, unknown>> {
+  if (lastTree === tree && lastMemo) return lastMemo;
+  let byKind = memos.get(tree);
   if (!byKind) {
     byKind = new Map();
-    memos.set(node.tree, byKind);
+    memos.set(tree, byKind);
   }
+  lastTree = tree;
+  lastMemo = byKind;
+  return byKind;
+}
+
+export function memo<T>(node: Node, kind: string, compute: (node: Node) => T): T {
+  const byKind = memoOf(node.tree);
   let byId = byKind.get(kind) as Map<number, T> | undefined;
   if (!byId) {
     byId = new Map();
     byKind.set(kind, byId);
   }
-  if (byId.has(node.id)) return byId.get(node.id)!;
-  const v = compute(node);
-  byId.set(node.id, v);
-  return v;
+  // One lookup for the usual hit; `has` only for a stored undefined.
+  const v = byId.get(node.id);
+  if (v !== undefined || byId.has(node.id)) return v as T;
+  const computed = compute(node);
+  byId.set(node.id, computed);
+  return computed;
+}
+
+/** Records `parent` as `node`'s parent (a query captured both), so that `parentOf` need not look it up. */
+export function seedParent(node: Node, parent: Node): void {
+  const byKind = memoOf(node.tree);
+  let byId = byKind.get('parent');
+  if (!byId) byKind.set('parent', (byId = new Map()));
+  if (!byId.has(node.id)) byId.set(node.id, parent);
 }
 
 /** `node.parent`, memoised. */
@@ -41,4 +67,8 @@ export function parentOf(node: Node): Node | null {
  */
 export function forgetMemo(tree: Tree): void {
   memos.delete(tree);
+  if (lastTree === tree) {
+    lastTree = undefined;
+    lastMemo = undefined;
+  }
 }

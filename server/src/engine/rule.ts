@@ -72,3 +72,18 @@ export interface Hit {
 export type CheckResult = Hit | Hit[] | boolean | null | undefined;
 
 export type Check = (match: RuleMatch, rule: Rule, ctx: FileContext) => CheckResult;
+
+/**
+ * What a check may declare to be run on fewer matches: a key read once per
+ * match for all the rules of the check (and of any check sharing the gate),
+ * and per rule the keys it can report on. The check must report nothing on
+ * a match whose key its rule does not list; the analyzer then skips the
+ * call. Some thirty blacklist rules ask of every call only whether its name
+ * is one of theirs.
+ */
+export interface CheckGate {
+  /** The match's key; null: no gate on this match (every rule's check runs); undefined: none of them reports. */
+  key(match: RuleMatch, ctx: FileContext): string | null | undefined;
+  /** The keys a rule may report on (throws on a rule whose params are broken: its check then runs, and says so). */
+  keys(rule: Rule): ReadonlySet<string>;
+}

@@ -3,7 +3,7 @@ import { astArgs, calledName, shortName } from '../context.js';
 import { unparen, type PyValue } from '../literal.js';
 import type { Check, Hit, Rule } from '../rule.js';
 import { astSpan, callArgAt, callArgValue, callArgs, callArgsCount, checkCallArgValue, pyTruthy } from './bandit-util.js';
-import { defLineNode, isSyncDef, positionalParams } from './bandit-misc.js';
+import { defLineNode, isSyncDef, paramsText, positionalParams } from './bandit-misc.js';
 import { keywordHit } from './general.js';
 
 /**
@@ -70,6 +70,8 @@ const sslWithBadDefaults: Check = (m, rule) => {
   const fn = m.node;
   if (!isSyncDef(fn)) return null;
   const bad = badVersions(rule);
+  // A default's attribute name is in the parameters' text: no bad name there, no issue.
+  if (bad.every((b) => typeof b === 'string') && !bad.some((b) => paramsText(fn).includes(b as string))) return null;
   for (const d of positionalParams(fn).defaults) {
     const v = unparen(d);
     if (v.type !== 'attribute') continue;

@@ -59,6 +59,15 @@ function positionalParamsUncached(fn: Node): { posonly: Param[]; args: Param[]; 
   return { posonly: all.slice(0, posonlyCount), args: all.slice(posonlyCount), defaults };
 }
 
+/**
+ * The text of a def's parameter list, memoised: every name and default the
+ * def's parameters hold is in it, so a rule looking for a word among them
+ * can rule a def out without reading its parameters one by one.
+ */
+export function paramsText(fn: Node): string {
+  return memo(fn, 'paramsText', (f) => f.childForFieldName('parameters')?.text ?? '');
+}
+
 /** Whether a `function_definition` is Python's `FunctionDef` (not `AsyncFunctionDef`, which bandit's FunctionDef tests never see). */
 export function isSyncDef(fn: Node): boolean {
   return fn.type === 'function_definition' && fn.child(0)?.type !== 'async';
@@ -85,8 +94,12 @@ export function defLineNode(fn: Node, preferred: Node | null): Node {
  * left), is a constant str. Reported on the `def` line; the context is the
  * whole function.
  */
+/** A word every password-like name holds (`looksLikePassword`; same flags, so the same case folding). */
+const PASSWORD_WORD = /pas|pwd|token|secret/iu;
+
 const hardcodedPasswordDefault: Check = (m) => {
   const fn = m.node;
+  if (!PASSWORD_WORD.test(paramsText(fn))) return null;
   if (!isSyncDef(fn)) return null;
   const { args, defaults } = positionalParams(fn);
   const pad = args.length - defaults.length;
@@ -94,9 +107,10 @@ const hardcodedPasswordDefault: Check = (m) => {
   const n = Math.min(args.length, defs.length);
   for (let i = 0; i < n; i++) {
     const val = defs[i];
-    if (!val || unparen(val).type === 'none') continue;
+    // The name first: a string test, where the default's value is calls into wasm.
+    if (!val || !looksLikePassword(args[i].name) || unparen(val).type === 'none') continue;
     const s = plainStr(val);
-    if (s !== null && looksLikePassword(args[i].name)) {
+    if (s !== null) {
       return { node: defLineNode(fn, args[i].node), anchor: astSpan(fn), message: `Possible hardcoded password: '${s}'` };
     }
   }

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { astArgs, keywordArg, argValue, type FileContext } from '../context.js';
 import { stringLiteral, unparen } from '../literal.js';
-import type { Check, Rule } from '../rule.js';
+import { memo } from '../memo.js';
+import type { Check, CheckGate, Rule } from '../rule.js';
 
 /**
  * bandit's built-in blacklist test (bandit/core/blacklisting.py), one rule
@@ -73,6 +74,16 @@ export const blacklistCall: Check = (m, rule, ctx) => {
 };
 
 /**
+ * The call blacklists' gate (both checks): on a call, the name they compare,
+ * which must be one of the rule's qualnames; any other node (an import
+ * statement) goes to every rule.
+ */
+export const BLACKLIST_GATE: CheckGate = {
+  key: (m, ctx) => (m.node.type === 'call' ? blacklistCallName(m.node, ctx) : null),
+  keys: qualnameSet,
+};
+
+/**
  * bandit 1.9.4's import blacklist (bandit/blacklists/imports.py) in the
  * order bandit tries it. bandit's blacklist test reports one issue per
  * import statement: the first entry, in this order, that matches any of
@@ -130,19 +141,15 @@ function importPrefix(node: Node): string {
  */
 export const blacklistImport: Check = (m, rule, ctx) => {
   const node = m.node;
-  if (node.type === 'call') {
+  const statement = importStatement(node);
+  if (!statement) {
+    if (node.type !== 'call') return null;
     const name = blacklistCallName(node, ctx);
     if (name === undefined || !qualnameSet(rule).has(name)) return null;
     return { message: withName(rule.message, name) };
   }
-  const own = qualnames(rule.params);
-  if (node.type !== 'import_statement' && node.type !== 'import_from_statement') return null;
-  const prefix = importPrefix(node);
-  const names = importedNames(node);
-  const order = BANDIT_IMPORT_BLACKLIST.some(([id]) => id === rule.id)
-    ? BANDIT_IMPORT_BLACKLIST.map(([id, qns]) => [id, id === rule.id ? own : qns] as const)
-    : [...BANDIT_IMPORT_BLACKLIST, [rule.id, own] as const];
-  for (const [id, qns] of order) {
+  const { prefix, names } = statement;
+  for (const [id, qns] of importOrder(rule)) {
     for (const name of names) {
       if (qns.some((qn) => (prefix + name).startsWith(qn))) {
         return id === rule.id ? { message: withName(rule.message, name) } : null;
@@ -151,3 +158,33 @@ export const blacklistImport: Check = (m, rule, ctx) => {
   }
   return null;
 };
+
+/** An import statement's prefix and names; null for any other node. */
+interface ImportStatement {
+  prefix: string;
+  names: string[];
+}
+
+/** Memoised: the thirteen import blacklist rules read the same statement. */
+function importStatement(node: Node): ImportStatement | null {
+  return memo(node, 'blacklistImport', (n) => {
+    const type = n.type;
+    if (type !== 'import_statement' && type !== 'import_from_statement') return null;
+    return { prefix: importPrefix(n), names: importedNames(n) };
+  });
+}
+
+const IMPORT_ORDERS = new WeakMap<Rule, readonly (readonly [string, readonly string[]])[]>();
+
+/** The blacklist entries in bandit's order, with the rule's own names in its entry (or last): built once per rule. */
+function importOrder(rule: Rule): readonly (readonly [string, readonly string[]])[] {
+  let order = IMPORT_ORDERS.get(rule);
+  if (!order) {
+    const own = qualnames(rule.params);
+    order = BANDIT_IMPORT_BLACKLIST.some(([id]) => id === rule.id)
+      ? BANDIT_IMPORT_BLACKLIST.map(([id, qns]) => [id, id === rule.id ? own : qns] as const)
+      : [...BANDIT_IMPORT_BLACKLIST, [rule.id, own] as const];
+    IMPORT_ORDERS.set(rule, order);
+  }
+  return order;
+}

@@ -10,6 +10,7 @@ import {
   isExprStatement,
   isPlainAssign,
   keywordArg,
+  keywordArgs,
   shortName,
   unparenTarget,
   type FileContext,
@@ -230,6 +231,10 @@ const hardcodedPasswordString: Check = (m) => {
  */
 const hardcodedPasswordFuncarg: Check = (m) => {
   const call = m.node;
+  // The call's keyword names (memoised, other rules read them): most calls have no password-like one.
+  let named = false;
+  for (const name of keywordArgs(call).keys()) if (looksLikePassword(name)) named = true;
+  if (!named) return null;
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return null;
   for (const kw of args.namedChildren) {

@@ -1,5 +1,5 @@
-import type { Check } from '../rule.js';
-import { blacklistCall, blacklistImport } from './blacklist.js';
+import type { Check, CheckGate } from '../rule.js';
+import { BLACKLIST_GATE, blacklistCall, blacklistImport } from './blacklist.js';
 import { CHECKS_CRYPTO } from './crypto.js';
 import { CHECKS_GENERAL } from './general.js';
 import { CHECKS_INJECTION } from './injection.js';
@@ -30,4 +30,10 @@ export const CHECKS: Record<string, Check> = {
   ...CHECKS_BANDIT_CRYPTO,
   ...CHECKS_BANDIT_INJECTION,
   ...CHECKS_BANDIT_TEMPLATES,
+};
+
+/** The checks that declare a gate (rule.ts `CheckGate`), by name. */
+export const GATES: Record<string, CheckGate> = {
+  blacklist_call: BLACKLIST_GATE,
+  blacklist_import: BLACKLIST_GATE,
 };

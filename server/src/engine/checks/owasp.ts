@@ -52,21 +52,69 @@ type FindInput = (expr: Node, sanitisers: ReadonlySet<string>, key: string) => R
 /** A request-input rule's verdict on one call. */
 type Judge = (call: Node, ctx: FileContext, find: FindInput) => Hit | null;
 
-/** `sinkGate`'s regexes, per run (a run has its own FileContext) and rule (its sink set). */
-const GATES = new WeakMap<FileContext, Map<ReadonlySet<string>, RegExp>>();
+/** Every request-input rule's sink names (`requestScoped`'s `sinks`, added as the rules are made). */
+const ALL_SINKS = new Set<string>();
 
-/** A word a def's text must contain to hold a call of one of `sinks`: their last names, and the import aliases bound to them. */
-function sinkGate(sinks: ReadonlySet<string>, ctx: FileContext): RegExp {
-  let byRule = GATES.get(ctx);
-  if (!byRule) GATES.set(ctx, (byRule = new Map()));
-  let gate = byRule.get(sinks);
-  if (!gate) {
-    const names = new Set(sinks);
-    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (sinks.has(shortName(target))) names.add(local);
-    gate = new RegExp(`\\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
-    byRule.set(sinks, gate);
+/** Compiled gates by the aliases they add to the sink names (a file's imports vary them): kept across runs, a few at most in use at once. */
+const GATE_REGEXES = new Map<string, RegExp>();
+
+/**
+ * The words the def-level gate looks for, per run: every rule's sink names
+ * and the import aliases bound to one of them, as one regex; and per local
+ * alias, the sink name it stands for.
+ */
+interface SinkWords {
+  regex: RegExp;
+  aliases: Map<string, string[]>;
+}
+
+const SINK_WORDS = new WeakMap<FileContext, SinkWords>();
+
+function sinkWords(ctx: FileContext): SinkWords {
+  let words = SINK_WORDS.get(ctx);
+  if (!words) {
+    const aliases = new Map<string, string[]>();
+    for (const fact of ctx.imports) {
+      for (const [local, target] of fact.aliases) {
+        const short = shortName(target);
+        if (ALL_SINKS.has(short)) aliases.set(local, [...(aliases.get(local) ?? []), short]);
+      }
+    }
+    const key = [...aliases.keys()].join(' ');
+    let regex = GATE_REGEXES.get(key);
+    if (!regex) {
+      const names = new Set([...ALL_SINKS, ...aliases.keys()]);
+      // A name as a whole word, then what may stand between a call's callee
+      // and its `(`: closing parentheses (`(requests.get)(u)`), blanks, a line
+      // continuation, comments (each to its line's end: no backtracking in one).
+      const source = String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b(?=(?:[\s)\\]|#[^\n]*\n)*\()`;
+      if (GATE_REGEXES.size >= 64) GATE_REGEXES.clear();
+      GATE_REGEXES.set(key, (regex = new RegExp(source, 'g')));
+    }
+    words = { regex, aliases };
+    SINK_WORDS.set(ctx, words);
   }
-  return gate;
+  return words;
+}
+
+/**
+ * The sink names (of any request-input rule) a def's text calls, or seems
+ * to: a sink's name, or an import alias bound to one, followed by `(`.
+ * Read once per def and run for the four rules. An alias counts as the
+ * sink names it stands for as well as itself.
+ */
+function calledSinks(fn: Node, ctx: FileContext): ReadonlySet<string> {
+  return ctx.memo(fn, 'calledSinks', () => {
+    const { regex, aliases } = sinkWords(ctx);
+    const found = new Set<string>();
+    regex.lastIndex = 0;
+    const text = fn.text;
+    for (let m = regex.exec(text); m; m = regex.exec(text)) {
+      found.add(m[0]);
+      for (const short of aliases.get(m[0]) ?? []) found.add(short);
+    }
+    return found;
+  });
 }
 
 /**
@@ -80,17 +128,22 @@ function sinkGate(sinks: ReadonlySet<string>, ctx: FileContext): RegExp {
  * re-run (`touches` is inclusive).
  */
 function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
+  for (const s of sinks) ALL_SINKS.add(s);
   return (m: RuleMatch, _rule: Rule, ctx: FileContext): CheckResult => {
     const node = m.node;
     if (node.type === 'call') {
-      if (ownerFunction(node)) return null;
+      // Every judge wants one of `sinks` as the resolved name's last part:
+      // asking that first spares the walk up to the owner def on most calls.
+      if (!sinks.has(shortName(ctx.qualname(node))) || ownerFunction(node)) return null;
       return judge(node, ctx, (e, s, k) => requestInput(e, ctx, s, k));
     }
     const fn = node;
     if (fn.type !== 'function_definition') return null;
     const hits: Hit[] = [];
-    // A keystroke in a def re-runs this on the whole def: first, whether its text names a sink at all.
-    if (!sinkGate(sinks, ctx).test(fn.text)) return hits;
+    // A keystroke in a def re-runs this on the whole def: first, whether its
+    // text calls one of this rule's sinks at all (or an alias of one).
+    const called = calledSinks(fn, ctx);
+    if (called.size === 0 || ![...called].some((w) => sinks.has(w))) return hits;
     for (const call of ownCalls(fn)) {
       // Then each call's last name (or an import alias) before resolving it.
       const last = calleeName(call);

@@ -359,7 +359,7 @@ describe('policy', () => {
     { id: 'B101', name: 'assert_used' },
     { id: 'B602', name: 'subprocess_popen_with_shell_equals_true' },
   ];
-  const project = (over: object = {}) => ({ root: '/p', skips: [], tests: [], excludeDirs: [], files: [], problems: [], ...over });
+  const project = (over: object = {}) => ({ root: '/p', skips: [], tests: [], excludeDirs: [], pluginParams: new Map(), pluginKey: '', files: [], problems: [], ...over });
 
   it("combines settings, the project's config and excludes for one file", () => {
     const p = buildPolicy({ settings: settings({ exclude: ['gen'] }), file: '/p/app/x.py', folder: '/p', project: project({ skips: ['B101'] }), rules });

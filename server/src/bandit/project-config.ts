@@ -6,6 +6,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { atLeast, type BanditVersion } from './discover.js';
 import { fnmatchRegExp } from '../engine/fnmatch.js';
+import { overridesKey, pluginOverrides } from './plugin-config.js';
 
 /**
  * A project's own bandit configuration, as bandit's command line would read
@@ -25,6 +26,14 @@ export interface ProjectBanditConfig {
   pyproject?: string;
   ini?: string;
   configFile?: string;
+  /**
+   * bandit's per-plugin settings (`tmp_dirs`, `check_typed_exception`, ...)
+   * as params of our rules, by rule id (plugin-config.ts), from the config
+   * bandit is given with `-c`: the settings' config file, else the pyproject.
+   */
+  pluginParams: Map<string, Record<string, unknown>>;
+  /** `pluginParams` as text: equal keys, equal rules. Empty when there are none. */
+  pluginKey: string;
   /** Every file read (to watch). */
   files: string[];
   /** What could not be read or parsed, one message each. */
@@ -76,7 +85,8 @@ function hasToolBandit(pyproject: string): boolean {
 
 /** Reads the configs of `root` (and the settings' config file, relative to `root`). */
 export function loadProjectConfig(root: string, configFile?: string): ProjectBanditConfig {
-  const cfg: ProjectBanditConfig = { root, skips: [], tests: [], excludeDirs: [], files: [], problems: [] };
+  const cfg: ProjectBanditConfig = { root, skips: [], tests: [], excludeDirs: [], pluginParams: new Map(), pluginKey: '', files: [], problems: [] };
+  let plugins: { config: Record<string, unknown>; where: string } | undefined;
   const pyproject = join(root, 'pyproject.toml');
   if (existsSync(pyproject)) {
     const text = readText(pyproject, cfg.problems);
@@ -87,6 +97,7 @@ export function loadProjectConfig(root: string, configFile?: string): ProjectBan
         if (tool) {
           cfg.pyproject = pyproject;
           fromObject(cfg, tool);
+          plugins = { config: tool, where: pyproject };
         }
       } catch (e) {
         cfg.problems.push(`${pyproject} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
@@ -121,11 +132,18 @@ export function loadProjectConfig(root: string, configFile?: string): ProjectBan
         if (o && typeof o === 'object' && !Array.isArray(o)) {
           cfg.configFile = path;
           fromObject(cfg, o as Record<string, unknown>);
+          plugins = { config: o as Record<string, unknown>, where: path }; // `-c` takes this one, not the pyproject
         } else cfg.problems.push(`${path}: a bandit config must be a mapping`);
       } catch (e) {
         cfg.problems.push(`${path} cannot be parsed: ${(e as Error).message.split('\n')[0]}`);
       }
     }
+  }
+  if (plugins) {
+    const o = pluginOverrides(plugins.config, plugins.where);
+    cfg.pluginParams = o.params;
+    cfg.pluginKey = overridesKey(o.params);
+    cfg.problems.push(...o.problems);
   }
   return cfg;
 }

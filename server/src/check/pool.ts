@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
 import { checkFile } from './run.js';
-import type { CheckOutcome, CheckTask, FromWorker, ServeOptions, ToWorker } from './worker.js';
+import { selectionFor, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
 
 export type { CheckOutcome };
 
@@ -46,11 +46,11 @@ const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/che
  * that file gets an error outcome, the rest of its chunk goes to a fresh
  * worker. When no worker can start at all (threads unavailable, the
  * grammar missing in the worker's place), the files are checked in this
- * thread instead. `selections[i]`: the rule ids enabled for selection i, or
- * null for every rule. When aborted, files not yet checked come back as
+ * thread instead. `selections[i]`: the rule ids enabled for selection i (or
+ * null for every rule), with the project's plugin settings if any. When aborted, files not yet checked come back as
  * "cancelled" errors.
  */
-export async function checkFiles(engine: Engine, files: readonly PoolFile[], selections: readonly (readonly string[] | null)[], opts: PoolOptions = {}): Promise<CheckOutcome[]> {
+export async function checkFiles(engine: Engine, files: readonly PoolFile[], selections: readonly PoolSelection[], opts: PoolOptions = {}): Promise<CheckOutcome[]> {
   const n = files.length;
   const workers = Math.max(1, Math.min(opts.workers ?? Math.min(availableParallelism(), MAX_WORKERS), n));
   if (n < (opts.inlineBelow ?? 8) || (opts.workers ?? 2) <= 0) return checkInline(engine, files, selections, opts);
@@ -84,7 +84,7 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
     };
 
     const spawn = () => {
-      const data: ServeOptions & Record<string, unknown> = { ...opts.workerData, selections: selections.map((s) => (s ? [...s] : null)) };
+      const data: ServeOptions & Record<string, unknown> = { ...opts.workerData, selections: [...selections] };
       const worker = new Worker(opts.workerUrl ?? WORKER_MAIN, { workerData: data });
       live.add(worker);
       /** The files sent to this worker and not yet answered, in the order it checks them. */
@@ -147,12 +147,8 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
 }
 
 /** The same, in this thread, one file after another. */
-function checkInline(engine: Engine, files: readonly PoolFile[], selections: readonly (readonly string[] | null)[], opts: PoolOptions): CheckOutcome[] {
-  const enabled = selections.map((ids) => {
-    if (!ids) return undefined;
-    const set = new Set(ids);
-    return (rule: { id: string }) => set.has(rule.id);
-  });
+function checkInline(engine: Engine, files: readonly PoolFile[], selections: readonly PoolSelection[], opts: PoolOptions): CheckOutcome[] {
+  const enabled = selections.map(selectionFor);
   const out: CheckOutcome[] = [];
   for (const f of files) {
     if (opts.signal?.aborted) {

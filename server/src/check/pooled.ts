@@ -2,6 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isExcluded, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import { checkFiles, type PoolOptions } from './pool.js';
+import type { PoolSelection } from './worker.js';
 import type { FileError, FileResult } from './run.js';
 
 /**
@@ -17,7 +18,7 @@ export async function checkInPool(
   opts: PoolOptions = {},
 ): Promise<(FileResult | FileError)[]> {
   const selectionOf = new Map<ProjectBanditConfig, number>();
-  const selections: (string[] | null)[] = [];
+  const selections: PoolSelection[] = [];
   const tasks: { path: string; selection: number }[] = [];
   for (const path of files) {
     const cfg = configOf(path);
@@ -26,7 +27,9 @@ export async function checkInPool(
     if (selection === undefined) {
       const ids = engine.ruleset.rules.filter((rule) => projectSelects(cfg, rule)).map((rule) => rule.id);
       selection = selections.length;
-      selections.push(ids.length === engine.ruleset.rules.length ? null : ids);
+      const all = ids.length === engine.ruleset.rules.length ? null : ids;
+      // The project's bandit plugin settings become the rules' params (plugin-config.ts).
+      selections.push(cfg.pluginKey ? { ids: all, params: [...cfg.pluginParams] } : all);
       selectionOf.set(cfg, selection);
     }
     tasks.push({ path, selection });

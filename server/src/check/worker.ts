@@ -1,6 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
+import type { RuleSelection } from '../engine/rule.js';
+import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
 import { checkFile } from './run.js';
 
 /**
@@ -22,9 +24,26 @@ export type CheckOutcome = { path: string; text: string; findings: Finding[] } |
 export type ToWorker = { tasks: CheckTask[] };
 export type FromWorker = { ready: true } | { index: number; outcome: CheckOutcome } | { chunkDone: true } | { fatal: string };
 
+/**
+ * Which rules a file is checked with: rule ids (null: every rule), or those
+ * with the project's bandit plugin settings as rule params (by rule id,
+ * plugin-config.ts). Plain data, to cross to the worker threads.
+ */
+export type PoolSelection = readonly string[] | null | { ids: readonly string[] | null; params: readonly (readonly [string, Record<string, unknown>])[] };
+
+/** A pool selection as the engine's rule predicate (undefined: every rule as it is). */
+export function selectionFor(sel: PoolSelection): RuleSelection | undefined {
+  const ids = sel === null || Array.isArray(sel) ? (sel as readonly string[] | null) : (sel as { ids: readonly string[] | null }).ids;
+  const params = sel !== null && !Array.isArray(sel) ? new Map((sel as { params: readonly (readonly [string, Record<string, unknown>])[] }).params) : undefined;
+  const set = ids ? new Set(ids) : undefined;
+  if (!set && !params?.size) return undefined;
+  const enabled = (rule: { id: string }) => !set || set.has(rule.id);
+  return params?.size ? Object.assign(enabled, { variant: ruleVariant(params, overridesKey(params)) }) : enabled;
+}
+
 export interface ServeOptions {
-  /** Rule ids enabled per selection; null: every rule. */
-  selections: (string[] | null)[];
+  /** Rule selections (`PoolSelection`), by index. */
+  selections: PoolSelection[];
   /** Called before each file (tests use it to crash a worker on purpose). */
   before?: (path: string) => void;
 }
@@ -37,11 +56,7 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
     port.postMessage({ fatal: `cannot load the rules: ${e instanceof Error ? e.message : String(e)}` } satisfies FromWorker);
     return;
   }
-  const enabled = opts.selections.map((ids) => {
-    if (!ids) return undefined;
-    const set = new Set(ids);
-    return (rule: { id: string }) => set.has(rule.id);
-  });
+  const enabled = opts.selections.map(selectionFor);
   port.on('message', (msg: ToWorker) => {
     for (const t of msg.tasks) {
       opts.before?.(t.path);

@@ -1,4 +1,5 @@
 import { isExcluded as isBanditExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { ruleVariant } from '../bandit/plugin-config.js';
 import type { SeverityMapping } from '../diagnostics/severity.js';
 import type { Finding } from '../findings/finding.js';
 import { isExcluded } from './exclude.js';
@@ -38,13 +39,16 @@ export interface PolicyInput {
 }
 
 export function buildPolicy({ settings, file, folder, project, rules }: PolicyInput): Policy {
-  const enabled = ruleSelector(settings, project);
+  const selector = ruleSelector(settings, project);
+  // The rules' params under the project's bandit plugin settings go with the
+  // selection (analyzer.ts), and into its key so that a changed config reruns.
+  const enabled = project?.pluginKey ? Object.assign((r: RuleRef) => selector(r), { variant: ruleVariant(project.pluginParams, project.pluginKey) }) : selector;
   return {
     settings,
     folder,
     project,
     enabled,
-    selection: selectionKey(rules, enabled),
+    selection: selectionKey(rules, enabled) + (project?.pluginKey ? `\0${project.pluginKey}` : ''),
     keep: findingFilter(settings, enabled),
     excluded: isExcluded(file, folder, settings.exclude) || (project !== undefined && isBanditExcluded(project, file)),
     mapping: { matrix: settings.severity.matrix, overrides: settings.severity.overrides },

@@ -6,7 +6,7 @@ import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
 import { unparen } from './literal.js';
 import { seedParent } from './memo.js';
-import type { CheckGate, Hit, Rule, RuleMatch } from './rule.js';
+import type { CheckGate, Hit, Rule, RuleMatch, RuleSelection } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
 /** Inclusive overlap: a node that merely touches a changed range is re-run too. */
@@ -229,12 +229,15 @@ function makePlan(rules: readonly Rule[], ruleset: RuleSet, enabled: (rule: Rule
     const on = enabled(rule);
     const silencer = ruleset.silencers.has(rule.id);
     if (!on && !silencer) continue;
-    const p: PlannedRule = { rule, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined };
+    // The project's bandit plugin settings (plugin-config.ts) ride on the
+    // selection, so the plans, kept per selection, are made with its rule copies.
+    const own = (enabled as RuleSelection).variant?.(rule) ?? rule;
+    const p: PlannedRule = { rule: own, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined };
     plan.size++;
     const gate = rule.check ? GATES[rule.check] : undefined;
     let keys: ReadonlySet<string> | undefined;
     try {
-      keys = gate?.keys(rule);
+      keys = gate?.keys(own);
     } catch {
       keys = undefined; // broken params: the check runs on every match and reports them
     }

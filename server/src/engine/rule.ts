@@ -34,6 +34,13 @@ export const RuleMetaSchema = z
 
 export type RuleMeta = z.infer<typeof RuleMetaSchema>;
 
+/**
+ * Which rules run, and optionally the rule as the document's project sees it
+ * (a copy with the project's bandit plugin settings as params): both decide
+ * an engine run, so they travel together.
+ */
+export type RuleSelection = ((rule: Rule) => boolean) & { readonly variant?: (rule: Rule) => Rule };
+
 export interface Rule extends RuleMeta {
   /** The query text, as read from `<ID>.scm`. */
   query: string;

@@ -59,6 +59,14 @@ export function startServer(connection: Connection): void {
     reported.add(key);
     connection.console.error(message);
   };
+  /** A warning the user sees, once per server run. */
+  const warnOnce = (key: string, message: string) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    // A notification, never window/showMessageRequest (Neovim 0.7 blocks on it).
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    connection.console.warn(message);
+  };
 
   let initializeSeen = false;
   connection.onInitialize(async (params): Promise<InitializeResult | ResponseError<InitializeError>> => {
@@ -73,7 +81,11 @@ export function startServer(connection: Connection): void {
     store = new DocumentStore(
       engine,
       (rule, e) => once(`rule:${rule}`, `pysec: rule ${rule} failed and was skipped: ${String(e)}`),
-      (uri) => settings.enabledFor(uri),
+      (uri) => {
+        // The project config's problems (its plugin settings' too) are said even with bandit off.
+        for (const p of settings.policyFor(uri).project?.problems ?? []) warnOnce(`config:${p}`, `pysec: ${p}`);
+        return settings.enabledFor(uri);
+      },
     );
     folders.initialize(params);
     settings.initialize(params, engine.ruleset.rules);
@@ -93,13 +105,7 @@ export function startServer(connection: Connection): void {
         const doc = store?.get(uri);
         if (doc) void publish(doc);
       },
-      warnOnce: (key, message) => {
-        if (reported.has(key)) return;
-        reported.add(key);
-        // A notification, never window/showMessageRequest (Neovim 0.7 blocks on it).
-        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
-        connection.console.warn(message);
-      },
+      warnOnce,
       log: (message) => connection.console.log(message),
     });
     return {

@@ -3,7 +3,11 @@
  * bandit 1.9's `_load_tests` hands them over: a section replaces the
  * plugin's defaults whole, and wrong types are reported with the default kept.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../../server/src/bandit/project-config.js';
 import { overridesKey, pluginOverrides, ruleVariant } from '../../server/src/bandit/plugin-config.js';
 import { readRules } from '../../server/src/engine/ruleset.js';
 import { paramSet } from '../../server/src/engine/checks/params.js';
@@ -96,5 +100,27 @@ describe('ruleVariant', () => {
     expect(ruleVariant(other)(byId('B108'))).not.toBe(ruleVariant(a)(byId('B108')));
     expect(ruleVariant(a)(byId('B101'))).toBe(byId('B101'));
     expect(overridesKey(new Map())).toBe('');
+  });
+});
+
+describe('loadProjectConfig reads the plugin settings from the config bandit is given with -c', () => {
+  it('pyproject [tool.bandit.<plugin>]; a settings config file (YAML) instead when there is one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pysec-plugin-cfg-'));
+    try {
+      writeFileSync(join(dir, 'pyproject.toml'), '[tool.bandit.hardcoded_tmp_directory]\ntmp_dirs = ["/srv/scratch"]\n');
+      writeFileSync(join(dir, 'bandit.yaml'), 'try_except_pass:\n  check_typed_exception: true\n');
+      const fromPyproject = loadProjectConfig(dir);
+      expect([...fromPyproject.pluginParams]).toEqual([['B108', { tmp_dirs: ['/srv/scratch'] }]]);
+      expect(fromPyproject.pluginKey).not.toBe('');
+      const fromYaml = loadProjectConfig(dir, 'bandit.yaml');
+      expect([...fromYaml.pluginParams]).toEqual([['B110', { check_typed_exception: true }]]);
+      expect(fromYaml.problems).toEqual([]);
+      writeFileSync(join(dir, 'bandit.yaml'), 'hardcoded_tmp_directory: [1]\n');
+      expect(loadProjectConfig(dir, 'bandit.yaml').problems).toEqual([
+        `${join(dir, 'bandit.yaml')}: bandit's hardcoded_tmp_directory settings must be a table/mapping; the defaults are kept`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

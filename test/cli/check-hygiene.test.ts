@@ -5,26 +5,16 @@
  * JSON fields, `--baseline`, and — with the real bandits — that a
  * `# nosec` whose finding only bandit reports is not called unused.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempProjects } from '../support/temp-projects.js';
 import { BANDIT_16, requireBandits, SID_SITE } from '../support/bandit.js';
 import { runCli, type JsonFinding, type JsonReport } from '../support/cli.js';
 
-let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'pysec-check-hygiene-'));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A fresh project folder with these files. */
-function project(name: string, files: Record<string, string>): string {
-  const root = join(tmp, name);
-  mkdirSync(root, { recursive: true });
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
-  return root;
-}
+const temp = tempProjects('pysec-check-hygiene-');
+const project = temp.project;
 
 /** One of each: unjustified, bare (with a reason), unused, and a justified one that silences its finding. */
 const FOUR = [
@@ -181,8 +171,8 @@ describe('[tool.pysec] in the project pyproject.toml', () => {
   });
 
   it('says what is wrong, and that editor settings (bandit.path included) are left alone; never runs that path', async () => {
-    const marker = join(tmp, 'PWNED');
-    const evil = join(tmp, 'evil-bandit');
+    const marker = join(temp.dir, 'PWNED');
+    const evil = join(temp.dir, 'evil-bandit');
     writeFileSync(evil, `#!/bin/sh\necho pwned > '${marker}'\n`);
     chmodSync(evil, 0o755);
     const root = project('problems', {
@@ -225,7 +215,7 @@ describe('check --baseline with hygiene findings', () => {
 describe("bandit's second look fails", () => {
   it('bandit ids are not judged unused in that file (said on stderr); pysec ids still are', async () => {
     const fake = join(process.cwd(), 'test/fixtures/fake-bandit/bandit.mjs');
-    const bin = mkdtempSync(join(tmp, 'fake-bin-'));
+    const bin = mkdtempSync(join(temp.dir, 'fake-bin-'));
     writeFileSync(join(bin, 'bandit'), `#!/bin/sh\nexec '${process.execPath}' '${fake}' exit2-ignore-nosec "$@"\n`);
     chmodSync(join(bin, 'bandit'), 0o755);
     const root = project('second-look', { 's.py': 'x = 1  # nosec B307  # was eval once\ny = 2  # pysec: ignore[PS001]  # was a query once\n' });
@@ -242,7 +232,7 @@ describe('with the real bandit: a suppression of a finding only bandit reports i
 
   /** PATH with only this bandit. */
   function pathWith(bandit: string[]): NodeJS.ProcessEnv {
-    const bin = mkdtempSync(join(tmp, 'bin-'));
+    const bin = mkdtempSync(join(temp.dir, 'bin-'));
     const script = join(bin, 'bandit');
     writeFileSync(script, `#!/bin/sh\nexec ${bandit.map((a) => `'${a}'`).join(' ')} "$@"\n`);
     chmodSync(script, 0o755);

@@ -5,26 +5,16 @@
  * bandit 1.9.4 on the same file and config — both engines report the same.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempProjects } from '../support/temp-projects.js';
 import { bandit19Command, requireBandits } from '../support/bandit.js';
 import { checkJson } from '../support/cli.js';
 
-let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'pysec-check-plugins-'));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function project(name: string, files: Record<string, string>): string {
-  const root = join(tmp, name);
-  mkdirSync(root, { recursive: true });
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
-  return root;
-}
+const temp = tempProjects('pysec-check-plugins-');
+const project = temp.project;
 
 const PYPROJECT = `[tool.bandit]
 skips = ["B404"]
@@ -93,7 +83,7 @@ describe('check --no-bandit honours the project bandit plugin settings', () => {
     project('multi/a', { 'pyproject.toml': '[tool.bandit.hardcoded_tmp_directory]\ntmp_dirs = ["/srv/scratch"]\n', ...files });
     project('multi/b', { 'pyproject.toml': '[tool.bandit]\nskips = []\n', ...files });
     const paths = Object.keys(files).flatMap((f) => [`a/${f}`, `b/${f}`]);
-    const { report } = await checkJson(paths, { cwd: join(tmp, 'multi') });
+    const { report } = await checkJson(paths, { cwd: join(temp.dir, 'multi') });
     const byFile = new Map<string, string[]>();
     for (const f of report.findings) byFile.set(f.path.replace(/\\/g, '/'), [...(byFile.get(f.path) ?? []), `${f.rule}:${f.line}`]);
     const a = [...byFile].filter(([p]) => /(^|\/)a\/m\d\.py$/.test(p));

@@ -1,8 +1,7 @@
-import { DiagnosticSeverity } from 'vscode-languageserver';
 import { projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { DEFAULT_SETTINGS } from '../config/defaults.js';
 import type { Settings } from '../config/schema.js';
-import { hygieneSeverity, type LspSeverityName } from '../diagnostics/severity.js';
+import { hygieneLevel, type LspSeverityName } from '../diagnostics/severity.js';
 import type { Engine } from '../engine/engine.js';
 import type { Finding, Level, Span } from '../findings/finding.js';
 import { isBanditId, oneLine } from '../suppress/comment.js';
@@ -57,13 +56,6 @@ export interface HygieneContext {
 }
 
 const LEVEL: Record<LspSeverityName, Level> = { error: 'HIGH', warning: 'MEDIUM', information: 'LOW', hint: 'LOW' };
-const NAME: Record<DiagnosticSeverity, LspSeverityName> = {
-  [DiagnosticSeverity.Error]: 'error',
-  [DiagnosticSeverity.Warning]: 'warning',
-  [DiagnosticSeverity.Information]: 'information',
-  [DiagnosticSeverity.Hint]: 'hint',
-};
-
 /** Each result with its hygiene findings (none for a file without a suppression comment). */
 export async function withHygiene(results: readonly FileResult[], ctx: HygieneContext): Promise<CheckedFile[]> {
   const issues = new Map<FileResult, HygieneIssue[]>();
@@ -118,10 +110,8 @@ function judge(r: FileResult, findings: readonly Finding[], ctx: HygieneContext,
 /** An issue under the settings: its severity, or nothing when ignored or `off`. */
 function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
   const name = HYGIENE_RULES[issue.code];
-  const byDefault = issue.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
-  const s = hygieneSeverity({ id: issue.code, name }, byDefault, settings.severity.overrides, settings.rules.ignore);
-  if (s === null) return [];
-  const level = NAME[s];
+  const level = hygieneLevel({ id: issue.code, name }, issue.severity, settings.severity.overrides, settings.rules.ignore);
+  if (level === null) return [];
   return [{ code: issue.code, name, level, severity: LEVEL[level], confidence: 'HIGH', range: issue.range, message: issue.message }];
 }
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { DEFAULT_SETTINGS } from '../config/defaults.js';
 import { mergeSettings } from '../config/merge.js';
+import { ruleSelector } from '../config/rules.js';
 import { extractSection, parseSettings, type ParseOptions } from '../config/parse.js';
 import type { Settings } from '../config/schema.js';
-import { overrideFor } from '../diagnostics/severity.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
@@ -76,12 +76,13 @@ function setPaths(patch: object): string[] {
 
 /**
  * Whether the settings turn a rule off for `check`: named in
- * `rules.ignore`, or overridden `off` (by id or test name). Pure.
+ * `rules.ignore`, or overridden `off` (by id or test name) — the editor's
+ * rule selection (`config/rules.ts`), of which `check` keeps only these
+ * (its `rules.select` is always the default, empty). Pure.
  */
 export function ruleTurnedOff(settings: Settings): (rule: { id: string; name: string }) => boolean {
-  const ignore = new Set(settings.rules.ignore.map((s) => s.trim()));
-  const overrides = settings.severity.overrides;
-  return (rule) => ignore.has(rule.id) || ignore.has(rule.name) || overrideFor(rule, overrides) === 'off';
+  const runs = ruleSelector(settings);
+  return (rule) => !runs(rule);
 }
 
 /** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */

@@ -57,20 +57,38 @@ export function findingSeverity(
   return s === 'off' ? null : LSP[s];
 }
 
+const NAME: Record<DiagnosticSeverity, LspSeverityName> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
 /**
- * A suppression-hygiene diagnostic's severity (PSN001…): its own default
+ * A suppression-hygiene finding's severity name (PSN001…): its own default
  * unless the user overrides its code or name; null when the override is
  * `off` or the code is in `rules.ignore`. Hygiene codes have no bandit
  * severity × confidence, so the matrix does not apply to them.
  */
+export function hygieneLevel(
+  rule: { id: string; name: string },
+  byDefault: LspSeverityName,
+  overrides: Readonly<Record<string, SeverityOverride>>,
+  ignore: readonly string[],
+): LspSeverityName | null {
+  if (ignore.includes(rule.id) || ignore.includes(rule.name)) return null;
+  const o = overrideFor(rule, overrides);
+  if (o === 'off') return null;
+  return o ?? byDefault;
+}
+
+/** `hygieneLevel` for a diagnostic: its LSP severity, or null. */
 export function hygieneSeverity(
   rule: { id: string; name: string },
   byDefault: DiagnosticSeverity,
   overrides: Readonly<Record<string, SeverityOverride>>,
   ignore: readonly string[],
 ): DiagnosticSeverity | null {
-  if (ignore.includes(rule.id) || ignore.includes(rule.name)) return null;
-  const o = overrideFor(rule, overrides);
-  if (o === 'off') return null;
-  return o ? LSP[o] : byDefault;
+  const level = hygieneLevel(rule, NAME[byDefault], overrides, ignore);
+  return level === null ? null : LSP[level];
 }

@@ -39,6 +39,19 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** One place on an attack path (engine/flow): source, a step, or the sink's argument. */
+export interface FlowStep {
+  /** Absolute path of the file the step is in; null: the document or file being analysed. */
+  file: string | null;
+  /** UTF-16 offsets into that file's text. */
+  span: Span;
+  /** 0-based line and UTF-16 column of `span.start` (so a step in another file needs no text to place). */
+  line: number;
+  column: number;
+  /** Plain words: "request.form['c'] (form field 'c')", "assigned to cmd", "through bar() on line 15", "reaches eval()". */
+  note: string;
+}
+
 export interface Finding {
   /** `B602`, `PS501`, ... */
   rule: string;
@@ -65,6 +78,11 @@ export interface Finding {
   suppressed: Suppression | null;
   /** Other places that explain the finding; absent when there are none. */
   related?: RelatedLocation[];
+  /**
+   * The attack path that grades the finding (engine/flow): source, each step,
+   * the sink's argument last. Absent or null when no untrusted input was traced.
+   */
+  flow?: FlowStep[] | null;
 }
 
 /** Stable order: position first, then rule id. */

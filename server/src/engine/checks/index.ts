@@ -1,15 +1,15 @@
 import type { Check, CheckGate } from '../rule.js';
-import { BLACKLIST_GATE, blacklistCall, blacklistImport } from './blacklist.js';
-import { CHECKS_CRYPTO } from './crypto.js';
-import { CHECKS_GENERAL } from './general.js';
-import { CHECKS_INJECTION } from './injection.js';
-import { CHECKS_SHELL } from './shell.js';
-import { CHECKS_WEB } from './web.js';
-import { CHECKS_OWASP } from './owasp.js';
-import { CHECKS_BANDIT_MISC } from './bandit-misc.js';
-import { CHECKS_BANDIT_CRYPTO } from './bandit-crypto.js';
-import { CHECKS_BANDIT_INJECTION } from './bandit-injection.js';
-import { CHECKS_BANDIT_TEMPLATES } from './bandit-templates.js';
+import { BLACKLIST_GATE, blacklistCall, blacklistImport } from './bandit/blacklist_calls.js';
+import { CHECKS_CRYPTO } from './bandit/hashlib_insecure_functions.js';
+import { CHECKS_GENERAL } from './bandit/general_hardcoded_password.js';
+import { CHECKS_INJECTION } from './bandit/injection_sql.js';
+import { CHECKS_SHELL } from './bandit/injection_shell.js';
+import { CHECKS_WEB } from './ps/cors.js';
+import { CHECKS_OWASP } from './ps/misconfiguration.js';
+import { CHECKS_BANDIT_MISC } from './bandit/tarfile_unsafe_members.js';
+import { CHECKS_BANDIT_CRYPTO } from './bandit/weak_cryptographic_key.js';
+import { CHECKS_BANDIT_INJECTION } from './bandit/django_sql_injection.js';
+import { CHECKS_BANDIT_TEMPLATES } from './bandit/django_xss.js';
 
 /**
  * Checks by name. A rule's JSON names its check; the query finds candidate

@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, keywordArgs, shortName } from '../context.js';
-import { listElements, plainStr, unparen } from '../literal.js';
-import { paramSet } from './params.js';
-import type { Check, Rule } from '../rule.js';
-import { callArgAt, checkCallArgValue, pyStr } from './bandit-util.js';
-import { keywordHit } from './general.js';
+import { astArgs, keywordArg, keywordArgs, shortName } from '../../context.js';
+import { listElements, plainStr, unparen } from '../../literal.js';
+import { paramSet } from '../support/params.js';
+import type { Check, Rule } from '../../rule.js';
+import { callArgAt, checkCallArgValue, pyStr } from '../support/calls.js';
+import { keywordHit } from '../bandit/general_hardcoded_password.js';
 
 /**
  * bandit 1.9.4's remaining injection plugins: paramiko's exec_command

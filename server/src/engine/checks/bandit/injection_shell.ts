@@ -1,9 +1,9 @@
-import { parentOf } from '../memo.js';
+import { parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, type FileContext } from '../context.js';
-import { isZeroNumber, listElements, stringLiteral, unparen } from '../literal.js';
-import { paramSet } from './params.js';
-import type { Check, Hit, Rule } from '../rule.js';
+import { astArgs, keywordArg, type FileContext } from '../../context.js';
+import { isZeroNumber, listElements, stringLiteral, unparen } from '../../literal.js';
+import { paramSet } from '../support/params.js';
+import type { Check, Hit, Rule } from '../../rule.js';
 
 /**
  * bandit's process-spawning family (bandit/plugins/injection_shell.py):

@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, keywordArg, shortName } from '../context.js';
-import type { PyValue } from '../literal.js';
-import type { Check } from '../rule.js';
-import { keywordHit } from './general.js';
+import { argValue, astArgs, keywordArg, shortName } from '../../context.js';
+import type { PyValue } from '../../literal.js';
+import type { Check } from '../../rule.js';
+import { keywordHit } from '../bandit/general_hardcoded_password.js';
 
 /**
  * bandit's crypto plugins: weak hashes through hashlib and crypt (B324),

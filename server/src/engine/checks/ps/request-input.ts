@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, keywordArg, positionalArgs, qualifiedName, shortName, type FileContext } from '../context.js';
-import { isFString, plainStr, stringLiteral, unparen } from '../literal.js';
-import { memo, parentOf } from '../memo.js';
+import { calledName, keywordArg, positionalArgs, qualifiedName, shortName, type FileContext } from '../../context.js';
+import { isFString, plainStr, stringLiteral, unparen } from '../../literal.js';
+import { memo, parentOf } from '../../memo.js';
 
 /**
  * What the PS rules (owasp.ts) share: where request data enters an

@@ -1,8 +1,8 @@
-import { parentOf } from '../memo.js';
+import { parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { astParent, calledName } from '../context.js';
-import { firstStringPartId, isFString, joinedStrText, stringLiteral, unparen } from '../literal.js';
-import type { Check } from '../rule.js';
+import { astParent, calledName } from '../../context.js';
+import { firstStringPartId, isFString, joinedStrText, stringLiteral, unparen } from '../../literal.js';
+import type { Check } from '../../rule.js';
 
 /**
  * B608 hardcoded_sql_expressions (bandit/plugins/injection_sql.py).

@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import type { Span } from '../../findings/finding.js';
-import { argValue, astArgs, keywordArg, keywordArgs } from '../context.js';
-import { memo } from '../memo.js';
-import { PyBytes, PyDict, unparen, type PyValue } from '../literal.js';
+import type { Span } from '../../../findings/finding.js';
+import { argValue, astArgs, keywordArg, keywordArgs } from '../../context.js';
+import { memo } from '../../memo.js';
+import { PyBytes, PyDict, unparen, type PyValue } from '../../literal.js';
 
 /**
  * The parts of bandit's `Context` (bandit/core/context.py) that the plugin

@@ -1,5 +1,5 @@
-import { memo, parentOf } from '../memo.js';
-import { fnmatch } from '../fnmatch.js';
+import { memo, parentOf } from '../../memo.js';
+import { fnmatch } from '../../fnmatch.js';
 import type { Node } from 'web-tree-sitter';
 import {
   argValue,
@@ -14,9 +14,9 @@ import {
   shortName,
   unparenTarget,
   type FileContext,
-} from '../context.js';
-import { firstStringPartId, parseBigInteger, plainStr, pyConstantStr, pyLiteralRepr, strConstants, unparen } from '../literal.js';
-import type { Check, Hit } from '../rule.js';
+} from '../../context.js';
+import { firstStringPartId, parseBigInteger, plainStr, pyConstantStr, pyLiteralRepr, strConstants, unparen } from '../../literal.js';
+import type { Check, Hit } from '../../rule.js';
 
 /**
  * bandit's general plugins: assert (B101), exec (B102), chmod (B103), the

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, keywordArg, positionalArgs, qualifiedName, shortName, type FileContext } from '../context.js';
-import { plainStr, unparen } from '../literal.js';
-import { parentOf } from '../memo.js';
-import type { Check, CheckResult, Hit, Rule, RuleMatch } from '../rule.js';
-import { keywordHit } from './general.js';
+import { calledName, keywordArg, positionalArgs, qualifiedName, shortName, type FileContext } from '../../context.js';
+import { plainStr, unparen } from '../../literal.js';
+import { parentOf } from '../../memo.js';
+import type { Check, CheckResult, Hit, Rule, RuleMatch } from '../../rule.js';
+import { keywordHit } from '../bandit/general_hardcoded_password.js';
 import {
   COMMON_SANITISERS,
   argument,
@@ -19,9 +19,9 @@ import {
   settingsOf,
   type RequestInput,
   type Setting,
-} from './owasp-support.js';
-import { calleeName, checkedBefore, ownCalls, ownerFunction, taintedInput } from './taint.js';
-import { CHECKS_WEB } from './web.js';
+} from '../ps/request-input.js';
+import { calleeName, checkedBefore, ownCalls, ownerFunction, taintedInput } from '../ps/taint.js';
+import { CHECKS_WEB } from '../ps/cors.js';
 
 /**
  * The OWASP Top 10 checks bandit lacks: the PS rules (ids PS + three

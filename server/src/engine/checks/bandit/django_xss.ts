@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { assignTargets, assignValue, astArgs, calledName, isPlainAssign, qualifiedName, shortName, type FileContext } from '../context.js';
-import { isAstConstant, listElements, plainStr, unparen } from '../literal.js';
-import { parentOf } from '../memo.js';
-import type { Check, Hit, Rule } from '../rule.js';
-import { bodyStatements } from './bandit-util.js';
-import { isSyncDef, positionalParams } from './bandit-misc.js';
+import { assignTargets, assignValue, astArgs, calledName, isPlainAssign, qualifiedName, shortName, type FileContext } from '../../context.js';
+import { isAstConstant, listElements, plainStr, unparen } from '../../literal.js';
+import { parentOf } from '../../memo.js';
+import type { Check, Hit, Rule } from '../../rule.js';
+import { bodyStatements } from '../support/calls.js';
+import { isSyncDef, positionalParams } from '../bandit/tarfile_unsafe_members.js';
 
 /**
  * bandit 1.9.4's template and markup plugins: jinja2 autoescape (B701),

@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, calledName, shortName } from '../context.js';
-import { unparen, type PyValue } from '../literal.js';
-import type { Check, Hit, Rule } from '../rule.js';
-import { astSpan, callArgAt, callArgValue, callArgs, callArgsCount, checkCallArgValue, pyTruthy } from './bandit-util.js';
-import { defLineNode, isSyncDef, paramsText, positionalParams } from './bandit-misc.js';
-import { keywordHit } from './general.js';
+import { astArgs, calledName, shortName } from '../../context.js';
+import { unparen, type PyValue } from '../../literal.js';
+import type { Check, Hit, Rule } from '../../rule.js';
+import { astSpan, callArgAt, callArgValue, callArgs, callArgsCount, checkCallArgValue, pyTruthy } from '../support/calls.js';
+import { defLineNode, isSyncDef, paramsText, positionalParams } from '../bandit/tarfile_unsafe_members.js';
+import { keywordHit } from '../bandit/general_hardcoded_password.js';
 
 /**
  * bandit 1.9.4's TLS, key-size, SSH and SNMP plugins: insecure_ssl_tls.py

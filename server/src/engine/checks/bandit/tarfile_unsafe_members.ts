@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArgs, shortName, type FileContext } from '../context.js';
-import { isAstConstant, plainStr, unparen } from '../literal.js';
-import { memo } from '../memo.js';
-import type { Check } from '../rule.js';
-import { astSpan, bodyStatements, callArgAt, callArgValue, checkCallArgValue, hasKeyword, headerSpan, pyTruthy } from './bandit-util.js';
-import { looksLikePassword } from './general.js';
+import { keywordArgs, shortName, type FileContext } from '../../context.js';
+import { isAstConstant, plainStr, unparen } from '../../literal.js';
+import { memo } from '../../memo.js';
+import type { Check } from '../../rule.js';
+import { astSpan, bodyStatements, callArgAt, callArgValue, checkCallArgValue, hasKeyword, headerSpan, pyTruthy } from '../support/calls.js';
+import { looksLikePassword } from '../bandit/general_hardcoded_password.js';
 
 /**
  * bandit 1.9.4 plugins without a family of their own: hard-coded password

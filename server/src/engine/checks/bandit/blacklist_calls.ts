@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, argValue, type FileContext } from '../context.js';
-import { stringLiteral, unparen } from '../literal.js';
-import { memo } from '../memo.js';
-import type { Check, CheckGate, Rule } from '../rule.js';
+import { astArgs, keywordArg, argValue, type FileContext } from '../../context.js';
+import { stringLiteral, unparen } from '../../literal.js';
+import { memo } from '../../memo.js';
+import type { Check, CheckGate, Rule } from '../../rule.js';
 
 /**
  * bandit's built-in blacklist test (bandit/core/blacklisting.py), one rule

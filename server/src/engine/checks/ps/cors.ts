@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArg, keywordValue, positionalArgs, qualifiedName, shortName, type FileContext } from '../context.js';
-import { plainStr, unparen } from '../literal.js';
-import type { Check, Hit } from '../rule.js';
-import { keywordHit } from './general.js';
+import { keywordArg, keywordValue, positionalArgs, qualifiedName, shortName, type FileContext } from '../../context.js';
+import { plainStr, unparen } from '../../literal.js';
+import type { Check, Hit } from '../../rule.js';
+import { keywordHit } from '../bandit/general_hardcoded_password.js';
 
 /**
  * Web framework checks: Flask's debugger (bandit's B201) and CORS that

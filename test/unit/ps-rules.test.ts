@@ -14,7 +14,7 @@ import { Engine } from '../../server/src/engine/engine.js';
 import { loadPython } from '../../server/src/engine/grammar.js';
 import type { Rule } from '../../server/src/engine/rule.js';
 import { RuleSet, silentWhen } from '../../server/src/engine/ruleset.js';
-import { secretName } from '../../server/src/engine/checks/ps/request-input.js';
+import { secretName } from '../../server/src/engine/checks/support/secrets.js';
 import { routeTextParams } from '../../server/src/engine/checks/ps/taint.js';
 import { fixtureExpectations } from '../lsp/expect.js';
 import { fixtureFiles, fixtureName, fixtureRule } from '../support/fixtures.js';

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parityCases, snippetRunner, type ParityCase } from '../support/snippets.js';
-import { looksLikePassword } from '../../server/src/engine/checks/bandit/general_hardcoded_password.js';
+import { looksLikePassword } from '../../server/src/engine/checks/support/secrets.js';
 import { fnmatch } from '../../server/src/engine/fnmatch.js';
 import { pyFloatRepr } from '../../server/src/engine/literal.js';
 

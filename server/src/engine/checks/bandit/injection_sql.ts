@@ -122,6 +122,6 @@ const hardcodedSqlExpressions: Check = (m) => {
   };
 };
 
-export const CHECKS_INJECTION: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   hardcoded_sql_expressions: hardcodedSqlExpressions,
 };

@@ -1,102 +1,10 @@
-import type { Node } from 'web-tree-sitter';
-import { astArgs, calledName, shortName } from '../../context.js';
-import { unparen, type PyValue } from '../../literal.js';
-import type { Check, Hit, Rule } from '../../rule.js';
-import { astSpan, callArgAt, callArgValue, callArgs, callArgsCount, checkCallArgValue, pyTruthy } from '../support/calls.js';
-import { defLineNode, isSyncDef, paramsText, positionalParams } from '../bandit/tarfile_unsafe_members.js';
-import { keywordHit } from '../bandit/general_hardcoded_password.js';
+import type { PyValue } from '../../literal.js';
+import type { Check, Hit } from '../../rule.js';
+import { callArgAt, callArgs, callArgValue, pyTruthy } from '../support/calls.js';
 
 /**
- * bandit 1.9.4's TLS, key-size, SSH and SNMP plugins: insecure_ssl_tls.py
- * (B502, B503, B504), weak_cryptographic_key.py (B505),
- * ssh_no_host_key_verification.py (B507) and snmp_security_check.py
- * (B508, B509).
+ * bandit/plugins/weak_cryptographic_key.py: B505 weak_cryptographic_key.
  */
-
-const BAD_VERSIONS = new WeakMap<Rule, PyValue[]>();
-
-/** `bad_protocol_versions` from the rule's params (bandit's ssl_with_bad_version config). */
-function badVersions(rule: Rule): PyValue[] {
-  let v = BAD_VERSIONS.get(rule);
-  if (!v) {
-    const p = rule.params.bad_protocol_versions;
-    if (!Array.isArray(p)) throw new Error(`${rule.id}: params.bad_protocol_versions must be a list`);
-    v = p as string[];
-    BAD_VERSIONS.set(rule, v);
-  }
-  return v;
-}
-
-// ---------------------------------------------------------------- B502
-
-/**
- * B502 ssl_with_bad_version: `ssl.wrap_socket(ssl_version=<bad>)` and
- * `pyOpenSSL.SSL.Context(method=<bad>)` (HIGH, HIGH), and any other call
- * with a bad `method=` or `ssl_version=` (MEDIUM, MEDIUM). Reported on the
- * line of the keyword's value (for the others: `method=`'s if present,
- * whatever its value, else `ssl_version=`'s).
- */
-const sslWithBadVersion: Check = (m, rule, ctx) => {
-  const call = m.node;
-  const bad = badVersions(rule);
-  const qual = ctx.qualname(call);
-  if (qual === 'ssl.wrap_socket') {
-    if (!checkCallArgValue(call, 'ssl_version', bad)) return null;
-    return { node: keywordHit(call, 'ssl_version') };
-  }
-  if (qual === 'pyOpenSSL.SSL.Context') {
-    if (!checkCallArgValue(call, 'method', bad)) return null;
-    return { node: keywordHit(call, 'method'), message: 'SSL.Context call with insecure SSL/TLS protocol version identified, security issue.' };
-  }
-  if (!checkCallArgValue(call, 'method', bad) && !checkCallArgValue(call, 'ssl_version', bad)) return null;
-  return {
-    node: keywordHit(call, 'method') ?? keywordHit(call, 'ssl_version'),
-    severity: 'MEDIUM',
-    confidence: 'MEDIUM',
-    risk: 'Medium',
-    message: 'Function call with insecure SSL/TLS protocol identified, possible security issue.',
-  };
-};
-
-// ---------------------------------------------------------------- B503
-
-/**
- * B503 ssl_with_bad_defaults: a `def` (not `async def`) whose positional
- * parameters default to an attribute named for a bad protocol version
- * (`ssl.PROTOCOL_SSLv2`). Reported on the `def` line, the whole function
- * being the context.
- */
-const sslWithBadDefaults: Check = (m, rule) => {
-  const fn = m.node;
-  if (!isSyncDef(fn)) return null;
-  const bad = badVersions(rule);
-  // A default's attribute name is in the parameters' text: no bad name there, no issue.
-  if (bad.every((b) => typeof b === 'string') && !bad.some((b) => paramsText(fn).includes(b as string))) return null;
-  for (const d of positionalParams(fn).defaults) {
-    const v = unparen(d);
-    if (v.type !== 'attribute') continue;
-    const attr = v.childForFieldName('attribute')?.text;
-    if (attr !== undefined && bad.includes(attr)) return { node: defLineNode(fn, d.parent), anchor: astSpan(fn) };
-  }
-  return null;
-};
-
-// ---------------------------------------------------------------- B504
-
-/**
- * B504 ssl_with_no_version: `ssl.wrap_socket(...)` without a literal
- * `ssl_version=` (a non-literal one counts as missing: bandit's check
- * returns None for it, and reports on its line).
- */
-const sslWithNoVersion: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  if (ctx.qualname(call) !== 'ssl.wrap_socket') return null;
-  if (checkCallArgValue(call, 'ssl_version') !== undefined) return null;
-  const node = keywordHit(call, 'ssl_version');
-  return node ? { node } : true;
-};
-
-// ---------------------------------------------------------------- B505
 
 const KEY_LIMITS: Record<string, [number, 'HIGH' | 'MEDIUM'][]> = {
   DSA: [
@@ -199,48 +107,6 @@ const weakCryptographicKey: Check = (m, _rule, ctx) => {
   return null;
 };
 
-// ---------------------------------------------------------------- B507
-
-/**
- * B507 ssh_no_host_key_verification: `<x>.set_missing_host_key_policy(p)`
- * in a file that imports something named like paramiko, with `p` naming
- * AutoAddPolicy or WarningPolicy (the class or an instance of it).
- */
-const sshNoHostKeyVerification: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  if (shortName(ctx.qualname(call)) !== 'set_missing_host_key_policy') return null;
-  if (!ctx.isModuleImportedLike('paramiko', call.startIndex)) return null;
-  const args = astArgs(call);
-  if (args.length === 0) return null;
-  let policy: string | undefined;
-  const a = unparen(args[0]);
-  if (a.type === 'attribute') policy = a.childForFieldName('attribute')?.text;
-  else if (a.type === 'identifier') policy = a.text;
-  else if (a.type === 'call') policy = calledName(a) || undefined;
-  return policy === 'AutoAddPolicy' || policy === 'WarningPolicy';
-};
-
-// ---------------------------------------------------------------- B508, B509
-
-/** B508 snmp_insecure_version_check: `pysnmp.hlapi.CommunityData(..., mpModel=0|1)` (SNMPv1/v2c). */
-const snmpInsecureVersion: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  if (ctx.qualname(call) !== 'pysnmp.hlapi.CommunityData') return null;
-  return !!(checkCallArgValue(call, 'mpModel', 0) || checkCallArgValue(call, 'mpModel', 1));
-};
-
-/** B509 snmp_crypto_check: `pysnmp.hlapi.UsmUserData(...)` with fewer than three positional arguments (no privacy key). */
-const snmpCrypto: Check = (m, _rule, ctx) => {
-  const call: Node = m.node;
-  return ctx.qualname(call) === 'pysnmp.hlapi.UsmUserData' && callArgsCount(call) < 3;
-};
-
-export const CHECKS_BANDIT_CRYPTO: Record<string, Check> = {
-  ssl_with_bad_version: sslWithBadVersion,
-  ssl_with_bad_defaults: sslWithBadDefaults,
-  ssl_with_no_version: sslWithNoVersion,
+export const CHECKS: Record<string, Check> = {
   weak_cryptographic_key: weakCryptographicKey,
-  ssh_no_host_key_verification: sshNoHostKeyVerification,
-  snmp_insecure_version_check: snmpInsecureVersion,
-  snmp_crypto_check: snmpCrypto,
 };

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
 import { unparen } from '../../literal.js';
 import { memo, parentOf } from '../../memo.js';
-import { requestInput, sanitisedUnder, type RequestInput } from '../ps/request-input.js';
+import { requestInput, sanitisedUnder, type RequestInput } from './request-input.js';
 
 /**
  * Request input followed through one function body: the names that hold it

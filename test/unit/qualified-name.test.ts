@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from 'web-tree-sitter';
-import { qualifiedName, treeQualifiedName } from '../../server/src/engine/context.js';
+import { qualifiedName, treeQualifiedName } from '../../server/src/engine/pyast.js';
 import { Engine } from '../../server/src/engine/engine.js';
 
 let engine: Engine;

@@ -1,6 +1,6 @@
-import { keywordValue } from '../../context.js';
-import type { Check } from '../../rule.js';
+import { keywordValue } from '../../pyast.js';
 import { keywordHit } from '../support/calls.js';
+import type { Check } from '../../rule.js';
 
 /**
  * bandit/plugins/app_debug.py: B201 flask_debug_true.

@@ -1,6 +1,6 @@
-import { argValue, keywordArg, shortName } from '../../context.js';
-import type { Check } from '../../rule.js';
+import { argValue, keywordArg, shortName } from '../../pyast.js';
 import { keywordHit } from '../support/calls.js';
+import type { Check } from '../../rule.js';
 
 /**
  * bandit/plugins/crypto_request_no_cert_validation.py: B501

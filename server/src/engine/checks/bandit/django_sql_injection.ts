@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, keywordArgs, shortName } from '../../context.js';
-import { listElements, plainStr, unparen } from '../../literal.js';
+import { listElements, plainStr } from '../../literal.js';
+import { astArgs, keywordArg, keywordArgs, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

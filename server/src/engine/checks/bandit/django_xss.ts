@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { assignTargets, assignValue, astArgs, type FileContext, isPlainAssign, shortName } from '../../context.js';
-import { isAstConstant, listElements, plainStr, unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { isAstConstant, listElements, plainStr } from '../../literal.js';
+import { assignTargets, assignValue, astArgs, isPlainAssign, shortName, unparen } from '../../pyast.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit } from '../../rule.js';
 import { bodyStatements, isSyncDef, positionalParams } from '../support/statements.js';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, shortName } from '../../context.js';
-import { parseBigInteger, pyConstantStr, pyLiteralRepr, unparen } from '../../literal.js';
+import { parseBigInteger } from '../../literal.js';
+import { astArgs, shortName, unparen } from '../../pyast.js';
+import { pyConstantStr, pyLiteralRepr } from '../../pyrepr.js';
 import type { Check } from '../../rule.js';
 
 /**

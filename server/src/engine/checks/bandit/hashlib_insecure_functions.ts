@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, keywordArg } from '../../context.js';
 import type { PyValue } from '../../literal.js';
+import { argValue, astArgs, keywordArg } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

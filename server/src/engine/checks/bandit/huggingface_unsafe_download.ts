@@ -1,7 +1,8 @@
-import { type FileContext, keywordArgs, shortName } from '../../context.js';
+import type { FileContext } from '../../context.js';
 import { isAstConstant } from '../../literal.js';
+import { callArgAt, keywordArgs, keywordValue, shortName } from '../../pyast.js';
+import { pyTruthy } from '../support/calls.js';
 import type { Check } from '../../rule.js';
-import { callArgAt, callArgValue, pyTruthy } from '../support/calls.js';
 
 /**
  * bandit/plugins/huggingface_unsafe_download.py: B615 huggingface_unsafe_download.
@@ -34,8 +35,8 @@ const huggingfaceUnsafeDownload: Check = (m, _rule, ctx: FileContext) => {
   for (const [name, value] of keywordArgs(call)) {
     if ((name === 'revision' || name === 'commit_id') && !isAstConstant(value)) return null;
   }
-  const revision = callArgValue(call, 'revision');
-  const toCheck = pyTruthy(revision) ? revision : callArgValue(call, 'commit_id');
+  const revision = keywordValue(call, 'revision');
+  const toCheck = pyTruthy(revision) ? revision : keywordValue(call, 'commit_id');
   if (typeof toCheck === 'string') {
     const r = toCheck.replace(/^["']+|["']+$/g, '');
     if (r.length >= 7 && HEX.test(r)) return null;

@@ -1,4 +1,4 @@
-import { shortName } from '../../context.js';
+import { shortName } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

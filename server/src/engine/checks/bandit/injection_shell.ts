@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, type FileContext, keywordArg } from '../../context.js';
-import { isZeroNumber, listElements, stringLiteral, unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { isZeroNumber, listElements, stringLiteral } from '../../literal.js';
+import { astArgs, keywordArg, unparen } from '../../pyast.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit } from '../../rule.js';
 import { paramSet } from '../support/params.js';

@@ -1,7 +1,7 @@
 import { parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { astParent, calledName } from '../../context.js';
-import { firstStringPartId, isFString, joinedStrText, stringLiteral, unparen } from '../../literal.js';
+import { firstStringPartId, isFString, joinedStrText, stringLiteral } from '../../literal.js';
+import { astParent, calledName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

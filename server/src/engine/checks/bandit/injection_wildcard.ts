@@ -1,7 +1,6 @@
-import { astArgs } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { astArgs, callArgAt, unparen } from '../../pyast.js';
+import { checkCallArgValue, keywordHit, pyStr } from '../support/calls.js';
 import type { Check } from '../../rule.js';
-import { callArgAt, checkCallArgValue, keywordHit, pyStr } from '../support/calls.js';
 import { paramSet } from '../support/params.js';
 
 /**

@@ -1,6 +1,7 @@
-import { type PyValue, unparen } from '../../literal.js';
-import type { Check, Rule } from '../../rule.js';
+import type { PyValue } from '../../literal.js';
+import { unparen } from '../../pyast.js';
 import { checkCallArgValue, keywordHit } from '../support/calls.js';
+import type { Check, Rule } from '../../rule.js';
 import { astSpan, defLineNode, isSyncDef, paramsText, positionalParams } from '../support/statements.js';
 
 /**

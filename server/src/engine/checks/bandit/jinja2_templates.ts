@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { calledName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

@@ -1,5 +1,5 @@
-import { astArgs, qualifiedName, shortName } from '../../context.js';
-import { isAstConstant, unparen } from '../../literal.js';
+import { isAstConstant } from '../../literal.js';
+import { astArgs, qualifiedName, shortName, unparen } from '../../pyast.js';
 import type { Check, Rule } from '../../rule.js';
 
 /**

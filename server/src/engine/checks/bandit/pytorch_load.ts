@@ -1,5 +1,5 @@
 import type { Check } from '../../rule.js';
-import { callArgValue } from '../support/calls.js';
+import { keywordValue } from '../../pyast.js';
 
 /**
  * bandit/plugins/pytorch_load.py: B614 pytorch_load.
@@ -11,7 +11,7 @@ const pytorchLoad: Check = (m, _rule, ctx) => {
   if (!ctx.isModuleImportedExact('torch', call.startIndex)) return null;
   const qual = ctx.qualname(call);
   if (qual !== 'torch.load' && qual !== 'torch.serialization.load') return null;
-  return callArgValue(call, 'weights_only') !== 'True';
+  return keywordValue(call, 'weights_only') !== 'True';
 };
 
 export const CHECKS: Record<string, Check> = {

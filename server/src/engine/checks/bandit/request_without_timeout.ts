@@ -1,6 +1,6 @@
-import { shortName } from '../../context.js';
-import type { Check } from '../../rule.js';
+import { shortName } from '../../pyast.js';
 import { checkCallArgValue } from '../support/calls.js';
+import type { Check } from '../../rule.js';
 
 /**
  * bandit/plugins/request_without_timeout.py: B113 request_without_timeout.

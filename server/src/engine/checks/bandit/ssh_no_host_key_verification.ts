@@ -1,5 +1,4 @@
-import { astArgs, calledName, shortName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { astArgs, calledName, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArgs, shortName } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { plainStr } from '../../literal.js';
+import { keywordArgs, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**

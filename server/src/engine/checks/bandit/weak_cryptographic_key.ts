@@ -1,6 +1,7 @@
 import type { PyValue } from '../../literal.js';
+import { callArgAt, keywordValue } from '../../pyast.js';
+import { callArgs, pyTruthy } from '../support/calls.js';
 import type { Check, Hit } from '../../rule.js';
-import { callArgAt, callArgs, callArgValue, pyTruthy } from '../support/calls.js';
 
 /**
  * bandit/plugins/weak_cryptographic_key.py: B505 weak_cryptographic_key.
@@ -92,17 +93,17 @@ const weakCryptographicKey: Check = (m, _rule, ctx) => {
   if (own(CRYPTOGRAPHY_KEYS, qual)) {
     const keyType = CRYPTOGRAPHY_KEYS[qual];
     if (keyType === 'DSA' || keyType === 'RSA') {
-      return classify(keyType, or(callArgValue(call, 'key_size'), callArgAt(call, keyType === 'DSA' ? 0 : 1), 2048));
+      return classify(keyType, or(keywordValue(call, 'key_size'), callArgAt(call, keyType === 'DSA' ? 0 : 1), 2048));
     }
     const args = callArgs(call);
-    const kw = callArgValue(call, 'curve');
+    const kw = keywordValue(call, 'curve');
     const curve: PyValue | boolean = pyTruthy(kw) ? kw : args.length > 0 ? args[0] : false;
     if (Array.isArray(curve)) return null; // unhashable: bandit's `in` fails
     const size = typeof curve === 'string' && own(CURVE_SIZES, curve) ? CURVE_SIZES[curve] : 224;
     return classify(keyType, size);
   }
   if (own(PYCRYPTO_KEYS, qual)) {
-    return classify(PYCRYPTO_KEYS[qual], or(callArgValue(call, 'bits'), callArgAt(call, 0), 2048));
+    return classify(PYCRYPTO_KEYS[qual], or(keywordValue(call, 'bits'), callArgAt(call, 0), 2048));
   }
   return null;
 };

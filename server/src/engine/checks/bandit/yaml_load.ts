@@ -1,16 +1,10 @@
-import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, type FileContext, keywordArg } from '../../context.js';
+import type { FileContext } from '../../context.js';
+import { argValue, callArgAt, keywordArg } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 
 /**
  * bandit/plugins/yaml_load.py: B506 yaml_load.
  */
-
-/** bandit's `get_call_arg_at_position`. */
-function argAt(call: Node, i: number) {
-  const args = astArgs(call);
-  return i < args.length ? argValue(args[i]) : undefined;
-}
 
 const SAFE_LOADERS = ['SafeLoader', 'CSafeLoader'];
 
@@ -29,7 +23,7 @@ const yamlLoad: Check = (m, _rule, ctx: FileContext) => {
     const v = argValue(loader);
     if (typeof v === 'string' && SAFE_LOADERS.includes(v)) return null;
   }
-  const second = argAt(call, 1);
+  const second = callArgAt(call, 1);
   if (typeof second === 'string' && SAFE_LOADERS.includes(second)) return null;
   return true;
 };

@@ -1,5 +1,4 @@
-import { positionalArgs, qualifiedName, shortName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { positionalArgs, qualifiedName, shortName, unparen } from '../../pyast.js';
 import type { Check, Hit } from '../../rule.js';
 import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
 import { checkedBefore } from './taint.js';

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, keywordArg } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { plainStr } from '../../literal.js';
+import { calledName, keywordArg, unparen } from '../../pyast.js';
+import { keywordHit } from '../support/calls.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit } from '../../rule.js';
-import { keywordHit } from '../support/calls.js';
 import { isFalse } from '../support/settings.js';
 
 /**

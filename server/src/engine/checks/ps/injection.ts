@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, type FileContext, shortName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { calledName, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
 import { argument, callName, constantLikeName, isConstantString } from '../support/settings.js';

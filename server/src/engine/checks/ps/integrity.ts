@@ -1,5 +1,5 @@
-import { keywordArg, shortName } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { plainStr } from '../../literal.js';
+import { keywordArg, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { lastName } from '../support/settings.js';
 

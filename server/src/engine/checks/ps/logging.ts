@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { type FileContext, shortName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { quote } from '../support/settings.js';
 import { secretIn } from '../support/secrets.js';

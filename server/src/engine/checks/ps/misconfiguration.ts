@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, keywordArg, positionalArgs, shortName } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { plainStr } from '../../literal.js';
+import { calledName, keywordArg, positionalArgs, shortName, unparen } from '../../pyast.js';
+import { keywordHit } from '../support/calls.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit, Rule } from '../../rule.js';
-import { keywordHit } from '../support/calls.js';
 import { argument, assignmentSetting, callName, isFalse, isTrue, lastName, settingsOf, settingText } from '../support/settings.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, type FileContext, qualifiedName } from '../../context.js';
+import type { FileContext } from '../../context.js';
+import { calledName, qualifiedName } from '../../pyast.js';
 import { parentOf } from '../../memo.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { type FileContext, shortName } from '../../context.js';
+import type { FileContext } from '../../context.js';
+import { calledName, shortName } from '../../pyast.js';
 import type { Check, CheckResult, Hit, Rule, RuleMatch } from '../../rule.js';
 import { COMMON_SANITISERS, type RequestInput, requestInput } from './request-input.js';
-import { calleeName, ownCalls, ownerFunction, taintedInput } from './taint.js';
+import { ownCalls, ownerFunction, taintedInput } from './taint.js';
 import { quote } from '../support/settings.js';
 
 /**
@@ -122,7 +123,7 @@ export function requestScoped(judge: Judge, sinks: ReadonlySet<string>): Check {
     if (called.size === 0 || ![...called].some((w) => sinks.has(w))) return hits;
     for (const call of ownCalls(fn)) {
       // Then each call's last name (or an import alias) before resolving it.
-      const last = calleeName(call);
+      const last = calledName(call);
       if (!sinks.has(last) && !ctx.aliasesAt(call.startIndex).has(last)) continue;
       const hit = judge(call, ctx, (e, s, k) => taintedInput(e, fn, ctx, s, k));
       if (hit) hits.push({ ...hit, node: hit.node ?? call, anchor: call, call });

@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, shortName } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { calledName, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
 import { checkedBefore } from './taint.js';

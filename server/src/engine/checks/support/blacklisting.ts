@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, type FileContext, keywordArg } from '../../context.js';
-import { stringLiteral, unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { stringLiteral } from '../../literal.js';
+import { argValue, astArgs, keywordArg, unparen } from '../../pyast.js';
 import type { Rule } from '../../rule.js';
 
 /**

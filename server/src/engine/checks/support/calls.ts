@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, keywordArg, keywordArgs } from '../../context.js';
-import { PyBytes, PyDict, type PyValue, unparen } from '../../literal.js';
+import { PyBytes, PyDict, type PyValue } from '../../literal.js';
+import { argValue, astArgs, keywordArg, keywordArgs, keywordValue, unparen } from '../../pyast.js';
 import { memo, parentOf } from '../../memo.js';
 
 /**
@@ -21,11 +21,6 @@ export function callArgsCount(call: Node): number {
   return astArgs(call).length;
 }
 
-/** bandit's `get_call_arg_value(name)`: the keyword's attr name or literal value (None when absent). */
-export function callArgValue(call: Node, name: string): PyValue {
-  const v = keywordArg(call, name);
-  return v ? argValue(v) : undefined;
-}
 
 /** Whether `name=` is among the call's keywords (bandit's `name in context.call_keywords`). */
 export function hasKeyword(call: Node, name: string): boolean {
@@ -39,20 +34,12 @@ export function hasKeyword(call: Node, name: string): boolean {
  * which a present literal never is).
  */
 export function checkCallArgValue(call: Node, name: string, values?: PyValue | PyValue[]): boolean | undefined {
-  const v = callArgValue(call, name);
+  const v = keywordValue(call, name);
   if (v === undefined) return undefined;
   const list = Array.isArray(values) ? values : [values];
   return list.some((x) => pyEquals(v, x));
 }
 
-/** bandit's `get_call_arg_at_position(i)`: `getattr(arg, "attr", None) or literal`, None past the end. */
-export function callArgAt(call: Node, i: number): PyValue {
-  const args = astArgs(call);
-  if (i >= args.length) return undefined;
-  const a = unparen(args[i]);
-  if (a.type === 'list_splat') return undefined;
-  return argValue(a);
-}
 
 /** Python's `==` between two literal values as bandit holds them (numbers, strings; containers never equal here). */
 export function pyEquals(a: PyValue, b: PyValue): boolean {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { calledName, positionalArgs } from '../../context.js';
-import { isFString, plainStr, unparen } from '../../literal.js';
+import { isFString, plainStr } from '../../literal.js';
+import { calledName, positionalArgs, unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { type FileContext, keywordArg, positionalArgs, shortName } from '../../context.js';
-import { plainStr, stringLiteral, unparen } from '../../literal.js';
+import type { FileContext } from '../../context.js';
+import { plainStr, stringLiteral } from '../../literal.js';
+import { keywordArg, positionalArgs, shortName, unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Span } from '../../../findings/finding.js';
-import { unparen } from '../../literal.js';
+import { unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
 import type { Check } from '../../rule.js';
 

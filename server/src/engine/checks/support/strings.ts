@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { banditParent, isExprStatement } from '../../context.js';
 import { firstStringPartId, strConstants } from '../../literal.js';
+import { banditParent, isExprStatement } from '../../pyast.js';
 import { memo, parentOf } from '../../memo.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `qualifiedName` (context.ts) reads a plain name chain (`os.path.join`)
+ * `qualifiedName` (pyast.ts) reads a plain name chain (`os.path.join`)
  * from its text, and anything else from the tree part by part. Both must
  * give the same name, aliases resolved the same way: checked on made-up
  * edge cases and on every call's callee in a few large stdlib files.

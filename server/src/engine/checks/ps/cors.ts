@@ -108,7 +108,7 @@ function flaskCors(call: Node, allowResources: boolean): Hit | null {
  *   `allow_credentials=True`;
  * - flask-cors: `CORS(app, ...)`, `cross_origin(...)` with
  *   `supports_credentials=True` and origins "*" or not given.
- * django-cors-headers (two settings in separate statements) is checked in owasp.ts,
+ * django-cors-headers (two settings in separate statements) is checked below (`corsAll`),
  * through the file-wide settings facts.
  */
 const corsWildcardWithCredentials: Check = (m, _rule, ctx) => {

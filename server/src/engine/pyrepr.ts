@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { parseBigInteger, stringLiteral } from './literal.js';
+import { parseBigInteger } from './literal.js';
 import { unparen } from './pyast.js';
+import { stringLiteral } from './pystring.js';
 
 /**
  * Python's `repr` and `str` of the values bandit puts in its messages

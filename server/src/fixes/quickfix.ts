@@ -1,8 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
 import type { FileContext } from '../engine/context.js';
-import { stringLiteral } from '../engine/literal.js';
 import { keywordArg, qualifiedName, unparen } from '../engine/pyast.js';
+import { stringLiteral } from '../engine/pystring.js';
 import type { OffsetTextEdit } from '../suppress/lines.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { listElements, plainStr } from '../../literal.js';
+import { listElements } from '../../literal.js';
 import { astArgs, keywordArg, keywordArgs, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import type { Check } from '../../rule.js';
 
 /**

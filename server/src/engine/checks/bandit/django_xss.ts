@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { isAstConstant, listElements, plainStr } from '../../literal.js';
+import { isAstConstant, listElements } from '../../literal.js';
 import { assignTargets, assignValue, astArgs, isPlainAssign, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit } from '../../rule.js';
 import { bodyStatements, isSyncDef, positionalParams } from '../support/statements.js';

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { plainStr } from '../../literal.js';
 import { assignTargets, assignValue, banditParent, isPlainAssign, keywordArgs, unparen, unparenTarget } from '../../pyast.js';
 import { pyConstantStr } from '../../pyrepr.js';
+import { plainStr } from '../../pystring.js';
 import type { Check, Hit } from '../../rule.js';
 import { looksLikePassword } from '../support/secrets.js';
 import { astSpan, defLineNode, isSyncDef, paramsText, positionalParams } from '../support/statements.js';

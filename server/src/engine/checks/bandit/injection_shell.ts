@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { isZeroNumber, listElements, stringLiteral } from '../../literal.js';
+import { isZeroNumber, listElements } from '../../literal.js';
 import { astArgs, keywordArg, unparen } from '../../pyast.js';
+import { stringLiteral } from '../../pystring.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit } from '../../rule.js';
 import { paramSet } from '../support/params.js';

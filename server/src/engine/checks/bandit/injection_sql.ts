@@ -1,7 +1,8 @@
 import { parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { firstStringPartId, isFString, joinedStrText, stringLiteral } from '../../literal.js';
+import { firstStringPartId } from '../../literal.js';
 import { astParent, calledName, unparen } from '../../pyast.js';
+import { isFString, joinedStrText, stringLiteral } from '../../pystring.js';
 import type { Check } from '../../rule.js';
 
 /**

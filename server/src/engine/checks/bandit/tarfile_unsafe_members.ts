@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { plainStr } from '../../literal.js';
 import { keywordArgs, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import type { Check } from '../../rule.js';
 
 /**

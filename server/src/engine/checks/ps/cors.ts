@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { plainStr } from '../../literal.js';
 import { keywordArg, positionalArgs, qualifiedName, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import type { Check, Hit } from '../../rule.js';
 import { assignmentSetting, isTrue } from '../support/settings.js';
 

@@ -1,4 +1,4 @@
-import { plainStr } from '../../literal.js';
+import { plainStr } from '../../pystring.js';
 import type { Check } from '../../rule.js';
 import { quote } from '../support/settings.js';
 import { secretIn } from '../support/secrets.js';

@@ -1,5 +1,5 @@
-import { plainStr } from '../../literal.js';
 import { keywordArg, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import type { Check } from '../../rule.js';
 import { lastName } from '../support/settings.js';
 

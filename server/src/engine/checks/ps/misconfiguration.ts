@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { plainStr } from '../../literal.js';
 import { calledName, keywordArg, positionalArgs, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import { keywordHit } from '../support/calls.js';
 import { parentOf } from '../../memo.js';
 import type { Check, Hit, Rule } from '../../rule.js';

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { stringLiteral } from '../../literal.js';
 import { argValue, astArgs, keywordArg, unparen } from '../../pyast.js';
+import { stringLiteral } from '../../pystring.js';
 import type { Rule } from '../../rule.js';
 
 /**

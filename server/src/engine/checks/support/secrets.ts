@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { isFString, plainStr } from '../../literal.js';
 import { calledName, positionalArgs, unparen } from '../../pyast.js';
+import { isFString, plainStr } from '../../pystring.js';
 import { memo } from '../../memo.js';
 
 /**

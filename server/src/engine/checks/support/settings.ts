@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { plainStr, stringLiteral } from '../../literal.js';
 import { keywordArg, positionalArgs, shortName, unparen } from '../../pyast.js';
+import { plainStr, stringLiteral } from '../../pystring.js';
 import { memo } from '../../memo.js';
 
 /**

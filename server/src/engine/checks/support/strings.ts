@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { firstStringPartId, strConstants } from '../../literal.js';
+import { firstStringPartId } from '../../literal.js';
 import { banditParent, isExprStatement } from '../../pyast.js';
+import { strConstants } from '../../pystring.js';
 import { memo, parentOf } from '../../memo.js';
 
 /**

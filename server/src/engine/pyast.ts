@@ -8,9 +8,12 @@ import { memo, parentOf } from './memo.js';
  * qualified name through the file's aliases, a call's arguments (positional,
  * keyword, by position: `get_call_arg_at_position`), its called name, a
  * node's ast parent, an assignment's targets and value. What a node's value
- * is (a literal's) is literal.ts's; what the file imported is FileContext's
- * (context.ts). literal.ts asks `unparen` of this module and this one asks
- * `literalValue` of it, both inside function bodies only.
+ * is (a literal's) is literal.ts's, a string literal's decoding
+ * pystring.ts's, its `repr` pyrepr.ts's; what the file imported is
+ * FileContext's (context.ts). Those modules ask `unparen` of this one and
+ * this one asks `literalValue` of literal.ts: the imports go both ways, and
+ * are used inside function bodies only (no module reads another while it
+ * loads).
  */
 
 /** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */

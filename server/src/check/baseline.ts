@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LEVELS, type Finding, type Level } from '../findings/finding.js';
 import type { CheckedFile } from './hygiene.js';
-import type { FileResult } from './run.js';
+import type { FileResult } from '../batch/file.js';
 
 /**
  * `check --baseline FILE`: only findings that an earlier JSON report (from

@@ -3,10 +3,10 @@ import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
-import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from './review.js';
-import type { FileResult } from './run.js';
+import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from '../batch/review.js';
+import type { FileResult } from '../batch/file.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
-import { pythonFiles } from './walk.js';
+import { pythonFiles } from '../files/walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
                       [--severity-level LEVEL] [--confidence-level LEVEL]

@@ -1,8 +1,8 @@
 import { statSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { reviewFiles, type ReviewOptions } from '../check/review.js';
-import { pythonFiles } from '../check/walk.js';
+import { reviewFiles, type ReviewOptions } from '../batch/review.js';
+import { pythonFiles } from '../files/walk.js';
 import { FRAMEWORK_NAMES, FRAMEWORKS, scanFolder, scanSource, type Framework } from '../engine/frameworks.js';
 import { VERSION } from '../version.js';
 import { displayPath, type ReportInput } from './model.js';

@@ -8,7 +8,7 @@ import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfi
 import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
 import { checkInPool } from './pooled.js';
-import type { FileError, FileResult } from './run.js';
+import type { FileError, FileResult } from './file.js';
 
 /** Whether bandit ran over the files, which one, or why not: the report says it. */
 export type BanditStatus =

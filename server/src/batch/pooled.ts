@@ -3,7 +3,7 @@ import { isExcluded, projectSelects, type ProjectBanditConfig } from '../bandit/
 import type { Engine } from '../engine/engine.js';
 import { checkFiles, type PoolOptions } from './pool.js';
 import type { PoolSelection } from './worker.js';
-import type { FileError, FileResult } from './run.js';
+import type { FileError, FileResult } from './file.js';
 
 /**
  * The files of a `check` run or a workspace scan through the worker pool,

@@ -4,13 +4,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
-import { checkInPool } from '../check/pooled.js';
-import { pythonFiles } from '../check/walk.js';
-import { notRegularFile } from '../check/read.js';
-import { banditFindings } from './convert.js';
-import type { BanditCommand, BanditVersion } from './discover.js';
-import { runBanditOnFiles } from './batch.js';
-import { configArgs, findProjectRoot, isExcluded, type ProjectBanditConfig } from './project-config.js';
+import { checkInPool } from './pooled.js';
+import { pythonFiles } from '../files/walk.js';
+import { notRegularFile } from '../files/read.js';
+import { banditFindings } from '../bandit/convert.js';
+import type { BanditCommand, BanditVersion } from '../bandit/discover.js';
+import { runBanditOnFiles } from '../bandit/batch.js';
+import { configArgs, findProjectRoot, isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
 
 export interface ScanHost {
   engine: Engine;
@@ -65,7 +65,7 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
     const checked = checkInPool(host.engine, g.files, () => g.cfg, { signal: host.signal });
     checked.catch(() => undefined);
     const b = await host.bandit(g.folder);
-    let results = new Map<string, import('./output.js').BanditResult[]>();
+    let results = new Map<string, import('../bandit/output.js').BanditResult[]>();
     if (b) {
       summary.bandit = true;
       const outcome = await runBanditOnFiles({

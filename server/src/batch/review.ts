@@ -1,163 +1,96 @@
-import { resolve } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Engine } from '../engine/engine.js';
 import { banditFindings } from '../bandit/convert.js';
-import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
-import { runBanditOnFiles } from '../bandit/batch.js';
-import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
-import type { Finding } from '../findings/finding.js';
+import type { BanditResult } from '../bandit/output.js';
+import { isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Engine } from '../engine/engine.js';
 import { mergeFindings } from '../findings/merge.js';
-import { checkInPool } from './pooled.js';
+import { notRegularFile } from '../files/read.js';
+import { banditOverProject, type BanditRun } from './bandit.js';
 import type { FileError, FileResult } from './file.js';
+import { checkInPool } from './pooled.js';
 
-/** Whether bandit ran over the files, which one, or why not: the report says it. */
-export type BanditStatus =
-  | { ran: true; version: string; command: string }
-  | { ran: false; reason: string };
-
-/** A resolved bandit, or the reason there is none. */
-export type BanditChoice = { cmd: BanditCommand; version: BanditVersion } | { reason: string };
+/** The files of one project root, reviewed together under its bandit config. */
+export interface Project {
+  root: string;
+  /** The config of its first file: bandit runs with it. */
+  cfg: ProjectBanditConfig;
+  /** Its files as given, and their indexes in the review's list. */
+  files: { path: string; index: number; cfg: ProjectBanditConfig }[];
+}
 
 export interface ReviewOptions {
-  /** The bandit to run, or false (`--no-bandit`). */
-  bandit: false | (() => Promise<BanditChoice>);
-  /** Where project roots are looked for from (the CLI's working folder). */
-  cwd: string;
-  /** bandit's project config for a file; default: the nearest project root's. */
-  projectConfig?: (path: string) => ProjectBanditConfig;
-  warn: (message: string) => void;
-  /** Appended to the warning when bandit cannot run (the CLI says how to install it, or to pass --no-bandit). */
-  banditHint?: string;
-  timeoutMs?: number;
-}
-
-export interface Review {
-  results: FileResult[];
-  errors: FileError[];
-  bandit: BanditStatus;
-  /** The bandit that ran, when one did (`check` runs it again on a few files: check/hygiene.ts). */
-  banditRun?: BanditRun;
-}
-
-/** A bandit that ran over the review's files, and its time limit. */
-export interface BanditRun {
-  cmd: BanditCommand;
-  version: BanditVersion;
-  timeoutMs: number;
+  /** bandit's project config for the file at `index` of the list: its root, excludes and rule selection. */
+  configOf: (path: string, index: number) => ProjectBanditConfig;
+  /** The bandit to run over a project's files (asked once per project, as it starts), or undefined: the tree-sitter rules alone there. */
+  bandit?: (project: Project) => Promise<BanditRun | undefined>;
+  /** A file reviewed, with its index in the list: both engines' findings merged, or why there are none. */
+  onFile: (outcome: FileResult | FileError, index: number) => void;
+  /**
+   * A file bandit could not check, as bandit says it (a file the
+   * tree-sitter engine could not read either is reported once, by `onFile`).
+   */
+  onBanditError?: (error: FileError) => void;
+  /** How far the review is, in files: `message` says it in words. */
+  progress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
 }
 
 /**
- * bandit's project config for each file, read once per project root (the
- * nearest folder with a `.bandit` or `[tool.bandit]`, up to `cwd`); each
- * config's problems said once through `warn`.
+ * The review of many files, for `check`, `report` and the workspace scan:
+ * the files that their project's bandit config does not exclude, grouped
+ * by project root; for each project in turn, the tree-sitter rules on the
+ * worker pool (pool.ts) while the real bandit runs over the same files in
+ * the root with its config, then each file's findings merged (one per rule
+ * and line, bandit's wording) and handed to `onFile`, in the project's
+ * order. When aborted, the project under way hands over no file and no
+ * later project starts.
  */
-export function projectConfigs(cwd: string, warn: (message: string) => void): (path: string) => ProjectBanditConfig {
-  const configs = new Map<string, ProjectBanditConfig>();
-  return (path: string) => {
-    const root = findProjectRoot(path, cwd);
-    let cfg = configs.get(root);
-    if (!cfg) {
-      cfg = loadProjectConfig(root);
-      for (const p of cfg.problems) warn(p);
-      configs.set(root, cfg);
+export async function reviewFiles(engine: Engine, files: readonly string[], options: ReviewOptions): Promise<{ total: number }> {
+  const projects = new Map<string, Project>();
+  files.forEach((path, index) => {
+    const cfg = options.configOf(path, index);
+    if (isExcluded(cfg, path)) return;
+    const project = projects.get(cfg.root) ?? { root: cfg.root, cfg, files: [] };
+    project.files.push({ path, index, cfg });
+    projects.set(cfg.root, project);
+  });
+  const total = [...projects.values()].reduce((n, p) => n + p.files.length, 0);
+  const { signal, progress } = options;
+  let done = 0;
+  progress?.(0, total, `${total} files`);
+  for (const project of projects.values()) {
+    if (signal?.aborted) break;
+    const checked = checkInPool(engine, project.files, signal ? { signal } : {});
+    checked.catch(() => undefined);
+    const run = await options.bandit?.(project);
+    let bandit: { results: Map<string, BanditResult[]>; errors: FileError[] } = { results: new Map(), errors: [] };
+    if (run) {
+      // Only regular files: bandit would wait for ever on a named pipe (the tree-sitter engine says what it is).
+      const regular = project.files.map((f) => f.path).filter((f) => notRegularFile(f) === null);
+      bandit = await banditOverProject(run, project.cfg, regular, {
+        ...(signal ? { signal } : {}),
+        progress: (n) => progress?.(done + n, total, `bandit: ${done + n}/${total} files`),
+      });
     }
-    return cfg;
-  };
-}
-
-/**
- * The CLI's bandit: the project's .venv/venv or PATH (never a path from a
- * workspace file), with its version.
- */
-export const CLI_BANDIT_HINT = 'Install it with `pipx install bandit`, or pass --no-bandit.';
-
-export async function findCliBandit(cwd: string): Promise<BanditChoice> {
-  const cmd = findBandit({}, cwd);
-  if (!cmd) return { reason: "bandit was not found (the project's .venv/venv or PATH)" };
-  try {
-    return { cmd, version: await banditVersion(cmd) };
-  } catch (e) {
-    return { reason: (e as Error).message };
-  }
-}
-
-/**
- * `check`'s review of files, shared with `report`: the tree-sitter rules
- * over each file under its project's bandit config (skips, tests,
- * excludes), then the real bandit over the same files, merged.
- */
-export async function reviewFiles(engine: Engine, files: readonly string[], options: ReviewOptions): Promise<Review> {
-  const results: FileResult[] = [];
-  const errors: FileError[] = [];
-  const configOf = options.projectConfig ?? projectConfigs(options.cwd, options.warn);
-  // The tree-sitter rules on every core (check/pool.ts), results in the files' order.
-  for (const r of await checkInPool(engine, files, configOf)) {
-    if ('message' in r) errors.push(r);
-    else results.push(r);
-  }
-  let bandit: BanditStatus = { ran: false, reason: '--no-bandit was given' };
-  let banditRun: BanditRun | undefined;
-  if (options.bandit) {
-    const choice = await options.bandit();
-    if ('reason' in choice) {
-      options.warn(`${choice.reason}: tree-sitter rules only.${options.banditHint ? ` ${options.banditHint}` : ''}`);
-      bandit = { ran: false, reason: choice.reason };
+    const outcomes = await checked;
+    if (signal?.aborted) {
+      for (const e of bandit.errors) options.onBanditError?.(e);
     } else {
-      banditRun = { cmd: choice.cmd, version: choice.version, timeoutMs: options.timeoutMs ?? 300_000 };
-      await addBandit(results, errors, configOf, engine, banditRun);
-      bandit = { ran: true, version: choice.version.text, command: [choice.cmd.program, ...choice.cmd.args].join(' ') };
+      // One error per file: the tree-sitter engine's replaces what bandit said of the same file.
+      const unread = new Set(outcomes.flatMap((o) => ('message' in o ? [o.path] : [])));
+      for (const e of bandit.errors) if (!unread.has(e.path)) options.onBanditError?.(e);
+      outcomes.forEach((o, k) => options.onFile(merged(engine, o, bandit.results), project.files[k].index));
     }
+    done += project.files.length;
+    progress?.(done, total, `${done}/${total} files`);
   }
-  return { results, errors, bandit, ...(banditRun ? { banditRun } : {}) };
+  return { total };
 }
 
-/**
- * Runs the real bandit over the files (per project root, with its config)
- * and merges its findings: one per rule and line, bandit's wording.
- */
-async function addBandit(
-  results: FileResult[],
-  errors: FileError[],
-  configOf: (path: string) => ProjectBanditConfig,
-  engine: Engine,
-  run: BanditRun,
-): Promise<void> {
-  const outcome = await banditOver(results, configOf, engine, run);
-  errors.push(...outcome.errors);
-  for (const [r, found] of outcome.found) {
-    const doc = TextDocument.create(r.path, 'python', 0, r.text);
-    r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
-  }
-}
-
-/**
- * bandit's findings for each of `results` (by project root, each with its
- * config; `extraArgs` after the config's, such as `--ignore-nosec`), and
- * the files it could not check. Changes nothing.
- */
-export async function banditOver(
-  results: readonly FileResult[],
-  configOf: (path: string) => ProjectBanditConfig,
-  engine: Engine,
-  { cmd, version, timeoutMs }: BanditRun,
-  extraArgs: readonly string[] = [],
-): Promise<{ found: Map<FileResult, Finding[]>; errors: FileError[] }> {
-  const found = new Map<FileResult, Finding[]>();
-  const errors: FileError[] = [];
-  const byRoot = new Map<string, FileResult[]>();
-  for (const r of results) {
-    const root = configOf(r.path).root;
-    byRoot.set(root, [...(byRoot.get(root) ?? []), r]);
-  }
-  for (const [root, group] of byRoot) {
-    const cfg = configOf(group[0].path);
-    const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
-    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: [...configArgs(cfg, version), ...extraArgs], timeoutMs });
-    for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
-    for (const [file, res] of outcome.results) {
-      const r = byAbs.get(resolve(root, file));
-      if (r) found.set(r, banditFindings(res, r.text, engine.ruleset.byId));
-    }
-  }
-  return { found, errors };
+/** A file's tree-sitter findings with bandit's, where bandit has a result for it. */
+function merged(engine: Engine, outcome: FileResult | FileError, bandit: ReadonlyMap<string, BanditResult[]>): FileResult | FileError {
+  if ('message' in outcome) return outcome;
+  const found = bandit.get(outcome.path);
+  if (!found) return outcome;
+  const findings = mergeFindings(outcome.findings, banditFindings(found, outcome.text, engine.ruleset.byId), (o) => outcome.doc.positionAt(o).line);
+  return { ...outcome, findings };
 }

@@ -2,15 +2,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
-import type { Finding } from '../findings/finding.js';
-import { mergeFindings } from '../findings/merge.js';
-import { checkInPool } from './pooled.js';
-import { pythonFiles } from '../files/walk.js';
-import { notRegularFile } from '../files/read.js';
-import { banditFindings } from '../bandit/convert.js';
 import type { BanditCommand, BanditVersion } from '../bandit/discover.js';
-import { runBanditOnFiles } from '../bandit/batch.js';
-import { configArgs, findProjectRoot, isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
+import type { ProjectBanditConfig } from '../bandit/project-config.js';
+import type { Finding } from '../findings/finding.js';
+import { notRegularFile } from '../files/read.js';
+import { pythonFiles } from '../files/walk.js';
+import { reviewFiles } from './review.js';
 
 export interface ScanHost {
   engine: Engine;
@@ -35,55 +32,36 @@ export interface ScanSummary {
 
 /**
  * The workspace scan: every Python file of the folders that is not open,
- * through bandit in parallel batches (each project root with its config)
- * and through the tree-sitter rules on the check pool's worker threads,
- * merged, published per file.
+ * through both engines project by project (review.ts: each project root
+ * with its config, bandit in parallel batches while the tree-sitter rules
+ * run on the worker pool), published per file.
  * Excludes are honoured; a file deleted or unreadable meanwhile is an error
  * entry, not a failure.
  */
 export async function scanWorkspace(folders: readonly string[], host: ScanHost): Promise<ScanSummary> {
   const summary: ScanSummary = { files: 0, findings: 0, errors: [], bandit: false, cancelled: false };
-  const groups = new Map<string, { folder: string; cfg: ProjectBanditConfig; files: string[] }>();
+  const files: string[] = [];
+  /** The folder each file was found in: its project root is looked for up to it, and its bandit chosen by it. */
+  const folderOf: string[] = [];
   for (const folder of folders) {
     for (const file of pythonFiles([folder]).files) {
       const abs = resolve(file);
       if (host.isOpen(pathToFileURL(abs).href)) continue;
-      const cfg = host.projectConfig(abs, folder);
-      if (isExcluded(cfg, abs)) continue;
-      const root = findProjectRoot(abs, folder);
-      const g = groups.get(root) ?? { folder, cfg, files: [] };
-      g.files.push(abs);
-      groups.set(root, g);
+      files.push(abs);
+      folderOf.push(folder);
     }
   }
-  const total = [...groups.values()].reduce((n, g) => n + g.files.length, 0);
-  let done = 0;
-  host.progress(0, total, `${total} files`);
-  for (const [root, g] of groups) {
-    if (host.signal?.aborted) break;
-    // The tree-sitter rules on the worker pool while bandit runs.
-    const checked = checkInPool(host.engine, g.files, () => g.cfg, { signal: host.signal });
-    checked.catch(() => undefined);
-    const b = await host.bandit(g.folder);
-    let results = new Map<string, import('../bandit/output.js').BanditResult[]>();
-    if (b) {
+  await reviewFiles(host.engine, files, {
+    configOf: (file, index) => host.projectConfig(file, folderOf[index]),
+    bandit: async (project) => {
+      const b = await host.bandit(folderOf[project.files[0].index]);
+      if (!b) return undefined;
       summary.bandit = true;
-      const outcome = await runBanditOnFiles({
-        cmd: b.cmd,
-        version: b.version,
-        files: g.files,
-        cwd: root,
-        configArgs: configArgs(g.cfg, b.version),
-        timeoutMs: host.timeoutMs,
-        signal: host.signal,
-        progress: (n) => host.progress(done + n, total, `bandit: ${done + n}/${total} files`),
-      });
-      results = new Map([...outcome.results].map(([f, r]) => [resolve(root, f), r]));
-      summary.errors.push(...outcome.errors.map((e) => ({ path: resolve(root, e.path), message: e.message })));
-    }
-    for (const checkedFile of await checked) {
-      if (host.signal?.aborted) break;
-      let r = checkedFile;
+      return { cmd: b.cmd, version: b.version, timeoutMs: host.timeoutMs };
+    },
+    onBanditError: (e) => summary.errors.push(e),
+    onFile: (outcome) => {
+      let r = outcome;
       // The rules read each file while bandit ran: one deleted or replaced
       // since is reported as such, not published from what it was.
       const gone = 'message' in r ? null : notRegularFile(r.path);
@@ -93,17 +71,15 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
         const path = r.path;
         summary.errors = summary.errors.filter((x) => x.path !== path);
         summary.errors.push({ path, message: r.message });
-        continue;
+        return;
       }
-      const fromBandit = results.get(r.path);
-      const findings = fromBandit ? mergeFindings(r.findings, banditFindings(fromBandit, r.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line) : r.findings;
-      host.publish(pathToFileURL(r.path).href, r.doc, findings);
+      host.publish(pathToFileURL(r.path).href, r.doc, r.findings);
       summary.files++;
-      summary.findings += findings.filter((f) => !f.suppressed).length;
-    }
-    done += g.files.length;
-    host.progress(done, total, `${done}/${total} files`);
-  }
+      summary.findings += r.findings.filter((f) => !f.suppressed).length;
+    },
+    progress: (done, total, message) => host.progress(done, total, message),
+    ...(host.signal ? { signal: host.signal } : {}),
+  });
   summary.cancelled = host.signal?.aborted ?? false;
   return summary;
 }

@@ -3,7 +3,8 @@ import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
-import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from '../batch/review.js';
+import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
+import { projectConfigs, reviewAll } from '../batch/collect.js';
 import type { FileResult } from '../batch/file.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 import { pythonFiles } from '../files/walk.js';
@@ -74,7 +75,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   const engine = await Engine.load();
   const configOf = projectConfigs(cwd, warn);
   const settingsOf = projectSettings(engine, configOf, warn);
-  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
+  const review = await reviewAll(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
   // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
   const run = review.banditRun;
   const checked = await withHygiene(review.results, {

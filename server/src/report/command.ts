@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../check/command.js';
-import { CLI_BANDIT_HINT, findCliBandit } from '../batch/review.js';
+import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { defaultSettings } from '../config/defaults.js';
 import { Engine } from '../engine/engine.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from './formats.js';

@@ -96,15 +96,6 @@ export function subtractBaseline(results: readonly CheckedFile[], baseline: read
   });
 }
 
-/** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */
-export function parseLevel(option: string, value: string): Level {
-  const v = value.toLowerCase();
-  if (v === 'all') return 'LOW';
-  const level = v.toUpperCase() as Level;
-  if (!LEVELS.includes(level)) throw new Error(`${option} must be all, low, medium or high, not "${value}"`);
-  return level;
-}
-
 /** Findings (hygiene findings too, by the level their severity maps to) at or above both thresholds. Pure. */
 export function atLeastLevels(results: readonly CheckedFile[], severity: Level, confidence: Level): CheckedFile[] {
   const rank = (l: Level) => LEVELS.indexOf(l);

@@ -118,18 +118,23 @@ export function unknownCommandMessage(word: string | undefined): string {
   return `pysec-lsp: unknown command ${word ? `"${word}"` : '(none)'}\n\n${USAGE}`;
 }
 
+/** The options both `check` and `report` have. */
+const SHARED = {
+  'no-bandit': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 function checkLine(args: string[]): CommandLine {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
+      ...SHARED,
       format: { type: 'string', default: 'text' },
-      'no-bandit': { type: 'boolean', default: false },
       'severity-level': { type: 'string', default: 'all' },
       'confidence-level': { type: 'string', default: 'all' },
       baseline: { type: 'string' },
       'exit-zero': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return { command: 'help', of: 'check' };
@@ -153,12 +158,7 @@ function reportLine(args: string[]): CommandLine {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'markdown' },
-      output: { type: 'string', short: 'o' },
-      'no-bandit': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' } },
   });
   if (values.help) return { command: 'help', of: 'report' };
   const format = values.format;

@@ -19,7 +19,7 @@ import { hygieneSeverity } from './diagnostics/severity.js';
 import { visibleFindings } from './config/policy.js';
 import { findingHover, prefersMarkdown } from './hover/hover.js';
 import { SettingsService } from './workspace/settings.js';
-import { negotiateEncoding, type PositionEncoding } from './documents/encoding.js';
+import { negotiateEncoding, type PositionEncoding } from './positions/encoding.js';
 import { DocumentStore, isPython } from './documents/store.js';
 import { checkNotification, MalformedInputError } from './documents/validate.js';
 import type { PythonDocument } from './documents/document.js';

@@ -2,7 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import { owaspLabel } from '../findings/owasp.js';
-import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { offsetRange, positionFromUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { DEFAULT_MATRIX, findingSeverity, type SeverityMapping, type SeverityMatrix } from './severity.js';
 
 export const SOURCE = 'pysec';
@@ -78,10 +78,7 @@ export function toDiagnostic(
           relatedInformation: f.related.map((r) => ({
             location: {
               uri: doc.uri,
-              range: {
-                start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
-                end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
-              },
+              range: offsetRange(doc, r.span.start, r.span.end, encoding),
             },
             message: r.message,
           })),

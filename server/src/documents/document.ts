@@ -7,7 +7,8 @@ import { applySuppressions } from '../suppress/apply.js';
 import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { mergeFindings } from '../findings/merge.js';
-import { positionToUtf16, type PositionEncoding } from './encoding.js';
+import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
+import { advance } from '../positions/lines.js';
 import { checkChanges } from './validate.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -20,22 +21,8 @@ function point(p: Position): Point {
   return { row: p.line, column: p.character };
 }
 
-
 /** Characters handed to tree-sitter per read while parsing (see `parse`). */
 const PARSE_CHUNK = 256;
-/** Where the cursor ends after typing `text` at `start` (UTF-16 columns). */
-function advance(start: Position, text: string): Position {
-  let line = start.line;
-  let lastBreak = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
-      line++;
-      lastBreak = i;
-    }
-  }
-  return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
-}
 
 /**
  * An open Python document: its text and version, its tree-sitter tree and

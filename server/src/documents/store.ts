@@ -2,7 +2,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
 import type { Rule } from '../engine/rule.js';
-import type { PositionEncoding } from './encoding.js';
+import type { PositionEncoding } from '../positions/encoding.js';
 import { PythonDocument } from './document.js';
 
 /** Is this an LSP document we review? Python by language id or by extension. */

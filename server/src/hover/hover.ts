@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { severityName, type SeverityMapping } from '../diagnostics/severity.js';
-import { positionFromUtf16, positionToUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { positionFromUtf16, positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import type { Finding } from '../findings/finding.js';
 import { cweUrl, owaspLabel } from '../findings/owasp.js';
 import { IMPACT, plainRisk } from './risk.js';

@@ -1,6 +1,6 @@
 import type { ClientCapabilities, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { positionFromUtf16, type PositionEncoding } from '../positions/encoding.js';
 import type { OffsetTextEdit } from './lines.js';
 
 /**

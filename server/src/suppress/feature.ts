@@ -12,7 +12,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS } from '../config/defaults.js';
 import { SOURCE } from '../diagnostics/convert.js';
-import type { PositionEncoding } from '../documents/encoding.js';
+import type { PositionEncoding } from '../positions/encoding.js';
 import type { PythonDocument } from '../documents/document.js';
 import { FileContext } from '../engine/context.js';
 import type { Finding } from '../findings/finding.js';

@@ -19,6 +19,8 @@ export interface DiagnosticData {
   cwe: number | null;
   /** The document version the finding was computed on. */
   version: number;
+  /** The finding's range, as UTF-16 offsets into the text of `version`: which finding this is (a code action reads it). */
+  offsets: [number, number];
   /** 0-based first and last line of the node bandit attaches the issue to. */
   anchorLines: [number, number];
   /** 0-based line bandit reports (`line_number`). */
@@ -63,6 +65,7 @@ export function toDiagnostic(
     owasp: f.owasp,
     cwe: f.cwe,
     version: doc.version,
+    offsets: [f.range.start, f.range.end],
     anchorLines: [anchorFirst, anchorLast],
     issueLine: start.line,
   };

@@ -2,6 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
+import { FileContext } from '../engine/context.js';
 import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
@@ -9,6 +10,7 @@ import { carryThroughEdit } from '../findings/span.js';
 import { mergeFindings } from '../findings/merge.js';
 import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { advance } from '../positions/lines.js';
+import { uriToPath } from './uri.js';
 import { checkChanges } from './validate.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -54,6 +56,8 @@ export class PythonDocument {
   private static readonly EDIT_LOG_LIMIT = 1000;
   /** The oldest revision whose later edits are all in the log. */
   private logFrom = 0;
+  /** `context()`'s, for the tree and the facts it was made from. */
+  private ctx: { tree: Tree; imports: unknown; context: FileContext } | undefined;
 
   constructor(
     readonly uri: string,
@@ -199,6 +203,19 @@ export class PythonDocument {
   /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied. */
   findings(ignoreNosec = false): Finding[] {
     return applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec);
+  }
+
+  /**
+   * The file-wide facts the rules read (imports and aliases, settings
+   * assignments), for what reads the tree as a rule does (the quick fixes):
+   * the analysis's own facts, one context per tree.
+   */
+  context(): FileContext {
+    const { imports, settings } = this.analysis;
+    if (this.ctx?.tree !== this.tree || this.ctx.imports !== imports) {
+      this.ctx = { tree: this.tree, imports, context: new FileContext(imports, uriToPath(this.uri), settings) };
+    }
+    return this.ctx.context;
   }
 
   /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */

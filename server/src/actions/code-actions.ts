@@ -56,9 +56,12 @@ export function codeActions(params: CodeActionParams, ctx: ActionContext): CodeA
     const finding = findingOf(d, visible, td, encoding);
     if (!finding) continue;
 
-    // The safe rewrites first, then the suppressions.
-    const tsTwin = doc.findings().find((f) => f.rule === finding.rule && td.positionAt(f.range.start).line === td.positionAt(finding.range.start).line);
-    for (const fix of quickFixes(tsTwin ?? finding, doc.syntaxTree, doc.context())) {
+    // The safe rewrites first, then the suppressions. A tree-sitter finding
+    // is fixed where it is; bandit's, through the tree-sitter finding of its
+    // rule on its line (whose node the fix rewrites), if there is one.
+    const line = td.positionAt(finding.range.start).line;
+    const fixable = finding.engine === 'tree-sitter' ? finding : (doc.findings().find((f) => f.rule === finding.rule && td.positionAt(f.range.start).line === line) ?? finding);
+    for (const fix of quickFixes(fixable, doc.syntaxTree, doc.context())) {
       push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
@@ -84,7 +87,6 @@ export function codeActions(params: CodeActionParams, ctx: ActionContext): CodeA
     }
 
     // Every finding on this line, in one comment.
-    const line = findingLines(finding, td).issue;
     const group = visible.filter((f) => findingLines(f, td).issue === line);
     const ids = [...new Set(group.map((f) => f.rule))];
     if (ids.length >= 2) {

@@ -107,6 +107,8 @@ export function startServer(connection: Connection): void {
       },
       warnOnce,
       log: (message) => connection.console.log(message),
+      // One pool for the whole server: the first workspace folder's setting (else the global one).
+      maxProcesses: () => settings.settingsFor(pathToFileURL(folders.all()[0] ?? '/').href).bandit.maxProcesses,
     });
     return {
       capabilities: {
@@ -239,6 +241,7 @@ export function startServer(connection: Connection): void {
         },
         progress: (done, total, message) => reporter?.report(total ? Math.floor((100 * done) / total) : 100, message),
         signal: controller.signal,
+        slot: svc.scanSlot,
       });
       for (const e of summary.errors.slice(0, 50)) connection.console.log(`pysec: scan: ${e.path}: ${e.message}`);
       return summary;
@@ -332,7 +335,7 @@ export function startServer(connection: Connection): void {
       const uri = (params.arguments?.[0] as { uri?: string } | string | undefined) ?? undefined;
       const target = typeof uri === 'string' ? uri : uri?.uri;
       const uris = target ? [target] : (store?.all().map((d) => d.uri) ?? []);
-      bandit?.rerunAll(uris);
+      bandit?.runNow(uris, !target);
       await Promise.all(uris.map((u) => bandit?.settled(u)));
       return { ran: uris.length };
     }
@@ -344,6 +347,7 @@ export function startServer(connection: Connection): void {
     version: VERSION,
     documents: store?.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision })) ?? [],
     banditProcesses: bandit ? Object.fromEntries(bandit.active) : {},
+    banditPool: bandit ? { running: bandit.pool.running, queued: bandit.pool.queued, peak: bandit.pool.peak } : undefined,
   }));
 
   connection.onShutdown(() => bandit?.dispose());

@@ -9,7 +9,7 @@ import { pythonFiles } from '../check/walk.js';
 import { notRegularFile } from '../check/read.js';
 import { banditFindings } from './convert.js';
 import type { BanditCommand, BanditVersion } from './discover.js';
-import { runBanditOnFiles } from './batch.js';
+import { runBanditOnFiles, type BatchSlot } from './batch.js';
 import { configArgs, findProjectRoot, isExcluded, type ProjectBanditConfig } from './project-config.js';
 
 export interface ScanHost {
@@ -23,6 +23,8 @@ export interface ScanHost {
   publish(uri: string, text: TextDocument, findings: Finding[]): void;
   progress(done: number, total: number, message: string): void;
   signal?: AbortSignal;
+  /** The server's bandit pool (batch.ts `slot`): batches wait behind the open documents' runs. */
+  slot?: BatchSlot;
 }
 
 export interface ScanSummary {
@@ -72,10 +74,10 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
         cmd: b.cmd,
         version: b.version,
         files: g.files,
-        cwd: root,
         configArgs: configArgs(g.cfg, b.version),
         timeoutMs: host.timeoutMs,
         signal: host.signal,
+        ...(host.slot ? { slot: host.slot } : {}),
         progress: (n) => host.progress(done + n, total, `bandit: ${done + n}/${total} files`),
       });
       results = new Map([...outcome.results].map(([f, r]) => [resolve(root, f), r]));

@@ -9,6 +9,7 @@ import { projectSettings, ruleTurnedOff } from './settings.js';
 import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
+                      [--bandit PATH] [--project-venv]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
                       [--baseline FILE] [--exit-zero]
 
@@ -19,6 +20,9 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
   --no-bandit                run the tree-sitter engine only
+  --bandit PATH              the bandit executable to run (default: bandit on PATH)
+  --project-venv             also run a bandit inside the current folder (its
+                             .venv/venv): only for a workspace you trust
   --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
   --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
   --baseline FILE            only findings absent from an earlier JSON report
@@ -37,6 +41,8 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
       options: {
         format: { type: 'string', default: 'text' },
         'no-bandit': { type: 'boolean', default: false },
+        bandit: { type: 'string' },
+        'project-venv': { type: 'boolean', default: false },
         'severity-level': { type: 'string', default: 'all' },
         'confidence-level': { type: 'string', default: 'all' },
         baseline: { type: 'string' },
@@ -74,7 +80,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   const engine = await Engine.load();
   const configOf = projectConfigs(cwd, warn);
   const settingsOf = projectSettings(engine, configOf, warn);
-  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
+  const review = await reviewFiles(engine, files, { bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd, { path: parsed.values.bandit, projectVenv: parsed.values['project-venv'] }, warn)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
   // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
   const run = review.banditRun;
   const checked = await withHygiene(review.results, {

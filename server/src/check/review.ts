@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import { banditFindings } from '../bandit/convert.js';
-import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
+import { banditVersion, discoverBandit, projectVenvHint, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
 import { runBanditOnFiles } from '../bandit/batch.js';
 import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Finding } from '../findings/finding.js';
@@ -66,14 +66,25 @@ export function projectConfigs(cwd: string, warn: (message: string) => void): (p
 }
 
 /**
- * The CLI's bandit: the project's .venv/venv or PATH (never a path from a
- * workspace file), with its version.
+ * The CLI's bandit: `--bandit PATH`, else `bandit` on PATH; the project's
+ * .venv/venv (or a PATH entry inside the current folder) only with
+ * `--project-venv` — never a path from a workspace file — with its version.
  */
 export const CLI_BANDIT_HINT = 'Install it with `pipx install bandit`, or pass --no-bandit.';
 
-export async function findCliBandit(cwd: string): Promise<BanditChoice> {
-  const cmd = findBandit({}, cwd);
-  if (!cmd) return { reason: "bandit was not found (the project's .venv/venv or PATH)" };
+export interface CliBanditOptions {
+  /** `--bandit PATH`. */
+  path?: string;
+  /** `--project-venv`: the workspace's own bandit may run. */
+  projectVenv?: boolean;
+}
+
+export async function findCliBandit(cwd: string, options: CliBanditOptions = {}, warn?: (message: string) => void): Promise<BanditChoice> {
+  const found = discoverBandit({ path: options.path, useProjectVenv: options.projectVenv }, cwd);
+  if (found.refused && !found.cmd) warn?.(projectVenvHint(found.refused, 'cli'));
+  else if (found.refused) warn?.(`${projectVenvHint(found.refused, 'cli')} Using ${found.cmd!.program} instead.`);
+  const cmd = found.cmd;
+  if (!cmd) return { reason: `bandit was not found (on PATH${options.projectVenv ? ", or in the project's .venv/venv" : ''})` };
   try {
     return { cmd, version: await banditVersion(cmd) };
   } catch (e) {
@@ -152,7 +163,7 @@ export async function banditOver(
   for (const [root, group] of byRoot) {
     const cfg = configOf(group[0].path);
     const byAbs = new Map(group.map((r) => [resolve(r.path), r]));
-    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], cwd: root, configArgs: [...configArgs(cfg, version), ...extraArgs], timeoutMs });
+    const outcome = await runBanditOnFiles({ cmd, version, files: [...byAbs.keys()], configArgs: [...configArgs(cfg, version), ...extraArgs], timeoutMs });
     for (const e of outcome.errors) errors.push({ path: byAbs.get(resolve(root, e.path))?.path ?? e.path, message: e.message });
     for (const [file, res] of outcome.results) {
       const r = byAbs.get(resolve(root, file));

@@ -9,6 +9,7 @@ import { gatherReport } from './gather.js';
 import { buildReport } from './model.js';
 
 export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
+                       [--bandit PATH] [--project-venv]
 
 Reviews the Python files under each PATH (default: the current folder) and
 writes a security report: risk summary, top findings in plain words, what
@@ -18,6 +19,9 @@ its justification. Exit status: 0 report written, 2 usage error.
   --format FORMAT   markdown (default), json, sarif (SARIF 2.1.0) or html
   --output FILE     write the report to FILE instead of standard output
   --no-bandit       run the tree-sitter engine only (the report says so)
+  --bandit PATH     the bandit executable to run (default: bandit on PATH)
+  --project-venv    also run a bandit inside the current folder (its .venv/venv):
+                    only for a workspace you trust
 `;
 
 export async function runReport(argv: string[], out: (s: string) => void): Promise<number> {
@@ -30,6 +34,8 @@ export async function runReport(argv: string[], out: (s: string) => void): Promi
         format: { type: 'string', default: 'markdown' },
         output: { type: 'string', short: 'o' },
         'no-bandit': { type: 'boolean', default: false },
+        bandit: { type: 'string' },
+        'project-venv': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -44,11 +50,12 @@ export async function runReport(argv: string[], out: (s: string) => void): Promi
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
   const cwd = process.cwd();
   const engine = await Engine.load();
+  const warn = (message: string) => void process.stderr.write(`pysec-lsp report: ${message}\n`);
   const input = await gatherReport(engine, {
     paths: parsed.positionals,
     base: cwd,
-    bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd)),
-    warn: (message) => process.stderr.write(`pysec-lsp report: ${message}\n`),
+    bandit: !parsed.values['no-bandit'] && (() => findCliBandit(cwd, { path: parsed.values.bandit, projectVenv: parsed.values['project-venv'] }, warn)),
+    warn,
     banditHint: CLI_BANDIT_HINT,
     placeholder: defaultSettings().suppress.placeholder,
   });

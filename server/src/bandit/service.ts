@@ -95,7 +95,7 @@ export class BanditService {
   constructor(private readonly host: BanditHost) {
     this.pool = new ProcessPool(
       () => host.maxProcesses?.() ?? availableParallelism(),
-      () => this.sayTimeouts(),
+      () => this.sayTimeoutsWhenIdle(),
     );
   }
 
@@ -337,7 +337,15 @@ export class BanditService {
     const file = uriToPath(uri);
     if (this.saidTimedOut.has(file)) return;
     this.timedOut.set(file, this.host.settingsFor(uri).timeoutSeconds);
-    if (this.pool.running === 0 && this.pool.queued === 0) this.sayTimeouts();
+    this.sayTimeoutsWhenIdle();
+  }
+
+  /** Once the pool has nothing running or queued (checked after the jobs' own callbacks have run). */
+  private sayTimeoutsWhenIdle(): void {
+    if (this.timedOut.size === 0) return;
+    setImmediate(() => {
+      if (this.pool.running === 0 && this.pool.queued === 0) this.sayTimeouts();
+    });
   }
 
   private sayTimeouts(): void {

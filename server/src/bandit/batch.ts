@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { execa } from 'execa';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { pythonToolOptions, runFolder } from './python-env.js';
-import { parseBanditOutput, type BanditResult } from './output.js';
+import { parseBanditOutputInSlices, type BanditResult } from './output.js';
 
 export interface BatchRequest {
   cmd: BanditCommand;
@@ -61,7 +61,7 @@ export async function runBanditOnFiles(req: BatchRequest): Promise<BatchOutcome>
           run: (signal, timeoutMs) => execBatch(req, batch, signal, timeoutMs).then((result) => ({ result, timeoutMs })),
           timedOut: (o) => o.result.timedOut,
         });
-        if (r) collect(batch, r.result, r.timeoutMs, out);
+        if (r) await collect(batch, r.result, r.timeoutMs, out);
         finished(batch);
       }),
     );
@@ -70,7 +70,7 @@ export async function runBanditOnFiles(req: BatchRequest): Promise<BatchOutcome>
     const worker = async () => {
       while (next < batches.length && !req.signal?.aborted) {
         const batch = batches[next++];
-        collect(batch, await execBatch(req, batch, req.signal, req.timeoutMs), req.timeoutMs, out);
+        await collect(batch, await execBatch(req, batch, req.signal, req.timeoutMs), req.timeoutMs, out);
         finished(batch);
       }
     };
@@ -95,7 +95,7 @@ function execBatch(req: BatchRequest, files: string[], signal: AbortSignal | und
   }).finally(() => folder.remove());
 }
 
-function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>, timeoutMs: number, out: BatchOutcome): void {
+async function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>, timeoutMs: number, out: BatchOutcome): Promise<void> {
   if (r.isCanceled) return;
   const fail = (message: string) => {
     for (const f of files) out.errors.push({ path: f, message });
@@ -105,7 +105,7 @@ function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>, time
     const err = r.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
     return fail(`bandit failed (${r.exitCode === undefined ? r.shortMessage : `exit code ${r.exitCode}`})${err ? `: ${err}` : ''}`);
   }
-  const parsed = parseBanditOutput(r.stdout);
+  const parsed = await parseBanditOutputInSlices(r.stdout);
   if ('error' in parsed) return fail(parsed.error);
   for (const e of parsed.report.errors) out.errors.push({ path: e.filename, message: `bandit: ${e.reason}` });
   for (const f of files) if (!out.results.has(f)) out.results.set(f, []);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { pythonToolOptions, runFolder, type RunFolder } from './python-env.js';
 import { atLeast, type BanditCommand, type BanditVersion } from './discover.js';
-import { parseBanditOutput, type BanditReport } from './output.js';
+import { parseBanditOutputInSlices, type BanditReport } from './output.js';
 
 export interface RunRequest {
   cmd: BanditCommand;
@@ -67,7 +67,7 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
       const err = r.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
       return { kind: 'error', message: `bandit failed: ${why}${err ? `: ${err}` : ''}` };
     }
-    const parsed = parseBanditOutput(r.stdout);
+    const parsed = await parseBanditOutputInSlices(r.stdout);
     if ('error' in parsed) return { kind: 'error', message: parsed.error };
     return { kind: 'ok', report: parsed.report };
   } catch (e) {

@@ -28,7 +28,7 @@ export function rssKb(pid) {
  * push diagnostics only (no `textDocument.diagnostic` capability), so the
  * server publishes after every open and change, tagged with the version.
  */
-export async function startServer({ encodings = ['utf-16'], nodeArgs = [] } = {}) {
+export async function startServer({ encodings = ['utf-16'], nodeArgs = [], initializationOptions, rootUri = null } = {}) {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], {
     cwd: ROOT,
@@ -113,17 +113,19 @@ export async function startServer({ encodings = ['utf-16'], nodeArgs = [] } = {}
   });
   const init = await Promise.race([died, connection.sendRequest('initialize', {
     processId: process.pid,
-    rootUri: null,
-    workspaceFolders: null,
+    rootUri,
+    workspaceFolders: rootUri ? [{ uri: rootUri, name: 'bench' }] : null,
     clientInfo: { name: 'pysec-bench' },
     // The bench times the as-you-type engine: bandit, a separate process, would compete for the
     // same two cores on every open. Its own cost is the ~560 ms anchor.
-    initializationOptions: { bandit: { enabled: false } },
+    // (burst.mjs, which measures requests while bandit runs, passes its own.)
+    initializationOptions: initializationOptions ?? { bandit: { enabled: false } },
     capabilities: {
       general: { positionEncodings: encodings },
       textDocument: {
         synchronization: { didSave: true, dynamicRegistration: false },
         publishDiagnostics: { versionSupport: true, relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
       },
       window: { workDoneProgress: false },
     },

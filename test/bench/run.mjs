@@ -2,7 +2,8 @@
 // with their ratios to the anchors (DESIGN.md "Performance budget", issue #9):
 //   keystroke.mjs  _pydecimal.py: open and keystroke → diagnostics, vs ruff-wasm;
 //   stdlib.mjs     check --no-bandit over the standard library, vs ruff-wasm and bandit -r;
-//   memory.mjs     resident memory with 50 open 5,000-line documents.
+//   memory.mjs     resident memory with 50 open 5,000-line documents;
+//   burst.mjs      hover/code-action latency while a burst of 100 opens keeps bandit busy.
 // BENCH_QUICK=1 measures less (fewer edits, a part of the library, 10 documents):
 // a smoke run, not the issue's figures. A benchmark, not a test: exits 0
 // whatever the figures, non-zero only when something could not be measured.
@@ -19,6 +20,7 @@ const RUNS = [
   { name: 'keystroke', args: QUICK ? ['--opens', '5', '--edits', '200', '--places', '100', '--ruff-edits', '20'] : [] },
   { name: 'stdlib', args: QUICK ? ['--subset', '--runs', '1'] : [] },
   { name: 'memory', args: QUICK ? ['--docs', '10'] : [] },
+  { name: 'burst', args: QUICK ? ['--files', '20'] : [] },
 ];
 
 function run(script, args) {
@@ -55,6 +57,7 @@ async function main() {
   const k = failed.includes('keystroke') ? undefined : read('keystroke');
   const s = failed.includes('stdlib') ? undefined : read('stdlib');
   const m = failed.includes('memory') ? undefined : read('memory');
+  const b = failed.includes('burst') ? undefined : read('burst');
 
   // [measure, pysec's figure, anchor, ratio, target verdict]
   const rows = [];
@@ -78,6 +81,10 @@ async function main() {
   if (m) {
     const worst = Math.max(m.openKb ?? 0, m.gcKb ?? 0);
     rows.push([`server VmRSS, ${m.docs} open ${m.lines}-line documents`, MB(worst), 'budget 400 MB', ratio(worst / 1024, 400), verdict(worst / 1024 <= 400)]);
+  }
+  if (b) {
+    rows.push([`requests during a burst of ${b.files} opens (bandit busy), p99`, ms(b.p99), 'budget 50 ms', ratio(b.p99, 50), verdict(b.p99 <= 50)]);
+    rows.push([`  p50 (${b.requests} hovers and code actions)`, ms(b.p50), 'budget 50 ms', ratio(b.p50, 50), '']);
   }
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'pysec', 'anchor', 'ratio', 'target'][i].length));
   const line = (r) => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');

@@ -7,8 +7,9 @@
  * bandit would leave a marker file; a harmless one on PATH shows that the
  * server did run bandit, just not that one.
  *
- * (A project's own `.venv/bin/bandit` is used by design, DESIGN.md "Find it
- * via …": that is the project's virtualenv, not a path read from a file.)
+ * (A project's own `.venv/bin/bandit` runs only when the user's settings
+ * allow it, `pysec.bandit.useProjectVenv`: test/bandit/venv-discovery.test.ts;
+ * hostile-workspace.test.ts has what Python itself would import from it.)
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { banditFindings } from '../../server/src/bandit/convert.js';
 import { parseVersion, atLeast } from '../../server/src/bandit/discover.js';
-import { parseBanditOutput } from '../../server/src/bandit/output.js';
+import { parseBanditOutput, parseBanditOutputInSlices } from '../../server/src/bandit/output.js';
 
 const r16 = {
   code: '',
@@ -63,3 +63,37 @@ function parseOne(r: object) {
   if (!('report' in out)) throw new Error(out.error);
   return out.report.results[0];
 }
+
+describe('parseBanditOutputInSlices (the server\'s: the results validated a slice at a time)', () => {
+  const result = (i: number) => ({
+    filename: '<stdin>',
+    issue_confidence: 'HIGH',
+    issue_severity: 'MEDIUM',
+    issue_text: `finding ${i}`,
+    line_number: i + 1,
+    line_range: [i + 1],
+    test_id: 'B307',
+    test_name: 'blacklist',
+  });
+  it('gives what parseBanditOutput gives, valid or not, with the same messages', async () => {
+    const many = JSON.stringify({ errors: [{ filename: 'x.py', reason: 'syntax error' }], results: Array.from({ length: 1000 }, (_, i) => result(i)) });
+    const bad = JSON.stringify({ results: [...Array.from({ length: 600 }, (_, i) => result(i)), { ...result(600), line_number: 'x' }] });
+    for (const text of [many, bad, '', 'Traceback', '{"results": [', '{"results": [{"test_id": 3}]}', '{"errors": 3, "results": []}']) {
+      expect(await parseBanditOutputInSlices(text, 100)).toEqual(parseBanditOutput(text));
+    }
+    expect(((await parseBanditOutputInSlices(bad, 100)) as { error: string }).error).toMatch(/results\.600\.line_number/);
+    expect(((await parseBanditOutputInSlices(many, 100)) as { report: { results: unknown[] } }).report.results).toHaveLength(1000);
+  });
+
+  it('yields to the event loop between slices (a small report does not)', async () => {
+    const run = async (n: number) => {
+      let other = false;
+      setImmediate(() => (other = true));
+      await parseBanditOutputInSlices(JSON.stringify({ results: Array.from({ length: n }, (_, i) => result(i)) }), 100);
+      return other;
+    };
+    // Work queued before the parse ran before it finished: the parse gave way.
+    expect(await run(1000)).toBe(true);
+    expect(await run(50)).toBe(false);
+  });
+});

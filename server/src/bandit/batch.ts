@@ -1,22 +1,31 @@
 import { availableParallelism } from 'node:os';
 import { execa } from 'execa';
 import type { BanditCommand, BanditVersion } from './discover.js';
-import { parseBanditOutput, type BanditResult } from './output.js';
+import { pythonToolOptions, runFolder } from './python-env.js';
+import { parseBanditOutputInSlices, type BanditResult } from './output.js';
 
 export interface BatchRequest {
   cmd: BanditCommand;
   version: BanditVersion;
   /** Absolute paths: bandit reports them as given. */
   files: readonly string[];
-  cwd: string;
   configArgs: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
   /** Called after each batch with the number of files done so far. */
   progress?: (done: number, total: number) => void;
-  /** Files per bandit process (default: enough to keep every core busy, at most 200). */
+  /** Files per bandit process (default: enough to keep every core busy, at most 200; at most 50 in a slot). */
   batchSize?: number;
+  /**
+   * Where each batch runs: the server's pool (pool.ts), which limits and
+   * orders it with the open documents' runs and tries a batch that timed
+   * out once more with a longer limit. Default: one worker per core.
+   */
+  slot?: BatchSlot;
 }
+
+/** A pool's slot for one batch; undefined when the batch was stopped before it ran. */
+export type BatchSlot = <T>(job: { timeoutMs: number; run(signal: AbortSignal, timeoutMs: number): Promise<T>; timedOut(outcome: T): boolean; signal?: AbortSignal }) => Promise<T | undefined>;
 
 export interface BatchOutcome {
   results: Map<string, BanditResult[]>;
@@ -33,46 +42,70 @@ export interface BatchOutcome {
 export async function runBanditOnFiles(req: BatchRequest): Promise<BatchOutcome> {
   const out: BatchOutcome = { results: new Map(), errors: [], cancelled: false };
   const cores = Math.max(1, availableParallelism());
-  const size = req.batchSize ?? Math.max(1, Math.min(200, Math.ceil(req.files.length / cores)));
+  const size = req.batchSize ?? Math.max(1, Math.min(req.slot ? 50 : 200, Math.ceil(req.files.length / cores)));
   const batches: string[][] = [];
   for (let i = 0; i < req.files.length; i += size) batches.push(req.files.slice(i, i + size));
   let done = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length && !req.signal?.aborted) {
-      const batch = batches[next++];
-      await runBatch(req, batch, out);
-      done += batch.length;
-      req.progress?.(done, req.files.length);
-    }
+  const finished = (batch: string[]) => {
+    done += batch.length;
+    req.progress?.(done, req.files.length);
   };
-  await Promise.all(Array.from({ length: Math.min(cores, batches.length) }, worker));
+  const slot = req.slot;
+  if (slot) {
+    // All queued at once: the pool starts them as slots free up.
+    await Promise.all(
+      batches.map(async (batch) => {
+        const r = await slot({
+          timeoutMs: req.timeoutMs,
+          signal: req.signal,
+          run: (signal, timeoutMs) => execBatch(req, batch, signal, timeoutMs).then((result) => ({ result, timeoutMs })),
+          timedOut: (o) => o.result.timedOut,
+        });
+        if (r) await collect(batch, r.result, r.timeoutMs, out);
+        finished(batch);
+      }),
+    );
+  } else {
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length && !req.signal?.aborted) {
+        const batch = batches[next++];
+        await collect(batch, await execBatch(req, batch, req.signal, req.timeoutMs), req.timeoutMs, out);
+        finished(batch);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(cores, batches.length) }, worker));
+  }
   out.cancelled = req.signal?.aborted ?? false;
   return out;
 }
 
-async function runBatch(req: BatchRequest, files: string[], out: BatchOutcome): Promise<void> {
-  const r = await execa(req.cmd.program, [...req.cmd.args, '-q', '-f', 'json', ...req.configArgs, ...files], {
-    cwd: req.cwd,
+function execBatch(req: BatchRequest, files: string[], signal: AbortSignal | undefined, timeoutMs: number) {
+  // In a private empty folder, files and config by absolute path (python-env.ts: nothing from the workspace is imported).
+  const folder = runFolder();
+  return execa(req.cmd.program, [...req.cmd.args, '-q', '-f', 'json', ...req.configArgs, ...files], {
+    ...pythonToolOptions(folder.cwd),
     shell: false,
     reject: false,
     stdin: 'ignore',
-    timeout: req.timeoutMs,
-    cancelSignal: req.signal,
+    timeout: timeoutMs,
+    cancelSignal: signal,
     forceKillAfterDelay: 2_000,
     maxBuffer: 256 * 1024 * 1024,
-    env: { PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  }).finally(() => folder.remove());
+}
+
+async function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>, timeoutMs: number, out: BatchOutcome): Promise<void> {
   if (r.isCanceled) return;
   const fail = (message: string) => {
     for (const f of files) out.errors.push({ path: f, message });
   };
-  if (r.timedOut) return fail(`bandit took longer than ${Math.round(req.timeoutMs / 1000)} s on this batch and was stopped`);
+  if (r.timedOut) return fail(`bandit took longer than ${Math.round(timeoutMs / 1000)} s on this batch and was stopped`);
   if (r.exitCode !== 0 && r.exitCode !== 1) {
     const err = r.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
     return fail(`bandit failed (${r.exitCode === undefined ? r.shortMessage : `exit code ${r.exitCode}`})${err ? `: ${err}` : ''}`);
   }
-  const parsed = parseBanditOutput(r.stdout);
+  const parsed = await parseBanditOutputInSlices(r.stdout);
   if ('error' in parsed) return fail(parsed.error);
   for (const e of parsed.report.errors) out.errors.push({ path: e.filename, message: `bandit: ${e.reason}` });
   for (const f of files) if (!out.results.has(f)) out.results.set(f, []);

@@ -35,23 +35,61 @@ export const BanditReportSchema = z.object({
 export type BanditResult = z.infer<typeof BanditResultSchema>;
 export type BanditReport = z.infer<typeof BanditReportSchema>;
 
+/** The report's outer shape, its results validated one by one afterwards (parseBanditOutputInSlices). */
+const ReportShape = BanditReportSchema.extend({ results: z.array(z.unknown()) });
+
 /**
  * Parses bandit's stdout. bandit may print log lines before the JSON (1.6
  * warns about module names on stderr, but plugins may print anywhere): the
  * report is the first line that opens a JSON object through the end.
  */
 export function parseBanditOutput(stdout: string): { report: BanditReport } | { error: string } {
+  const json = readJson(stdout);
+  if ('error' in json) return json;
+  const parsed = BanditReportSchema.safeParse(json.value);
+  if (!parsed.success) return shapeError(parsed.error.issues[0]);
+  return { report: parsed.data };
+}
+
+/**
+ * {@link parseBanditOutput} for the server: the results are validated
+ * `slice` at a time, yielding to the event loop between slices, so that a
+ * large report (a scan batch, a file with thousands of findings) does not
+ * hold up hover and code actions. Same answers, same messages.
+ */
+export async function parseBanditOutputInSlices(stdout: string, slice = 250): Promise<{ report: BanditReport } | { error: string }> {
+  const json = readJson(stdout);
+  if ('error' in json) return json;
+  const outer = ReportShape.safeParse(json.value);
+  if (!outer.success) return shapeError(outer.error.issues[0]);
+  const raw = outer.data.results;
+  const results: BanditResult[] = [];
+  for (let i = 0; i < raw.length; i += slice) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (let k = i; k < Math.min(raw.length, i + slice); k++) {
+      const r = BanditResultSchema.safeParse(raw[k]);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        return shapeError(issue && { ...issue, path: ['results', k, ...issue.path] });
+      }
+      results.push(r.data);
+    }
+  }
+  return { report: { ...outer.data, results } };
+}
+
+function readJson(stdout: string): { value: unknown } | { error: string } {
   const start = stdout.search(/^\{/m);
   if (start < 0) return { error: stdout.trim() === '' ? 'bandit printed nothing' : `bandit printed no JSON report: ${preview(stdout)}` };
-  let json: unknown;
   try {
-    json = JSON.parse(stdout.slice(start));
+    return { value: JSON.parse(stdout.slice(start)) };
   } catch (e) {
     return { error: `bandit printed malformed JSON (${(e as Error).message}): ${preview(stdout.slice(start))}` };
   }
-  const parsed = BanditReportSchema.safeParse(json);
-  if (!parsed.success) return { error: `bandit's JSON report has an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
-  return { report: parsed.data };
+}
+
+function shapeError(issue: { path: PropertyKey[]; message: string } | undefined): { error: string } {
+  return { error: `bandit's JSON report has an unexpected shape: ${issue?.path.map(String).join('.')} ${issue?.message}` };
 }
 
 function preview(s: string): string {

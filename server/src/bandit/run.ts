@@ -1,17 +1,15 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { pythonToolOptions, runFolder, type RunFolder } from './python-env.js';
 import { atLeast, type BanditCommand, type BanditVersion } from './discover.js';
-import { parseBanditOutput, type BanditReport } from './output.js';
+import { parseBanditOutputInSlices, type BanditReport } from './output.js';
 
 export interface RunRequest {
   cmd: BanditCommand;
   version: BanditVersion;
   /** The buffer's current text: bandit reads it on stdin, never the file on disk. */
   text: string;
-  /** The project root: relative excludes then behave as on the command line. */
-  cwd: string;
   /** `-c pyproject.toml`, `--ini .bandit`, ... */
   configArgs: readonly string[];
   timeoutMs: number;
@@ -31,23 +29,25 @@ export function banditArgs(req: Pick<RunRequest, 'cmd' | 'configArgs'>): string[
 }
 
 /**
- * Runs bandit once on `text`. bandit ≥ 1.7.3 reads a pipe; older versions
- * seek on stdin and crash on a pipe, so they get a private temp file's
- * descriptor (folder 0700, file 0600, removed afterwards). Never a shell.
+ * Runs bandit once on `text`, in a private empty folder (python-env.ts:
+ * nothing from the workspace is imported). bandit ≥ 1.7.3 reads a pipe;
+ * older versions seek on stdin and crash on a pipe, so they get a private
+ * temp file's descriptor (folder 0700, file 0600, removed afterwards).
+ * Never a shell.
  */
 export async function runBandit(req: RunRequest): Promise<RunOutcome> {
   const pipe = atLeast(req.version, 1, 7, 3);
-  let dir: string | undefined;
+  let folder: RunFolder | undefined;
   let fd: number | undefined;
   try {
+    folder = runFolder();
     if (!pipe) {
-      dir = mkdtempSync(join(tmpdir(), 'pysec-'));
-      const file = join(dir, 'buffer.py');
+      const file = join(folder.dir, 'buffer.py');
       writeFileSync(file, req.text, { mode: 0o600 });
       fd = openSync(file, 'r');
     }
     const r = await execa(req.cmd.program, banditArgs(req), {
-      cwd: req.cwd,
+      ...pythonToolOptions(folder.cwd),
       shell: false,
       reject: false,
       timeout: req.timeoutMs,
@@ -57,7 +57,6 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
       stripFinalNewline: false,
       // A file descriptor is handed to the child as is (execa's types list only 0–9).
       ...(pipe ? { input: req.text } : { stdin: fd as unknown as 3 }),
-      env: { PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
     });
     if (r.isCanceled) return { kind: 'cancelled' };
     if (r.timedOut) return { kind: 'timeout' };
@@ -68,13 +67,13 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
       const err = r.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
       return { kind: 'error', message: `bandit failed: ${why}${err ? `: ${err}` : ''}` };
     }
-    const parsed = parseBanditOutput(r.stdout);
+    const parsed = await parseBanditOutputInSlices(r.stdout);
     if ('error' in parsed) return { kind: 'error', message: parsed.error };
     return { kind: 'ok', report: parsed.report };
   } catch (e) {
     return { kind: 'error', message: `cannot run bandit: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     if (fd !== undefined) closeSync(fd);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    folder?.remove();
   }
 }

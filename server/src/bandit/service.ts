@@ -2,7 +2,10 @@ import { uriToPath } from '../documents/store.js';
 import type { PythonDocument } from '../documents/document.js';
 import type { Rule } from '../engine/rule.js';
 import { banditFindings } from './convert.js';
-import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from './discover.js';
+import { availableParallelism } from 'node:os';
+import { banditVersion, discoverBandit, projectVenvHint, type BanditCommand, type BanditVersion } from './discover.js';
+import type { BatchSlot } from './batch.js';
+import { ProcessPool, RETRY_FACTOR, type Urgency } from './pool.js';
 import { configArgs, isExcluded, type ProjectBanditConfig } from './project-config.js';
 import { runBandit } from './run.js';
 
@@ -11,6 +14,8 @@ export interface BanditRunSettings {
   enabled: boolean;
   path?: string;
   command?: string[];
+  /** `pysec.bandit.useProjectVenv`: a bandit inside the workspace may run. */
+  useProjectVenv?: boolean;
   configFile?: string;
   idleDelayMs: number;
   intervalSeconds: number;
@@ -36,25 +41,36 @@ export interface BanditHost {
   /** A problem the user must hear about: said once per `key`. */
   warnOnce(key: string, message: string): void;
   log(message: string): void;
+  /** `pysec.bandit.maxProcesses` for the whole server; undefined: one per core. */
+  maxProcesses?(): number | undefined;
 }
 
-export type RunReason = 'open' | 'save' | 'idle' | 'timer' | 'config' | 'command';
+export type RunReason = 'open' | 'save' | 'idle' | 'timer' | 'config' | 'command' | 'commandAll';
+
+/** Where a run waits in the pool: what the user just touched first. */
+const URGENCY: Record<RunReason, Urgency> = { save: 'edit', idle: 'edit', command: 'edit', open: 'open', timer: 'later', config: 'later', commandAll: 'later' };
 
 interface DocState {
-  controller?: AbortController;
   idle?: ReturnType<typeof setTimeout>;
   /** The revision the last finished run read. */
   ranAt: number;
-  /** Resolves when the current run is over (tests and the scan wait on it). */
-  running?: Promise<void>;
+  /** The run in progress: the revision it read, and how to stop it. */
+  current?: { revision: number; controller: AbortController; done: Promise<void> };
+  /** Resolves when what is queued or running for the document now is over (tests and `pysec.runBandit` wait on it). */
+  settled?: Promise<void>;
 }
 
 /**
  * Runs the real bandit on open documents: on open, on save, after an idle
  * period following changes, and every N seconds for documents changed since
- * their last run. One run per document at a time: a newer run kills the
- * older process. Without bandit, says so once and leaves the tree-sitter
- * engine to work alone.
+ * their last run. Every run goes through the server's one pool (pool.ts):
+ * at most `maxProcesses` bandit processes, the document just edited first.
+ * A newer request for a document replaces its queued one, and kills a run
+ * in progress that read an older text: never two processes for one
+ * document. A run that times out is tried again once, later, with twice
+ * the limit; files that fail twice are said in one message when the pool
+ * is idle. Without bandit, says so once and leaves the tree-sitter engine
+ * to work alone.
  */
 export class BanditService {
   private readonly docs = new Map<string, DocState>();
@@ -62,8 +78,18 @@ export class BanditService {
   private timerSeconds = 0;
   /** Child processes alive now, by document (for tests and shutdown). */
   readonly active = new Map<string, number>();
+  /** Every bandit run of the server: documents and the workspace scan. */
+  readonly pool: ProcessPool;
+  /** Files whose run timed out twice, not yet said; and those already said (each file is named once). */
+  private readonly timedOut = new Map<string, number>();
+  private readonly saidTimedOut = new Set<string>();
 
-  constructor(private readonly host: BanditHost) {}
+  constructor(private readonly host: BanditHost) {
+    this.pool = new ProcessPool(
+      () => host.maxProcesses?.() ?? availableParallelism(),
+      () => this.sayTimeoutsWhenIdle(),
+    );
+  }
 
   /** The project config for a file (the host caches it), with what is wrong in it said once. */
   projectConfig(file: string, folder: string | undefined, configFile: string | undefined): ProjectBanditConfig {
@@ -96,11 +122,11 @@ export class BanditService {
     const st = this.docs.get(uri);
     if (!st) return;
     if (st.idle) clearTimeout(st.idle);
-    st.controller?.abort();
+    st.current?.controller.abort();
     this.docs.delete(uri);
   }
 
-  /** Re-runs every open document (settings or project config changed). */
+  /** Re-runs every open document (settings or project config changed): a run in progress is stale whatever it read. */
   rerunAll(uris: readonly string[]): void {
     for (const uri of uris) {
       this.updateTimer(uri);
@@ -108,9 +134,22 @@ export class BanditService {
     }
   }
 
-  /** Waits for the document's current run, if any (used by `pysec.runBandit` and tests). */
+  /** `pysec.runBandit`: one document now (first in the queue), or every open one through the queue. */
+  runNow(uris: readonly string[], all: boolean): void {
+    for (const uri of uris) void this.run(uri, all ? 'commandAll' : 'command');
+  }
+
+  /** A slot of the pool for one batch of the workspace scan (batch.ts): after the documents' runs. */
+  readonly scanSlot: BatchSlot = (job) => this.pool.submit({ urgency: 'later', ...job }).then((r) => (r.kind === 'done' ? r.outcome : undefined));
+
+  /** Waits for the document's queued and running work, if any (used by `pysec.runBandit` and tests). */
   async settled(uri: string): Promise<void> {
-    await this.docs.get(uri)?.running;
+    for (let p = this.docs.get(uri)?.settled; p; ) {
+      await p;
+      const next = this.docs.get(uri)?.settled;
+      if (next === p) break;
+      p = next;
+    }
   }
 
   dispose(): void {
@@ -138,7 +177,7 @@ export class BanditService {
       this.timer = setInterval(() => {
         for (const [u, st] of this.docs) {
           const doc = this.host.document(u);
-          if (doc && doc.revision !== st.ranAt && !st.controller) void this.run(u, 'timer');
+          if (doc && doc.revision !== st.ranAt && !st.current) void this.run(u, 'timer');
         }
       }, seconds * 1000);
       this.timer.unref?.();
@@ -154,12 +193,17 @@ export class BanditService {
   /** Resolves the bandit to use for a document, or says once why there is none. */
   private async command(uri: string, settings: BanditRunSettings): Promise<{ cmd: BanditCommand; version: BanditVersion } | undefined> {
     const folder = this.host.folderFor(uri);
-    const cmd = findBandit({ path: settings.path, command: settings.command }, folder);
+    const found = discoverBandit({ path: settings.path, command: settings.command, useProjectVenv: settings.useProjectVenv }, folder);
+    if (found.refused) {
+      this.host.warnOnce(`bandit:refused:${found.refused}`, `pysec: ${projectVenvHint(found.refused, 'editor')}${found.cmd ? ` Using ${found.cmd.program} instead.` : ''}`);
+    }
+    const cmd = found.cmd;
     if (!cmd) {
+      if (found.refused) return undefined;
       this.host.warnOnce(
         'bandit:missing',
-        'pysec: bandit was not found (not in pysec.bandit.path, the project\'s .venv/venv, or PATH), so only the as-you-type rules run. ' +
-          'Install it with `pipx install bandit`, or `pip install bandit` in the project\'s virtualenv, or set pysec.bandit.path.',
+        'pysec: bandit was not found (not in pysec.bandit.path or on PATH; a project\'s .venv/venv only with pysec.bandit.useProjectVenv), so only the as-you-type rules run. ' +
+          'Install it with `pipx install bandit`, or set pysec.bandit.path.',
       );
       return undefined;
     }
@@ -184,29 +228,59 @@ export class BanditService {
       clearTimeout(st.idle);
       st.idle = undefined;
     }
-    // A newer run kills the older process, and starts only once it is gone:
-    // never two bandit processes for one document.
-    st.controller?.abort();
-    const previous = st.running;
-    const controller = new AbortController();
-    st.controller = controller;
-    const running = (async () => {
-      await previous;
-      if (!controller.signal.aborted) await this.runOnce(doc, settings, controller, reason);
-    })().finally(() => {
-      if (st.controller === controller) st.controller = undefined;
+    const current = st.current;
+    if (current && current.revision === doc.revision && reason !== 'config') {
+      // What runs now reads this very text: nothing newer to ask for.
+      return current.done;
+    }
+    // A run of an older text (or of older settings) is stale: killed now.
+    current?.controller.abort();
+    const queued = this.pool.submit({
+      key: uri,
+      urgency: URGENCY[reason],
+      timeoutMs: settings.timeoutSeconds * 1000,
+      run: (signal, timeoutMs) => this.runOnce(uri, reason, signal, timeoutMs),
+      timedOut: (o) => o === 'timeout',
     });
-    st.running = running;
-    return running;
+    const settled = queued.then((r) => {
+      if (r.kind === 'done' && r.outcome === 'timeout') this.timeoutFailed(uri);
+    });
+    st.settled = settled;
+    return settled;
   }
 
-  private async runOnce(doc: PythonDocument, settings: BanditRunSettings, controller: AbortController, reason: RunReason): Promise<void> {
+  /** One run of the document's current text, once the pool gives it a slot. `'timeout'` when it took too long. */
+  private async runOnce(uri: string, reason: RunReason, signal: AbortSignal, timeoutMs: number): Promise<'timeout' | undefined> {
+    const doc = this.host.document(uri);
+    const st = this.docs.get(uri);
+    if (!doc || !st || signal.aborted) return undefined;
+    const settings = this.host.settingsFor(uri);
+    if (!settings.enabled || settings.excluded) return undefined;
+    // Never two processes for one document: a stale run killed just now ends first.
+    await st.current?.done;
+    if (signal.aborted || this.docs.get(uri) !== st) return undefined;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let finish!: () => void;
+    const current = { revision: doc.revision, controller, done: new Promise<void>((r) => (finish = r)) };
+    st.current = current;
+    try {
+      return await this.runBanditOn(doc, settings, controller.signal, timeoutMs, reason);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (st.current === current) st.current = undefined;
+      finish();
+    }
+  }
+
+  private async runBanditOn(doc: PythonDocument, settings: BanditRunSettings, signal: AbortSignal, timeoutMs: number, reason: RunReason): Promise<'timeout' | undefined> {
     const uri = doc.uri;
     const resolved = await this.command(uri, settings);
-    if (!resolved || controller.signal.aborted) return;
+    if (!resolved || signal.aborted) return undefined;
     const file = uriToPath(uri);
     const cfg = this.projectConfig(file, this.host.folderFor(uri), settings.configFile);
-    if (isExcluded(cfg, file)) return;
+    if (isExcluded(cfg, file)) return undefined;
     const revision = doc.revision;
     const text = doc.textDocument.getText();
     const key = `${uri}#${revision}`;
@@ -217,10 +291,9 @@ export class BanditService {
         cmd: resolved.cmd,
         version: resolved.version,
         text,
-        cwd: cfg.root,
         configArgs: [...configArgs(cfg, resolved.version), ...(settings.ignoreNosec ? ['--ignore-nosec'] : [])],
-        timeoutMs: settings.timeoutSeconds * 1000,
-        signal: controller.signal,
+        timeoutMs,
+        signal,
       });
     } finally {
       const n = (this.active.get(key) ?? 1) - 1;
@@ -229,27 +302,54 @@ export class BanditService {
     }
     switch (outcome.kind) {
       case 'cancelled':
-        return;
+        return undefined;
       case 'timeout':
-        this.host.warnOnce(
-          'bandit:timeout',
-          `pysec: bandit took longer than ${settings.timeoutSeconds} s on ${file} and was stopped; its last findings stay. Raise pysec.bandit.timeoutSeconds if your files need longer.`,
-        );
-        return;
+        this.host.log(`pysec: bandit took longer than ${Math.round(timeoutMs / 1000)} s on ${file} (${reason} run) and was stopped`);
+        return 'timeout';
       case 'error':
         this.host.warnOnce(`bandit:error:${outcome.message.slice(0, 80)}`, `pysec: ${outcome.message}; the last good bandit findings stay.`);
-        return;
+        return undefined;
       case 'ok': {
         for (const e of outcome.report.errors) this.host.log(`pysec: bandit could not analyse ${file} (${reason} run): ${e.reason}`);
-        if (outcome.report.errors.length > 0 && outcome.report.results.length === 0) return;
+        if (outcome.report.errors.length > 0 && outcome.report.results.length === 0) return undefined;
         const current = this.host.document(uri);
-        if (current !== doc) return;
+        if (current !== doc) return undefined;
         const findings = banditFindings(outcome.report.results, text, this.host.rules());
         if (doc.setBanditFindings(revision, findings)) {
           this.state(uri).ranAt = revision;
           this.host.changed(uri);
         }
+        return undefined;
       }
     }
+  }
+
+  /** A document's run timed out twice: said when the pool is next idle, with every other such file. */
+  private timeoutFailed(uri: string): void {
+    const file = uriToPath(uri);
+    if (this.saidTimedOut.has(file)) return;
+    this.timedOut.set(file, this.host.settingsFor(uri).timeoutSeconds);
+    this.sayTimeoutsWhenIdle();
+  }
+
+  /** Once the pool has nothing running or queued (checked after the jobs' own callbacks have run). */
+  private sayTimeoutsWhenIdle(): void {
+    if (this.timedOut.size === 0) return;
+    setImmediate(() => {
+      if (this.pool.running === 0 && this.pool.queued === 0) this.sayTimeouts();
+    });
+  }
+
+  private sayTimeouts(): void {
+    if (this.timedOut.size === 0) return;
+    const files = [...this.timedOut.keys()];
+    const seconds = Math.min(...this.timedOut.values());
+    this.timedOut.clear();
+    for (const f of files) this.saidTimedOut.add(f);
+    this.host.warnOnce(
+      `bandit:timeout:${files.join('\n')}`,
+      `pysec: bandit took longer than ${seconds} s, and again longer than ${seconds * RETRY_FACTOR} s when tried once more, on ${files.length === 1 ? files[0] : `${files.length} files: ${files.join(', ')}`}; ` +
+        'it was stopped and their last bandit findings stay. Raise pysec.bandit.timeoutSeconds if your files need longer.',
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { banditFindings } from '../bandit/convert.js';
-import { banditVersion, findBandit, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
-import { runBanditOnFiles } from '../bandit/batch.js';
+import { banditVersion, discoverBandit, projectVenvHint, type BanditCommand, type BanditVersion } from '../bandit/discover.js';
+import { runBanditOnFiles, type BatchSlot } from '../bandit/batch.js';
 import type { BanditResult } from '../bandit/output.js';
 import { configArgs, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
@@ -19,14 +19,25 @@ export interface BanditRun {
 }
 
 /**
- * The CLI's bandit: the project's .venv/venv or PATH (never a path from a
- * workspace file), with its version.
+ * The CLI's bandit: `--bandit PATH`, else `bandit` on PATH; the project's
+ * .venv/venv (or a PATH entry inside the current folder) only with
+ * `--project-venv` — never a path from a workspace file — with its version.
  */
 export const CLI_BANDIT_HINT = 'Install it with `pipx install bandit`, or pass --no-bandit.';
 
-export async function findCliBandit(cwd: string): Promise<BanditChoice> {
-  const cmd = findBandit({}, cwd);
-  if (!cmd) return { reason: "bandit was not found (the project's .venv/venv or PATH)" };
+export interface CliBanditOptions {
+  /** `--bandit PATH`. */
+  path?: string;
+  /** `--project-venv`: the workspace's own bandit may run. */
+  projectVenv?: boolean;
+}
+
+export async function findCliBandit(cwd: string, options: CliBanditOptions = {}, warn?: (message: string) => void): Promise<BanditChoice> {
+  const found = discoverBandit({ path: options.path, useProjectVenv: options.projectVenv }, cwd);
+  if (found.refused && !found.cmd) warn?.(projectVenvHint(found.refused, 'cli'));
+  else if (found.refused) warn?.(`${projectVenvHint(found.refused, 'cli')} Using ${found.cmd!.program} instead.`);
+  const cmd = found.cmd;
+  if (!cmd) return { reason: `bandit was not found (on PATH${options.projectVenv ? ", or in the project's .venv/venv" : ''})` };
   try {
     return { cmd, version: await banditVersion(cmd) };
   } catch (e) {
@@ -49,7 +60,7 @@ export async function banditOverProject(
   run: BanditRun,
   cfg: ProjectBanditConfig,
   files: readonly string[],
-  opts: { extraArgs?: readonly string[]; signal?: AbortSignal; progress?: (done: number) => void } = {},
+  opts: { extraArgs?: readonly string[]; signal?: AbortSignal; progress?: (done: number) => void; slot?: BatchSlot } = {},
 ): Promise<ProjectBanditOutcome> {
   const root = cfg.root;
   const given = new Map(files.map((f) => [resolve(f), f]));
@@ -57,11 +68,11 @@ export async function banditOverProject(
     cmd: run.cmd,
     version: run.version,
     files: [...given.keys()],
-    cwd: root,
     configArgs: [...configArgs(cfg, run.version), ...(opts.extraArgs ?? [])],
     timeoutMs: run.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.progress ? { progress: opts.progress } : {}),
+    ...(opts.slot ? { slot: opts.slot } : {}),
   });
   const results = new Map<string, BanditResult[]>();
   for (const [file, res] of outcome.results) {

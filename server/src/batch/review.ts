@@ -1,5 +1,6 @@
 import { banditFindings } from '../bandit/convert.js';
 import type { BanditResult } from '../bandit/output.js';
+import type { BatchSlot } from '../bandit/batch.js';
 import { isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import { mergeFindings } from '../findings/merge.js';
@@ -32,6 +33,8 @@ export interface ReviewOptions {
   /** How far the review is, in files: `message` says it in words. */
   progress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
+  /** The server's bandit pool: each project's bandit batches wait for a free place in it. */
+  slot?: BatchSlot;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
       const regular = project.files.map((f) => f.path).filter((f) => notRegularFile(f) === null);
       bandit = await banditOverProject(run, project.cfg, regular, {
         ...(signal ? { signal } : {}),
+        ...(options.slot ? { slot: options.slot } : {}),
         progress: (n) => progress?.(done + n, total, `bandit: ${done + n}/${total} files`),
       });
     }

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { BanditCommand, BanditVersion } from '../bandit/discover.js';
+import type { BatchSlot } from '../bandit/batch.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Finding } from '../findings/finding.js';
 import { notRegularFile } from '../files/read.js';
@@ -20,6 +21,8 @@ export interface ScanHost {
   publish(uri: string, text: TextDocument, findings: Finding[]): void;
   progress(done: number, total: number, message: string): void;
   signal?: AbortSignal;
+  /** The server's bandit pool (bandit/batch.ts `slot`): batches wait behind the open documents' runs. */
+  slot?: BatchSlot;
 }
 
 export interface ScanSummary {
@@ -79,6 +82,7 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
     },
     progress: (done, total, message) => host.progress(done, total, message),
     ...(host.signal ? { signal: host.signal } : {}),
+    ...(host.slot ? { slot: host.slot } : {}),
   });
   summary.cancelled = host.signal?.aborted ?? false;
   return summary;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LEVELS, type Level } from '../findings/finding.js';
+import type { CliBanditOptions } from '../batch/bandit.js';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/format-names.js';
 import { VERSION } from '../version.js';
 
@@ -12,6 +13,7 @@ import { VERSION } from '../version.js';
  */
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
+                      [--bandit PATH] [--project-venv]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
                       [--baseline FILE] [--exit-zero]
 
@@ -22,6 +24,9 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
   --no-bandit                run the tree-sitter engine only
+  --bandit PATH              the bandit executable to run (default: bandit on PATH)
+  --project-venv             also run a bandit inside the current folder (its
+                             .venv/venv): only for a workspace you trust
   --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
   --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
   --baseline FILE            only findings absent from an earlier JSON report
@@ -30,6 +35,7 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
 `;
 
 export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
+                       [--bandit PATH] [--project-venv]
 
 Reviews the Python files under each PATH (default: the current folder) and
 writes a security report: risk summary, top findings in plain words, what
@@ -39,6 +45,9 @@ its justification. Exit status: 0 report written, 2 usage error.
   --format FORMAT   markdown (default), json, sarif (SARIF 2.1.0) or html
   --output FILE     write the report to FILE instead of standard output
   --no-bandit       run the tree-sitter engine only (the report says so)
+  --bandit PATH     the bandit executable to run (default: bandit on PATH)
+  --project-venv    also run a bandit inside the current folder (its .venv/venv):
+                    only for a workspace you trust
 `;
 
 export const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
@@ -60,6 +69,8 @@ export interface CheckOptions {
   paths: string[];
   format: 'text' | 'json';
   bandit: boolean;
+  /** `--bandit PATH` and `--project-venv`: which bandit may run (batch/bandit.ts findCliBandit). */
+  banditChoice: CliBanditOptions;
   severity: Level;
   confidence: Level;
   /** An earlier JSON report, as given. */
@@ -73,6 +84,7 @@ export interface ReportOptions {
   format: ReportFormat;
   output?: string;
   bandit: boolean;
+  banditChoice: CliBanditOptions;
 }
 
 /** What the command line asks for. */
@@ -121,6 +133,8 @@ export function unknownCommandMessage(word: string | undefined): string {
 /** The options both `check` and `report` have. */
 const SHARED = {
   'no-bandit': { type: 'boolean', default: false },
+  bandit: { type: 'string' },
+  'project-venv': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -146,6 +160,7 @@ function checkLine(args: string[]): CommandLine {
       paths: positionals.length ? positionals : ['.'],
       format,
       bandit: !values['no-bandit'],
+      banditChoice: banditChoice(values),
       severity: parseLevel('--severity-level', values['severity-level']),
       confidence: parseLevel('--confidence-level', values['confidence-level']),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
@@ -165,8 +180,13 @@ function reportLine(args: string[]): CommandLine {
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
   return {
     command: 'report',
-    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'] },
+    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'], banditChoice: banditChoice(values) },
   };
+}
+
+/** The bandit the user names: never one from a workspace file. */
+function banditChoice(values: { bandit?: string; 'project-venv'?: boolean }): CliBanditOptions {
+  return { ...(values.bandit !== undefined ? { path: values.bandit } : {}), projectVenv: values['project-venv'] === true };
 }
 
 /** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */

@@ -5,7 +5,8 @@ export async function runBanditNow(session: Session, arg: unknown): Promise<{ ra
   const uri = (arg as { uri?: string } | string | undefined) ?? undefined;
   const target = typeof uri === 'string' ? uri : uri?.uri;
   const uris = target ? [target] : session.documents.all().map((d) => d.uri);
-  session.bandit.rerunAll(uris);
+  // Queued through the pool (most urgent first), never all started at once.
+  session.bandit.runNow(uris, !target);
   await Promise.all(uris.map((u) => session.bandit.settled(u)));
   return { ran: uris.length };
 }

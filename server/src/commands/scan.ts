@@ -35,6 +35,7 @@ export async function runScan(session: Session, attached?: WorkDoneProgressRepor
       },
       progress: (done, total, message) => reporter?.report(total ? Math.floor((100 * done) / total) : 100, message),
       signal: controller.signal,
+      slot: bandit.scanSlot,
     });
     for (const e of summary.errors.slice(0, 50)) connection.console.log(`pysec: scan: ${e.path}: ${e.message}`);
     return summary;

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = deepFreeze({
   ignoreNosec: false,
   bandit: {
     enabled: true,
+    useProjectVenv: false,
     idleDelayMs: 1500,
     intervalSeconds: 0,
     timeoutSeconds: 30,

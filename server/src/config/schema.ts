@@ -68,11 +68,15 @@ export const SettingsSchema = z
         enabled: z.boolean().describe('true or false'),
         path: z.string().min(1).optional().describe('the path of a bandit executable'),
         command: z.array(z.string().min(1)).min(1).optional().describe('a non-empty list of strings, such as ["python3", "-m", "bandit"]'),
+        /** A bandit inside the workspace (`.venv/bin/bandit`) may run: the user's own settings only, never a workspace file. */
+        useProjectVenv: z.boolean().describe('true or false'),
         configFile: z.string().min(1).optional().describe('the path of a bandit configuration file (YAML, or TOML with [tool.bandit])'),
         idleDelayMs: z.number().int().min(0).describe('a whole number of milliseconds, 0 or more'),
         intervalSeconds: z.number().min(0).describe('a number of seconds, 0 or more (0 turns the timer off)'),
         timeoutSeconds: z.number().positive().describe('a number of seconds greater than 0'),
         workspaceScan: z.boolean().describe('true or false'),
+        /** bandit processes at once, for the whole server; unset: one per core. */
+        maxProcesses: z.number().int().min(1).optional().describe('a whole number, 1 or more'),
       })
       .strict()
       .describe('an object of bandit settings'),

@@ -7,5 +7,6 @@ export function status(session: Session) {
     version: VERSION,
     documents: session.documents.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision })),
     banditProcesses: Object.fromEntries(session.bandit.active),
+    banditPool: { running: session.bandit.pool.running, queued: session.bandit.pool.queued, peak: session.bandit.pool.peak },
   };
 }

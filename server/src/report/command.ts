@@ -12,11 +12,12 @@ export async function runReport(options: ReportOptions, out: (s: string) => void
   const format = options.format;
   const cwd = process.cwd();
   const engine = await Engine.load();
+  const warn = (message: string) => void process.stderr.write(`pysec-lsp report: ${message}\n`);
   const input = await gatherReport(engine, {
     paths: options.paths,
     base: cwd,
-    bandit: options.bandit && (() => findCliBandit(cwd)),
-    warn: (message) => process.stderr.write(`pysec-lsp report: ${message}\n`),
+    bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)),
+    warn,
     banditHint: CLI_BANDIT_HINT,
     placeholder: defaultSettings().suppress.placeholder,
   });

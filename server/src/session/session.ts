@@ -74,6 +74,8 @@ export class Session {
       },
       warnOnce: (key, message) => notices.warnOnce(key, message),
       log: (message) => notices.log(message),
+      // One pool for the whole server: the first workspace folder's setting (else the global one).
+      maxProcesses: () => settings.settingsFor(pathToFileURL(this.folders.all()[0] ?? '/').href).bandit.maxProcesses,
     });
   }
 

@@ -29,7 +29,7 @@ export function evalExpr(root: Node, env: Env, a: Analysis): Value {
     stack.pop();
     const v = compute(f.node, get, env, a);
     results.set(f.node.id, v);
-    a.values.set(f.node.id, v);
+    a.record(f.node, v);
   }
   return results.get(root.id) ?? UNKNOWN;
 }
@@ -132,7 +132,7 @@ export function lookup(name: string, node: Node, env: Env, a: Analysis): Value {
   const q = a.ctx.aliasesAt(node.startIndex).get(name) ?? name;
   if (isRequestName(q)) return { t: 'request' };
   const local = localNameNoun(q);
-  if (local) return source(node, `${shown(node)} (${local})`, 'local', { attr: q, base: q });
+  if (local) return source(node, `${shown(node)} (${local}s)`, 'local', { attr: q, base: q });
   if (name === 'True' || name === 'False') return konst(name === 'True');
   if (name === 'None') return konst(null);
   return UNKNOWN;
@@ -382,7 +382,7 @@ function attributeValue(n: Node, get: (n: Node | null | undefined) => Value, env
     const q = qualifiedName(n, a.ctx.aliasesAt(n.startIndex));
     if (isRequestName(q)) return { t: 'request' };
     const local = localNameNoun(q);
-    if (local) return source(n, `${shown(n)} (${local})`, 'local', { attr: q, base: q });
+    if (local) return source(n, `${shown(n)} (${local}s)`, 'local', { attr: q, base: q });
   }
   if (obj.t === 'taint') return { ...obj, chain: undefined };
   if (obj.t === 'join' || obj.t === 'dict' || obj.t === 'seq') {
@@ -403,7 +403,7 @@ export function readKey(container: Value, keyValue: Value, keyNode: Node | null,
     ...altsOf(container).map((c): Value => {
       if (c.t === 'taint' && c.chain) {
         const k = constKey(keyNode);
-        const noun = requestAttrNoun(c.chain.attr) ?? c.chain.attr;
+        const noun = requestAttrNoun(c.chain.attr) ?? localNameNoun(c.chain.attr) ?? c.chain.attr;
         return source(whole, sourceNote(whole, noun, k), c.trust);
       }
       if (c.t === 'dict') {

@@ -61,7 +61,7 @@ function keyOf(n: Node | null | undefined): string | null {
 
 function clean(env: Env, key: string | null, kinds: readonly (SinkKind | '*')[], by: string, node: Node, a: Analysis): void {
   if (!key) return;
-  const v = env.get(key) ?? a.values.get(node.id);
+  const v = env.get(key) ?? a.valueOf(node);
   if (v) env.set(key, cleaned(v, kinds, by));
 }
 
@@ -73,8 +73,8 @@ function comparison(env: Env, c: Node, t: boolean, a: Analysis): void {
   if (operands.length !== 2 || ops.length !== 1) return;
   const [left, right] = operands;
   const op = ops[0];
-  const lv = a.values.get(left.id);
-  const rv = a.values.get(right.id);
+  const lv = a.valueOf(left);
+  const rv = a.valueOf(right);
   if (op === 'in' || op === 'not in') {
     const holds = op === 'in' ? t : !t;
     const lc = lv ? constAlts(lv) : null;
@@ -137,7 +137,7 @@ function predicate(env: Env, call: Node, t: boolean, a: Analysis): void {
       return;
     }
     if (t && method === 'startswith' && args[0]) {
-      const prefix = a.values.get(args[0].id);
+      const prefix = a.valueOf(args[0]);
       if (!hasTaint(prefix)) clean(env, keyOf(obj), ['path'], `a startswith check (${shown(call)})`, obj, a);
       return;
     }
@@ -149,7 +149,7 @@ function predicate(env: Env, call: Node, t: boolean, a: Analysis): void {
     return;
   }
   if (t && (q === 're.fullmatch' || q === 're.match') && args.length >= 2) {
-    const p = a.values.get(args[0].id);
+    const p = a.valueOf(args[0]);
     const pc = p ? constAlts(p) : null;
     if (pc && pc.length === 1 && typeof pc[0] === 'string' && strictPattern(pc[0], q === 're.fullmatch')) {
       clean(env, keyOf(args[1]), ['*'], `a regular expression check (${shown(call)})`, args[1], a);

@@ -32,8 +32,8 @@ import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
 import { evalExpr } from './expr.js';
 import { paramsOf, stepAt } from './sources.js';
-import type { ProjectIndex } from './state.js';
-import { analysisOf, finalEnv, ownerScope, type FileScope } from './summary.js';
+import { Analysis, type ProjectIndex } from './state.js';
+import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope } from './summary.js';
 import type { Reach, SinkKind } from './types.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 
@@ -63,12 +63,14 @@ function valueAt(node: Node, fs: FileScope): Value | 'dead' | undefined {
   const scope = ownerScope(node);
   const a = analysisOf(scope, fs);
   if (a.gaveUp) return undefined;
-  const recorded = a.values.get(node.id);
-  if (recorded) return recorded;
+  const recorded = a.valueOf(node, scope.startIndex);
+  if (recorded) return rebase(recorded, a, scope);
   const stmt = statementOf(node, scope);
-  if (stmt && !a.reached.has(stmt.id) && stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') return 'dead';
+  if (stmt && !a.wasReached(stmt, scope.startIndex) && stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') return 'dead';
   // A lambda's body, a decorator, a default: evaluated with the scope's final names.
-  return evalExpr(node, new Map(finalEnv(a)), a);
+  // On a scratch analysis: the cached one's places are its own tree's.
+  const env = new Map([...finalEnv(a)].map(([k, x]) => [k, rebase(x, a, scope)]));
+  return evalExpr(node, env, new Analysis(scope, fs.ctx, fs.file, resolverFor(fs, scope.type === 'module'), a.outer));
 }
 
 /** The statement holding a node, in its scope. */

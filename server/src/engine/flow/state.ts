@@ -35,17 +35,26 @@ export interface Resolver {
 }
 
 /** A module-level name's value or a callee's summary, as the analysis used it. */
-export type Dependency = { kind: 'global'; name: string; value: Value | undefined } | { kind: 'call'; key: string; fingerprint: string };
+export type Dependency = { kind: 'global'; name: string; value: Value | undefined } | { kind: 'call'; module: string | null; path: string[]; key: string; fingerprint: string };
 
 /** How deep expression nesting that needs a scope of its own (comprehensions) or summaries may go before the layer gives up (unknown). */
 export const MAX_DEPTH = 24;
 
 /** One scope's analysis in progress (a def, or the module's own statements). */
 export class Analysis {
-  /** The value of every expression evaluated, by node id (the last, widest, for a loop's). */
-  readonly values = new Map<number, Value>();
-  /** Statements that run on some path (the others are dead). */
-  readonly reached = new Set<number>();
+  /**
+   * The value of every expression evaluated (the last, widest, for a
+   * loop's), by its place relative to the scope's start: node ids change
+   * with every tree, and a def that an edit above it only moved keeps its
+   * analysis (summary.ts rebases its steps).
+   */
+  private readonly values = new Map<number, Value>();
+  /** Statements that run on some path (the others are dead), by place. */
+  private readonly reached = new Set<number>();
+  /** Where the scope started when analysed: places are relative to it, steps absolute from it. */
+  readonly base: { start: number; row: number; end: number };
+  /** Where the outermost def around the scope starts: steps from there to `base.end` move with the scope. */
+  readonly baseFrom: number;
   /** What the scope returns (a def), joined over its returns. */
   readonly returns: Value[] = [];
   /** The names where the scope returns (with the end of its body: the scope's final names, for closures and globals). */
@@ -67,7 +76,40 @@ export class Analysis {
     readonly resolver: Resolver,
     /** The enclosing def's final names, for a closure. */
     readonly outer: Env | null,
-  ) {}
+  ) {
+    // Steps inside the outermost def around the scope move with it (a nested def's cache key holds that def's text).
+    let outermost = scope;
+    for (let p = scope.parent; p; p = p.parent) if (p.type === 'function_definition') outermost = p;
+    this.base = { start: scope.startIndex, row: scope.startPosition.row, end: outermost.endIndex };
+    this.baseFrom = outermost.startIndex;
+  }
+
+  /** A node's place: its start relative to the scope's and its length (two nodes of one span are never both evaluated). */
+  private place(node: Node, scopeStart = this.base.start): number {
+    return (node.startIndex - scopeStart) * 16_777_216 + (node.endIndex - node.startIndex);
+  }
+
+  /** A node's value; `scopeStart`: where the scope starts in the node's tree (a cached analysis may come from a tree where it stood elsewhere). */
+  valueOf(node: Node, scopeStart?: number): Value | undefined {
+    return this.values.get(this.place(node, scopeStart));
+  }
+
+  record(node: Node, v: Value): void {
+    this.values.set(this.place(node), v);
+  }
+
+  markReached(stmt: Node): void {
+    this.reached.add(this.place(stmt));
+  }
+
+  wasReached(stmt: Node, scopeStart?: number): boolean {
+    return this.reached.has(this.place(stmt, scopeStart));
+  }
+
+  /** How many expression values the analysis holds (a cached analysis that gave up holds none worth keeping). */
+  get size(): number {
+    return this.values.size;
+  }
 
   step(node: Node, note: string): FlowStep {
     return stepIn(node, note, this.file);

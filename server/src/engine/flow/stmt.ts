@@ -65,7 +65,7 @@ export function runBlock(block: Node | null, env: Env, a: Analysis, nesting = 0)
 }
 
 function runStatement(s: Node, env: Env, a: Analysis, nesting: number): Env | null {
-  a.reached.add(s.id);
+  a.markReached(s);
   switch (s.type) {
     case 'expression_statement': {
       let cur: Env | null = env;
@@ -130,7 +130,7 @@ function runStatement(s: Node, env: Env, a: Analysis, nesting: number): Env | nu
       // A class body runs where it stands, in a namespace of its own (its methods are scopes of their own).
       const cls = s.type === 'class_definition' ? s : s.childForFieldName('definition');
       if (cls?.type === 'class_definition') {
-        a.reached.add(cls.id);
+        a.markReached(cls);
         runBlock(cls.childForFieldName('body'), new Map(env), a, nesting + 1);
       }
       return env;

@@ -25,12 +25,17 @@ export interface FileScope {
   /** Null: the file being asked about; else the project file's path (its steps name it). */
   file: string | null;
   project?: ProjectIndex;
+  /** The dotted name it was imported by, for a project module (its defs are found again by it). */
+  module?: string;
 }
 
 interface Entry {
   analysis: Analysis;
   imports: string;
 }
+
+/** Scopes whose cached analysis is being checked (a cycle of calls holds by assumption). */
+const validating = new Set<string>();
 
 /** Across edits: scope key → analysis. Bounded; the oldest go first. */
 const cache = new Map<string, Entry>();
@@ -43,9 +48,51 @@ function importsSignature(ctx: FileContext): string {
 }
 const memoSig = new WeakMap<FileContext, string>();
 
-/** A scope's key: its file, place and text (the text changes with any edit inside it). */
+/**
+ * A scope's key: its file, its text (which changes with any edit inside it)
+ * and what decides how its calls resolve — its class's name, the text of
+ * the def it is nested in. Not its place: a def that an edit above only
+ * moved keeps its analysis, rebased (`rebase`).
+ */
 function scopeKey(scope: Node, file: string | null): string {
-  return memo(scope, 'flowKey', (s) => `${file ?? ''}\u0000${s.startIndex}\u0000${s.startPosition.row}\u0000${s.type === 'module' ? s.tree.rootNode.text : s.text}`);
+  return memo(scope, 'flowKey', (s) => {
+    if (s.type === 'module') return `${file ?? ''}\u0000module\u0000${s.tree.rootNode.text}`;
+    const outermost = outermostDef(s);
+    const cls = enclosingClass(s)?.childForFieldName('name')?.text ?? '';
+    // Decorators decide what a framework passes the parameters (`@app.route("/<int:x>")`).
+    const parent = parentOf(s);
+    const own = parent?.type === 'decorated_definition' ? parent.text : s.text;
+    return `${file ?? ''}\u0000${cls}\u0000${outermost.id === s.id ? '' : outermost.text}\u0000${own}`;
+  });
+}
+
+/** The outermost def around a def (itself at module or class level). */
+function outermostDef(def: Node): Node {
+  let out = def;
+  for (let p = parentOf(def); p; p = parentOf(p)) if (p.type === 'function_definition') out = p;
+  return out;
+}
+
+/**
+ * A value read from an analysis made where the scope stood before (an edit
+ * above moved it): the steps inside the moved def shifted to where they are now.
+ */
+export function rebase(v: Value, a: Analysis, scope: Node): Value {
+  const dOffset = scope.startIndex - a.base.start;
+  const dRow = scope.startPosition.row - a.base.row;
+  if (dOffset === 0 && dRow === 0) return v;
+  const start = a.baseFrom;
+  const end = a.base.end;
+  return mapLeaves(v, (leaf) => {
+    if (leaf.t !== 'taint') return leaf;
+    let moved = false;
+    const path = leaf.path.map((s) => {
+      if (s.file !== a.file || s.span.start < start || s.span.end > end) return s;
+      moved = true;
+      return { ...s, span: { start: s.span.start + dOffset, end: s.span.end + dOffset }, line: s.line + dRow };
+    });
+    return moved ? { ...leaf, path } : leaf;
+  });
 }
 
 /** The innermost def that owns a node (lambdas belong to theirs), or the module. */
@@ -59,14 +106,24 @@ export function analysisOf(scope: Node, fs: FileScope): Analysis {
   const key = scopeKey(scope, fs.file);
   return memo(scope, `flowAnalysis:${fs.file ?? ''}`, () => {
     const hit = cache.get(key);
-    if (hit && hit.imports === importsSignature(fs.ctx) && stillHolds(hit.analysis, fs)) {
+    if (hit && validating.has(key)) return hit.analysis;
+    let holds = false;
+    if (hit && hit.imports === importsSignature(fs.ctx)) {
+      validating.add(key);
+      try {
+        holds = stillHolds(hit.analysis, fs);
+      } finally {
+        validating.delete(key);
+      }
+    }
+    if (hit && holds) {
       // Fresh again: to the end of the eviction order.
       cache.delete(key);
       cache.set(key, hit);
       return hit.analysis;
     }
     const a = analyse(scope, fs, key);
-    if (!a.gaveUp || a.values.size > 0) {
+    if (!a.gaveUp || a.size > 0) {
       cache.set(key, { analysis: a, imports: importsSignature(fs.ctx) });
       while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     }
@@ -80,15 +137,20 @@ function stillHolds(a: Analysis, fs: FileScope): boolean {
       const now = globalValue(d.name, fs);
       if (fingerprint(now) !== fingerprint(d.value)) return false;
     } else {
-      const now = summaryFingerprintByKey.get(d.key);
-      if (now !== d.fingerprint) return false;
+      // The callee found again where it was (this file, or the project module named so), unchanged, its summary the same.
+      const tfs = d.module === null ? fs : projectModule(`${d.module}.${d.path.join('.')}`, fs)?.fs;
+      const def = tfs && defsIn(tfs, d.path);
+      if (!tfs || def?.type !== 'function_definition' || scopeKey(def, tfs.file) !== d.key) return false;
+      if (fingerprint(summaryOf(analysisOf(def, tfs), def)) !== d.fingerprint) return false;
     }
   }
   return true;
 }
 
-/** The last fingerprint of each def's summary, by scope key: a caller's cached analysis holds while its callees' do. */
-const summaryFingerprintByKey = new Map<string, string>();
+/** What a def returns, its parameters left as parameters, where the def stands now. */
+function summaryOf(a: Analysis, def: Node): Value {
+  return rebase(join(...a.returns), a, def);
+}
 
 function analyse(scope: Node, fs: FileScope, key: string): Analysis {
   const isModule = scope.type === 'module';
@@ -113,7 +175,6 @@ function analyse(scope: Node, fs: FileScope, key: string): Analysis {
   } finally {
     active.pop();
   }
-  if (!isModule) summaryFingerprintByKey.set(key, fingerprint(join(...a.returns)));
   return a;
 }
 
@@ -181,7 +242,7 @@ function projectModule(qualified: string, fs: FileScope): { fs: FileScope; rest:
   const from = fs.file ?? fs.ctx.filename;
   for (let i = parts.length - 1; i >= 1; i--) {
     const m = fs.project.module(parts.slice(0, i).join('.'), from);
-    if (m) return { fs: { root: m.root, ctx: m.ctx, file: m.file, project: fs.project }, rest: parts.slice(i) };
+    if (m) return { fs: { root: m.root, ctx: m.ctx, file: m.file, project: fs.project, module: parts.slice(0, i).join('.') }, rest: parts.slice(i) };
   }
   return undefined;
 }
@@ -234,7 +295,7 @@ function targetsOf(call: Node, env: Env, a: Analysis, fs: FileScope): Target[] {
     if (first?.type !== 'identifier') return [];
     const imported = fs.ctx.importBinding(first.text, call.startIndex)?.qualified ?? (fs.ctx.importsAt(call.startIndex).has(first.text) ? first.text : null);
     const m = imported && fs.project?.module(imported, fs.file ?? fs.ctx.filename);
-    const mfs: FileScope | undefined = m ? { root: m.root, ctx: m.ctx, file: m.file, project: fs.project } : undefined;
+    const mfs: FileScope | undefined = m && imported ? { root: m.root, ctx: m.ctx, file: m.file, project: fs.project, module: imported } : undefined;
     const cls = !m ? moduleDefs(fs.root).get(first.text) : undefined;
     if (mfs) return [...moduleDefs(mfs.root).values()].flatMap((d) => (d.type === 'function_definition' ? [{ def: d, fs: mfs, skip: 0 }] : constructor(d, mfs)));
     if (cls?.type === 'class_definition') return [...classMethods(cls).values()].map((d) => ({ def: d, fs, skip: 1 }));
@@ -290,7 +351,7 @@ export function substitute(v: Value, args: readonly Value[]): Value {
   });
 }
 
-function resolverFor(fs: FileScope, isModule: boolean): Resolver {
+export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
   return {
     global(name, a) {
       if (isModule) return undefined;
@@ -308,9 +369,10 @@ function resolverFor(fs: FileScope, isModule: boolean): Resolver {
       for (const t of targets) {
         const key = scopeKey(t.def, t.fs.file);
         if (active.includes(key)) return undefined;
-        const callee = analysisOf(t.def, t.fs);
-        const ret = join(...callee.returns);
-        a.deps.push({ kind: 'call', key, fingerprint: summaryFingerprintByKey.get(key) ?? fingerprint(ret) });
+        const ret = summaryOf(analysisOf(t.def, t.fs), t.def);
+        const cls = enclosingClass(t.def)?.childForFieldName('name')?.text;
+        const defName = t.def.childForFieldName('name')?.text ?? '';
+        a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: fingerprint(ret) });
         const params = paramsOf(t.def);
         const actual = argumentsFor(params, t.skip, args, kwargs).map((v) => stepped(v, a.step(call, note)));
         out.push(stepped(substitute(ret, actual), a.step(call, note)));

@@ -33,7 +33,7 @@ export function bindTarget(target: Node, value: Value, env: Env, a: Analysis, st
         const name = base && (base.type === 'identifier' || base.type === 'attribute') ? base.text : null;
         if (!name || !sub) break;
         const old = env.get(name);
-        const key = a.values.get(sub.id);
+        const key = a.valueOf(sub);
         env.set(name, storeKey(old, key, v));
         break;
       }

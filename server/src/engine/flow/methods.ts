@@ -147,12 +147,17 @@ function dictMethod(d: Value & { t: 'dict' }, method: string, args: readonly Val
     return undefined;
   }
   switch (method) {
-    case 'get':
-      return { value: args[1] ? join(read(k), args[1]) : k !== undefined && !d.keys.has(k) && !d.rest ? konst(null) : join(read(k), k !== undefined && d.keys.has(k) ? NOTHING : konst(null)) };
+    case 'get': {
+      const dflt = args[1] ?? konst(null);
+      if (k !== undefined && d.keys.has(k)) return { value: d.keys.get(k)! };
+      if (k !== undefined) return { value: d.rest ? join(d.rest, dflt) : dflt };
+      return { value: join(elementOf(d), dflt) };
+    }
     case 'pop': {
       const keys = new Map(d.keys);
       if (k !== undefined) keys.delete(k);
-      return { value: args[1] ? join(read(k), args[1]) : read(k), receiver: { ...d, keys } };
+      const hit = k !== undefined && d.keys.has(k);
+      return { value: hit || !args[1] ? read(k) : join(read(k), args[1]), receiver: { ...d, keys } };
     }
     case 'setdefault': {
       if (k !== undefined && !d.keys.has(k)) {

@@ -8,6 +8,17 @@ import type { Value } from './value.js';
  */
 export function fingerprint(v: Value | undefined): string {
   if (!v) return '-';
+  const known = printed.get(v);
+  if (known !== undefined) return known;
+  const out = print(v);
+  printed.set(v, out);
+  return out;
+}
+
+/** Values are never changed once built: each is printed once. */
+const printed = new WeakMap<Value, string>();
+
+function print(v: Value): string {
   let out = '';
   const stack: { x: Value | string; depth: number }[] = [{ x: v, depth: 0 }];
   while (stack.length) {

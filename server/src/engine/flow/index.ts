@@ -125,7 +125,9 @@ function callsByName(root: Node): Map<string, Node[]> {
   });
 }
 
-const MAX_CALLER_DEPTH = 3;
+const MAX_CALLER_DEPTH = 2;
+/** Call sites looked at per parameter: a helper called from everywhere is judged by its first callers. */
+const MAX_CALLERS = 8;
 
 /**
  * A def's parameters in `v` replaced by what its callers in the file pass:
@@ -146,8 +148,10 @@ function throughCallers(v: Value, scope: Node, fs: FileScope, depth: number): Va
     if (byParam.has(i)) return byParam.get(i)!;
     const p = params[i];
     const found: Value[] = [];
+    let looked = 0;
     for (const call of calls) {
       if (call.startIndex >= scope.startIndex && call.endIndex <= scope.endIndex) continue;
+      if (looked++ >= MAX_CALLERS) break;
       const arg = argumentNode(call, p?.name ?? '', i - (method ? 1 : 0));
       if (!arg) continue;
       const got = valueAt(arg, fs);

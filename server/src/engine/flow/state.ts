@@ -38,7 +38,7 @@ export interface Resolver {
 export type Dependency = { kind: 'global'; name: string; value: Value | undefined } | { kind: 'call'; module: string | null; path: string[]; key: string; fingerprint: string };
 
 /** How deep expression nesting that needs a scope of its own (comprehensions) or summaries may go before the layer gives up (unknown). */
-export const MAX_DEPTH = 24;
+export const MAX_DEPTH = 12;
 
 /** One scope's analysis in progress (a def, or the module's own statements). */
 export class Analysis {
@@ -48,9 +48,10 @@ export class Analysis {
    * with every tree, and a def that an edit above it only moved keeps its
    * analysis (summary.ts rebases its steps).
    */
-  private readonly values = new Map<number, Value>();
+  private readonly values = new Map<number, Map<number, Value>>();
   /** Statements that run on some path (the others are dead), by place. */
-  private readonly reached = new Set<number>();
+  private readonly reached = new Map<number, Set<number>>();
+  private count = 0;
   /** Where the scope started when analysed: places are relative to it, steps absolute from it. */
   readonly base: { start: number; row: number; end: number };
   /** Where the outermost def around the scope starts: steps from there to `base.end` move with the scope. */
@@ -67,6 +68,8 @@ export class Analysis {
   depth = 0;
   /** Whether the analysis gave up (a nesting deeper than MAX_DEPTH): its values stand for unknown. */
   gaveUp = false;
+  /** Whether a call was not followed for depth alone: the analysis holds for this run, and is not cached. */
+  truncated = false;
 
   constructor(
     readonly scope: Node,
@@ -84,31 +87,39 @@ export class Analysis {
     this.baseFrom = outermost.startIndex;
   }
 
-  /** A node's place: its start relative to the scope's and its length (two nodes of one span are never both evaluated). */
-  private place(node: Node, scopeStart = this.base.start): number {
-    return (node.startIndex - scopeStart) * 16_777_216 + (node.endIndex - node.startIndex);
-  }
-
-  /** A node's value; `scopeStart`: where the scope starts in the node's tree (a cached analysis may come from a tree where it stood elsewhere). */
-  valueOf(node: Node, scopeStart?: number): Value | undefined {
-    return this.values.get(this.place(node, scopeStart));
+  /**
+   * A node's place: its start relative to the scope's start, and its
+   * length (nested nodes that share a start differ in length; two nodes of
+   * one span are never both evaluated). Two small integers, two maps: a
+   * single number key would leave the small-integer range and cost a heap
+   * number per node.
+   */
+  valueOf(node: Node, scopeStart = this.base.start): Value | undefined {
+    return this.values.get(node.startIndex - scopeStart)?.get(node.endIndex - node.startIndex);
   }
 
   record(node: Node, v: Value): void {
-    this.values.set(this.place(node), v);
+    const at = node.startIndex - this.base.start;
+    let byLength = this.values.get(at);
+    if (!byLength) this.values.set(at, (byLength = new Map()));
+    if (!byLength.has(node.endIndex - node.startIndex)) this.count++;
+    byLength.set(node.endIndex - node.startIndex, v);
   }
 
   markReached(stmt: Node): void {
-    this.reached.add(this.place(stmt));
+    const at = stmt.startIndex - this.base.start;
+    let byLength = this.reached.get(at);
+    if (!byLength) this.reached.set(at, (byLength = new Set()));
+    byLength.add(stmt.endIndex - stmt.startIndex);
   }
 
-  wasReached(stmt: Node, scopeStart?: number): boolean {
-    return this.reached.has(this.place(stmt, scopeStart));
+  wasReached(stmt: Node, scopeStart = this.base.start): boolean {
+    return !!this.reached.get(stmt.startIndex - scopeStart)?.has(stmt.endIndex - stmt.startIndex);
   }
 
   /** How many expression values the analysis holds (a cached analysis that gave up holds none worth keeping). */
   get size(): number {
-    return this.values.size;
+    return this.count;
   }
 
   step(node: Node, note: string): FlowStep {

@@ -108,12 +108,15 @@ export function analysisOf(scope: Node, fs: FileScope): Analysis {
     const hit = cache.get(key);
     if (hit && validating.has(key)) return hit.analysis;
     let holds = false;
-    if (hit && hit.imports === importsSignature(fs.ctx)) {
+    if (hit && hit.imports === importsSignature(fs.ctx) && active.length <= MAX_DEPTH) {
+      // Checking goes down the calls as analysing does: it counts against the same depth.
       validating.add(key);
+      active.push(key);
       try {
         holds = stillHolds(hit.analysis, fs);
       } finally {
         validating.delete(key);
+        active.pop();
       }
     }
     if (hit && holds) {
@@ -123,7 +126,7 @@ export function analysisOf(scope: Node, fs: FileScope): Analysis {
       return hit.analysis;
     }
     const a = analyse(scope, fs, key);
-    if (!a.gaveUp || a.size > 0) {
+    if (!a.truncated && (!a.gaveUp || a.size > 0)) {
       cache.set(key, { analysis: a, imports: importsSignature(fs.ctx) });
       while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     }
@@ -140,7 +143,7 @@ function stillHolds(a: Analysis, fs: FileScope): boolean {
       // The callee found again where it was (this file, or the project module named so), unchanged, its summary the same.
       const tfs = d.module === null ? fs : projectModule(`${d.module}.${d.path.join('.')}`, fs)?.fs;
       const def = tfs && defsIn(tfs, d.path);
-      if (!tfs || def?.type !== 'function_definition' || scopeKey(def, tfs.file) !== d.key) return false;
+      if (!tfs || def?.type !== 'function_definition') return false;
       if (fingerprint(summaryOf(analysisOf(def, tfs), def)) !== d.fingerprint) return false;
     }
   }
@@ -183,12 +186,65 @@ export function finalEnv(a: Analysis): Env {
   return joinEnvs(a.exits) ?? new Map();
 }
 
-/** A module-level name's value: what the module's statements leave in it. */
+/**
+ * A module-level name's value: what the module's statements leave in it.
+ * The module's names are kept apart from the module's analysis, by the
+ * module's text without its defs' bodies (which the module's statements
+ * never run): a keystroke inside a def finds them cached. Only names free
+ * of untrusted steps are shared that way (a step's place may have moved);
+ * otherwise the module is analysed again for its text.
+ */
 function globalValue(name: string, fs: FileScope): Value | undefined {
   const root = fs.root;
   const key = scopeKey(root, fs.file);
   if (active.includes(key)) return undefined;
-  return finalEnv(analysisOf(root, fs)).get(name);
+  return moduleNames(root, fs).get(name);
+}
+
+const namesCache = new Map<string, Env>();
+
+function moduleNames(root: Node, fs: FileScope): Env {
+  return memo(root, `flowNames:${fs.file ?? ''}`, () => {
+    const skeleton = `${fs.file ?? ''}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
+    const hit = namesCache.get(skeleton);
+    if (hit) return hit;
+    const env = finalEnv(analysisOf(root, fs));
+    const steps = [...env.values()].some((v) => hasSteps(v));
+    if (!steps) {
+      namesCache.set(skeleton, env);
+      while (namesCache.size > 64) namesCache.delete(namesCache.keys().next().value!);
+    }
+    return env;
+  });
+}
+
+function hasSteps(v: Value): boolean {
+  let found = false;
+  mapLeaves(v, (leaf) => {
+    if (leaf.t === 'taint') found = true;
+    return leaf;
+  });
+  return found;
+}
+
+/** The module's text with every def's body left out (the outermost ones: nested defs are inside them). */
+function withoutBodies(root: Node): string {
+  const text = root.text;
+  const bodies: { start: number; end: number }[] = [];
+  for (const d of root.descendantsOfType('function_definition')) {
+    const b = d?.childForFieldName('body');
+    if (!b) continue;
+    const last = bodies[bodies.length - 1];
+    if (last && b.startIndex >= last.start && b.endIndex <= last.end) continue;
+    bodies.push({ start: b.startIndex, end: b.endIndex });
+  }
+  let out = '';
+  let at = 0;
+  for (const b of bodies) {
+    out += text.slice(at, b.start);
+    at = b.end;
+  }
+  return out + text.slice(at);
 }
 
 // ------------------------------------------------------------ calls
@@ -356,12 +412,15 @@ export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
     global(name, a) {
       if (isModule) return undefined;
       const v = globalValue(name, fs);
-      a.deps.push({ kind: 'global', name, value: v });
+      if (!a.deps.some((d) => d.kind === 'global' && d.name === name)) a.deps.push({ kind: 'global', name, value: v });
       return v;
     },
     callDef(call, env, args, kwargs, a) {
-      if (active.length > MAX_DEPTH) return undefined;
       const targets = targetsOf(call, env, a, fs);
+      if (targets.length && active.length > MAX_DEPTH) {
+        a.truncated = true;
+        return undefined;
+      }
       if (targets.length === 0) return undefined;
       const out: Value[] = [];
       const name = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? 'the call';
@@ -369,7 +428,9 @@ export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
       for (const t of targets) {
         const key = scopeKey(t.def, t.fs.file);
         if (active.includes(key)) return undefined;
-        const ret = summaryOf(analysisOf(t.def, t.fs), t.def);
+        const calleeAnalysis = analysisOf(t.def, t.fs);
+        if (calleeAnalysis.truncated) a.truncated = true;
+        const ret = summaryOf(calleeAnalysis, t.def);
         const cls = enclosingClass(t.def)?.childForFieldName('name')?.text;
         const defName = t.def.childForFieldName('name')?.text ?? '';
         a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: fingerprint(ret) });

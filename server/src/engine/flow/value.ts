@@ -73,10 +73,10 @@ function sameClean(a: Clean, b: Clean): boolean {
   return true;
 }
 
-/** Whether two values are the same for every sink (used to stop loops and dedupe joins). */
-export function sameValue(a: Value, b: Value): boolean {
+/** Whether two values are the same for every sink (used to stop loops and dedupe joins); containers nested deeper than a few levels count as different. */
+export function sameValue(a: Value, b: Value, depth = 0): boolean {
   if (a === b) return true;
-  if (a.t !== b.t) return false;
+  if (a.t !== b.t || depth > 8) return false;
   switch (a.t) {
     case 'const':
       return sameConst(a.v, (b as typeof a).v);
@@ -95,27 +95,34 @@ export function sameValue(a: Value, b: Value): boolean {
       if (a.keys.size !== y.keys.size || !!a.config !== !!y.config) return false;
       for (const [k, v] of a.keys) {
         const w = y.keys.get(k);
-        if (!w || !sameValue(v, w)) return false;
+        if (!w || !sameValue(v, w, depth + 1)) return false;
       }
-      return a.rest === y.rest || (!!a.rest && !!y.rest && sameValue(a.rest, y.rest));
+      return a.rest === y.rest || (!!a.rest && !!y.rest && sameValue(a.rest, y.rest, depth + 1));
     }
     case 'seq': {
       const y = b as typeof a;
       if (a.kind !== y.kind) return false;
       if (!a.items !== !y.items) return false;
-      if (a.items && y.items && (a.items.length !== y.items.length || a.items.some((v, i) => !sameValue(v, y.items![i])))) return false;
-      return a.elem === y.elem || (!!a.elem && !!y.elem && sameValue(a.elem, y.elem));
+      if (a.items && y.items && (a.items.length !== y.items.length || a.items.some((v, i) => !sameValue(v, y.items![i], depth + 1)))) return false;
+      return a.elem === y.elem || (!!a.elem && !!y.elem && sameValue(a.elem, y.elem, depth + 1));
     }
     case 'join': {
       const y = b as typeof a;
-      return a.alts.length === y.alts.length && a.alts.every((v) => y.alts.some((w) => sameValue(v, w)));
+      return a.alts.length === y.alts.length && a.alts.every((v) => y.alts.some((w) => sameValue(v, w, depth + 1)));
     }
   }
 }
 
-/** One of `values`: flattened, deduplicated, capped. */
+/**
+ * One of `values`: flattened, deduplicated, capped as it goes (a join of
+ * thousands of values costs their number, not its square): past a few
+ * constants they become one of unknown value; past a few other values the
+ * later ones are dropped unless they are worse for a sink (untrusted).
+ */
 export function join(...values: Value[]): Value {
   const alts: Value[] = [];
+  let consts = 0;
+  let someConst = false;
   const stack = values.slice().reverse();
   while (stack.length) {
     const v = stack.pop()!;
@@ -123,13 +130,24 @@ export function join(...values: Value[]): Value {
       for (let i = v.alts.length - 1; i >= 0; i--) stack.push(v.alts[i]);
       continue;
     }
-    if (!alts.some((a) => sameValue(a, v))) alts.push(v);
-  }
-  if (alts.length > MAX_ALTS) {
-    // Keep what matters for a sink: untrusted and unknown values; constants become one.
-    const kept: Value[] = alts.filter((a) => a.t !== 'const').slice(0, MAX_ALTS - 1);
-    if (alts.some((a) => a.t === 'const')) kept.push(SOME_CONST);
-    return kept.length === 1 ? kept[0] : { t: 'join', alts: kept };
+    if (v.t === 'const') {
+      if (someConst) continue;
+      if (consts >= MAX_ALTS) {
+        // Too many constants: one of unknown value stands for them all.
+        for (let i = alts.length - 1; i >= 0; i--) if (alts[i].t === 'const') alts.splice(i, 1);
+        alts.push(SOME_CONST);
+        someConst = true;
+        continue;
+      }
+    }
+    if (alts.length >= MAX_ALTS * 2) {
+      if (v.t !== 'taint' || alts.some((a) => a.t === 'taint' && sameValue(a, v))) continue;
+      if (alts.filter((a) => a.t === 'taint').length >= MAX_ALTS) continue;
+    }
+    if (!alts.some((a) => sameValue(a, v))) {
+      alts.push(v);
+      if (v.t === 'const') consts++;
+    }
   }
   return alts.length === 1 ? alts[0] : { t: 'join', alts };
 }
@@ -179,13 +197,14 @@ export function mapLeaves(v: Value, f: (leaf: Value & { t: 'taint' | 'unknown' }
       case 'join':
         return join(...x.alts.map((a) => go(a, depth)));
       case 'dict': {
-        if (depth > 8) return go(elementOf(x), depth);
+        // Deeper than a few levels: the leaves only (flatten is iterative), so no recursion follows the input's nesting.
+        if (depth > 8) return go(flatten(x), depth);
         const keys = new Map<string, Value>();
         for (const [k, e] of x.keys) keys.set(k, go(e, depth + 1));
         return { t: 'dict', keys, rest: x.rest && go(x.rest, depth + 1), config: x.config };
       }
       case 'seq':
-        if (depth > 8) return go(elementOf(x), depth);
+        if (depth > 8) return go(flatten(x), depth);
         return { t: 'seq', kind: x.kind, items: x.items && x.items.map((e) => go(e, depth + 1)), elem: x.elem && go(x.elem, depth + 1) };
       default:
         return x;
@@ -216,10 +235,6 @@ export function flatten(v: Value): Value {
     const { x, depth } = stack.pop()!;
     if (x.t === 'join') for (const a of x.alts) stack.push({ x: a, depth });
     else if (x.t === 'dict' || x.t === 'seq') {
-      if (depth > 8) {
-        out.push(UNKNOWN);
-        continue;
-      }
       if (x.t === 'dict') {
         for (const e of x.keys.values()) stack.push({ x: e, depth: depth + 1 });
         if (x.rest) stack.push({ x: x.rest, depth: depth + 1 });
@@ -273,8 +288,7 @@ export function reachOfValue(v: Value, kind: SinkKind): Reach {
         break;
       case 'dict':
       case 'seq':
-        if (depth > 8) consider({ kind: 'unknown' });
-        else if (x.t === 'dict') {
+        if (x.t === 'dict') {
           for (const e of x.keys.values()) stack.push({ x: e, depth: depth + 1 });
           if (x.rest) stack.push({ x: x.rest, depth: depth + 1 });
         } else {

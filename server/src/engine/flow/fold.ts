@@ -147,7 +147,8 @@ export function percent(fmt: string, args: readonly Const[]): string | undefined
 
 /** `fmt.format(*args, **kwargs)` for `{}`, `{0}`, `{name}`, `{{`/`}}` (no format specs). */
 export function format(fmt: string, args: readonly Const[], kwargs: ReadonlyMap<string, Const>): string | undefined {
-  if (/\{[^{}]*[:!.[][^{}]*\}/.test(fmt.replace(/\{\{|\}\}/g, ''))) return undefined;
+  // A field with a format spec, conversion, attribute or index is not folded (each field scanned once: linear).
+  for (const m of fmt.replace(/\{\{|\}\}/g, '').matchAll(/\{[^{}]*\}/g)) if (/[:!.[]/.test(m[0])) return undefined;
   let auto = 0;
   let bad = false;
   const out = fmt.replace(/\{\{|\}\}|\{([A-Za-z_0-9]*)\}/g, (m, field: string | undefined) => {

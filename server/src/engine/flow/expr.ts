@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { qualifiedName } from '../context.js';
-import { decodeEscapes, isFString, stringLiteral } from '../literal.js';
+import { qualifiedName } from '../pyast.js';
+import { decodeEscapes, isFString, stringLiteral } from '../pystring.js';
 import { evalCall } from './calls.js';
 import { binary, compare, percent, pyStr, unary } from './fold.js';
 import { isRequestName, localNameNoun, requestAttrNoun, shown, source, sourceNote } from './sources.js';

@@ -1,13 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
-import { stringLiteral, unparen } from '../literal.js';
+import { unparen } from '../pyast.js';
+import { stringLiteral } from '../pystring.js';
 import { parentOf } from '../memo.js';
 import type { FlowStep, Trust } from './types.js';
 import { cleaned, type Value } from './value.js';
 
 /**
- * Where untrusted data enters (the knowledge of checks/owasp-support.ts and
- * checks/taint.ts, grown): the request object of Flask, Django, DRF,
+ * Where untrusted data enters (the knowledge of checks/ps/request-input.ts and
+ * checks/ps/taint.ts, grown): the request object of Flask, Django, DRF,
  * Starlette/FastAPI and aiohttp and what of it the client sent; the
  * parameters a framework fills from the URL or the body (Flask `<x>`,
  * FastAPI path/query/body, Django URL kwargs); and the operator's inputs

@@ -1,6 +1,6 @@
 import { lineStartsOf } from '../documents/lines.js';
 import type { HygieneFinding } from './hygiene.js';
-import type { FileError, FileResult } from './run.js';
+import type { FileError, FileResult } from '../batch/file.js';
 
 export { lineStartsOf };
 

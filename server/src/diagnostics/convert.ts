@@ -2,7 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import { owaspLabel } from '../findings/owasp.js';
-import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { offsetRange, positionFromUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { DEFAULT_MATRIX, findingSeverity, type SeverityMapping, type SeverityMatrix } from './severity.js';
 
 export const SOURCE = 'pysec';
@@ -19,6 +19,8 @@ export interface DiagnosticData {
   cwe: number | null;
   /** The document version the finding was computed on. */
   version: number;
+  /** The finding's range, as UTF-16 offsets into the text of `version`: which finding this is (a code action reads it). */
+  offsets: [number, number];
   /** 0-based first and last line of the node bandit attaches the issue to. */
   anchorLines: [number, number];
   /** 0-based line bandit reports (`line_number`). */
@@ -63,6 +65,7 @@ export function toDiagnostic(
     owasp: f.owasp,
     cwe: f.cwe,
     version: doc.version,
+    offsets: [f.range.start, f.range.end],
     anchorLines: [anchorFirst, anchorLast],
     issueLine: start.line,
   };
@@ -78,10 +81,7 @@ export function toDiagnostic(
           relatedInformation: f.related.map((r) => ({
             location: {
               uri: doc.uri,
-              range: {
-                start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
-                end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
-              },
+              range: offsetRange(doc, r.span.start, r.span.end, encoding),
             },
             message: r.message,
           })),

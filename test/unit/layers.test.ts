@@ -23,6 +23,11 @@ const ABOVE_ENGINE = ['documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hove
 
 /** Each layer (a folder of server/src, with its slash) and what it may not import, as docs/architecture.md says. */
 const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
+  // Before engine/: the first layer a module's path starts with is its layer.
+  'engine/flow/': {
+    mayNotImport: [LSP, FS, 'engine/checks/', 'engine/analyzer.ts', 'engine/incremental.ts', 'engine/ruleset.ts', 'engine/rule.ts', 'engine/engine.ts', ...ABOVE_ENGINE],
+    why: 'the flow layer knows tree-sitter nodes and the FileContext, no rule, no LSP, no file system (other files come through ProjectIndex)',
+  },
   'engine/': { mayNotImport: [LSP, ...ABOVE_ENGINE], why: 'the as-you-type engine knows no LSP and nothing of the layers that use it' },
   'findings/': { mayNotImport: [LSP, 'engine/', ...ABOVE_ENGINE], why: 'the one Finding type knows no engine' },
   'config/': { mayNotImport: [LSP, FS, 'documents/', 'workspace/', 'server.ts'], why: 'the settings are pure: no LSP, no file system' },

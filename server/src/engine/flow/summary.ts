@@ -1,0 +1,286 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../context.js';
+import { memo, parentOf } from '../memo.js';
+import { fingerprint } from './fingerprint.js';
+import { frameworkParams, paramsOf } from './sources.js';
+import { argumentsFor, defsIn, enclosingClass, projectModule, substitute, targetsOf } from './resolve.js';
+import { Analysis, MAX_DEPTH, type Env, type ProjectIndex, type Resolver } from './state.js';
+import { joinEnvs, runBlock } from './stmt.js';
+import { join, konst, mapLeaves, stepped, type Value } from './value.js';
+
+/**
+ * Scopes and their summaries. A scope is a def (or the module's own
+ * statements); its analysis runs once and is cached twice: per tree (the
+ * node's id, for the run) and across edits by the def's text and place,
+ * its file's imports, the module-level names it read and the summaries of
+ * the calls it followed — so an edit re-analyses the edited def, and a def
+ * whose callee's summary changed, and nothing else. A def's summary is what
+ * it returns with its parameters left as parameters (`unknown` marked
+ * `param: i`): a call substitutes its arguments.
+ */
+
+/** One file as the layer sees it. */
+export interface FileScope {
+  root: Node;
+  ctx: FileContext;
+  /** Null: the file being asked about; else the project file's path (its steps name it). */
+  file: string | null;
+  project?: ProjectIndex;
+  /** The dotted name it was imported by, for a project module (its defs are found again by it). */
+  module?: string;
+}
+
+interface Entry {
+  analysis: Analysis;
+  imports: string;
+}
+
+/** Scopes whose cached analysis is being checked (a cycle of calls holds by assumption). */
+const validating = new Set<string>();
+
+/** Across edits: scope key → analysis. Bounded; the oldest go first. */
+const cache = new Map<string, Entry>();
+const CACHE_LIMIT = 4000;
+/** Scopes being analysed now (a recursive call is not followed). */
+const active: string[] = [];
+
+function importsSignature(ctx: FileContext): string {
+  return memoSig.get(ctx) ?? (memoSig.set(ctx, ctx.imports.map((i) => `${i.aliases.map((x) => x.join('=')).join(',')};${i.modules.join(',')}`).join('|')), memoSig.get(ctx)!);
+}
+const memoSig = new WeakMap<FileContext, string>();
+
+/**
+ * A scope's key: its file, its text (which changes with any edit inside it)
+ * and what decides how its calls resolve — its class's name, the text of
+ * the def it is nested in. Not its place: a def that an edit above only
+ * moved keeps its analysis, rebased (`rebase`).
+ */
+function scopeKey(scope: Node, file: string | null): string {
+  return memo(scope, 'flowKey', (s) => {
+    if (s.type === 'module') return `${file ?? ''}\u0000module\u0000${s.tree.rootNode.text}`;
+    const outermost = outermostDef(s);
+    const cls = enclosingClass(s)?.childForFieldName('name')?.text ?? '';
+    // Decorators decide what a framework passes the parameters (`@app.route("/<int:x>")`).
+    const parent = parentOf(s);
+    const own = parent?.type === 'decorated_definition' ? parent.text : s.text;
+    return `${file ?? ''}\u0000${cls}\u0000${outermost.id === s.id ? '' : outermost.text}\u0000${own}`;
+  });
+}
+
+/** The outermost def around a def (itself at module or class level). */
+function outermostDef(def: Node): Node {
+  let out = def;
+  for (let p = parentOf(def); p; p = parentOf(p)) if (p.type === 'function_definition') out = p;
+  return out;
+}
+
+/**
+ * A value read from an analysis made where the scope stood before (an edit
+ * above moved it): the steps inside the moved def shifted to where they are now.
+ */
+export function rebase(v: Value, a: Analysis, scope: Node): Value {
+  const dOffset = scope.startIndex - a.base.start;
+  const dRow = scope.startPosition.row - a.base.row;
+  if (dOffset === 0 && dRow === 0) return v;
+  const start = a.baseFrom;
+  const end = a.base.end;
+  return mapLeaves(v, (leaf) => {
+    if (leaf.t !== 'taint') return leaf;
+    let moved = false;
+    const path = leaf.path.map((s) => {
+      if (s.file !== a.file || s.span.start < start || s.span.end > end) return s;
+      moved = true;
+      return { ...s, span: { start: s.span.start + dOffset, end: s.span.end + dOffset }, line: s.line + dRow };
+    });
+    return moved ? { ...leaf, path } : leaf;
+  });
+}
+
+/** The innermost def that owns a node (lambdas belong to theirs), or the module. */
+export function ownerScope(node: Node): Node {
+  for (let p = parentOf(node); p; p = parentOf(p)) if (p.type === 'function_definition') return p;
+  return node.tree.rootNode;
+}
+
+/** The analysis of a scope, from a cache when it still holds. */
+export function analysisOf(scope: Node, fs: FileScope): Analysis {
+  const key = scopeKey(scope, fs.file);
+  return memo(scope, `flowAnalysis:${fs.file ?? ''}`, () => {
+    const hit = cache.get(key);
+    if (hit && validating.has(key)) return hit.analysis;
+    let holds = false;
+    if (hit && hit.imports === importsSignature(fs.ctx) && active.length <= MAX_DEPTH) {
+      // Checking goes down the calls as analysing does: it counts against the same depth.
+      validating.add(key);
+      active.push(key);
+      try {
+        holds = stillHolds(hit.analysis, fs);
+      } finally {
+        validating.delete(key);
+        active.pop();
+      }
+    }
+    if (hit && holds) {
+      // Fresh again: to the end of the eviction order.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit.analysis;
+    }
+    const a = analyse(scope, fs, key);
+    if (!a.truncated && (!a.gaveUp || a.size > 0)) {
+      cache.set(key, { analysis: a, imports: importsSignature(fs.ctx) });
+      while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    }
+    return a;
+  });
+}
+
+function stillHolds(a: Analysis, fs: FileScope): boolean {
+  for (const d of a.deps) {
+    if (d.kind === 'global') {
+      const now = globalValue(d.name, fs);
+      if (fingerprint(now) !== fingerprint(d.value)) return false;
+    } else {
+      // The callee found again where it was (this file, or the project module named so), unchanged, its summary the same.
+      const tfs = d.module === null ? fs : projectModule(`${d.module}.${d.path.join('.')}`, fs)?.fs;
+      const def = tfs && defsIn(tfs, d.path);
+      if (!tfs || def?.type !== 'function_definition') return false;
+      if (fingerprint(summaryOf(analysisOf(def, tfs), def)) !== d.fingerprint) return false;
+    }
+  }
+  return true;
+}
+
+/** What a def returns, its parameters left as parameters, where the def stands now. */
+function summaryOf(a: Analysis, def: Node): Value {
+  return rebase(join(...a.returns), a, def);
+}
+
+function analyse(scope: Node, fs: FileScope, key: string): Analysis {
+  const isModule = scope.type === 'module';
+  const outerScope = isModule ? null : ownerScope(scope);
+  const outer = outerScope && outerScope.type === 'function_definition' ? finalEnv(analysisOf(outerScope, fs)) : null;
+  const a = new Analysis(scope, fs.ctx, fs.file, resolverFor(fs, isModule), outer);
+  active.push(key);
+  try {
+    const env: Env = new Map();
+    if (!isModule) {
+      const given = frameworkParams(scope, fs.ctx, fs.file);
+      paramsOf(scope).forEach((p, i) => env.set(p.name, given.get(p.name) ?? { t: 'unknown', clean: null, param: i }));
+      const end = runBlock(scope.childForFieldName('body'), env, a);
+      if (end) {
+        a.exits.push(end);
+        a.returns.push(konst(null));
+      }
+    } else {
+      const end = runBlock(scope, env, a);
+      if (end) a.exits.push(end);
+    }
+  } finally {
+    active.pop();
+  }
+  return a;
+}
+
+/** The names at the end of a scope (joined over its returns). */
+export function finalEnv(a: Analysis): Env {
+  return joinEnvs(a.exits) ?? new Map();
+}
+
+/**
+ * A module-level name's value: what the module's statements leave in it.
+ * The module's names are kept apart from the module's analysis, by the
+ * module's text without its defs' bodies (which the module's statements
+ * never run): a keystroke inside a def finds them cached. Only names free
+ * of untrusted steps are shared that way (a step's place may have moved);
+ * otherwise the module is analysed again for its text.
+ */
+function globalValue(name: string, fs: FileScope): Value | undefined {
+  const root = fs.root;
+  const key = scopeKey(root, fs.file);
+  if (active.includes(key)) return undefined;
+  return moduleNames(root, fs).get(name);
+}
+
+const namesCache = new Map<string, Env>();
+
+function moduleNames(root: Node, fs: FileScope): Env {
+  return memo(root, `flowNames:${fs.file ?? ''}`, () => {
+    const skeleton = `${fs.file ?? ''}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
+    const hit = namesCache.get(skeleton);
+    if (hit) return hit;
+    const env = finalEnv(analysisOf(root, fs));
+    const steps = [...env.values()].some((v) => hasSteps(v));
+    if (!steps) {
+      namesCache.set(skeleton, env);
+      while (namesCache.size > 64) namesCache.delete(namesCache.keys().next().value!);
+    }
+    return env;
+  });
+}
+
+function hasSteps(v: Value): boolean {
+  let found = false;
+  mapLeaves(v, (leaf) => {
+    if (leaf.t === 'taint') found = true;
+    return leaf;
+  });
+  return found;
+}
+
+/** The module's text with every def's body left out (the outermost ones: nested defs are inside them). */
+function withoutBodies(root: Node): string {
+  const text = root.text;
+  const bodies: { start: number; end: number }[] = [];
+  for (const d of root.descendantsOfType('function_definition')) {
+    const b = d?.childForFieldName('body');
+    if (!b) continue;
+    const last = bodies[bodies.length - 1];
+    if (last && b.startIndex >= last.start && b.endIndex <= last.end) continue;
+    bodies.push({ start: b.startIndex, end: b.endIndex });
+  }
+  let out = '';
+  let at = 0;
+  for (const b of bodies) {
+    out += text.slice(at, b.start);
+    at = b.end;
+  }
+  return out + text.slice(at);
+}
+
+export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
+  return {
+    global(name, a) {
+      if (isModule) return undefined;
+      const v = globalValue(name, fs);
+      if (!a.deps.some((d) => d.kind === 'global' && d.name === name)) a.deps.push({ kind: 'global', name, value: v });
+      return v;
+    },
+    callDef(call, env, args, kwargs, a) {
+      const targets = targetsOf(call, env, a, fs);
+      if (targets.length && active.length > MAX_DEPTH) {
+        a.truncated = true;
+        return undefined;
+      }
+      if (targets.length === 0) return undefined;
+      const out: Value[] = [];
+      const name = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? 'the call';
+      const note = `through ${name.length > 40 ? `${name.slice(0, 37)}...` : name}() on line ${call.startPosition.row + 1}`;
+      for (const t of targets) {
+        const key = scopeKey(t.def, t.fs.file);
+        if (active.includes(key)) return undefined;
+        const calleeAnalysis = analysisOf(t.def, t.fs);
+        if (calleeAnalysis.truncated) a.truncated = true;
+        const ret = summaryOf(calleeAnalysis, t.def);
+        const cls = enclosingClass(t.def)?.childForFieldName('name')?.text;
+        const defName = t.def.childForFieldName('name')?.text ?? '';
+        a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: fingerprint(ret) });
+        const params = paramsOf(t.def);
+        const actual = argumentsFor(params, t.skip, args, kwargs).map((v) => stepped(v, a.step(call, note)));
+        out.push(stepped(substitute(ret, actual), a.step(call, note)));
+      }
+      return join(...out);
+    },
+  };
+}
+

@@ -7,6 +7,7 @@ import type { RuleSet } from '../engine/ruleset.js';
 import type { Finding } from '../findings/finding.js';
 import { mergeFindings } from '../findings/merge.js';
 import { gradeFindings } from './pass.js';
+import { reachOf } from '../engine/flow/index.js';
 import type { ReachOf } from './reach.js';
 
 /**
@@ -18,16 +19,16 @@ import type { ReachOf } from './reach.js';
  * by `gradeRest`, which has or parses the tree.
  */
 
-/** The flow layer the grading asks (engine/flow once it has `reachOf`; constants only until then). */
-let flowLayer: ReachOf | undefined;
-export function useFlowLayer(reachOf: ReachOf | undefined): void {
-  flowLayer = reachOf;
+/** The flow layer the grading asks: engine/flow's `reachOf`; `constantsOnly` (grading/reach.ts) turns it off (the bench compares both). */
+let flowLayer: ReachOf = (expr, kind, ctx) => reachOf(expr, kind, ctx);
+export function useFlowLayer(layer: ReachOf): void {
+  flowLayer = layer;
 }
 
 /** The tree-sitter findings of an analysed tree, graded. */
 export function gradeAnalysed(findings: readonly Finding[], tree: Tree, analysis: Pick<DocumentAnalysis, 'imports' | 'settings'>, ruleset: RuleSet, path: string): Finding[] {
   const ctx = new FileContext(analysis.imports, path, analysis.settings);
-  return gradeFindings(findings, { tree, ctx, path, rules: ruleset.byId, ...(flowLayer ? { reachOf: flowLayer } : {}) });
+  return gradeFindings(findings, { tree, ctx, path, rules: ruleset.byId, reachOf: flowLayer });
 }
 
 /** Findings of a file graded on a tree parsed for them (a bandit finding the tree-sitter rules did not report). */

@@ -105,7 +105,7 @@ describe('placeholder secrets (the explicit list)', () => {
     expect(isPlaceholderSecret(v)).toBe(true),
   );
   it('None itself is a placeholder', () => expect(isPlaceholderSecret(null)).toBe(true));
-  it.each(['hunter2-9f8a7b6c', 'Zx81!qP0-LmN', 'devops-2024-k3y', 'testimonial-q9', 's3cr3t-R34l-v4lu3-x9'])('%j is not', (v) => expect(isPlaceholderSecret(v)).toBe(false));
+  it.each(['hunter2-9f8a7b6c', 'Zx81!qP0-LmN', 'devops-2024-k3y', 'testimonial-q9', 's3cr3t-R34l-v4lu3-x9', 'django-insecure-9a8b7c6d5e4f3a2b1c0d'])('%j is not', (v) => expect(isPlaceholderSecret(v)).toBe(false));
 });
 
 describe('names of secrets', () => {

@@ -139,8 +139,13 @@ export const PLACEHOLDER_SECRETS: ReadonlySet<string> = new Set([
   'notsecret',
 ]);
 
-/** Words that make a value a placeholder whatever surrounds them (`"test key"`, `"dev-secret"`, `"<your token>"`). */
-const PLACEHOLDER_WORDS = /\b(?:test|testing|dev|development|dummy|fake|example|sample|placeholder|changeme|change[-_ ]me|insecure|not[-_ ]?a[-_ ]?secret|your)\b/;
+/**
+ * Words that make a value a placeholder whatever surrounds them (`"test
+ * key"`, `"dev-secret"`, `"<your token>"`). Not "insecure": Django's
+ * generated `"django-insecure-…"` keys are real random keys, and in a
+ * repository anyone can sign sessions with them.
+ */
+const PLACEHOLDER_WORDS = /\b(?:test|testing|dev|development|dummy|fake|example|sample|placeholder|changeme|change[-_ ]me|not[-_ ]?a[-_ ]?secret|your)\b/;
 
 /**
  * Whether a hardcoded credential's value is a placeholder rather than a

@@ -17,6 +17,11 @@ export function pathInWords(flow: readonly FlowStep[]): string {
 }
 
 
+/** A hardcoded credential's path, in one sentence: its exposure in the repository (`line` 1-based). */
+export function exposureInWords(line: number): string {
+  return `The secret is written in the source on line ${line}: anyone who can read the repository, or a copy of it, can use it.`;
+}
+
 /** Why the finding has its risk, as far as the path goes; null when its rule has no sink. */
 export function gradingInWords(f: Pick<Finding, 'flow' | 'reach' | 'risk'>): string | null {
   if (f.flow?.length) return pathInWords(f.flow);

@@ -5,7 +5,7 @@ import { codePointPosition, lineStartsOf } from '../check/format.js';
 import { findingCode } from '../check/baseline.js';
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import { CRITICAL_SINKS, type SinkKind } from '../engine/flow/types.js';
-import { pathInWords } from '../grading/words.js';
+import { exposureInWords, pathInWords } from '../grading/words.js';
 import { OWASP_2021, owaspLabel } from '../findings/owasp.js';
 import { plainRisk } from '../hover/risk.js';
 import { fixSnippet } from '../hover/snippets.js';
@@ -111,6 +111,8 @@ export interface RuleInfo {
   confidence: Level;
   /** The sink the rule's findings stand for (grading by attack path), when it has one. */
   sink?: SinkKind;
+  /** A hardcoded-credential rule: its path is its exposure in the repository. */
+  credential?: boolean;
 }
 
 /** A finding a comment silences (SARIF lists it with its suppression). */
@@ -252,7 +254,7 @@ export function buildReport(input: ReportInput): ReportModel {
               return { path, line: p.line, column: p.column, note: st.note };
             })
           : null,
-        attackPath: f.flow?.length ? pathInWords(f.flow) : null,
+        attackPath: f.flow?.length ? pathInWords(f.flow) : f.risk === 'Critical' && input.ruleInfo(f.rule)?.credential ? exposureInWords(s.line) : null,
         ...(f.reach ? { reach: f.reach } : {}),
       });
     }

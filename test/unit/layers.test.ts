@@ -34,6 +34,7 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'transport/': { mayNotImport: [...ABOVE_ENGINE.filter((l) => l !== 'transport/'), 'engine/', 'findings/'], why: 'stdio framing knows no method beyond the lifecycle' },
   'check/': { mayNotImport: [LSP, 'workspace/', 'server.ts'], why: 'the CLI and the batch engine know no LSP' },
   'report/': { mayNotImport: [LSP, 'server.ts'], why: 'the report is built without the server' },
+  'grading/': { mayNotImport: [LSP, FS, ...ABOVE_ENGINE], why: 'grading by attack path is pure over findings and trees: used where the engines meet, knowing none of them' },
 };
 
 /**

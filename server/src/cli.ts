@@ -1,61 +1,54 @@
 #!/usr/bin/env node
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
-import { CHECK_USAGE, runCheck, UsageError } from './check/command.js';
-import { REPORT_USAGE, runReport } from './report/command.js';
-import { startServer } from './server.js';
-import { stdioTransport } from './transport/stdio.js';
+import { CHECK_USAGE, parseCommandLine, REPORT_USAGE, unknownCommandMessage, USAGE, UsageError, usageMessage } from './cli/args.js';
 import { VERSION } from './version.js';
 
-const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
-
-Usage:
-  pysec-lsp --stdio            run the language server over stdin/stdout
-  pysec-lsp check [PATH...]    review files and folders from the command line
-  pysec-lsp report [PATH...]   write a security report (markdown, json, sarif, html)
-  pysec-lsp --version
-
-${CHECK_USAGE}
-${REPORT_USAGE}`;
-
+/**
+ * The `pysec-lsp` command. Each command's modules are loaded only when it
+ * runs: `--version` and a usage error load neither the server nor the
+ * engine.
+ */
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'check') {
-    try {
-      return await runCheck(rest, (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'));
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`pysec-lsp check: ${e.message}\n\n${CHECK_USAGE}`);
-        return 2;
+  const line = parseCommandLine(argv);
+  const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  switch (line.command) {
+    case 'check':
+    case 'report':
+      try {
+        if (line.command === 'check') return await (await import('./check/command.js')).runCheck(line.options, out);
+        return await (await import('./report/command.js')).runReport(line.options, out);
+      } catch (e) {
+        if (e instanceof UsageError) {
+          process.stderr.write(usageMessage(line.command, e.message));
+          return 2;
+        }
+        throw e;
       }
-      throw e;
+    case 'help':
+      out(line.of === 'check' ? CHECK_USAGE : REPORT_USAGE);
+      return 0;
+    case 'usage':
+      process.stderr.write(usageMessage(line.of, line.message));
+      return 2;
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case 'overview':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'stdio': {
+      const [{ createConnection, ProposedFeatures }, { startServer }, { stdioTransport }] = await Promise.all([
+        import('vscode-languageserver/node.js'),
+        import('./server.js'),
+        import('./transport/stdio.js'),
+      ]);
+      const { reader, writer } = stdioTransport();
+      startServer(createConnection(ProposedFeatures.all, reader, writer));
+      return -1;
     }
+    case 'unknown':
+      process.stderr.write(unknownCommandMessage(line.word));
+      return 2;
   }
-  if (command === 'report') {
-    try {
-      return await runReport(rest, (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'));
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`pysec-lsp report: ${e.message}\n\n${REPORT_USAGE}`);
-        return 2;
-      }
-      throw e;
-    }
-  }
-  if (command === '--version' || command === '-V') {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  if (command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (argv.includes('--stdio')) {
-    const { reader, writer } = stdioTransport();
-    startServer(createConnection(ProposedFeatures.all, reader, writer));
-    return -1;
-  }
-  process.stderr.write(`pysec-lsp: unknown command ${command ? `"${command}"` : '(none)'}\n\n${USAGE}`);
-  return 2;
 }
 
 main(process.argv.slice(2)).then(

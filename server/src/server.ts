@@ -27,7 +27,7 @@ import { Engine } from './engine/engine.js';
 import { SuppressionFeature } from './suppress/feature.js';
 import { BanditService } from './bandit/service.js';
 import { WorkspaceFolders } from './documents/folders.js';
-import { scanWorkspace, type ScanSummary } from './bandit/scan.js';
+import { scanWorkspace, type ScanSummary } from './batch/scan.js';
 import type { WorkDoneProgressReporter } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from './version.js';

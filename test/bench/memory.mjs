@@ -35,7 +35,7 @@ function parseArgs(argv) {
 
 /** `count` texts of `lines` lines each, from the library's largest files, in a fixed order. */
 async function documents(stdlib, count, lines) {
-  const { pythonFiles } = await import(join(ROOT, 'dist/check/walk.js'));
+  const { pythonFiles } = await import(join(ROOT, 'dist/files/walk.js'));
   const sources = pythonFiles([stdlib])
     .files.map((f) => ({ f, text: readFileSync(f, 'utf8') }))
     .filter(({ f }) => !f.includes('/pydoc_data/'))

@@ -78,9 +78,9 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const stdlib = opts.stdlib ?? stdlibDir();
-  const { pythonFiles } = await import(join(DIST, 'check/walk.js'));
-  const { decodeSource } = await import(join(DIST, 'check/decode.js'));
-  const { checkFiles } = await import(join(DIST, 'check/pool.js'));
+  const { pythonFiles } = await import(join(DIST, 'files/walk.js'));
+  const { decodeSource } = await import(join(DIST, 'files/decode.js'));
+  const { checkFiles } = await import(join(DIST, 'batch/pool.js'));
   const { Engine } = await import(join(DIST, 'engine/engine.js'));
 
   const roots = opts.subset ? SUBSET.map((p) => join(stdlib, p)) : [stdlib];

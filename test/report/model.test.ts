@@ -5,7 +5,7 @@
  * f-string query is not a parameterized one).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { buildReport, type ReportInput } from '../../server/src/report/model.js';
 import { PracticeScanner } from '../../server/src/report/positives.js';

@@ -4,7 +4,7 @@
  * messages, checked against the tree-sitter engine run from scratch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { Engine } from '../../server/src/engine/engine.js';
 
 export interface SnippetFinding {

@@ -1,5 +1,5 @@
 /**
- * The check pool (server/src/check/pool.ts) runs files on worker threads:
+ * The check pool (server/src/batch/pool.ts) runs files on worker threads:
  * its outcomes must equal a serial run's, in the same order, and a file
  * that cannot be read, or a worker that dies on a file, must cost that file
  * only. The workers run the built code (dist/): `npm run build` first.
@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkFiles, type CheckOutcome, type PoolFile } from '../../server/src/check/pool.js';
-import { checkFile } from '../../server/src/check/run.js';
+import { checkFiles, type CheckOutcome, type PoolFile } from '../../server/src/batch/pool.js';
+import { checkFile } from '../../server/src/batch/file.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { ruleSelection } from '../../server/src/engine/rule.js';
 

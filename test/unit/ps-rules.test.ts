@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { loadPython } from '../../server/src/engine/grammar.js';

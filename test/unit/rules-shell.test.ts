@@ -8,7 +8,7 @@
  * how B608 assembles a statement and when it trusts it more).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { Engine } from '../../server/src/engine/engine.js';
 
 const OURS = new Set(['B602', 'B603', 'B604', 'B605', 'B607', 'B608']);

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { plainCommandWords } from '../../server/src/fixes/quickfix.js';
 import { buildComment, parseComment } from '../../server/src/suppress/comment.js';
 import { lineSlot } from '../../server/src/suppress/lines.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readRegularFile } from '../check/read.js';
+import { readRegularFile } from '../files/read.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LEVELS, type Finding, type Level } from '../findings/finding.js';
 import type { CheckedFile } from './hygiene.js';
-import type { FileResult } from './run.js';
+import type { FileResult } from '../batch/file.js';
 
 /**
  * `check --baseline FILE`: only findings that an earlier JSON report (from
@@ -94,15 +94,6 @@ export function subtractBaseline(results: readonly CheckedFile[], baseline: read
     const hygiene = r.hygiene.filter((h) => !known(h.code, h.message, h));
     return findings.length === r.findings.length && hygiene.length === r.hygiene.length ? r : { ...r, findings, hygiene };
   });
-}
-
-/** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */
-export function parseLevel(option: string, value: string): Level {
-  const v = value.toLowerCase();
-  if (v === 'all') return 'LOW';
-  const level = v.toUpperCase() as Level;
-  if (!LEVELS.includes(level)) throw new Error(`${option} must be all, low, medium or high, not "${value}"`);
-  return level;
 }
 
 /** Findings (hygiene findings too, by the level their severity maps to) at or above both thresholds. Pure. */

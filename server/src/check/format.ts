@@ -1,7 +1,7 @@
 import { lineStartsOf } from '../documents/lines.js';
 import type { FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
-import type { FileError, FileResult } from './run.js';
+import type { FileError, FileResult } from '../batch/file.js';
 
 export { lineStartsOf };
 

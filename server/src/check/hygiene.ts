@@ -6,8 +6,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Finding, Level, Span } from '../findings/finding.js';
 import { isBanditId, oneLine } from '../suppress/comment.js';
 import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCode, type HygieneIssue } from '../suppress/hygiene.js';
-import { banditOver, type BanditRun } from './review.js';
-import type { FileResult } from './run.js';
+import { banditOver, type BanditRun } from '../batch/bandit.js';
+import type { FileResult } from '../batch/file.js';
 import { ruleTurnedOff } from './settings.js';
 
 /**

@@ -10,7 +10,7 @@ import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
 import { HYGIENE_RULES } from '../suppress/hygiene.js';
-import { readRegularFile } from './read.js';
+import { readRegularFile } from '../files/read.js';
 
 /**
  * The pysec settings `check` reads: the `[tool.pysec]` table of the

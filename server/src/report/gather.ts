@@ -1,8 +1,8 @@
 import { statSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { reviewFiles, type ReviewOptions } from '../check/review.js';
-import { pythonFiles } from '../check/walk.js';
+import { reviewAll, type CollectOptions } from '../batch/collect.js';
+import { pythonFiles } from '../files/walk.js';
 import { FRAMEWORK_NAMES, FRAMEWORKS, scanFolder, scanSource, type Framework } from '../engine/frameworks.js';
 import { VERSION } from '../version.js';
 import { displayPath, type ReportInput } from './model.js';
@@ -14,8 +14,8 @@ export interface GatherOptions {
   paths: string[];
   /** Report paths are relative to it; the application is named after it. */
   base: string;
-  bandit: ReviewOptions['bandit'];
-  projectConfig?: ReviewOptions['projectConfig'];
+  bandit: CollectOptions['bandit'];
+  projectConfig?: CollectOptions['projectConfig'];
   /** Files to leave out besides the project configs' excludes (the editor's `pysec.exclude`). */
   exclude?: (path: string) => boolean;
   warn: (message: string) => void;
@@ -35,7 +35,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
   const walked = pythonFiles(paths);
   if (walked.missing.length) return { missing: walked.missing };
   const files = options.exclude ? walked.files.filter((f) => !options.exclude!(resolve(f))) : walked.files;
-  const review = await reviewFiles(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
+  const review = await reviewAll(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
 
   const scanner = new PracticeScanner(engine.parser.language!);
   const comments = new Map<string, SuppressionComment[]>();

@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
-import type { FileError, FileResult } from '../check/run.js';
-import type { BanditStatus } from '../check/review.js';
+import type { FileError, FileResult } from '../batch/file.js';
+import type { BanditStatus } from '../batch/collect.js';
 import { codePointPosition, lineStartsOf } from '../check/format.js';
 import { findingCode } from '../check/baseline.js';
 import type { Finding, Level, Risk } from '../findings/finding.js';

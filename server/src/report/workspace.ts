@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BanditChoice } from '../check/review.js';
+import type { BanditChoice } from '../batch/bandit.js';
 import type { Engine } from '../engine/engine.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import { EXTENSION, isReportFormat, renderReport, type ReportFormat } from './formats.js';

@@ -1,28 +1,24 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isExcluded, projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import { checkFiles, type PoolOptions } from './pool.js';
 import type { PoolSelection } from './worker.js';
-import type { FileError, FileResult } from './run.js';
+import type { FileError, FileResult } from './file.js';
 
 /**
- * The files of a `check` run or a workspace scan through the worker pool,
- * each under its project's bandit config: excluded files are left out, the
- * rest checked with the rules the config selects. Results in the order of
- * `files`.
+ * A project's files through the worker pool (review.ts), each checked with
+ * the rules its bandit config selects (the caller has left excluded files
+ * out). Results in the order of `files`.
  */
 export async function checkInPool(
   engine: Engine,
-  files: readonly string[],
-  configOf: (path: string) => ProjectBanditConfig,
+  files: readonly { path: string; cfg: ProjectBanditConfig }[],
   opts: PoolOptions = {},
 ): Promise<(FileResult | FileError)[]> {
   const selectionOf = new Map<ProjectBanditConfig, number>();
   const selections: PoolSelection[] = [];
   const tasks: { path: string; selection: number }[] = [];
-  for (const path of files) {
-    const cfg = configOf(path);
-    if (isExcluded(cfg, path)) continue;
+  for (const { path, cfg } of files) {
     let selection = selectionOf.get(cfg);
     if (selection === undefined) {
       const ids = engine.ruleset.rules.filter((rule) => projectSelects(cfg, rule)).map((rule) => rule.id);

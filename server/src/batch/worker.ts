@@ -3,7 +3,7 @@ import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
-import { checkFile } from './run.js';
+import { checkFile } from './file.js';
 
 /**
  * One pool worker (pool.ts): loads the grammar and the rules once, then

@@ -4,8 +4,8 @@ import type { RuleSelection } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
-import { decodeSource } from './decode.js';
-import { readRegularFile } from './read.js';
+import { decodeSource } from '../files/decode.js';
+import { readRegularFile } from '../files/read.js';
 
 export interface FileResult {
   path: string;

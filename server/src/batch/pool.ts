@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
-import { checkFile } from './run.js';
+import { checkFile } from './file.js';
 import { selectionFor, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
 
 export type { CheckOutcome };
@@ -35,7 +35,7 @@ export interface PoolOptions {
  */
 const MAX_WORKERS = 8;
 
-const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/check/worker-main.js', import.meta.url) : new URL('./worker-main.js', import.meta.url);
+const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/batch/worker-main.js', import.meta.url) : new URL('./worker-main.js', import.meta.url);
 
 /**
  * Checks `files` with the tree-sitter engine on every core: a pool of

@@ -1,0 +1,192 @@
+import { parseArgs } from 'node:util';
+import { LEVELS, RISKS, type Level, type Risk } from '../findings/finding.js';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/format-names.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The `pysec-lsp` command line: which command, its options checked (node's
+ * `util.parseArgs`), and the usage texts and errors of every command. It
+ * loads no command: cli.ts loads the one asked for, so `--version` stays
+ * instant. A usage error found later by a command (a missing path, an
+ * unreadable baseline) is thrown as a `UsageError` and said the same way.
+ */
+
+export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
+                      [--severity-level LEVEL] [--confidence-level LEVEL]
+                      [--min-risk RISK] [--baseline FILE] [--exit-zero]
+
+Reviews the Python files under each PATH (default: the current folder) and
+prints what it finds, and what is wrong with its suppression comments
+(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml).
+Exit status: 0 nothing found, 1 findings, 2 usage error.
+
+  --format text|json         output format (default: text)
+  --no-bandit                run the tree-sitter engine only
+  --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
+  --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
+  --min-risk RISK            only findings of this graded risk or above
+                             (low|medium|high|critical; suppression findings stay)
+  --baseline FILE            only findings absent from an earlier JSON report
+                             (matched on file, rule and text, not line)
+  --exit-zero                exit 0 even when there are findings
+`;
+
+export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
+
+Reviews the Python files under each PATH (default: the current folder) and
+writes a security report: risk summary, top findings in plain words, what
+works well, next steps, the technical findings, and every suppression with
+its justification. Exit status: 0 report written, 2 usage error.
+
+  --format FORMAT   markdown (default), json, sarif (SARIF 2.1.0) or html
+  --output FILE     write the report to FILE instead of standard output
+  --no-bandit       run the tree-sitter engine only (the report says so)
+`;
+
+export const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
+
+Usage:
+  pysec-lsp --stdio            run the language server over stdin/stdout
+  pysec-lsp check [PATH...]    review files and folders from the command line
+  pysec-lsp report [PATH...]   write a security report (markdown, json, sarif, html)
+  pysec-lsp --version
+
+${CHECK_USAGE}
+${REPORT_USAGE}`;
+
+/** A command line its command cannot run with: exit status 2, the message and the command's usage on stderr. */
+export class UsageError extends Error {}
+
+export interface CheckOptions {
+  /** Files and folders to review (default: the current folder). */
+  paths: string[];
+  format: 'text' | 'json';
+  bandit: boolean;
+  severity: Level;
+  confidence: Level;
+  /** `--min-risk`: the least graded risk shown (hygiene findings stay). */
+  minRisk: Risk;
+  /** An earlier JSON report, as given. */
+  baseline?: string;
+  exitZero: boolean;
+}
+
+export interface ReportOptions {
+  /** Files and folders to review (none: the current folder). */
+  paths: string[];
+  format: ReportFormat;
+  output?: string;
+  bandit: boolean;
+}
+
+/** What the command line asks for. */
+export type CommandLine =
+  | { command: 'check'; options: CheckOptions }
+  | { command: 'report'; options: ReportOptions }
+  /** `check --help`, `report --help`: the command's usage on stdout. */
+  | { command: 'help'; of: 'check' | 'report' }
+  | { command: 'usage'; of: 'check' | 'report'; message: string }
+  | { command: 'version' }
+  /** `--help`: every command's usage. */
+  | { command: 'overview' }
+  | { command: 'stdio' }
+  | { command: 'unknown'; word: string | undefined };
+
+/**
+ * The command line's meaning. The first word picks the command; any other
+ * line holding `--stdio` starts the server (its other arguments, such as
+ * an editor's `--clientProcessId`, are the client's business).
+ */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const [command, ...rest] = argv;
+  if (command === 'check' || command === 'report') {
+    try {
+      return command === 'check' ? checkLine(rest) : reportLine(rest);
+    } catch (e) {
+      return { command: 'usage', of: command, message: (e as Error).message };
+    }
+  }
+  if (command === '--version' || command === '-V') return { command: 'version' };
+  if (command === '--help' || command === '-h') return { command: 'overview' };
+  if (argv.includes('--stdio')) return { command: 'stdio' };
+  return { command: 'unknown', word: command };
+}
+
+/** What stderr says of a usage error, the command's usage after it. */
+export function usageMessage(of: 'check' | 'report', message: string): string {
+  return `pysec-lsp ${of}: ${message}\n\n${of === 'check' ? CHECK_USAGE : REPORT_USAGE}`;
+}
+
+/** What stderr says of a command line that names no command. */
+export function unknownCommandMessage(word: string | undefined): string {
+  return `pysec-lsp: unknown command ${word ? `"${word}"` : '(none)'}\n\n${USAGE}`;
+}
+
+/** The options both `check` and `report` have. */
+const SHARED = {
+  'no-bandit': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function checkLine(args: string[]): CommandLine {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...SHARED,
+      format: { type: 'string', default: 'text' },
+      'severity-level': { type: 'string', default: 'all' },
+      'confidence-level': { type: 'string', default: 'all' },
+      'min-risk': { type: 'string', default: 'low' },
+      baseline: { type: 'string' },
+      'exit-zero': { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return { command: 'help', of: 'check' };
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  return {
+    command: 'check',
+    options: {
+      paths: positionals.length ? positionals : ['.'],
+      format,
+      bandit: !values['no-bandit'],
+      severity: parseLevel('--severity-level', values['severity-level']),
+      confidence: parseLevel('--confidence-level', values['confidence-level']),
+      minRisk: parseRisk('--min-risk', values['min-risk']),
+      ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+      exitZero: values['exit-zero'],
+    },
+  };
+}
+
+function reportLine(args: string[]): CommandLine {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' } },
+  });
+  if (values.help) return { command: 'help', of: 'report' };
+  const format = values.format;
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
+  return {
+    command: 'report',
+    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'] },
+  };
+}
+
+/** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */
+export function parseLevel(option: string, value: string): Level {
+  const v = value.toLowerCase();
+  if (v === 'all') return 'LOW';
+  const level = v.toUpperCase() as Level;
+  if (!LEVELS.includes(level)) throw new UsageError(`${option} must be all, low, medium or high, not "${value}"`);
+  return level;
+}
+
+/** `--min-risk low|medium|high|critical` (any case) as a risk. */
+export function parseRisk(option: string, value: string): Risk {
+  const r = RISKS.find((x) => x.toLowerCase() === value.toLowerCase());
+  if (!r) throw new UsageError(`${option} must be low, medium, high or critical, not "${value}"`);
+  return r;
+}

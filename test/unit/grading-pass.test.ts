@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from 'web-tree-sitter';
-import { checkText } from '../../server/src/check/run.js';
+import { checkText } from '../../server/src/batch/file.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { collectFacts } from '../../server/src/engine/analyzer.js';
 import { FileContext } from '../../server/src/engine/context.js';

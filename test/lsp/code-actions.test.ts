@@ -207,6 +207,33 @@ describe('code actions', () => {
   });
 });
 
+describe('the finding a diagnostic stands for', () => {
+  it('is read from its data: of two findings of one rule on a line, the one the diagnostic was published for, whatever range the client sends back', async () => {
+    const c = main;
+    // A client that rewrites ranges (Neovim 0.7 sends byte columns back as utf-16 ones) must still get the fix for its finding.
+    const text = 'import yaml\nlabel = "é"; a = yaml.load(s); b = yaml.load(t)\n';
+    const { uri, diagnostics } = await opened(c, text);
+    const loads = byCode(diagnostics, 'B506').sort((x, y) => x.range.start.character - y.range.start.character);
+    expect(loads).toHaveLength(2);
+    const second = { ...loads[1], range: { start: { line: 1, character: loads[1].range.start.character + 1 }, end: { line: 1, character: loads[1].range.end.character + 1 } } };
+    const got = await actions(c, uri, [second]);
+    const fix = got.find((a) => a.title.startsWith('pysec: use yaml.safe_load'));
+    expect(fix, got.map((a) => a.title).join('\n')).toBeDefined();
+    expect(applyAction(text, uri, fix!, 'utf-16', 3)).toBe('import yaml\nlabel = "é"; a = yaml.load(s); b = yaml.safe_load(t)\n');
+  });
+
+  it('without data (a client may drop it), is matched by its range as before', async () => {
+    const c = main;
+    const text = 'import yaml\na = yaml.load(s); b = yaml.load(t)\n';
+    const { uri, diagnostics } = await opened(c, text);
+    const loads = byCode(diagnostics, 'B506').sort((x, y) => x.range.start.character - y.range.start.character);
+    const bare = { ...loads[1], data: undefined };
+    const got = await actions(c, uri, [bare]);
+    const fix = got.find((a) => a.title.startsWith('pysec: use yaml.safe_load'))!;
+    expect(applyAction(text, uri, fix, 'utf-16', 3)).toBe('import yaml\na = yaml.load(s); b = yaml.safe_load(t)\n');
+  });
+});
+
 describe('hygiene diagnostics', () => {
   it('are published beside the findings, recomputed on each change, and their fixes apply', async () => {
     const c = main;

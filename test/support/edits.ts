@@ -6,7 +6,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { positionToUtf16, type PositionEncoding } from '../../server/src/documents/encoding.js';
+import { positionToUtf16, type PositionEncoding } from '../../server/src/positions/encoding.js';
 
 export interface SnippetTextEdit {
   range: Range;

@@ -1,7 +1,8 @@
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import type { Rule } from '../engine/rule.js';
 import type { BanditResult } from './output.js';
-import { lineStartsOf } from '../documents/lines.js';
+import { offsetAtColumn } from '../positions/encoding.js';
+import { lineStartsOf } from '../positions/lines.js';
 
 /** OWASP category for a CWE bandit reports on a test we have no rule for (REVIEW-CHECKLIST.md's mapping). */
 const OWASP_BY_CWE: Record<number, string> = {
@@ -35,14 +36,7 @@ const RISK_BY_SEVERITY: Record<Level, Risk> = { HIGH: 'High', MEDIUM: 'Medium', 
 
 /** A UTF-8 byte column (Python's ast `col_offset`) on a line → UTF-16 offset in `text`. */
 function byteColumnToOffset(text: string, lineStart: number, lineEnd: number, bytes: number): number {
-  let b = 0;
-  let i = lineStart;
-  while (i < lineEnd && b < bytes) {
-    const cp = text.codePointAt(i)!;
-    b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return i;
+  return offsetAtColumn(text, lineStart, lineEnd, bytes, 'utf-8');
 }
 
 function level(l: BanditResult['issue_severity']): Level {

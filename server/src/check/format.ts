@@ -1,31 +1,7 @@
-import { lineStartsOf } from '../documents/lines.js';
+import { codePointPosition, lineStartsOf } from '../positions/lines.js';
 import type { FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
 import type { FileError, FileResult } from '../batch/file.js';
-
-export { lineStartsOf };
-
-/** 1-based line and column in Unicode code points, as the JSON contract and ruff's text output use. */
-export function codePointPosition(text: string, offset: number, lineStarts: number[]): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  let column = 1;
-  for (let i = lineStarts[lo]; i < offset; i++) {
-    const c = text.charCodeAt(i);
-    // A high surrogate and its low surrogate are one code point.
-    if (!(c >= 0xdc00 && c <= 0xdfff && i > lineStarts[lo] && isHigh(text.charCodeAt(i - 1)))) column++;
-  }
-  return { line: lo + 1, column };
-}
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
 
 export interface JsonFinding {
   path: string;

@@ -3,7 +3,7 @@ import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languagese
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, FlowStep, Level, Risk } from '../findings/finding.js';
 import { owaspLabel } from '../findings/owasp.js';
-import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { offsetRange, positionFromUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { DEFAULT_MATRIX, findingSeverity, type SeverityMapping, type SeverityMatrix } from './severity.js';
 
 export const SOURCE = 'pysec';
@@ -20,6 +20,8 @@ export interface DiagnosticData {
   cwe: number | null;
   /** The document version the finding was computed on. */
   version: number;
+  /** The finding's range, as UTF-16 offsets into the text of `version`: which finding this is (a code action reads it). */
+  offsets: [number, number];
   /** 0-based first and last line of the node bandit attaches the issue to. */
   anchorLines: [number, number];
   /** 0-based line bandit reports (`line_number`). */
@@ -64,6 +66,7 @@ export function toDiagnostic(
     owasp: f.owasp,
     cwe: f.cwe,
     version: doc.version,
+    offsets: [f.range.start, f.range.end],
     anchorLines: [anchorFirst, anchorLast],
     issueLine: start.line,
   };
@@ -80,10 +83,7 @@ export function toDiagnostic(
             ...(f.related ?? []).map((r) => ({
               location: {
                 uri: doc.uri,
-                range: {
-                  start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
-                  end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
-                },
+                range: offsetRange(doc, r.span.start, r.span.end, encoding),
               },
               message: r.message,
             })),
@@ -105,7 +105,7 @@ export function flowInformation(flow: readonly FlowStep[], doc: TextDocument, en
   return flow.map((s, i) => {
     const here = s.file === null;
     const range = here
-      ? { start: positionFromUtf16(doc, doc.positionAt(s.span.start), encoding), end: positionFromUtf16(doc, doc.positionAt(s.span.end), encoding) }
+      ? offsetRange(doc, s.span.start, s.span.end, encoding)
       : { start: { line: s.line, character: s.column }, end: { line: s.line, character: s.column + (s.span.end - s.span.start) } };
     const role = i === 0 ? 'source' : i === flow.length - 1 ? 'sink' : 'step';
     return { location: { uri: here ? doc.uri : pathToFileURL(s.file!).href, range }, message: `${i + 1}/${flow.length} ${role}: ${s.note}` };

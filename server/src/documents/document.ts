@@ -2,12 +2,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
+import { FileContext } from '../engine/context.js';
 import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
-import { positionToUtf16, type PositionEncoding } from './encoding.js';
+import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
+import { advance } from '../positions/lines.js';
+import { uriToPath } from './uri.js';
 import { checkChanges } from './validate.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -20,22 +23,8 @@ function point(p: Position): Point {
   return { row: p.line, column: p.character };
 }
 
-
 /** Characters handed to tree-sitter per read while parsing (see `parse`). */
 const PARSE_CHUNK = 256;
-/** Where the cursor ends after typing `text` at `start` (UTF-16 columns). */
-function advance(start: Position, text: string): Position {
-  let line = start.line;
-  let lastBreak = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
-      line++;
-      lastBreak = i;
-    }
-  }
-  return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
-}
 
 /**
  * An open Python document: its text and version, its tree-sitter tree and
@@ -67,6 +56,8 @@ export class PythonDocument {
   private static readonly EDIT_LOG_LIMIT = 1000;
   /** The oldest revision whose later edits are all in the log. */
   private logFrom = 0;
+  /** `context()`'s, for the tree and the facts it was made from. */
+  private ctx: { tree: Tree; imports: unknown; context: FileContext } | undefined;
 
   constructor(
     readonly uri: string,
@@ -223,6 +214,19 @@ export class PythonDocument {
   /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied, graded by attack path. */
   findings(ignoreNosec = false): Finding[] {
     return gradeAnalysed(applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec), this.tree, this.analysis, this.analysis.ruleset, this.uri);
+  }
+
+  /**
+   * The file-wide facts the rules read (imports and aliases, settings
+   * assignments), for what reads the tree as a rule does (the quick fixes):
+   * the analysis's own facts, one context per tree.
+   */
+  context(): FileContext {
+    const { imports, settings } = this.analysis;
+    if (this.ctx?.tree !== this.tree || this.ctx.imports !== imports) {
+      this.ctx = { tree: this.tree, imports, context: new FileContext(imports, uriToPath(this.uri), settings) };
+    }
+    return this.ctx.context;
   }
 
   /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */

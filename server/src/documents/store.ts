@@ -1,9 +1,9 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
 import { ALL_RULES, type RuleSelection } from '../engine/rule.js';
-import type { PositionEncoding } from './encoding.js';
+import type { PositionEncoding } from '../positions/encoding.js';
 import { PythonDocument } from './document.js';
+import { uriToPath } from './uri.js';
 
 /** Is this an LSP document we review? Python by language id or by extension. */
 export function isPython(uri: string, languageId?: string): boolean {
@@ -11,13 +11,8 @@ export function isPython(uri: string, languageId?: string): boolean {
   return /\.pyi?$/i.test(uri.split(/[?#]/)[0]);
 }
 
-export function uriToPath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
+// Also exported here, where bandit/service.ts reads it.
+export { uriToPath };
 
 /** The open documents, by URI. */
 export class DocumentStore {

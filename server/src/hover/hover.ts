@@ -2,7 +2,7 @@ import { gradingInWords } from '../grading/words.js';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { severityName, type SeverityMapping } from '../diagnostics/severity.js';
-import { positionFromUtf16, positionToUtf16, type PositionEncoding } from '../documents/encoding.js';
+import { offsetRange, positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import type { Finding } from '../findings/finding.js';
 import { cweUrl, owaspLabel } from '../findings/owasp.js';
 import { IMPACT, plainRisk } from './risk.js';
@@ -64,10 +64,7 @@ export function findingHover(input: HoverInput): Hover | null {
   const inner = here.reduce((a, b) => (b.range.end - b.range.start < a.range.end - a.range.start ? b : a));
   return {
     contents: { kind: input.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value },
-    range: {
-      start: positionFromUtf16(doc, doc.positionAt(inner.range.start), encoding),
-      end: positionFromUtf16(doc, doc.positionAt(inner.range.end), encoding),
-    },
+    range: offsetRange(doc, inner.range.start, inner.range.end, encoding),
   };
 }
 

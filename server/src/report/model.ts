@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { FileError, FileResult } from '../batch/file.js';
 import type { BanditStatus } from '../batch/collect.js';
-import { codePointPosition, lineStartsOf } from '../check/format.js';
+import { codePointPosition, lineStartsOf } from '../positions/lines.js';
 import { findingCode } from '../check/baseline.js';
 import type { Finding, Level, Risk } from '../findings/finding.js';
 import { CRITICAL_SINKS, type SinkKind } from '../engine/flow/types.js';

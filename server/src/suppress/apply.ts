@@ -1,10 +1,10 @@
 import type { Tree } from 'web-tree-sitter';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextLines } from '../positions/lines.js';
 import type { Finding, Suppression } from '../findings/finding.js';
 import { parseNosec, parsePysecIgnore, type Nosec, type PysecIgnore } from './nosec.js';
 
 /** The comment token on a line (at most one), found through the tree so that `#` inside strings is not one. */
-export function commentOnLine(doc: TextDocument, tree: Tree, line: number): { text: string; offset: number } | null {
+export function commentOnLine(doc: TextLines, tree: Tree, line: number): { text: string; offset: number } | null {
   if (line < 0 || line >= doc.lineCount) return null;
   const start = doc.offsetAt({ line, character: 0 });
   const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
@@ -31,7 +31,7 @@ export function readComment(text: string, ignoreNosec = false): LineComments {
 }
 
 /** The comments of a document by line, read once each (a cache over `commentOnLine`). */
-export function lineCommentReader(doc: TextDocument, tree: Tree, ignoreNosec = false): (line: number) => LineComments | null {
+export function lineCommentReader(doc: TextLines, tree: Tree, ignoreNosec = false): (line: number) => LineComments | null {
   const cache = new Map<number, LineComments | null>();
   return (line: number): LineComments | null => {
     if (cache.has(line)) return cache.get(line)!;
@@ -49,7 +49,7 @@ export function lineCommentReader(doc: TextDocument, tree: Tree, ignoreNosec = f
  * has one; an empty set silences everything. `# pysec: ignore[...]` on the
  * same lines silences the ids it names.
  */
-export function applySuppressions(findings: readonly Finding[], doc: TextDocument, tree: Tree, ignoreNosec = false): Finding[] {
+export function applySuppressions(findings: readonly Finding[], doc: TextLines, tree: Tree, ignoreNosec = false): Finding[] {
   const at = lineCommentReader(doc, tree, ignoreNosec);
   return findings.map((f) => {
     const suppressed = suppressionFor(f, doc, at);
@@ -64,7 +64,7 @@ export interface FindingLines {
   last: number;
 }
 
-export function findingLines(f: Finding, doc: TextDocument): FindingLines {
+export function findingLines(f: Finding, doc: TextLines): FindingLines {
   return {
     issue: doc.positionAt(f.range.start).line,
     first: doc.positionAt(f.anchor.start).line,
@@ -72,7 +72,7 @@ export function findingLines(f: Finding, doc: TextDocument): FindingLines {
   };
 }
 
-function suppressionFor(f: Finding, doc: TextDocument, at: (line: number) => LineComments | null): Suppression | null {
+function suppressionFor(f: Finding, doc: TextLines, at: (line: number) => LineComments | null): Suppression | null {
   return suppressionAt(f.rule, findingLines(f, doc), at);
 }
 

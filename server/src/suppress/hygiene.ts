@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextLines } from '../positions/lines.js';
 import type { Finding, Span } from '../findings/finding.js';
 import { findingLines, lineCommentReader } from './apply.js';
 import { BANDIT_IDS } from './bandit-tests.js';
@@ -100,7 +100,7 @@ interface Usage {
   blanketFor: string[];
 }
 
-export function suppressionHygiene(doc: TextDocument, tree: Tree, findings: readonly Finding[], options: HygieneOptions): HygieneIssue[] {
+export function suppressionHygiene(doc: TextLines, tree: Tree, findings: readonly Finding[], options: HygieneOptions): HygieneIssue[] {
   const text = doc.getText();
   const lines = new Set<number>();
   for (const m of text.matchAll(MARKERS)) lines.add(doc.positionAt(m.index).line);

@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextLines } from '../positions/lines.js';
 import { commentOnLine } from './apply.js';
 
 /**
@@ -23,7 +23,7 @@ export type LineSlot =
   | { ok: false; line: number; reason: string };
 
 /** The line's text bounds in UTF-16 offsets: start, and end before its line break. */
-export function lineBounds(doc: TextDocument, line: number): { start: number; end: number } {
+export function lineBounds(doc: TextLines, line: number): { start: number; end: number } {
   const text = doc.getText();
   const start = doc.offsetAt({ line, character: 0 });
   let end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : text.length;
@@ -41,7 +41,7 @@ export function insideString(tree: Tree, k: number): boolean {
   return false;
 }
 
-export function lineSlot(doc: TextDocument, tree: Tree, line: number): LineSlot {
+export function lineSlot(doc: TextLines, tree: Tree, line: number): LineSlot {
   if (line < 0 || line >= doc.lineCount) return { ok: false, line, reason: 'it is outside the document' };
   const text = doc.getText();
   const { start, end } = lineBounds(doc, line);

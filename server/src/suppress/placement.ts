@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextLines } from '../positions/lines.js';
 import type { Finding } from '../findings/finding.js';
 import { findingLines, lineCommentReader, readComment, suppressionAt, type FindingLines, type LineComments } from './apply.js';
 import { buildComment, dedupe, isBanditId, parseComment } from './comment.js';
@@ -44,7 +44,7 @@ export interface Placement {
 export type PlacementResult = { ok: true; placement: Placement } | { ok: false; reason: string };
 
 export interface PlacementContext {
-  doc: TextDocument;
+  doc: TextLines;
   tree: Tree;
   /** Every finding of the document, suppressed or not, from every engine. */
   findings: readonly Finding[];

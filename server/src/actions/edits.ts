@@ -1,7 +1,7 @@
 import type { ClientCapabilities, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
-import type { OffsetTextEdit } from './lines.js';
+import { offsetRange, type PositionEncoding } from '../positions/encoding.js';
+import type { OffsetTextEdit } from '../suppress/lines.js';
 
 /**
  * Edits as the client takes them: positions in its encoding, versioned
@@ -58,16 +58,9 @@ export function snippetEscape(s: string): string {
   return s.replace(/[\\$}]/g, (c) => `\\${c}`);
 }
 
-export function toRange(doc: TextDocument, start: number, end: number, encoding: PositionEncoding): Range {
-  return {
-    start: positionFromUtf16(doc, doc.positionAt(start), encoding),
-    end: positionFromUtf16(doc, doc.positionAt(end), encoding),
-  };
-}
-
 /** One edit for the client; a snippet only where asked and supported. */
 export function clientEdit(doc: TextDocument, e: OffsetTextEdit, encoding: PositionEncoding, snippets: boolean): TextEdit | SnippetTextEdit {
-  const range = toRange(doc, e.start, e.end, encoding);
+  const range = offsetRange(doc, e.start, e.end, encoding);
   if (snippets && e.tabStop) {
     const [a, b] = e.tabStop;
     const value = snippetEscape(e.text.slice(0, a)) + '${1:' + snippetEscape(e.text.slice(a, b)) + '}' + snippetEscape(e.text.slice(b));

@@ -1,0 +1,16 @@
+import { DidChangeWatchedFilesNotification } from 'vscode-languageserver';
+import { runScan } from '../commands/scan.js';
+import type { Session } from '../session/session.js';
+import { CONFIG_GLOBS } from './documents.js';
+
+/** `initialized`: watch bandit's config files, read the settings, and scan the workspace where the settings ask. */
+export async function initialized(session: Session): Promise<void> {
+  const { connection, settings } = session;
+  // bandit's project config files: re-read them when they change, without a restart.
+  if (session.client.watchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: CONFIG_GLOBS.map((globPattern) => ({ globPattern })) }).catch(() => undefined);
+  }
+  await settings.initialized();
+  const scan = session.folders.all().some((f) => session.settingsAt(f).bandit.workspaceScan);
+  if (scan) void runScan(session).catch((e) => session.notices.once(`scan:${String(e)}`, `pysec: the workspace scan failed: ${String(e)}`));
+}

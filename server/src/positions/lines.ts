@@ -1,0 +1,70 @@
+/**
+ * Lines of a text, on UTF-16 offsets (JS string indexes): where they start,
+ * where typing moves the cursor, and the 1-based code point columns that
+ * the CLI's JSON and the report print.
+ */
+
+/** A position as LSP spells it: 0-based line, column in UTF-16 code units. */
+export interface LinePosition {
+  line: number;
+  character: number;
+}
+
+/**
+ * What the suppression code reads of a text: the shape of
+ * vscode-languageserver-textdocument's `TextDocument`, which the server and
+ * the CLI hand in, without tying the pure code to that package.
+ */
+export interface TextLines {
+  getText(): string;
+  positionAt(offset: number): LinePosition;
+  offsetAt(position: LinePosition): number;
+  readonly lineCount: number;
+}
+
+/** Offsets where each line starts; `\n`, `\r\n` and a lone `\r` end a line, as in LSP. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) starts.push(i + 1);
+    else if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** Where the cursor ends after typing `text` at `start` (UTF-16 columns). */
+export function advance(start: LinePosition, text: string): LinePosition {
+  let line = start.line;
+  let lastBreak = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line++;
+      lastBreak = i;
+    }
+  }
+  return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
+}
+
+/** 1-based line and column in Unicode code points, as the JSON contract and ruff's text output use. */
+export function codePointPosition(text: string, offset: number, lineStarts: number[]): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  let column = 1;
+  for (let i = lineStarts[lo]; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate and its low surrogate are one code point.
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > lineStarts[lo] && isHigh(text.charCodeAt(i - 1)))) column++;
+  }
+  return { line: lo + 1, column };
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}

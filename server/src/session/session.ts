@@ -1,0 +1,96 @@
+import { pathToFileURL } from 'node:url';
+import type { Connection, InitializeParams } from 'vscode-languageserver';
+import { pysecRuleIds } from '../actions/hygiene.js';
+import { BanditService } from '../bandit/service.js';
+import type { Settings } from '../config/schema.js';
+import { WorkspaceFolders } from '../documents/folders.js';
+import type { PythonDocument } from '../documents/document.js';
+import { DocumentStore } from '../documents/store.js';
+import { Engine } from '../engine/engine.js';
+import { SettingsService } from '../workspace/settings.js';
+import { clientSupport, type ClientSupport } from './client.js';
+import { Notices } from './notices.js';
+import { DocumentView } from './view.js';
+
+/**
+ * The server's state from `initialize` on: the client's capabilities, the
+ * workspace folders and their settings, the open documents, the bandit
+ * runs. There is none before `initialize` (transport/lifecycle.ts answers
+ * every request before it), so the handlers take a session, never a maybe.
+ */
+export class Session {
+  readonly folders = new WorkspaceFolders();
+  /** Every folder's settings, kept current (config/ validates, workspace/ reads them from the client). */
+  readonly settings: SettingsService;
+  readonly documents: DocumentStore;
+  readonly bandit: BanditService;
+  readonly notices: Notices;
+  /** The workspace scan running now (`commands/scan.ts`): a new one stops it. */
+  scanning: AbortController | undefined;
+  private readonly pysecRules: ReadonlySet<string>;
+
+  /**
+   * `changed`: a document's findings changed outside a request (a bandit
+   * run finished): publish it again.
+   */
+  static async start(connection: Connection, params: InitializeParams, changed: (session: Session, doc: PythonDocument) => void): Promise<Session> {
+    const client = clientSupport(params.capabilities);
+    return new Session(connection, params, client, await Engine.load(), changed);
+  }
+
+  private constructor(
+    readonly connection: Connection,
+    params: InitializeParams,
+    readonly client: ClientSupport,
+    readonly engine: Engine,
+    changed: (session: Session, doc: PythonDocument) => void,
+  ) {
+    const notices = (this.notices = new Notices(connection));
+    const settings = (this.settings = new SettingsService(connection, this.folders));
+    this.pysecRules = pysecRuleIds(engine.ruleset.byId.keys());
+    this.documents = new DocumentStore(
+      engine,
+      (rule, e) => notices.once(`rule:${rule}`, `pysec: rule ${rule} failed and was skipped: ${String(e)}`),
+      (uri) => {
+        // The project config's problems (its plugin settings' too) are said even with bandit off.
+        for (const p of settings.policyFor(uri).project?.problems ?? []) notices.warnOnce(`config:${p}`, `pysec: ${p}`);
+        return settings.enabledFor(uri);
+      },
+    );
+    this.folders.initialize(params);
+    settings.initialize(params, engine.ruleset.rules);
+    this.bandit = new BanditService({
+      projectConfig: (file, folder, configFile) => settings.projectConfig(file, folder, configFile),
+      settingsFor: (uri) => {
+        const policy = settings.policyFor(uri);
+        return { ...policy.settings.bandit, ignoreNosec: policy.settings.ignoreNosec, excluded: policy.excluded };
+      },
+      folderFor: (uri) => this.folders.folderFor(uri),
+      document: (uri) => this.documents.get(uri),
+      rules: () => engine.ruleset.byId,
+      changed: (uri) => {
+        const doc = this.documents.get(uri);
+        if (doc) changed(this, doc);
+      },
+      warnOnce: (key, message) => notices.warnOnce(key, message),
+      log: (message) => notices.log(message),
+    });
+  }
+
+  /** A document under its folder's settings, for one answer (`view.ts`). */
+  view(doc: PythonDocument): DocumentView {
+    return new DocumentView(doc, {
+      policy: this.settings.policyFor(doc.uri),
+      encoding: this.client.encoding,
+      edits: this.client.edits,
+      rules: this.engine.ruleset.byId,
+      pysecRules: this.pysecRules,
+      log: (message) => this.notices.log(message),
+    });
+  }
+
+  /** The settings of a file or a workspace folder, by path. */
+  settingsAt(path: string): Settings {
+    return this.settings.settingsFor(pathToFileURL(path).href);
+  }
+}

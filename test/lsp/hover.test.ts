@@ -46,7 +46,9 @@ describe('hover', () => {
     expect(c.value).toContain('B602');
     expect(c.value).toContain('A03:2021 Injection');
     expect(c.value).toContain('[CWE-78](https://cwe.mitre.org/data/definitions/78.html)');
-    expect(c.value).toContain('Critical risk');
+    // Graded by attack path: `path` is a parameter of run(), which nothing calls, so no untrusted path is traced: High, not Critical.
+    expect(c.value).toContain('High risk');
+    expect(c.value).toContain('**Path:** What reaches this sink could not be traced (graded at most High): check where its input comes from.');
     expect(c.value).toContain('HIGH × HIGH (shown as error)');
     expect(c.value).toMatch(/What could happen:\*\* Anyone who can influence this command can run their own commands on the server/);
     expect(c.value).toContain('```python\nsubprocess.run(f"ls {path}", shell=True)\n```');

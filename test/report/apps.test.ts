@@ -22,13 +22,17 @@ interface Expected {
   /** A finding each: rule, file (relative to the app), line, risk. */
   findings: [string, string, number, string][];
   suppressed: [string, number, string, string | null][];
+  /** Findings at injection sinks whose input was not traced ("Partial review"): rule, file, line. */
+  untraced: [string, string, number][];
 }
 
 const EXPECTED: Record<string, Expected> = {
   flask: {
     framework: 'Flask',
-    // PS301 at app.py:36 is Critical: its template concatenates `name`, assigned from request.args two lines up (taint.ts).
-    counts: [4, 3, 0, 4],
+    // Graded by attack path: PS301 at app.py:36 is Critical, its template concatenating `name`, assigned from
+    // request.args two lines up; B301 at tasks.py:10 is High, not Critical: `blob` is a parameter of a
+    // function nothing in the app calls, so no untrusted path reaches pickle.loads.
+    counts: [3, 4, 0, 4],
     files: 2,
     suppressions: 2,
     unjustified: 1,
@@ -36,16 +40,17 @@ const EXPECTED: Record<string, Expected> = {
     findings: [
       ['B608', 'app.py', 22, 'Critical'],
       ['B602', 'app.py', 42, 'Critical'],
-      ['B301', 'tasks.py', 10, 'Critical'],
       ['PS301', 'app.py', 36, 'Critical'],
       ['PS001', 'app.py', 47, 'High'],
       ['B201', 'app.py', 56, 'High'],
+      ['B301', 'tasks.py', 10, 'High'],
       ['B501', 'tasks.py', 14, 'High'],
     ],
     suppressed: [
       ['tasks.py', 18, 'B603', 'fixed argument list, no user input'],
       ['tasks.py', 22, 'B324', null],
     ],
+    untraced: [['B301', 'tasks.py', 10]],
   },
   django: {
     framework: 'Django',
@@ -66,6 +71,7 @@ const EXPECTED: Record<string, Expected> = {
       ['shop/views.py', 42, 'B101', 'staff-only debug view, disabled in production settings'],
       ['shop/views.py', 47, 'B324', null],
     ],
+    untraced: [],
   },
   fastapi: {
     framework: 'FastAPI',
@@ -85,6 +91,7 @@ const EXPECTED: Record<string, Expected> = {
       ['main.py', 43, 'B311', 'A/B test bucket, not a secret'],
       ['main.py', 44, 'PS504', 'UI preference cookie, not a session'],
     ],
+    untraced: [],
   },
 };
 
@@ -135,6 +142,20 @@ describe.each(Object.entries(EXPECTED))('report on the %s app', (app, x) => {
     const total = x.counts.reduce((a, b) => a + b, 0);
     expect(top.match(/^\d\. \*\*/gm)?.length).toBe(Math.min(3, total));
     expect(top).toContain(`1. **${x.findings[0][3]}:`);
+    // Each Critical in the top three says its attack path in one sentence, from the request to the sink.
+    // (a hardcoded secret's path is its exposure in the repository).
+    for (const item of top.split('\n').filter((l) => /^\d\. \*\*Critical:/.test(l))) {
+      expect(item).toMatch(/ Attack path: (.*(query parameter|request parameter).*, then reaches .*\(\)[^.]* on line \d+\.|The secret is written in the source on line \d+: anyone who can read the repository, or a copy of it, can use it\.) How to fix:/);
+    }
+    expect(top.split('\n').filter((l) => /^\d\. \*\*Critical:/.test(l)).length).toBe(Math.min(3, x.counts[0]));
+
+    // A review with injection sinks whose input could not be traced says so, and lists them.
+    const partial = md.slice(md.indexOf('## Risk Summary'), md.indexOf('## Top 3 Findings'));
+    if (x.untraced.length) {
+      expect(partial).toContain('**Partial review.** The input of');
+      for (const [rule, file, line] of x.untraced) expect(partial).toMatch(new RegExp(`^- F-\\d{3} \`${dir}/${file}:${line}\` \\(${rule}, \\w+ sink\\)$`, 'm'));
+      expect(partial.match(/^- F-/gm)?.length).toBe(x.untraced.length);
+    } else expect(partial).not.toContain('Partial review');
 
     // Working well: each expected practice with evidence.
     const well = md.slice(md.indexOf('## What Is Working Well'), md.indexOf('## Recommended Next Steps'));

@@ -87,19 +87,86 @@ describe('buildReport', () => {
         'b.py': 'import subprocess\nx = input()\neval(x)\neval(x)\nsubprocess.call(x, shell=True)\n',
       }),
     );
+    // Graded by attack path: `input()` is the operator's input, not an attacker's, so eval and the shell are High.
     expect(m.findings.map((f) => [f.id, f.rule, f.risk])).toEqual([
-      ['F-001', 'B307', 'Critical'],
-      ['F-002', 'B307', 'Critical'],
-      ['F-003', 'B602', 'Critical'],
+      ['F-001', 'B307', 'High'],
+      ['F-002', 'B307', 'High'],
+      ['F-003', 'B602', 'High'],
       ['F-004', 'B404', 'Low'],
     ]);
     expect(m.top.map((f) => f.id)).toEqual(['F-001', 'F-003', 'F-004']);
     expect(m.nextSteps.map((s) => [s.horizon, s.items.map((i) => i.ids)])).toEqual([
-      ['Immediately', [['F-001', 'F-002'], ['F-003']]],
+      ['Short term', [['F-001', 'F-002'], ['F-003']]],
       ['When convenient', [['F-004']]],
     ]);
     expect(m.byOwasp).toEqual([{ id: 'A03', name: 'Injection', count: 4 }]);
     expect(m.byFile.map((g) => [g.path, g.findings.length])).toEqual([['b.py', 4]]);
+  });
+});
+
+describe('graded by attack path', () => {
+  const FLASK = [
+    'import pickle',
+    'from flask import Flask, request',
+    'app = Flask(__name__)',
+    '',
+    '@app.route("/run", methods=["POST"])',
+    'def run():',
+    '    code = request.form["c"]',
+    '    exec(code)',
+    '    exec("print(1)")',
+    '    return "ok"',
+    '',
+    'def restore(blob):',
+    '    return pickle.loads(blob)',
+    '',
+  ].join('\n');
+  const withRules = (files: Record<string, string>): ReportInput => ({
+    ...input(files),
+    ruleInfo: (id) => {
+      const r = engine.ruleset.byId.get(id);
+      return r && { id: r.id, name: r.name, message: r.message, docs: r.docs, cwe: r.cwe, owasp: r.owasp, risk: r.risk, confidence: r.confidence, ...(r.sink ? { sink: r.sink.kind } : {}), ...(r.credential ? { credential: true } : {}) };
+    },
+  });
+
+  it('counts, top three and the Critical next steps come from the graded risk, each Critical with its path in one sentence', () => {
+    const m = buildReport(withRules({ 'app.py': FLASK }));
+    expect(m.findings.map((f) => [f.id, f.rule, f.line, f.risk])).toEqual([
+      ['F-001', 'B102', 8, 'Critical'],
+      ['F-002', 'B301', 13, 'High'],
+      ['F-003', 'B403', 1, 'Low'],
+      ['F-004', 'B102', 9, 'Low'],
+    ]);
+    expect(m.summary.map((s) => s.count)).toEqual([1, 1, 0, 2]);
+    const exec = m.findings[0];
+    expect(exec.flow?.map((s) => [s.path, s.line, s.note])).toEqual([
+      ['app.py', 7, expect.stringContaining("form field 'c'")],
+      ['app.py', 7, 'assigned to code'],
+      ['app.py', 8, 'reaches exec()'],
+    ]);
+    expect(exec.attackPath).toBe(`${exec.flow![0].note[0].toUpperCase()}${exec.flow![0].note.slice(1)} on line 7, then assigned to code on line 7, then reaches exec() on line 8.`);
+    expect(m.top[0].attackPath).toBe(exec.attackPath);
+    expect(m.nextSteps[0]).toEqual({ risk: 'Critical', horizon: 'Immediately', items: [{ ids: ['F-001'], rule: 'B102', text: expect.any(String), paths: [`F-001: ${exec.attackPath}`] }] });
+    expect(m.nextSteps[1].items.every((i) => i.paths.length === 0)).toBe(true);
+    expect(m.findings.slice(1).map((f) => [f.flow, f.attackPath])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it('a sink whose input could not be traced makes the review partial; test code does not', () => {
+    const m = buildReport(withRules({ 'app.py': FLASK, 'tests/test_app.py': 'import pickle\ndef t(b):\n    return pickle.loads(b)\n' }));
+    expect(m.untraced).toEqual([{ id: 'F-002', rule: 'B301', path: 'app.py', line: 13, sink: 'deserialisation' }]);
+    expect(buildReport(withRules({ 'ok.py': 'exec("print(1)")\n' })).untraced).toEqual([]);
+  });
+
+  it("a Critical hardcoded secret's path is its exposure in the repository; a placeholder is Low and has none", () => {
+    const m = buildReport(withRules({ 'settings.py': 'SECRET_KEY = "dev"\nAPI_TOKEN = "9f8Zq-41xLpV-7TnW2"\n' }));
+    expect(m.findings.map((f) => [f.line, f.risk, f.attackPath])).toEqual([
+      [2, 'Critical', 'The secret is written in the source on line 2: anyone who can read the repository, or a copy of it, can use it.'],
+      [1, 'Low', null],
+    ]);
   });
 });
 

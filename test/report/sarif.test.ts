@@ -46,6 +46,18 @@ describe('report --format sarif', () => {
     expect(log.version).toBe('2.1.0');
   });
 
+  it('carries each traced attack path as a codeFlow: one threadFlow, the source first, the sink last, each with its note', async () => {
+    const log = await sarif('flask');
+    const results: Json[] = log.runs[0].results;
+    const sqli = results.find((r) => r.ruleId === 'B608')!;
+    const steps = sqli.codeFlows[0].threadFlows[0].locations.map((l: Json) => [l.location.physicalLocation.artifactLocation.uri, l.location.physicalLocation.region.startLine, l.location.message.text]);
+    expect(steps[0]).toEqual(['test/fixtures/apps/flask/app.py', 20, expect.stringContaining("query parameter 'id'")]);
+    expect(steps[steps.length - 1]).toEqual(['test/fixtures/apps/flask/app.py', 22, 'reaches cur.execute()']);
+    expect(sqli.codeFlows[0].message.text).toMatch(/^Request\.args\.get\("id"\) .* on line 20, .*reaches cur\.execute\(\) on line 22\.$/);
+    // No path traced, no codeFlows.
+    expect(results.find((r) => r.ruleId === 'B201')!.codeFlows).toBeUndefined();
+  });
+
   it('the validator rejects what is not SARIF (the check can fail)', async () => {
     const log = await sarif('fastapi');
     log.runs[0].results[0].level = 'catastrophic';

@@ -39,6 +39,7 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'transport/': { mayNotImport: [...ABOVE_ENGINE.filter((l) => l !== 'transport/'), 'engine/', 'findings/'], why: 'stdio framing knows no method beyond the lifecycle' },
   'check/': { mayNotImport: [LSP, 'workspace/', 'server.ts'], why: 'the CLI and the batch engine know no LSP' },
   'report/': { mayNotImport: [LSP, 'server.ts'], why: 'the report is built without the server' },
+  'grading/': { mayNotImport: [LSP, FS, ...ABOVE_ENGINE], why: 'grading by attack path is pure over findings and trees: used where the engines meet, knowing none of them' },
   'files/': { mayNotImport: [LSP, 'engine/', 'findings/', ...ABOVE_ENGINE.filter((l) => l !== 'files/')], why: 'walking, reading and decoding files knows nothing of the server' },
   'batch/': { mayNotImport: [LSP, 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'actions/', 'cli/', 'server.ts'], why: 'the batch review (both engines over files) is used by check/, report/ and the scan, never using them, and knows no LSP' },
   'cli/': { mayNotImport: [LSP, 'engine/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'option parsing loads nothing a command does not need' },

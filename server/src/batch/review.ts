@@ -3,7 +3,7 @@ import type { BanditResult } from '../bandit/output.js';
 import type { BatchSlot } from '../bandit/batch.js';
 import { isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
-import { mergeFindings } from '../findings/merge.js';
+import { gradeByParsing, mergeGraded } from '../grading/merged.js';
 import { notRegularFile } from '../files/read.js';
 import { banditOverProject, type BanditRun } from './bandit.js';
 import type { FileError, FileResult } from './file.js';
@@ -90,11 +90,13 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
   return { total };
 }
 
-/** A file's tree-sitter findings with bandit's, where bandit has a result for it. */
+/** A file's tree-sitter findings with bandit's, where bandit has a result for it: bandit's graded like their tree-sitter twins (grading/merged.ts). */
 function merged(engine: Engine, outcome: FileResult | FileError, bandit: ReadonlyMap<string, BanditResult[]>): FileResult | FileError {
   if ('message' in outcome) return outcome;
   const found = bandit.get(outcome.path);
   if (!found) return outcome;
-  const findings = mergeFindings(outcome.findings, banditFindings(found, outcome.text, engine.ruleset.byId), (o) => outcome.doc.positionAt(o).line);
+  const findings = mergeGraded(outcome.findings, banditFindings(found, outcome.text, engine.ruleset.byId), (o) => outcome.doc.positionAt(o).line, (rest) =>
+    gradeByParsing(engine, outcome.path, outcome.text, rest),
+  );
   return { ...outcome, findings };
 }

@@ -6,6 +6,7 @@ import { Engine } from '../engine/engine.js';
 import { pythonFiles } from '../files/walk.js';
 import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
+import { atLeastRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 
@@ -38,7 +39,7 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
     return findings.length === r.findings.length ? r : { ...r, findings };
   });
-  results = atLeastLevels(results, options.severity, options.confidence);
+  results = atLeastRisk(atLeastLevels(results, options.severity, options.confidence), options.minRisk);
   if (baseline) results = subtractBaseline(results, baseline, cwd);
   const errors = review.errors;
   out(options.format === 'json' ? formatJson(results, errors) : formatText(results, errors));

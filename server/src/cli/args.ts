@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LEVELS, type Level } from '../findings/finding.js';
+import { LEVELS, RISKS, type Level, type Risk } from '../findings/finding.js';
 import type { CliBanditOptions } from '../batch/bandit.js';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/format-names.js';
 import { VERSION } from '../version.js';
@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
                       [--bandit PATH] [--project-venv]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
-                      [--baseline FILE] [--exit-zero]
+                      [--min-risk RISK] [--baseline FILE] [--exit-zero]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds, and what is wrong with its suppression comments
@@ -29,6 +29,8 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
                              .venv/venv): only for a workspace you trust
   --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
   --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
+  --min-risk RISK            only findings of this graded risk or above
+                             (low|medium|high|critical; suppression findings stay)
   --baseline FILE            only findings absent from an earlier JSON report
                              (matched on file, rule and text, not line)
   --exit-zero                exit 0 even when there are findings
@@ -73,6 +75,8 @@ export interface CheckOptions {
   banditChoice: CliBanditOptions;
   severity: Level;
   confidence: Level;
+  /** `--min-risk`: the least graded risk shown (hygiene findings stay). */
+  minRisk: Risk;
   /** An earlier JSON report, as given. */
   baseline?: string;
   exitZero: boolean;
@@ -147,6 +151,7 @@ function checkLine(args: string[]): CommandLine {
       format: { type: 'string', default: 'text' },
       'severity-level': { type: 'string', default: 'all' },
       'confidence-level': { type: 'string', default: 'all' },
+      'min-risk': { type: 'string', default: 'low' },
       baseline: { type: 'string' },
       'exit-zero': { type: 'boolean', default: false },
     },
@@ -163,6 +168,7 @@ function checkLine(args: string[]): CommandLine {
       banditChoice: banditChoice(values),
       severity: parseLevel('--severity-level', values['severity-level']),
       confidence: parseLevel('--confidence-level', values['confidence-level']),
+      minRisk: parseRisk('--min-risk', values['min-risk']),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       exitZero: values['exit-zero'],
     },
@@ -196,4 +202,11 @@ export function parseLevel(option: string, value: string): Level {
   const level = v.toUpperCase() as Level;
   if (!LEVELS.includes(level)) throw new UsageError(`${option} must be all, low, medium or high, not "${value}"`);
   return level;
+}
+
+/** `--min-risk low|medium|high|critical` (any case) as a risk. */
+export function parseRisk(option: string, value: string): Risk {
+  const r = RISKS.find((x) => x.toLowerCase() === value.toLowerCase());
+  if (!r) throw new UsageError(`${option} must be low, medium, high or critical, not "${value}"`);
+  return r;
 }

@@ -64,7 +64,7 @@ export class DocumentAnalysis {
   narrowAbove = NARROW_ABOVE;
 
   constructor(
-    private readonly ruleset: RuleSet,
+    readonly ruleset: RuleSet,
     private readonly filename: string,
     private selection: RuleSelection = ALL_RULES,
     private readonly onError?: RuleErrorSink,

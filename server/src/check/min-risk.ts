@@ -1,0 +1,14 @@
+import { RISKS, type Risk } from '../findings/finding.js';
+import type { CheckedFile } from './hygiene.js';
+
+/**
+ * Findings whose graded risk is `min` or worse. Hygiene findings (PSN…)
+ * grade no attack path: they are kept whatever `min` is. Pure.
+ */
+export function atLeastRisk(results: readonly CheckedFile[], min: Risk): CheckedFile[] {
+  const worst = RISKS.indexOf(min);
+  return results.map((r) => {
+    const findings = r.findings.filter((f) => RISKS.indexOf(f.risk) <= worst);
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+}

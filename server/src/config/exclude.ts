@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { BoundedCache } from '../glob/nfa.js';
 import { matchesGlob } from './glob.js';
 
 /**
@@ -32,6 +33,13 @@ function prefixes(rel: string): string[] {
  */
 export function isExcluded(path: string, root: string | undefined, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return false;
+  // Asked on every publish and hover: one answer per folder, pattern set and path.
+  return answers.get(`${root ?? ''}\0${patterns.join('\0')}\0${path}`, () => excludedNow(path, root, patterns));
+}
+
+const answers = new BoundedCache<boolean>();
+
+function excludedNow(path: string, root: string | undefined, patterns: readonly string[]): boolean {
   const abs = slashes(path);
   const rel = root !== undefined ? relativeTo(root, path) : undefined;
   for (let pattern of patterns) {

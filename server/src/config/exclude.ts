@@ -45,7 +45,11 @@ function excludedNow(path: string, root: string | undefined, patterns: readonly 
   for (let pattern of patterns) {
     pattern = pattern.trim();
     if (pattern === '') continue;
-    if (pattern.length > 1 && pattern.endsWith('/')) pattern = pattern.replace(/\/+$/, '');
+    if (pattern.length > 1 && pattern.endsWith('/')) {
+      let end = pattern.length;
+      while (end > 0 && pattern[end - 1] === '/') end--;
+      pattern = pattern.slice(0, end);
+    }
     if (pattern.startsWith('./')) pattern = pattern.slice(2);
     if (isAbsolute(pattern) && root !== undefined && !pattern.startsWith(slashes(root))) {
       // `/settings/local.py`: anchored at the workspace folder.

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImportHistory } from '../../server/src/engine/history.js';
 import type { ImportFact } from '../../server/src/engine/imports.js';
+import { int, mulberry32 } from '../support/random.js';
 
 function reference(facts: readonly ImportFact[]) {
   const snapshots: { aliases: Map<string, string>; imports: Set<string> }[] = [];
@@ -21,8 +22,8 @@ function reference(facts: readonly ImportFact[]) {
 
 describe('ImportHistory', () => {
   it('answers as a copy of the aliases and modules per statement would', () => {
-    let seed = 7;
-    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rng = mulberry32(7);
+    const rnd = (n: number) => int(rng, n);
     const names = ['os', 'sp', 'subprocess', 'os.path', 'h', 'hashlib', 'x', 'yaml', 'pickle', 'p'];
     for (let round = 0; round < 50; round++) {
       const facts: ImportFact[] = Array.from({ length: 1 + rnd(30) }, (_, i) => ({

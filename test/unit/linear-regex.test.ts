@@ -15,6 +15,8 @@
 import { describe, expect, it } from 'vitest';
 import { collectRegexes, dangerousShapes, literalPieces, sampleCharacters } from '../support/regex-shapes.js';
 import { parsePysecIgnore } from '../../server/src/suppress/nosec.js';
+import { looksLikeSql } from '../../server/src/engine/checks/injection.js';
+import { int, mulberry32 } from '../support/random.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ALL = collectRegexes(`${ROOT}server/src`, ROOT);
@@ -154,5 +156,43 @@ describe('every regex on adversarial inputs of 100 kB', () => {
     expect(parsePysecIgnore(unit.repeat(SIZE / unit.length) + '] x\u2028')).toBeNull();
     expect(parsePysecIgnore('# pysec: ignore[a] '.repeat(SIZE / 19) + '\u2028')).toBeNull();
     expect(parsePysecIgnore(unit.repeat(SIZE / unit.length) + 'PS101]  # why')?.justification).toBe('why');
+  });
+});
+
+describe('the linear readings answer as the regexes they replaced', () => {
+  const WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]`;
+  /** bandit's SIMPLE_SQL_RE as it was applied (IGNORECASE | DOTALL). */
+  const SIMPLE_SQL_RE = new RegExp(`(select${WS}[^]*from${WS}|delete${WS}+from${WS}|insert${WS}+into${WS}[^]*values(?:${WS}|\\()|update${WS}[^]*set${WS})`, 'iu');
+  const PYSEC_IGNORE = /#\s*pysec:\s*ignore\[([^\]]*)\]\s*(?:#\s*(.*))?$/;
+  const pysecIgnore = (comment: string) => {
+    const m = PYSEC_IGNORE.exec(comment);
+    if (!m) return null;
+    const ids = new Set(m[1].split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    const end = m.index + /^#\s*pysec:\s*ignore\[[^\]]*\]\s*/.exec(m[0])![0].length;
+    return { ids, justification: m[2]?.trim() || null, at: m.index, list: m[1], end };
+  };
+  const texts = (atoms: string[], count: number) => {
+    const rng = mulberry32(16);
+    return Array.from({ length: count }, () => Array.from({ length: int(rng, 10) }, () => atoms[int(rng, atoms.length)]).join(''));
+  };
+
+  it('B608: looksLikeSql is SIMPLE_SQL_RE.test', () => {
+    let sql = 0;
+    for (const s of texts(['select', 'SELECT', 'from', 'fRom', ' ', '\n', '\u2028', 'x', 'insert', 'into', 'values', '(', 'update', 'set', 'delete', 'ſet', 'selectfrom '], 50_000)) {
+      const want = SIMPLE_SQL_RE.test(s);
+      if (want) sql++;
+      expect(looksLikeSql(s), JSON.stringify(s)).toBe(want);
+    }
+    expect(sql).toBeGreaterThan(300);
+  });
+
+  it('parsePysecIgnore reads a comment as the regex did', () => {
+    let found = 0;
+    for (const s of texts(['#', ' ', 'pysec:', 'ignore[', ']', 'a', ',', '\u2028', '\n', 'x', '# pysec: ignore[', 'B1', '# pysec:ignore[PS1]'], 50_000)) {
+      const want = pysecIgnore(s);
+      if (want) found++;
+      expect(parsePysecIgnore(s), JSON.stringify(s)).toEqual(want);
+    }
+    expect(found).toBeGreaterThan(1000);
   });
 });

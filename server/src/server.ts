@@ -86,6 +86,12 @@ export function startServer(connection: Connection): void {
         for (const p of settings.policyFor(uri).project?.problems ?? []) warnOnce(`config:${p}`, `pysec: ${p}`);
         return settings.enabledFor(uri);
       },
+      // A large document's findings, from the worker thread (documents/large.ts).
+      (uri, failure) => {
+        if (failure) once(`large:${failure}`, `pysec: ${failure}`);
+        const doc = store?.get(uri);
+        if (doc) void publish(doc);
+      },
     );
     folders.initialize(params);
     settings.initialize(params, engine.ruleset.rules);
@@ -175,7 +181,8 @@ export function startServer(connection: Connection): void {
     guarded('didOpen', ({ textDocument: td }) => {
       if (!store || !isPython(td.uri, td.languageId)) return;
       const doc = store.open(td.uri, td.version, td.text);
-      void publish(doc);
+      // A large document's diagnostics go out when the worker has its findings.
+      if (!doc.isRemote) void publish(doc);
       bandit?.onOpen(doc);
     }),
   );
@@ -186,9 +193,11 @@ export function startServer(connection: Connection): void {
       const doc = store.change(td.uri, td.version ?? 0, contentChanges, encoding);
       if (!doc) return;
       // The replaced tree is freed once the diagnostics are out: off the keystroke's path.
-      void publish(doc)
-        .catch(() => undefined)
-        .finally(() => doc.releaseOldTree());
+      if (doc.isRemote) doc.releaseOldTree();
+      else
+        void publish(doc)
+          .catch(() => undefined)
+          .finally(() => doc.releaseOldTree());
       bandit?.onChange(doc);
     }),
   );
@@ -342,11 +351,15 @@ export function startServer(connection: Connection): void {
   /** What runs now: for `:LspInfo`-style status and for tests. */
   connection.onRequest('pysec/status', () => ({
     version: VERSION,
-    documents: store?.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision })) ?? [],
+    // `lastRun`: what the last change re-ran (the whole file, or so many characters of statements); `remote`: analysed on the worker thread.
+    documents: store?.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision, remote: d.isRemote, lastRun: d.lastRun })) ?? [],
     banditProcesses: bandit ? Object.fromEntries(bandit.active) : {},
   }));
 
-  connection.onShutdown(() => bandit?.dispose());
+  connection.onShutdown(() => {
+    bandit?.dispose();
+    store?.dispose();
+  });
 
   connection.onDidChangeConfiguration((params) => void settings.didChangeConfiguration(params));
   // New settings: every open document at once, re-run from scratch where the rule selection changed.
@@ -376,6 +389,7 @@ export function startServer(connection: Connection): void {
 
   connection.languages.diagnostics.on(async (params): Promise<DocumentDiagnosticReport> => {
     await settings.ready;
+    await store?.get(params.textDocument.uri)?.settled();
     const doc = store?.get(params.textDocument.uri);
     return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsOf(doc) : [] };
   });

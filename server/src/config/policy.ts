@@ -42,7 +42,7 @@ export function buildPolicy({ settings, file, folder, project, rules }: PolicyIn
   const selector = ruleSelector(settings, project);
   // The rules' params under the project's bandit plugin settings go with the
   // selection (analyzer.ts), and into its key so that a changed config reruns.
-  const enabled = project?.pluginKey ? Object.assign((r: RuleRef) => selector(r), { variant: ruleVariant(project.pluginParams, project.pluginKey) }) : selector;
+  const enabled = project?.pluginKey ? Object.assign((r: RuleRef) => selector(r), { variant: ruleVariant(project.pluginParams, project.pluginKey), params: [...project.pluginParams] }) : selector;
   return {
     settings,
     folder,

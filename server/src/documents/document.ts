@@ -9,6 +9,10 @@ import { carryThroughEdit } from '../findings/span.js';
 import { mergeFindings } from '../findings/merge.js';
 import { positionToUtf16, type PositionEncoding } from './encoding.js';
 import { checkChanges } from './validate.js';
+import type { RemoteAnalysis } from './large.js';
+import type { ImportFact } from '../engine/imports.js';
+import type { Rule } from '../engine/rule.js';
+import type { PoolSelection } from '../check/worker.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
@@ -45,10 +49,11 @@ function advance(start: Position, text: string): Position {
  */
 export class PythonDocument {
   private text: TextDocument;
-  private tree: Tree;
+  /** Always there for a document analysed here; for a large one (analysed on the worker), parsed when first asked for. */
+  private tree: Tree | undefined;
   /** The tree the last change replaced: deleted by `releaseOldTree`, at the latest by the next change. */
   private retired: Tree | undefined;
-  readonly analysis: DocumentAnalysis;
+  private readonly local: DocumentAnalysis | undefined;
   /**
    * Our own count of changes (clients' versions need not be trustworthy):
    * a bandit run notes the revision it read, and its findings are carried
@@ -68,17 +73,58 @@ export class PythonDocument {
   /** The oldest revision whose later edits are all in the log. */
   private logFrom = 0;
 
+  /**
+   * `analysis`: this thread runs the rules. A `RemoteAnalysis` instead: a
+   * large document (large.ts), analysed on the worker thread; this side
+   * keeps its text and shows the findings the worker last sent.
+   */
   constructor(
     readonly uri: string,
     version: number,
     content: string,
     private readonly parser: Parser,
-    analysis: DocumentAnalysis,
+    analysis: DocumentAnalysis | RemoteAnalysis,
   ) {
     this.text = TextDocument.create(uri, 'python', version, content);
-    this.tree = this.parse(content);
-    this.analysis = analysis;
-    this.analysis.full(this.tree);
+    if (analysis instanceof DocumentAnalysis) {
+      this.local = analysis;
+      this.tree = this.parse(content);
+      analysis.full(this.tree);
+    } else this.remote = analysis;
+  }
+
+  private readonly remote: RemoteAnalysis | undefined;
+
+  /** The incremental analysis run in this thread (not for a large document: the worker runs it). */
+  get analysis(): DocumentAnalysis {
+    if (!this.local) throw new Error('a large document is analysed on the worker thread');
+    return this.local;
+  }
+
+  /** Whether the worker thread analyses this document (large.ts). */
+  get isRemote(): boolean {
+    return this.remote !== undefined;
+  }
+
+  /** The import statements' facts (code actions resolve names with them). */
+  get imports(): readonly ImportFact[] {
+    return this.local ? this.local.imports : (this.remote?.result?.imports ?? []);
+  }
+
+  /** What the last analysis re-ran: the whole file, or so many characters of statements. */
+  get lastRun(): { full: boolean; chars: number } | undefined {
+    return this.local ? this.local.lastRun : this.remote?.result?.lastRun;
+  }
+
+  /** Resolves once the findings are those of the current text (at once unless the worker is still at it). */
+  settled(): Promise<void> {
+    return this.remote ? this.remote.settled() : Promise.resolve();
+  }
+
+  /** Runs the rules again from scratch with another selection (the settings changed); `selection` is the same as data, for the worker. */
+  reanalyse(enabled: (rule: Rule) => boolean, selection: PoolSelection): void {
+    if (this.local) this.local.reset(this.syntaxTree, enabled);
+    else this.remote!.reset(selection);
   }
 
   get version(): number {
@@ -90,6 +136,10 @@ export class PythonDocument {
   }
 
   get syntaxTree(): Tree {
+    // A large document's tree is needed here only by code actions and the
+    // suppression checks: parsed on the first such request, then kept
+    // current with each change.
+    this.tree ??= this.parse(this.text.getText());
     return this.tree;
   }
 
@@ -124,7 +174,7 @@ export class PythonDocument {
         const startPos = doc.positionAt(start);
         const oldEndPos = doc.positionAt(oldEnd);
         const newEnd = start + change.text.length;
-        this.tree.edit({
+        this.tree?.edit({
           startIndex: start,
           oldEndIndex: oldEnd,
           newEndIndex: newEnd,
@@ -139,7 +189,7 @@ export class PythonDocument {
         else this.markerWords = undefined;
       } else {
         const oldEnd = doc.getText().length;
-        this.tree.edit({
+        this.tree?.edit({
           startIndex: 0,
           oldEndIndex: oldEnd,
           newEndIndex: change.text.length,
@@ -154,16 +204,21 @@ export class PythonDocument {
       this.text = doc;
     }
     if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
+    this.remote?.change(version, changes, encoding);
     const old = this.tree;
-    const tree = this.parse(this.text.getText(), old);
-    const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-    this.tree = tree;
-    try {
-      this.analysis.update(tree, edits, changed, old);
-    } finally {
-      // Deleting a tree costs as much as a fifth of a keystroke's run: the
-      // server does it once the diagnostics are sent (`releaseOldTree`).
-      this.retired = old;
+    if (old) {
+      const tree = this.parse(this.text.getText(), old);
+      this.tree = tree;
+      try {
+        if (this.local) {
+          const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+          this.local.update(tree, edits, changed, old);
+        }
+      } finally {
+        // Deleting a tree costs as much as a fifth of a keystroke's run: the
+        // server does it once the diagnostics are sent (`releaseOldTree`).
+        this.retired = old;
+      }
     }
     if (this.bandit) this.bandit.findings = carryAll(this.bandit.findings, edits);
     this.rev++;
@@ -211,7 +266,13 @@ export class PythonDocument {
 
   /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied. */
   findings(ignoreNosec = false): Finding[] {
-    return applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec);
+    if (this.local) return applySuppressions(this.local.findings, this.text, this.syntaxTree, ignoreNosec);
+    // The worker's, carried through the edits made since it read the text (as bandit's are).
+    const r = this.remote!.result;
+    if (!r) return [];
+    let carried = ignoreNosec ? r.ignoringNosec : r.findings;
+    for (const entry of this.editLog) if (entry.rev > r.revision) carried = carryAll(carried, entry.edits);
+    return carried;
   }
 
   /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */
@@ -222,6 +283,8 @@ export class PythonDocument {
 
   dispose(): void {
     this.releaseOldTree();
-    this.tree.delete();
+    this.tree?.delete();
+    this.tree = undefined;
+    this.remote?.close();
   }
 }

@@ -39,7 +39,11 @@ export type RuleMeta = z.infer<typeof RuleMetaSchema>;
  * (a copy with the project's bandit plugin settings as params): both decide
  * an engine run, so they travel together.
  */
-export type RuleSelection = ((rule: Rule) => boolean) & { readonly variant?: (rule: Rule) => Rule };
+export type RuleSelection = ((rule: Rule) => boolean) & {
+  readonly variant?: (rule: Rule) => Rule;
+  /** The plugin params `variant` applies, as data (a worker thread rebuilds the selection from them). */
+  readonly params?: readonly (readonly [string, Record<string, unknown>])[];
+};
 
 export interface Rule extends RuleMeta {
   /** The query text, as read from `<ID>.scm`. */

@@ -162,7 +162,7 @@ export class SuppressionFeature {
       if (!finding) continue;
 
       // The safe rewrites first, then the suppressions.
-      const ctx = new FileContext(doc.analysis.imports, uriToPath(doc.uri));
+      const ctx = new FileContext(doc.imports, uriToPath(doc.uri));
       const tsTwin = doc.findings().find((f) => f.rule === finding.rule && td.positionAt(f.range.start).line === td.positionAt(finding.range.start).line);
       for (const fix of quickFixes(tsTwin ?? finding, doc.syntaxTree, ctx)) {
         push({

@@ -1,0 +1,44 @@
+/**
+ * The hostile inputs of issue 16 as Python texts: each holds a line
+ * `probe = 1` (alone on its line) that a test edits, to count what a
+ * keystroke re-runs. Deterministic (mulberry32).
+ */
+import { mulberry32 } from './random.js';
+
+export const PROBE = 'probe = 1';
+
+export interface HostileCase {
+  name: string;
+  text: string;
+}
+
+function randomBytes(size: number): string {
+  const rng = mulberry32(16);
+  const out: string[] = [];
+  for (let i = 0; i < size; i += 4096) {
+    let chunk = '';
+    for (let j = 0; j < 4096 && i + j < size; j++) chunk += String.fromCharCode(Math.floor(rng() * 256));
+    out.push(chunk);
+  }
+  return out.join('');
+}
+
+export function hostileCases(): HostileCase[] {
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i));
+  const half = (xs: string[]) => [...xs.slice(0, xs.length >> 1), PROBE, ...xs.slice(xs.length >> 1)].join('\n') + '\n';
+  // A dict of about 10 MB on one line.
+  const entries: string[] = [];
+  for (let i = 0, size = 0; size < 10_000_000; i++) {
+    const e = `'k${i}': ${i}`;
+    entries.push(e);
+    size += e.length + 2;
+  }
+  return [
+    { name: 'random bytes (10 MB)', text: `${randomBytes(10_000_000)}\n${PROBE}\n` },
+    { name: 'one line (a 10 MB dict)', text: `x = {${entries.join(', ')}}\n${PROBE}\n` },
+    { name: '100,000 imports', text: half(lines(100_000, (i) => `import m${i}`)) },
+    { name: '100,000 eval() calls on one line', text: `${'eval(x); '.repeat(100_000)}\n${PROBE}\n` },
+    { name: 'a 10,000-part concatenation', text: `q = "select a " + ${lines(10_000, (i) => `v${i}`).join(' + "," + ')} + " from t"\ncursor.execute(q)\n${PROBE}\n` },
+    { name: '20,000 nested dicts', text: `x = ${'{"a": '.repeat(20_000)}1${'}'.repeat(20_000)}\n${PROBE}\n` },
+  ];
+}

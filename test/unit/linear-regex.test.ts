@@ -15,7 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectRegexes, dangerousShapes, literalPieces, sampleCharacters } from '../support/regex-shapes.js';
 import { parsePysecIgnore } from '../../server/src/suppress/nosec.js';
-import { looksLikeSql } from '../../server/src/engine/checks/injection.js';
+import { looksLikeSql } from '../../server/src/engine/checks/bandit/injection_sql.js';
 import { int, mulberry32 } from '../support/random.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -34,12 +34,6 @@ const ALLOWED: { file: string; source: string; kind: 'linear' | 'bounded'; why: 
   },
   // Bounded: super-linear in general, applied only to inputs of a fixed small size (not run on 100 kB below).
   {
-    file: 'server/src/engine/literal.ts',
-    source: String.raw`['"]+$`,
-    kind: 'bounded',
-    why: "applied to a string's `string_start` token: at most two prefix letters and three quotes",
-  },
-  {
     file: 'server/src/engine/frameworks.ts',
     source: String.raw`^(?:\w+_)?settings(?:_\w+)?\.py$`,
     kind: 'bounded',
@@ -50,15 +44,15 @@ const ALLOWED: { file: string; source: string; kind: 'linear' | 'bounded'; why: 
 /** `new RegExp(...)` sites: what makes each linear, and the test that runs it on a hostile input. */
 const CONSTRUCTED: { file: string; why: string }[] = [
   {
-    file: 'server/src/engine/checks/general.ts',
+    file: 'server/src/engine/checks/support/secrets.ts',
     why: 'RE_CANDIDATES: alternatives of fixed words between `^`/`_` and `_`/`$`; no repeat (B105 on a 100 kB name: test/lsp/hostile.test.ts)',
   },
   {
-    file: 'server/src/engine/checks/injection.ts',
+    file: 'server/src/engine/checks/bandit/injection_sql.ts',
     why: 'the pieces of SIMPLE_SQL_RE (a keyword and one blank, searched left to right once each; test/lsp/hostile.test.ts)',
   },
   {
-    file: 'server/src/engine/checks/owasp.ts',
+    file: 'server/src/engine/checks/ps/request-scoped.ts',
     why: 'the sink-name gate: whole words of an alternation of names, no repeat (what may follow a name is read by a scan; test/lsp/hostile.test.ts)',
   },
 ];

@@ -11,7 +11,7 @@ import { positionToUtf16, type PositionEncoding } from './encoding.js';
 import { checkChanges } from './validate.js';
 import type { RemoteAnalysis } from './large.js';
 import type { ImportFact } from '../engine/imports.js';
-import type { Rule } from '../engine/rule.js';
+import type { RuleSelection } from '../engine/rule.js';
 import type { PoolSelection } from '../check/worker.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -122,7 +122,7 @@ export class PythonDocument {
   }
 
   /** Runs the rules again from scratch with another selection (the settings changed); `selection` is the same as data, for the worker. */
-  reanalyse(enabled: (rule: Rule) => boolean, selection: PoolSelection): void {
+  reanalyse(enabled: RuleSelection, selection: PoolSelection): void {
     if (this.local) this.local.reset(this.syntaxTree, enabled);
     else this.remote!.reset(selection);
   }

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import { selectionFor } from '../check/worker.js';
+import { ALL_RULES } from '../engine/rule.js';
 import { uriToPath } from './store.js';
 import { PythonDocument } from './document.js';
 import type { FromLargeWorker, ToLargeWorker } from './large.js';
@@ -44,7 +45,7 @@ export async function serveLarge(port: MessagePort): Promise<void> {
       } else if ('reset' in msg) {
         const doc = docs.get(uri);
         if (!doc) return;
-        doc.analysis.reset(doc.syntaxTree, selectionFor(msg.reset.selection) ?? (() => true));
+        doc.analysis.reset(doc.syntaxTree, selectionFor(msg.reset.selection) ?? ALL_RULES);
         answer(uri, doc);
       } else {
         docs.get(uri)?.dispose();

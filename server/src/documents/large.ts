@@ -38,7 +38,7 @@ export type FromLargeWorker = { result: { uri: string } & RemoteResult } | { fai
 /** A selection as data for the worker: the enabled rules' ids (null: all), with the plugin params if any. */
 export function poolSelection(rules: readonly Rule[], enabled?: RuleSelection): PoolSelection {
   if (!enabled) return null;
-  const ids = rules.filter((r) => enabled(r)).map((r) => r.id);
+  const ids = rules.filter((r) => enabled.accepts(r)).map((r) => r.id);
   return enabled.params?.length ? { ids, params: enabled.params } : ids;
 }
 

@@ -1,7 +1,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
-import type { RuleSelection } from '../engine/rule.js';
+import { ALL_RULES, type RuleSelection } from '../engine/rule.js';
 import { LARGE_DOCUMENT, LargeDocuments, poolSelection } from './large.js';
 import type { PositionEncoding } from './encoding.js';
 import { PythonDocument } from './document.js';
@@ -73,7 +73,7 @@ export class DocumentStore {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
     const enabled = this.enabledFor?.(uri);
-    doc.reanalyse(enabled ?? (() => true), poolSelection(this.engine.ruleset.rules, enabled));
+    doc.reanalyse(enabled ?? ALL_RULES, poolSelection(this.engine.ruleset.rules, enabled));
     return doc;
   }
 

@@ -1,4 +1,6 @@
 import { memo } from './memo.js';
+import { unparen } from './pyast.js';
+import { stringLiteral, stringPrefix } from './pystring.js';
 import type { Node } from 'web-tree-sitter';
 
 /**
@@ -25,7 +27,6 @@ export class PyDict {
   constructor(readonly keys: Node[], readonly values: Node[]) {}
 }
 
-/** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */
 /**
  * The id of an implicit concatenation's first string part: the part that
  * stands for the whole constant. Memoised per concatenation, since each of
@@ -36,22 +37,6 @@ export function firstStringPartId(concatenation: Node): number | undefined {
   return memo(concatenation, 'firstStringPart', (c) => c.namedChildren.find((x) => x?.type === 'string')?.id);
 }
 
-/** A node's text, memoised: a string's is read by several helpers (`isFString`, `stringLiteral`), each read a call into wasm. */
-export function nodeText(node: Node): string {
-  return memo(node, 'text', readText);
-}
-
-const readText = (node: Node): string => node.text;
-
-export function unparen(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression') {
-    const inner = n.namedChildren.filter((c) => c !== null && c.type !== 'comment');
-    if (inner.length !== 1 || !inner[0]) break;
-    n = inner[0];
-  }
-  return n;
-}
 
 export function literalValue(node: Node | null | undefined): PyValue {
   if (!node) return undefined;
@@ -109,99 +94,6 @@ export function parseInteger(text: string): number | undefined {
   return Number.isNaN(v) ? undefined : v;
 }
 
-export interface StringLiteral {
-  value: string;
-  bytes: boolean;
-}
-
-/**
- * The value of a constant string (or an implicit concatenation of them).
- * f-strings are `JoinedStr` in Python's ast, not constants: null for them,
- * as for anything that is not a string at all.
- */
-export function stringLiteral(node: Node): StringLiteral | null {
-  return memo(node, 'stringLiteral', stringLiteralUncached);
-}
-
-function stringLiteralUncached(node: Node): StringLiteral | null {
-  const n = unparen(node);
-  if (n.type === 'concatenated_string') {
-    let value = '';
-    let bytes: boolean | undefined;
-    for (const part of n.namedChildren) {
-      if (!part || part.type === 'comment') continue;
-      const s = stringLiteral(part);
-      if (!s) return null;
-      bytes ??= s.bytes;
-      value += s.value;
-    }
-    return { value, bytes: bytes ?? false };
-  }
-  if (n.type !== 'string') return null;
-  const fast = n.hasError ? undefined : plainStringFromText(nodeText(n));
-  if (fast !== undefined) return fast;
-  const start = n.child(0);
-  if (!start || start.type !== 'string_start') return null;
-  const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
-  if (prefix.includes('f') || prefix.includes('t')) return null;
-  const raw = prefix.includes('r');
-  const bytes = prefix.includes('b');
-  let value = '';
-  for (let i = 1; i < n.childCount; i++) {
-    const c = n.child(i)!;
-    if (c.type === 'string_content') value += raw ? c.text : decodeEscapes(c.text);
-    else if (c.type === 'escape_sequence') value += raw ? c.text : decodeEscapes(c.text);
-    else if (c.type === 'interpolation') return null;
-  }
-  return { value, bytes };
-}
-
-/**
- * A string literal's value read from its text alone, which is one call into
- * the tree instead of one per part: `prefix quote body quote` with no
- * backslash in the body, which is then the value (raw or not). undefined
- * for anything else (escapes, an f-string or t-string, no closing quote
- * after a syntax error, an unknown prefix): then the parts are read one by
- * one.
- */
-function plainStringFromText(text: string): StringLiteral | undefined {
-  if (text.includes('\\')) return undefined;
-  const m = /^([a-zA-Z]{0,2})('''|"""|'|")/.exec(text);
-  if (!m) return undefined;
-  const prefix = m[1].toLowerCase();
-  if (!/^(?:r|u|b|br|rb)?$/.test(prefix)) return undefined;
-  const quote = m[2];
-  const open = m[0].length;
-  if (text.length < open + quote.length || !text.endsWith(quote)) return undefined;
-  return { value: text.slice(open, text.length - quote.length), bytes: prefix.includes('b') };
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\n': '',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
-
-/** Decodes Python's backslash escapes (`\N{...}` is kept as written). */
-export function decodeEscapes(text: string): string {
-  if (!text.includes('\\')) return text;
-  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/gs, (m, e: string) => {
-    if (e in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[e];
-    if (e === '\r\n') return '';
-    const c = e[0];
-    if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/[0-7]/.test(c)) return String.fromCodePoint(parseInt(e, 8));
-    return m;
-  });
-}
 
 /**
  * Whether a number literal's text (`0`, `0x0`, `0.0`, `0e9`, `0j`, `1_0`)
@@ -223,182 +115,6 @@ export function listElements(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
-/** Whether a `string` node is an f-string (a `JoinedStr` in Python's ast). */
-export function isFString(node: Node): boolean {
-  return memo(node, 'isFString', isFStringUncached);
-}
-
-function isFStringUncached(node: Node): boolean {
-  // An f-string's text starts with its prefix (its `string_start` is its
-  // first child): no `f` there, no f-string, without reading the children.
-  if (!/^[a-zA-Z]*[fF]/.test(nodeText(node))) return false;
-  if (node.type !== 'string') return false;
-  const start = node.child(0);
-  return !!start && start.type === 'string_start' && /f/i.test(start.text.replace(/['"]+$/, ''));
-}
-
-/**
- * The constant text of a `JoinedStr`: an f-string, or an implicit
- * concatenation with at least one f-string part, read as Python's ast holds
- * it (the `Constant` parts joined, `{{`/`}}` unescaped, a debug `{x=}`
- * contributing its `x=` text). Null when `node` is no JoinedStr. Format
- * specs (`{x:...}`) are left out: they are separate JoinedStrs in the ast.
- */
-export function joinedStrText(node: Node): string | null {
-  const n = unparen(node);
-  const parts = n.type === 'concatenated_string' ? n.namedChildren.filter((c): c is Node => c?.type === 'string') : n.type === 'string' ? [n] : [];
-  if (!parts.some(isFString)) return null;
-  let out = '';
-  for (const part of parts) {
-    if (!isFString(part)) {
-      out += stringLiteral(part)?.value ?? '';
-      continue;
-    }
-    const raw = /r/i.test(part.child(0)!.text);
-    for (const c of part.children) {
-      if (!c) continue;
-      if (c.type === 'string_content') out += fstringContent(c, raw);
-      else if (c.type === 'interpolation') out += debugText(c);
-    }
-  }
-  return out;
-}
-
-function fstringContent(content: Node, raw: boolean): string {
-  // Copy the text, turning the `{{`/`}}` children into one brace.
-  let out = '';
-  let at = content.startIndex;
-  const text = content.text;
-  const base = content.startIndex;
-  for (const c of content.children) {
-    if (!c || c.type !== 'escape_interpolation') continue;
-    out += text.slice(at - base, c.startIndex - base) + c.text[0];
-    at = c.endIndex;
-  }
-  out += text.slice(at - base);
-  return raw ? out : decodeEscapes(out);
-}
-
-/** `{expr=}` puts `expr=` (spaces kept) into the JoinedStr as a constant. */
-function debugText(interp: Node): string {
-  const kids = interp.children.filter((c): c is Node => c !== null);
-  const eq = kids.findIndex((c) => c.type === '=');
-  if (eq < 0) return '';
-  const open = kids[0];
-  const next = kids[eq + 1];
-  const full = interp.text;
-  const base = interp.startIndex;
-  return full.slice(open.endIndex - base, (next ? next.startIndex : interp.endIndex) - base);
-}
-
-/**
- * The value of a constant `str` (not bytes, not an f-string): what bandit
- * tests with `isinstance(n, ast.Constant) and isinstance(n.value, str)`.
- */
-export function plainStr(node: Node | null | undefined): string | null {
-  if (!node) return null;
-  const s = stringLiteral(node);
-  return s && !s.bytes ? s.value : null;
-}
-
-/** One `str` constant of a string expression, as Python's ast holds it. */
-export interface StrConstant {
-  value: string;
-  /** A literal part of an f-string (`JoinedStr.values`), not a whole constant. */
-  joined: boolean;
-}
-
-/**
- * The `str` constants bandit's `visit_Str` meets in a string expression
- * (`string` or `concatenated_string`): one for a plain string or implicit
- * concatenation; for an f-string, which Python parses as a `JoinedStr`, one
- * per run of literal text between replacement fields (runs merge across
- * concatenated parts), then the literal runs of each format spec. Bytes give
- * none: bandit visits them as `Bytes`, which the string checks ignore.
- */
-/** Memoised (several string rules ask): treat the list as read-only. */
-export function strConstants(node: Node): StrConstant[] {
-  return memo(node, 'strConstants', strConstantsUncached);
-}
-
-function strConstantsUncached(node: Node): StrConstant[] {
-  const n = unparen(node);
-  const parts = n.type === 'concatenated_string' ? n.namedChildren.filter((c): c is Node => c?.type === 'string') : n.type === 'string' ? [n] : [];
-  if (parts.length === 0) return [];
-  if (!parts.some(isFString)) {
-    const v = plainStr(n);
-    return v === null ? [] : [{ value: v, joined: false }];
-  }
-  const out: StrConstant[] = [];
-  const specs: StrConstant[] = [];
-  let run = '';
-  const flush = () => {
-    if (run !== '') out.push({ value: run, joined: true });
-    run = '';
-  };
-  for (const part of parts) {
-    if (!isFString(part)) {
-      run += plainStr(part) ?? '';
-      continue;
-    }
-    const raw = (part.child(0)?.text ?? '').toLowerCase().includes('r');
-    for (let i = 1; i < part.childCount; i++) {
-      const c = part.child(i)!;
-      if (c.type === 'string_content' || c.type === 'escape_sequence') run += fstringText(c, raw);
-      else if (c.type === 'interpolation') {
-        flush();
-        formatSpecConstants(c, specs);
-      }
-    }
-  }
-  flush();
-  return [...out, ...specs];
-}
-
-/** Literal text of an f-string piece: escapes decoded (unless raw), `{{`/`}}` halved. */
-function fstringText(c: Node, raw: boolean): string {
-  let value = '';
-  let at = c.startIndex;
-  const text = c.text;
-  const piece = (end: number) => {
-    const t = text.slice(at - c.startIndex, end - c.startIndex);
-    value += raw ? t : decodeEscapes(t);
-  };
-  for (const e of c.children) {
-    if (e?.type !== 'escape_interpolation') continue;
-    piece(e.startIndex);
-    value += e.text.charAt(0);
-    at = e.endIndex;
-  }
-  piece(c.endIndex);
-  return value;
-}
-
-/** A replacement field's format spec is a `JoinedStr` too: its literal runs, depth first. */
-function formatSpecConstants(field: Node, out: StrConstant[]): void {
-  const spec = field.childForFieldName('format_specifier') ?? field.namedChildren.find((c) => c?.type === 'format_specifier');
-  if (!spec) return;
-  let run = '';
-  let at = spec.startIndex;
-  const nested: Node[] = [];
-  for (const c of spec.children) {
-    if (!c) continue;
-    if (c.type === ':' && at === spec.startIndex) {
-      at = c.endIndex;
-      continue;
-    }
-    if (c.type === 'format_expression' || c.type === 'interpolation') {
-      run += spec.text.slice(at - spec.startIndex, c.startIndex - spec.startIndex);
-      if (run !== '') out.push({ value: run, joined: true });
-      run = '';
-      at = c.endIndex;
-      nested.push(c);
-    }
-  }
-  run += spec.text.slice(at - spec.startIndex);
-  if (run !== '') out.push({ value: run, joined: true });
-  for (const c of nested) formatSpecConstants(c, out);
-}
 
 /** Python's `int(text)` for an integer literal, exactly (big integers included). */
 export function parseBigInteger(text: string): bigint | undefined {
@@ -413,143 +129,6 @@ export function parseBigInteger(text: string): bigint | undefined {
   return undefined;
 }
 
-/** Python's `repr(float)`: shortest round-trip digits, exponent outside 1e-4 ≤ |x| < 1e16. */
-export function pyFloatRepr(x: number, addDot0 = true): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return (Object.is(x, -0) ? '-0' : '0') + (addDot0 ? '.0' : '');
-  const [mant, expText] = x.toExponential().split('e');
-  const exp = Number(expText);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace(/^-/, '').replace('.', '');
-  let out: string;
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) out = '0.' + '0'.repeat(-exp - 1) + digits;
-    else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length) + (addDot0 ? '.0' : '');
-    else out = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
-  } else {
-    const m = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
-    out = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return (neg ? '-' : '') + out;
-}
-
-/** Python's `repr(str)`. */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0x80 && c < 0xa0) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
-}
-
-/** Python's `repr(bytes)` (`b'...'`). */
-export function pyBytesRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = 'b' + quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c >= 0x7f) out += '\\x' + (c & 0xff).toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
-}
-
-/**
- * `str(node.value)` for an `ast.Constant` (a plain or bytes string, a
- * number, True/False/None, `...`): how bandit prints a constant in a message
- * (`f"{value}"`). Undefined when the node is not a constant.
- */
-export function pyConstantStr(node: Node | null | undefined): string | undefined {
-  if (!node) return undefined;
-  const n = unparen(node);
-  switch (n.type) {
-    case 'string':
-    case 'concatenated_string': {
-      const s = stringLiteral(n);
-      if (!s) return undefined;
-      return s.bytes ? pyBytesRepr(s.value) : s.value;
-    }
-    case 'integer': {
-      const t = n.text.replace(/_/g, '');
-      if (/[jJ]$/.test(t)) return pyFloatRepr(Number(t.slice(0, -1)), false) + 'j';
-      return parseBigInteger(t)?.toString();
-    }
-    case 'float': {
-      const t = n.text.replace(/_/g, '');
-      if (/[jJ]$/.test(t)) return pyFloatRepr(Number(t.slice(0, -1)), false) + 'j';
-      return pyFloatRepr(Number(t));
-    }
-    case 'true':
-      return 'True';
-    case 'false':
-      return 'False';
-    case 'none':
-      return 'None';
-    case 'ellipsis':
-      return 'Ellipsis';
-    default:
-      return undefined;
-  }
-}
-
-/**
- * `repr()` of what bandit's `_get_literal_value` makes of a node (True,
- * False and None become strings, a name its identifier, anything else not
- * literal None). Undefined where Python's output cannot be reproduced (a
- * dict holds ast nodes; a set's order is the hash's).
- */
-export function pyLiteralRepr(node: Node): string | undefined {
-  const n = unparen(node);
-  switch (n.type) {
-    case 'string':
-    case 'concatenated_string': {
-      const s = stringLiteral(n);
-      if (!s) return 'None';
-      return s.bytes ? pyBytesRepr(s.value) : pyStrRepr(s.value);
-    }
-    case 'true':
-      return "'True'";
-    case 'false':
-      return "'False'";
-    case 'none':
-      return "'None'";
-    case 'identifier':
-      return pyStrRepr(n.text);
-    case 'integer':
-    case 'float':
-    case 'ellipsis':
-      return pyConstantStr(n);
-    case 'list':
-    case 'tuple':
-    case 'set': {
-      const items = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map(pyLiteralRepr);
-      if (items.some((i) => i === undefined)) return undefined;
-      if (n.type === 'list') return `[${items.join(', ')}]`;
-      if (n.type === 'tuple') return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-      return items.length > 1 ? undefined : `{${items.join(', ')}}`;
-    }
-    case 'dictionary':
-      return undefined;
-    default:
-      return 'None';
-  }
-}
-
 /** Python's `ast.Constant`: a literal string or bytes (not an f-string), number, True/False/None, `...`. */
 export function isAstConstant(node: Node): boolean {
   const n = unparen(node);
@@ -557,7 +136,7 @@ export function isAstConstant(node: Node): boolean {
     case 'string':
     case 'concatenated_string': {
       const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c): c is Node => c?.type === 'string');
-      return parts.every((p) => !/[ft]/i.test((p.child(0)?.text ?? '').replace(/['"]+$/, '')));
+      return parts.every((p) => !/[ft]/i.test(stringPrefix(p.child(0)?.text ?? '')));
     }
     case 'integer':
     case 'float':

@@ -39,11 +39,28 @@ export type RuleMeta = z.infer<typeof RuleMetaSchema>;
  * (a copy with the project's bandit plugin settings as params): both decide
  * an engine run, so they travel together.
  */
-export type RuleSelection = ((rule: Rule) => boolean) & {
-  readonly variant?: (rule: Rule) => Rule;
+export interface RuleSelection {
+  /** Whether the rule runs (its findings are shown). Answers the same for a rule as long as the selection lives. */
+  accepts(rule: Rule): boolean;
+  /** The rule as the document's project sees it: a copy with its params from the project's bandit plugin settings, or the rule itself. */
+  variant(rule: Rule): Rule;
   /** The plugin params `variant` applies, as data (a worker thread rebuilds the selection from them). */
   readonly params?: readonly (readonly [string, Record<string, unknown>])[];
-};
+}
+
+const asItIs = (rule: Rule): Rule => rule;
+
+/** A selection of the rules `accepts` takes, each as it is unless `variant` gives a copy (made from `params`, when given). */
+export function ruleSelection(
+  accepts: (rule: Rule) => boolean,
+  variant: (rule: Rule) => Rule = asItIs,
+  params?: readonly (readonly [string, Record<string, unknown>])[],
+): RuleSelection {
+  return params ? { accepts, variant, params } : { accepts, variant };
+}
+
+/** Every rule, as it is. */
+export const ALL_RULES: RuleSelection = ruleSelection(() => true);
 
 export interface Rule extends RuleMeta {
   /** The query text, as read from `<ID>.scm`. */

@@ -68,5 +68,8 @@ function register(connection: Connection, session: Session): void {
   // The raw request, not onExecuteCommand: that sugar deletes `workDoneToken` from the params.
   connection.onRequest(ExecuteCommandRequest.type, (params) => executeCommand(session, params));
   connection.onRequest('pysec/status', () => status(session));
-  connection.onShutdown(() => session.bandit.dispose());
+  connection.onShutdown(() => {
+    session.bandit.dispose();
+    session.documents.dispose();
+  });
 }

@@ -139,7 +139,7 @@ export interface BanditVersion {
 }
 
 export function parseVersion(output: string): BanditVersion | undefined {
-  const m = /(\d+)\.(\d+)\.(\d+)/.exec(output.split('\n')[0] ?? '');
+  const m = /(?<!\d)(\d+)\.(\d+)\.(\d+)/.exec(output.split('\n')[0] ?? '');
   if (!m) return undefined;
   return { major: +m[1], minor: +m[2], patch: +m[3], text: `${m[1]}.${m[2]}.${m[3]}` };
 }

@@ -5,7 +5,8 @@ import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { atLeast, type BanditVersion } from './discover.js';
-import { fnmatchRegExp } from '../engine/fnmatch.js';
+import { fnmatch } from '../glob/fnmatch.js';
+import { BoundedCache } from '../glob/nfa.js';
 import { overridesKey, pluginOverrides } from './plugin-config.js';
 
 /**
@@ -74,10 +75,18 @@ export function findProjectRoot(file: string, stopAt?: string): string {
   }
 }
 
+/**
+ * A `[tool.bandit]` (or `[tool.bandit.x]`) table header at a line's start.
+ * Only blanks that end no line may precede it: `^\s*` would let every blank
+ * line start a scan over all the blank lines after it (quadratic on a file
+ * of blank lines); a header after blank lines still starts its own line.
+ */
+const TOOL_BANDIT = /^[^\S\n\r\u2028\u2029]*\[tool\.bandit[\].]/m;
+
 function hasToolBandit(pyproject: string): boolean {
   if (!existsSync(pyproject)) return false;
   try {
-    return /^\s*\[tool\.bandit[\].]/m.test(readRegularFile(pyproject).toString('utf8'));
+    return TOOL_BANDIT.test(readRegularFile(pyproject).toString('utf8'));
   } catch {
     return false;
   }
@@ -176,13 +185,15 @@ export function configArgs(cfg: ProjectBanditConfig, version: BanditVersion): st
 export function isExcluded(cfg: ProjectBanditConfig, file: string): boolean {
   if (cfg.excludeDirs.length === 0) return false;
   const abs = resolve(file);
-  const rel = relative(cfg.root, abs);
-  const forms = rel.startsWith('..') ? [abs] : [rel, `./${rel}`, abs];
-  return cfg.excludeDirs.some((entry) => {
-    const re = fnmatchRegExp(entry);
-    return forms.some((p) => re.test(p) || p.includes(entry));
+  // Asked on every publish and hover: one answer per root, pattern set and path.
+  return excludedAnswers.get(`${cfg.root}\0${cfg.excludeDirs.join('\0')}\0${abs}`, () => {
+    const rel = relative(cfg.root, abs);
+    const forms = rel.startsWith('..') ? [abs] : [rel, `./${rel}`, abs];
+    return cfg.excludeDirs.some((entry) => forms.some((p) => fnmatch(p, entry) || p.includes(entry)));
   });
 }
+
+const excludedAnswers = new BoundedCache<boolean>();
 
 /**
  * Whether the project's bandit config lets a rule run, as bandit reads

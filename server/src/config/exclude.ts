@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { BoundedCache } from '../glob/nfa.js';
 import { matchesGlob } from './glob.js';
 
 /**
@@ -32,12 +33,23 @@ function prefixes(rel: string): string[] {
  */
 export function isExcluded(path: string, root: string | undefined, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return false;
+  // Asked on every publish and hover: one answer per folder, pattern set and path.
+  return answers.get(`${root ?? ''}\0${patterns.join('\0')}\0${path}`, () => excludedNow(path, root, patterns));
+}
+
+const answers = new BoundedCache<boolean>();
+
+function excludedNow(path: string, root: string | undefined, patterns: readonly string[]): boolean {
   const abs = slashes(path);
   const rel = root !== undefined ? relativeTo(root, path) : undefined;
   for (let pattern of patterns) {
     pattern = pattern.trim();
     if (pattern === '') continue;
-    if (pattern.length > 1 && pattern.endsWith('/')) pattern = pattern.replace(/\/+$/, '');
+    if (pattern.length > 1 && pattern.endsWith('/')) {
+      let end = pattern.length;
+      while (end > 0 && pattern[end - 1] === '/') end--;
+      pattern = pattern.slice(0, end);
+    }
     if (pattern.startsWith('./')) pattern = pattern.slice(2);
     if (isAbsolute(pattern) && root !== undefined && !pattern.startsWith(slashes(root))) {
       // `/settings/local.py`: anchored at the workspace folder.

@@ -51,7 +51,7 @@ export function buildPolicy({ settings, file, folder, project, rules }: PolicyIn
     folder,
     project,
     enabled,
-    ruleSelection: ruleSelection(enabled, project?.pluginKey ? ruleVariant(project.pluginParams, project.pluginKey) : undefined),
+    ruleSelection: project?.pluginKey ? ruleSelection(enabled, ruleVariant(project.pluginParams, project.pluginKey), [...project.pluginParams]) : ruleSelection(enabled),
     selection: selectionKey(rules, enabled) + (project?.pluginKey ? `\0${project.pluginKey}` : ''),
     keep: findingFilter(settings, enabled),
     excluded: isExcluded(file, folder, settings.exclude) || (project !== undefined && isBanditExcluded(project, file)),

@@ -12,6 +12,10 @@ import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js
 import { advance } from '../positions/lines.js';
 import { uriToPath } from './uri.js';
 import { checkChanges } from './validate.js';
+import type { RemoteAnalysis } from './large.js';
+import type { ImportFact } from '../engine/imports.js';
+import type { RuleSelection } from '../engine/rule.js';
+import type { PoolSelection } from '../batch/worker.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
@@ -34,10 +38,11 @@ const PARSE_CHUNK = 256;
  */
 export class PythonDocument {
   private text: TextDocument;
-  private tree: Tree;
+  /** Always there for a document analysed here; for a large one (analysed on the worker), parsed when first asked for. */
+  private tree: Tree | undefined;
   /** The tree the last change replaced: deleted by `releaseOldTree`, at the latest by the next change. */
   private retired: Tree | undefined;
-  readonly analysis: DocumentAnalysis;
+  private readonly local: DocumentAnalysis | undefined;
   /**
    * Our own count of changes (clients' versions need not be trustworthy):
    * a bandit run notes the revision it read, and its findings are carried
@@ -59,17 +64,58 @@ export class PythonDocument {
   /** `context()`'s, for the tree and the facts it was made from. */
   private ctx: { tree: Tree; imports: unknown; context: FileContext } | undefined;
 
+  /**
+   * `analysis`: this thread runs the rules. A `RemoteAnalysis` instead: a
+   * large document (large.ts), analysed on the worker thread; this side
+   * keeps its text and shows the findings the worker last sent.
+   */
   constructor(
     readonly uri: string,
     version: number,
     content: string,
     private readonly parser: Parser,
-    analysis: DocumentAnalysis,
+    analysis: DocumentAnalysis | RemoteAnalysis,
   ) {
     this.text = TextDocument.create(uri, 'python', version, content);
-    this.tree = this.parse(content);
-    this.analysis = analysis;
-    this.analysis.full(this.tree);
+    if (analysis instanceof DocumentAnalysis) {
+      this.local = analysis;
+      this.tree = this.parse(content);
+      analysis.full(this.tree);
+    } else this.remote = analysis;
+  }
+
+  private readonly remote: RemoteAnalysis | undefined;
+
+  /** The incremental analysis run in this thread (not for a large document: the worker runs it). */
+  get analysis(): DocumentAnalysis {
+    if (!this.local) throw new Error('a large document is analysed on the worker thread');
+    return this.local;
+  }
+
+  /** Whether the worker thread analyses this document (large.ts). */
+  get isRemote(): boolean {
+    return this.remote !== undefined;
+  }
+
+  /** The import statements' facts (code actions resolve names with them). */
+  get imports(): readonly ImportFact[] {
+    return this.local ? this.local.imports : (this.remote?.result?.imports ?? []);
+  }
+
+  /** What the last analysis re-ran: the whole file, or so many characters of statements. */
+  get lastRun(): { full: boolean; chars: number } | undefined {
+    return this.local ? this.local.lastRun : this.remote?.result?.lastRun;
+  }
+
+  /** Resolves once the findings are those of the current text (at once unless the worker is still at it). */
+  settled(): Promise<void> {
+    return this.remote ? this.remote.settled() : Promise.resolve();
+  }
+
+  /** Runs the rules again from scratch with another selection (the settings changed); `selection` is the same as data, for the worker. */
+  reanalyse(enabled: RuleSelection, selection: PoolSelection): void {
+    if (this.local) this.local.reset(this.syntaxTree, enabled);
+    else this.remote!.reset(selection);
   }
 
   get version(): number {
@@ -81,6 +127,10 @@ export class PythonDocument {
   }
 
   get syntaxTree(): Tree {
+    // A large document's tree is needed here only by code actions and the
+    // suppression checks: parsed on the first such request, then kept
+    // current with each change.
+    this.tree ??= this.parse(this.text.getText());
     return this.tree;
   }
 
@@ -115,7 +165,7 @@ export class PythonDocument {
         const startPos = doc.positionAt(start);
         const oldEndPos = doc.positionAt(oldEnd);
         const newEnd = start + change.text.length;
-        this.tree.edit({
+        this.tree?.edit({
           startIndex: start,
           oldEndIndex: oldEnd,
           newEndIndex: newEnd,
@@ -130,7 +180,7 @@ export class PythonDocument {
         else this.markerWords = undefined;
       } else {
         const oldEnd = doc.getText().length;
-        this.tree.edit({
+        this.tree?.edit({
           startIndex: 0,
           oldEndIndex: oldEnd,
           newEndIndex: change.text.length,
@@ -145,16 +195,21 @@ export class PythonDocument {
       this.text = doc;
     }
     if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
+    this.remote?.change(version, changes, encoding);
     const old = this.tree;
-    const tree = this.parse(this.text.getText(), old);
-    const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-    this.tree = tree;
-    try {
-      this.analysis.update(tree, edits, changed, old);
-    } finally {
-      // Deleting a tree costs as much as a fifth of a keystroke's run: the
-      // server does it once the diagnostics are sent (`releaseOldTree`).
-      this.retired = old;
+    if (old) {
+      const tree = this.parse(this.text.getText(), old);
+      this.tree = tree;
+      try {
+        if (this.local) {
+          const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+          this.local.update(tree, edits, changed, old);
+        }
+      } finally {
+        // Deleting a tree costs as much as a fifth of a keystroke's run: the
+        // server does it once the diagnostics are sent (`releaseOldTree`).
+        this.retired = old;
+      }
     }
     if (this.bandit) this.bandit.findings = carryAll(this.bandit.findings, edits);
     this.rev++;
@@ -199,34 +254,50 @@ export class PythonDocument {
    * come from, since one publish asks several times.
    */
   allFindings(ignoreNosec = false): Finding[] {
-    const key = { tree: this.tree, analysed: this.analysis.findings, bandit: this.bandit?.findings, ignoreNosec };
+    const local = this.local;
+    const key = { tree: this.tree, analysed: local ? local.findings : this.remote!.result, bandit: this.bandit?.findings, ignoreNosec };
     const last = this.lastAll;
     if (last && last.tree === key.tree && last.analysed === key.analysed && last.bandit === key.bandit && last.ignoreNosec === ignoreNosec) return last.findings;
     const ts = this.findings(ignoreNosec);
+    // bandit's findings without a tree-sitter twin are graded on this tree; a large document's keep bandit's default grade.
     const findings = this.bandit
-      ? mergeGraded(ts, this.bandit.findings, (o) => this.text.positionAt(o).line, (rest) => gradeAnalysed(rest, this.tree, this.analysis, this.analysis.ruleset, this.uri))
+      ? mergeGraded(ts, this.bandit.findings, (o) => this.text.positionAt(o).line, (rest) => (local ? gradeAnalysed(rest, this.syntaxTree, local, local.ruleset, this.uri) : [...rest]))
       : ts;
     this.lastAll = { ...key, findings };
     return findings;
   }
-  private lastAll: { tree: Tree; analysed: readonly Finding[]; bandit: Finding[] | undefined; ignoreNosec: boolean; findings: Finding[] } | undefined;
+  private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; findings: Finding[] } | undefined;
 
-  /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied, graded by attack path. */
-  findings(ignoreNosec = false): Finding[] {
-    return gradeAnalysed(applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec), this.tree, this.analysis, this.analysis.ruleset, this.uri);
-  }
 
   /**
    * The file-wide facts the rules read (imports and aliases, settings
    * assignments), for what reads the tree as a rule does (the quick fixes):
-   * the analysis's own facts, one context per tree.
+   * the analysis's own facts (a large document's imports as the worker
+   * sent them), one context per tree.
    */
   context(): FileContext {
-    const { imports, settings } = this.analysis;
-    if (this.ctx?.tree !== this.tree || this.ctx.imports !== imports) {
-      this.ctx = { tree: this.tree, imports, context: new FileContext(imports, uriToPath(this.uri), settings) };
+    const tree = this.syntaxTree;
+    const imports = this.imports;
+    if (this.ctx?.tree !== tree || this.ctx.imports !== imports) {
+      this.ctx = { tree, imports, context: new FileContext(imports, uriToPath(this.uri), this.local?.settings ?? []) };
     }
     return this.ctx.context;
+  }
+
+  /**
+   * The current tree-sitter findings, with `# nosec`/`# pysec: ignore`
+   * applied, graded by attack path. A large document's are the worker's
+   * (graded there), carried through the edits made since it read the text
+   * (as bandit's are).
+   */
+  findings(ignoreNosec = false): Finding[] {
+    const local = this.local;
+    if (local) return gradeAnalysed(applySuppressions(local.findings, this.text, this.syntaxTree, ignoreNosec), this.syntaxTree, local, local.ruleset, this.uri);
+    const r = this.remote!.result;
+    if (!r) return [];
+    let carried = ignoreNosec ? r.ignoringNosec : r.findings;
+    for (const entry of this.editLog) if (entry.rev > r.revision) carried = carryAll(carried, entry.edits);
+    return carried;
   }
 
   /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */
@@ -237,6 +308,8 @@ export class PythonDocument {
 
   dispose(): void {
     this.releaseOldTree();
-    this.tree.delete();
+    this.tree?.delete();
+    this.tree = undefined;
+    this.remote?.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Engine } from '../engine/engine.js';
 import { ALL_RULES, type RuleSelection } from '../engine/rule.js';
+import { LARGE_DOCUMENT, LargeDocuments, poolSelection } from './large.js';
 import type { PositionEncoding } from '../positions/encoding.js';
 import { PythonDocument } from './document.js';
 import { uriToPath } from './uri.js';
@@ -17,13 +18,19 @@ export { uriToPath };
 /** The open documents, by URI. */
 export class DocumentStore {
   private readonly docs = new Map<string, PythonDocument>();
+  /** The worker thread for documents over LARGE_DOCUMENT (large.ts), when the server gave a way to hear from it. */
+  private readonly large: LargeDocuments | undefined;
 
   constructor(
     readonly engine: Engine,
     private readonly onRuleError?: (ruleId: string, e: unknown) => void,
     /** Which rules run for a document (the settings' selection); default all. */
     private readonly enabledFor?: (uri: string) => RuleSelection,
-  ) {}
+    /** A large document's findings arrived from the worker (or its analysis failed: `failure`). */
+    analysed?: (uri: string, failure?: string) => void,
+  ) {
+    if (analysed) this.large = new LargeDocuments((uri) => analysed(uri), (uri, message) => analysed(uri, message));
+  }
 
   get(uri: string): PythonDocument | undefined {
     return this.docs.get(uri);
@@ -35,8 +42,16 @@ export class DocumentStore {
 
   open(uri: string, version: number, text: string): PythonDocument {
     this.docs.get(uri)?.dispose();
-    const analysis = this.engine.analysis(uriToPath(uri), this.enabledFor?.(uri), (rule, e) => this.onRuleError?.(rule.id, e));
-    const doc = new PythonDocument(uri, version, text, this.engine.parser, analysis);
+    const enabled = this.enabledFor?.(uri);
+    let doc: PythonDocument;
+    if (this.large && text.length > LARGE_DOCUMENT) {
+      const remote = this.large.analysis(uri);
+      remote.open(uriToPath(uri), version, text, poolSelection(this.engine.ruleset.rules, enabled));
+      doc = new PythonDocument(uri, version, text, this.engine.parser, remote);
+    } else {
+      const analysis = this.engine.analysis(uriToPath(uri), enabled, (rule, e) => this.onRuleError?.(rule.id, e));
+      doc = new PythonDocument(uri, version, text, this.engine.parser, analysis);
+    }
     this.docs.set(uri, doc);
     return doc;
   }
@@ -52,8 +67,14 @@ export class DocumentStore {
   reanalyse(uri: string): PythonDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
-    doc.analysis.reset(doc.syntaxTree, this.enabledFor?.(uri) ?? ALL_RULES);
+    const enabled = this.enabledFor?.(uri);
+    doc.reanalyse(enabled ?? ALL_RULES, poolSelection(this.engine.ruleset.rules, enabled));
     return doc;
+  }
+
+  /** Stops the large documents' worker (the server is shutting down). */
+  dispose(): void {
+    this.large?.dispose();
   }
 
   close(uri: string): boolean {

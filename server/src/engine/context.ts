@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ImportFact } from './imports.js';
+import { ImportHistory, type AliasView, type ImportView } from './history.js';
 import { SettingsView, type SettingFact } from './facts.js';
 import { detectDocument, type DocumentFrameworks, type Framework } from './frameworks.js';
 import { qualifiedName, unparen } from './pyast.js';
@@ -11,7 +12,7 @@ import { qualifiedName, unparen } from './pyast.js';
  * bandit's `Context` that checks use.
  */
 export class FileContext {
-  private snapshots: { aliases: Map<string, string>; imports: Set<string> }[] | undefined;
+  private importHistory: ImportHistory | undefined;
   /** Resolved call names by node id: every call rule asks for them (one run, one tree). */
   private readonly qualnames = new Map<number, string>();
   private readonly facts = new Map<string, Map<number, unknown>>();
@@ -61,35 +62,25 @@ export class FileContext {
     return found;
   }
 
-  private snapshot(offset: number) {
-    if (!this.snapshots) {
-      this.snapshots = [];
-      const aliases = new Map<string, string>();
-      const imports = new Set<string>();
-      for (const fact of this.imports) {
-        for (const [k, v] of fact.aliases) aliases.set(k, v);
-        for (const m of fact.modules) imports.add(m);
-        this.snapshots.push({ aliases: new Map(aliases), imports: new Set(imports) });
-      }
-    }
-    const i = this.index(offset);
-    return i < 0 ? EMPTY : this.snapshots[i];
+  /** The imports as of each import statement, built once per run (history.ts): no copy per statement. */
+  private get history(): ImportHistory {
+    this.importHistory ??= new ImportHistory(this.imports);
+    return this.importHistory;
   }
 
   /** bandit's `import_aliases` as it stands when the visitor reaches `offset`. */
-  aliasesAt(offset: number): ReadonlyMap<string, string> {
-    return this.snapshot(offset).aliases;
+  aliasesAt(offset: number): AliasView {
+    return this.history.aliasesAt(this.index(offset));
   }
 
   /** bandit's `imports` set as it stands when the visitor reaches `offset`. */
-  importsAt(offset: number): ReadonlySet<string> {
-    return this.snapshot(offset).imports;
+  importsAt(offset: number): ImportView {
+    return this.history.importsAt(this.index(offset));
   }
 
   /** `is_module_imported_like`: some import so far contains `module`. */
   isModuleImportedLike(module: string, offset: number): boolean {
-    for (const m of this.importsAt(offset)) if (m.includes(module)) return true;
-    return false;
+    return this.history.importedLikeBy(module) <= this.index(offset);
   }
 
   isModuleImportedExact(module: string, offset: number): boolean {
@@ -150,6 +141,3 @@ export class FileContext {
     return `${prefix}.${attr}`;
   }
 }
-
-const EMPTY = { aliases: new Map<string, string>(), imports: new Set<string>() };
-

@@ -133,9 +133,11 @@ export function scanSource(text: string, path: string): { evidence: FrameworkEvi
       }
       continue;
     }
-    const from = /^\s*from\s+(\.*[\w.]*)\s+import\b/.exec(line);
+    // `from\s+([\w.]*)\s+import` as written so that no blank can go to either `\s+` (quadratic on a line of blanks).
+    const from = /^\s*from\s+(?:([\w.]+)\s+|\s)import\b/.exec(line);
     if (from) {
-      add(frameworkOfModule(from[1]), i + 1, `from ${from[1]} import ...`);
+      const module = from[1] ?? '';
+      add(frameworkOfModule(module), i + 1, `from ${module} import ...`);
       continue;
     }
     const assign = /^([A-Z][A-Z0-9_]*)\s*=(?!=)/.exec(line);

@@ -1,6 +1,6 @@
 import { memo } from './memo.js';
 import { unparen } from './pyast.js';
-import { stringLiteral } from './pystring.js';
+import { stringLiteral, stringPrefix } from './pystring.js';
 import type { Node } from 'web-tree-sitter';
 
 /**
@@ -136,7 +136,7 @@ export function isAstConstant(node: Node): boolean {
     case 'string':
     case 'concatenated_string': {
       const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c): c is Node => c?.type === 'string');
-      return parts.every((p) => !/[ft]/i.test((p.child(0)?.text ?? '').replace(/['"]+$/, '')));
+      return parts.every((p) => !/[ft]/i.test(stringPrefix(p.child(0)?.text ?? '')));
     }
     case 'integer':
     case 'float':

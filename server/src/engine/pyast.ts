@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { literalValue, type PyValue } from './literal.js';
 import { memo, parentOf } from './memo.js';
+import type { AliasView } from './history.js';
 
 /**
  * bandit's questions about the syntax tree, one function each, asked of
@@ -38,7 +39,7 @@ const NOT_IDENTIFIERS = new Set(
   'False None True and as assert async await break class continue def del elif else except exec finally for from global if import in is lambda nonlocal not or pass print raise return try while with yield'.split(' '),
 );
 
-export function qualifiedName(node: Node, aliases: ReadonlyMap<string, string>): string {
+export function qualifiedName(node: Node, aliases: AliasView): string {
   // A plain chain is read from its text, one call into the tree rather than
   // several per part; the same names resolve the same way, part by part.
   const type = node.type;
@@ -60,7 +61,7 @@ export function qualifiedName(node: Node, aliases: ReadonlyMap<string, string>):
 }
 
 /** `qualifiedName` read from the tree, part by part (exported for the test that compares the two). */
-export function treeQualifiedName(node: Node, aliases: ReadonlyMap<string, string>): string {
+export function treeQualifiedName(node: Node, aliases: AliasView): string {
   const n = unparen(node);
   if (n.type === 'identifier') return aliases.get(n.text) ?? n.text;
   if (n.type === 'attribute') {

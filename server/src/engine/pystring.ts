@@ -9,6 +9,13 @@ import { unparen } from './pyast.js';
  * `joinedStrText`, `strConstants`), as bandit's string tests see them.
  */
 
+/** A `string_start` token's prefix letters (`rb"""` → `rb`): the quotes after them dropped by a loop, not a `['"]+$` regex. */
+export function stringPrefix(start: string): string {
+  let end = start.length;
+  while (end > 0 && (start[end - 1] === '"' || start[end - 1] === "'")) end--;
+  return start.slice(0, end);
+}
+
 /** A node's text, memoised: a string's is read by several helpers (`isFString`, `stringLiteral`), each read a call into wasm. */
 export function nodeText(node: Node): string {
   return memo(node, 'text', readText);
@@ -49,7 +56,7 @@ function stringLiteralUncached(node: Node): StringLiteral | null {
   if (fast !== undefined) return fast;
   const start = n.child(0);
   if (!start || start.type !== 'string_start') return null;
-  const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
+  const prefix = stringPrefix(start.text).toLowerCase();
   if (prefix.includes('f') || prefix.includes('t')) return null;
   const raw = prefix.includes('r');
   const bytes = prefix.includes('b');
@@ -121,7 +128,7 @@ function isFStringUncached(node: Node): boolean {
   if (!/^[a-zA-Z]*[fF]/.test(nodeText(node))) return false;
   if (node.type !== 'string') return false;
   const start = node.child(0);
-  return !!start && start.type === 'string_start' && /f/i.test(start.text.replace(/['"]+$/, ''));
+  return !!start && start.type === 'string_start' && /f/i.test(stringPrefix(start.text));
 }
 
 /**

@@ -92,13 +92,19 @@ export interface RuleSelection {
   accepts(rule: Rule): boolean;
   /** The rule as the document's project sees it: a copy with its params from the project's bandit plugin settings, or the rule itself. */
   variant(rule: Rule): Rule;
+  /** The plugin params `variant` applies, as data (a worker thread rebuilds the selection from them). */
+  readonly params?: readonly (readonly [string, Record<string, unknown>])[];
 }
 
 const asItIs = (rule: Rule): Rule => rule;
 
-/** A selection of the rules `accepts` takes, each as it is unless `variant` gives a copy. */
-export function ruleSelection(accepts: (rule: Rule) => boolean, variant: (rule: Rule) => Rule = asItIs): RuleSelection {
-  return { accepts, variant };
+/** A selection of the rules `accepts` takes, each as it is unless `variant` gives a copy (made from `params`, when given). */
+export function ruleSelection(
+  accepts: (rule: Rule) => boolean,
+  variant: (rule: Rule) => Rule = asItIs,
+  params?: readonly (readonly [string, Record<string, unknown>])[],
+): RuleSelection {
+  return params ? { accepts, variant, params } : { accepts, variant };
 }
 
 /** Every rule, as it is. */

@@ -14,17 +14,21 @@ import { publish } from './publish.js';
 export function didOpen(session: Session, { textDocument: td }: DidOpenTextDocumentParams): void {
   if (!isPython(td.uri, td.languageId)) return;
   const doc = session.documents.open(td.uri, td.version, td.text);
-  void publish(session, doc);
+  // A large document's diagnostics go out when the worker has its findings.
+  if (!doc.isRemote) void publish(session, doc);
   session.bandit.onOpen(doc);
 }
 
 export function didChange(session: Session, { textDocument: td, contentChanges }: DidChangeTextDocumentParams): void {
   const doc = session.documents.change(td.uri, td.version ?? 0, contentChanges, session.client.encoding);
   if (!doc) return;
-  // The replaced tree is freed once the diagnostics are out: off the keystroke's path.
-  void publish(session, doc)
-    .catch(() => undefined)
-    .finally(() => doc.releaseOldTree());
+  // The replaced tree is freed once the diagnostics are out: off the keystroke's path
+  // (a large document's are published when the worker answers).
+  if (doc.isRemote) doc.releaseOldTree();
+  else
+    void publish(session, doc)
+      .catch(() => undefined)
+      .finally(() => doc.releaseOldTree());
   session.bandit.onChange(doc);
 }
 

@@ -5,7 +5,8 @@ import { VERSION } from '../version.js';
 export function status(session: Session) {
   return {
     version: VERSION,
-    documents: session.documents.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision })),
+    // `lastRun`: what the last change re-ran (the whole file, or so many characters of statements); `remote`: analysed on the worker thread.
+    documents: session.documents.all().map((d) => ({ uri: d.uri, version: d.version, banditRevision: d.banditRevision, remote: d.isRemote, lastRun: d.lastRun })),
     banditProcesses: Object.fromEntries(session.bandit.active),
     banditPool: { running: session.bandit.pool.running, queued: session.bandit.pool.queued, peak: session.bandit.pool.peak },
   };

@@ -56,6 +56,12 @@ export class Session {
         for (const p of settings.policyFor(uri).project?.problems ?? []) notices.warnOnce(`config:${p}`, `pysec: ${p}`);
         return settings.enabledFor(uri);
       },
+      // A large document's findings, from the worker thread (documents/large.ts).
+      (uri, failure) => {
+        if (failure) notices.once(`large:${failure}`, `pysec: ${failure}`);
+        const doc = this.documents.get(uri);
+        if (doc) changed(this, doc);
+      },
     );
     this.folders.initialize(params);
     settings.initialize(params, engine.ruleset.rules);

@@ -64,10 +64,12 @@ const PYSEC_MARKER = /^\s*pysec:\s*ignore\[[^\]]*\]\s*(?=#|$)/;
 
 /**
  * `# pysec: ignore[PS301, B602]  # reason` — our own comment, for rules
- * bandit does not know (bandit would read `# nosec PS301` as blanket).
+ * bandit does not know (bandit would read `# nosec PS301` as blanket). Read
+ * as the regular expression `#\s*pysec:\s*ignore\[([^\]]*)\]\s*(?:#\s*(.*))?$`
+ * would (its leftmost match, its groups), by a scan in time linear in the
+ * comment: that regex, tried at every `#` of a comment repeating
+ * `# pysec: ignore[` with no `]`, rescanned the rest of it from each one.
  */
-const PYSEC_IGNORE = /#\s*pysec:\s*ignore\[([^\]]*)\]\s*(?:#\s*(.*))?$/;
-
 export interface PysecIgnore {
   ids: Set<string>;
   justification: string | null;
@@ -78,15 +80,63 @@ export interface PysecIgnore {
   end: number;
 }
 
-export function parsePysecIgnore(comment: string): PysecIgnore | null {
-  const m = PYSEC_IGNORE.exec(comment);
-  if (!m) return null;
-  const ids = new Set(
-    m[1]
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
+/** JavaScript's `\s`, which the comment's reading has always used. */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
   );
-  const end = m.index + /^#\s*pysec:\s*ignore\[[^\]]*\]\s*/.exec(m[0])![0].length;
-  return { ids, justification: m[2]?.trim() || null, at: m.index, list: m[1], end };
+}
+
+/** What `.` does not match. */
+function isLineTerminator(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+export function parsePysecIgnore(comment: string): PysecIgnore | null {
+  let lastTerminator = -1;
+  for (let i = comment.length - 1; i >= 0; i--) {
+    if (isLineTerminator(comment.charCodeAt(i))) {
+      lastTerminator = i;
+      break;
+    }
+  }
+  /** The `]` the previous try stopped at: a later `#` before it finds the same one, and fails the same way. */
+  let failedClose = -1;
+  for (let at = comment.indexOf('#'); at >= 0; at = comment.indexOf('#', at + 1)) {
+    let i = skipSpaces(comment, at + 1);
+    if (!comment.startsWith('pysec:', i)) continue;
+    i = skipSpaces(comment, i + 6);
+    if (!comment.startsWith('ignore[', i)) continue;
+    const open = i + 7;
+    if (open <= failedClose) continue;
+    const close = comment.indexOf(']', open);
+    if (close < 0) return null; // no `]` after this `#`: none after any later one either
+    const end = skipSpaces(comment, close + 1);
+    let justification: string | null | undefined;
+    if (end === comment.length) justification = null;
+    else if (comment.charCodeAt(end) === 0x23 /* # */) {
+      // `#\s*(.*)$`: the spaces go to `\s*`, and `.` takes the rest only if no line ends in it.
+      const reason = skipSpaces(comment, end + 1);
+      if (lastTerminator < reason) justification = comment.slice(reason).trim() || null;
+    }
+    if (justification === undefined) {
+      failedClose = close;
+      continue;
+    }
+    const list = comment.slice(open, close);
+    const ids = new Set(
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    );
+    return { ids, justification, at, list, end };
+  }
+  return null;
 }

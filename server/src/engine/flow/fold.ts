@@ -175,9 +175,9 @@ export function strMethod(s: string, method: string, args: readonly Const[]): Co
     case 'strip':
       return a0 === undefined || a0 === null ? s.trim() : typeof a0 === 'string' ? stripChars(s, a0, true, true) : undefined;
     case 'lstrip':
-      return a0 === undefined || a0 === null ? s.replace(/^\s+/, '') : typeof a0 === 'string' ? stripChars(s, a0, true, false) : undefined;
+      return a0 === undefined || a0 === null ? s.trimStart() : typeof a0 === 'string' ? stripChars(s, a0, true, false) : undefined;
     case 'rstrip':
-      return a0 === undefined || a0 === null ? s.replace(/\s+$/, '') : typeof a0 === 'string' ? stripChars(s, a0, false, true) : undefined;
+      return a0 === undefined || a0 === null ? s.trimEnd() : typeof a0 === 'string' ? stripChars(s, a0, false, true) : undefined;
     case 'replace':
       return typeof a0 === 'string' && typeof args[1] === 'string' && args.length === 2 && a0 !== '' ? s.split(a0).join(args[1]) : undefined;
     case 'startswith':

@@ -211,8 +211,17 @@ function routeDecorators(fn: Node): { method: string; path: string | null }[] {
 /** Flask/Werkzeug route variables: `<x>`, `<path:x>`, `<int:x>` → name and converter. */
 function routeVariables(path: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\([^)>]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>/g;
-  for (let m = re.exec(path); m; m = re.exec(path)) out.set(m[2], m[1] ?? 'string');
+  // A scan from each `<` to the next `>` (a regex run over the route would
+  // rescan from every `<` of a route like `<a(<a(<a(…`), each piece read once.
+  const piece = /^(?:([A-Za-z_][A-Za-z0-9_]*)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)$/;
+  for (let open = path.indexOf('<'); open >= 0; ) {
+    const close = path.indexOf('>', open + 1);
+    if (close < 0) break;
+    const inner = path.lastIndexOf('<', close);
+    const m = piece.exec(path.slice(inner + 1, close));
+    if (m) out.set(m[2], m[1] ?? 'string');
+    open = path.indexOf('<', close + 1);
+  }
   return out;
 }
 

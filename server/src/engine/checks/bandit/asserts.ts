@@ -1,4 +1,4 @@
-import { fnmatch } from '../../fnmatch.js';
+import { fnmatch } from '../../../glob/fnmatch.js';
 import type { Check } from '../../rule.js';
 
 /**

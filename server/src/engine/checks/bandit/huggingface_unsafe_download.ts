@@ -38,7 +38,12 @@ const huggingfaceUnsafeDownload: Check = (m, _rule, ctx: FileContext) => {
   const revision = keywordValue(call, 'revision');
   const toCheck = pyTruthy(revision) ? revision : keywordValue(call, 'commit_id');
   if (typeof toCheck === 'string') {
-    const r = toCheck.replace(/^["']+|["']+$/g, '');
+    // Quotes stripped from both ends by a loop (`["']+$` rescans a run of quotes from each of them).
+    let a = 0;
+    let b = toCheck.length;
+    while (a < b && (toCheck[a] === '"' || toCheck[a] === "'")) a++;
+    while (b > a && (toCheck[b - 1] === '"' || toCheck[b - 1] === "'")) b--;
+    const r = toCheck.slice(a, b);
     if (r.length >= 7 && HEX.test(r)) return null;
   }
   const first = callArgAt(call, 0);

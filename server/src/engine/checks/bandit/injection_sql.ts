@@ -24,11 +24,32 @@ import type { Check } from '../../rule.js';
 /** Python's `\s` for str patterns (str.isspace): JS's `\s` has no \x1c-\x1f or \x85, and has \ufeff. */
 const WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]`;
 
-/** bandit's SIMPLE_SQL_RE (IGNORECASE | DOTALL: `[^]` is DOTALL's `.`). */
-const SIMPLE_SQL_RE = new RegExp(
-  `(select${WS}[^]*from${WS}|delete${WS}+from${WS}|insert${WS}+into${WS}[^]*values(?:${WS}|\\()|update${WS}[^]*set${WS})`,
-  'iu',
-);
+/**
+ * bandit's SIMPLE_SQL_RE (IGNORECASE | DOTALL), searched as
+ *   (select\s.*from\s|delete\s+from\s|insert\s+into\s.*values(\s|\()|update\s.*set\s)
+ * but in time linear in the string: `a\s.*b\s` is found iff `b\s` occurs
+ * after the end of the first `a\s`; the regex itself rescanned the rest of
+ * the string from every `select ` in it. Each piece is a keyword and blanks.
+ */
+const SQL_RE = {
+  delete: new RegExp(`delete${WS}+from${WS}`, 'iu'),
+  pairs: [
+    [new RegExp(`select${WS}`, 'iu'), new RegExp(`from${WS}`, 'giu')],
+    [new RegExp(`insert${WS}+into${WS}`, 'iu'), new RegExp(`values(?:${WS}|\\()`, 'giu')],
+    [new RegExp(`update${WS}`, 'iu'), new RegExp(`set${WS}`, 'giu')],
+  ] as const,
+};
+
+export function looksLikeSql(statement: string): boolean {
+  if (SQL_RE.delete.test(statement)) return true;
+  for (const [head, tail] of SQL_RE.pairs) {
+    const h = head.exec(statement);
+    if (!h) continue;
+    tail.lastIndex = h.index + h[0].length;
+    if (tail.test(statement)) return true;
+  }
+  return false;
+}
 
 /** One `str` constant of Python's ast: a plain string, or an implicit concatenation (first part stands for it). */
 function strUnit(node: Node): Node | null {
@@ -115,7 +136,7 @@ const hardcodedSqlExpressions: Check = (m) => {
     // Any other use of a constant: bandit's statement is "", no issue.
     return null;
   }
-  if (!SIMPLE_SQL_RE.test(statement)) return null;
+  if (!looksLikeSql(statement)) return null;
   return {
     node: unit,
     anchor,

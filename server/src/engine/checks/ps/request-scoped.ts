@@ -61,10 +61,8 @@ function sinkWords(ctx: FileContext): SinkWords {
     let regex = GATE_REGEXES.get(key);
     if (!regex) {
       const names = new Set([...ALL_SINKS, ...aliases.keys()]);
-      // A name as a whole word, then what may stand between a call's callee
-      // and its `(`: closing parentheses (`(requests.get)(u)`), blanks, a line
-      // continuation, comments (each to its line's end: no backtracking in one).
-      const source = String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b(?=(?:[\s)\\]|#[^\n]*\n)*\()`;
+      // A name as a whole word; what follows it is read by `callFollows`.
+      const source = String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b`;
       if (GATE_REGEXES.size >= 64) GATE_REGEXES.clear();
       GATE_REGEXES.set(key, (regex = new RegExp(source, 'g')));
     }
@@ -72,6 +70,44 @@ function sinkWords(ctx: FileContext): SinkWords {
     SINK_WORDS.set(ctx, words);
   }
   return words;
+}
+
+/**
+ * Whether a `(` follows `from` past what may stand between a call's callee
+ * and its `(`: closing parentheses (`(requests.get)(u)`), blanks, a line
+ * continuation, comments (each to its line's end). The lookahead
+ * `(?=(?:[\s)\\]|#[^\n]*\n)*\()` read it before, but from every name in a
+ * comment full of them it rescanned the comment: here each place is read
+ * once per text (`seen`: the answer from each place already walked).
+ */
+function callFollows(text: string, from: number, seen: Map<number, boolean>): boolean {
+  const walked: number[] = [];
+  let i = from;
+  let answer: boolean;
+  for (;;) {
+    const known = seen.get(i);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    walked.push(i);
+    const c = text[i];
+    if (c === '(') answer = true;
+    else if (c === ')' || c === '\\' || (c !== undefined && /\s/.test(c))) {
+      i++;
+      continue;
+    } else if (c === '#') {
+      const eol = text.indexOf('\n', i);
+      if (eol >= 0) {
+        i = eol + 1;
+        continue;
+      }
+      answer = false;
+    } else answer = false;
+    break;
+  }
+  for (const w of walked) seen.set(w, answer);
+  return answer;
 }
 
 /**
@@ -86,7 +122,9 @@ function calledSinks(fn: Node, ctx: FileContext): ReadonlySet<string> {
     const found = new Set<string>();
     regex.lastIndex = 0;
     const text = fn.text;
+    const follows = new Map<number, boolean>();
     for (let m = regex.exec(text); m; m = regex.exec(text)) {
+      if (!callFollows(text, m.index + m[0].length, follows)) continue;
       found.add(m[0]);
       for (const short of aliases.get(m[0]) ?? []) found.add(short);
     }

@@ -42,7 +42,12 @@ function words(name: string): string[] {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .map((w) => w.replace(/\d+$/, ''))
+    .map((w) => {
+      // Trailing digits dropped by a loop (`\d+$` rescans a run of digits from each of them).
+      let end = w.length;
+      while (end > 0 && w.charCodeAt(end - 1) >= 0x30 && w.charCodeAt(end - 1) <= 0x39) end--;
+      return w.slice(0, end);
+    })
     .filter(Boolean);
 }
 

@@ -10,6 +10,13 @@ import { CHECKS_BANDIT_MISC } from './bandit-misc.js';
 import { CHECKS_BANDIT_CRYPTO } from './bandit-crypto.js';
 import { CHECKS_BANDIT_INJECTION } from './bandit-injection.js';
 import { CHECKS_BANDIT_TEMPLATES } from './bandit-templates.js';
+import { CHECKS_PS_HEADERS } from './ps/headers.js';
+import { CHECKS_PS_LDAP } from './ps/ldap.js';
+import { CHECKS_PS_MASS } from './ps/mass-assignment.js';
+import { CHECKS_PS_SESSION } from './ps/session.js';
+import { CHECKS_PS_XPATH } from './ps/xpath.js';
+import { CHECKS_PS_XSS } from './ps/xss.js';
+import { CHECKS_PS_XXE } from './ps/xxe.js';
 
 /**
  * Checks by name. A rule's JSON names its check; the query finds candidate
@@ -30,6 +37,13 @@ export const CHECKS: Record<string, Check> = {
   ...CHECKS_BANDIT_CRYPTO,
   ...CHECKS_BANDIT_INJECTION,
   ...CHECKS_BANDIT_TEMPLATES,
+  ...CHECKS_PS_XSS,
+  ...CHECKS_PS_LDAP,
+  ...CHECKS_PS_XPATH,
+  ...CHECKS_PS_HEADERS,
+  ...CHECKS_PS_SESSION,
+  ...CHECKS_PS_XXE,
+  ...CHECKS_PS_MASS,
 };
 
 /** The checks that declare a gate (rule.ts `CheckGate`), by name. */

@@ -1,0 +1,242 @@
+/**
+ * The data-flow layer: "what reaches this argument?"
+ *
+ *     reachOf(expr, sink, ctx, project?) → Reach
+ *
+ * - `expr`: the sink's argument as a tree-sitter node (a call's argument, a
+ *   keyword argument or its value, the right-hand side of `session[k] = x`…),
+ *   in a tree the caller keeps alive for the call.
+ * - `sink`: what the sink does with it (types.ts `SinkKind`): sanitisers are
+ *   per kind (`html.escape` cleans `html` only, `shlex.quote` `command` only).
+ * - `ctx`: the engine's FileContext of that tree (imports and aliases).
+ * - `project` (optional): the workspace's other modules (`ProjectIndex`,
+ *   state.ts), for calls into the project's own imported functions.
+ *
+ * The answer (types.ts `Reach`): `untrusted` with its path (the source
+ * first, then each step — "assigned to cmd", "through wrap() on line 9",
+ * "passed to run() on line 20" — and the sink's argument last, "reaches
+ * os.system()"), `constant` (only constants, folded), `sanitised` (`by`:
+ * the sanitiser or guard, or "a parameterised query"), or `unknown`.
+ * Steps in another file name it; `file: null` is the asked file.
+ *
+ * Also: `analysisOf`/`ownerScope` (summary.ts) for a scope's values,
+ * `sinkSafety` (below) for sink calls whose own form is safe, the value
+ * lattice (value.ts) and the sources and sanitisers tables. Analyses are
+ * cached per def across edits (summary.ts); no state needs resetting.
+ *
+ * The layer knows tree-sitter nodes and the FileContext; it knows no rule,
+ * no LSP, no finding beyond the FlowStep type.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../context.js';
+import { memo, parentOf } from '../memo.js';
+import { evalExpr } from './expr.js';
+import { paramsOf, stepAt } from './sources.js';
+import { Analysis, type ProjectIndex } from './state.js';
+import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope } from './summary.js';
+import type { Reach, SinkKind } from './types.js';
+import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
+
+export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
+export { CRITICAL_SINKS } from './types.js';
+export type { ProjectIndex, ProjectModule } from './state.js';
+export { analysisOf, ownerScope } from './summary.js';
+
+/** What reaches `expr` at a sink of kind `sink`. */
+export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
+  const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
+  const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
+  const v = valueAt(node, fs);
+  if (v === 'dead') return { kind: 'constant' };
+  if (v === undefined) return { kind: 'unknown' };
+  const resolved = throughCallers(v, ownerScope(node), fs, 0);
+  const safe = sinkSafety(node, sink, ctx);
+  const r = reachOfValue(resolved, sink);
+  if (safe && (safe.always || r.kind === 'constant')) return { kind: 'sanitised', by: safe.by };
+    // The sink's argument always closes the path, even where it is the source itself (`exec(request.form["c"])`: two steps).
+  if (r.kind === 'untrusted') return { ...r, path: [...r.path, stepAt(node, sinkNote(node))] };
+  return r;
+}
+
+/** An expression's value in its scope; 'dead' when no path reaches its statement. */
+function valueAt(node: Node, fs: FileScope): Value | 'dead' | undefined {
+  const scope = ownerScope(node);
+  const a = analysisOf(scope, fs);
+  if (a.gaveUp) return undefined;
+  const recorded = a.valueOf(node, scope.startIndex);
+  if (recorded) return rebase(recorded, a, scope);
+  const stmt = statementOf(node, scope);
+  if (stmt && !a.wasReached(stmt, scope.startIndex) && stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') return 'dead';
+  // A lambda's body, a decorator, a default: evaluated with the scope's final names.
+  // On a scratch analysis: the cached one's places are its own tree's.
+  const env = new Map([...finalEnv(a)].map(([k, x]) => [k, rebase(x, a, scope)]));
+  return evalExpr(node, env, new Analysis(scope, fs.ctx, fs.file, resolverFor(fs, scope.type === 'module'), a.outer));
+}
+
+/** The statement holding a node, in its scope. */
+function statementOf(node: Node, scope: Node): Node | null {
+  let prev = node;
+  for (let p = parentOf(node); p; p = parentOf(p)) {
+    if (p.type === 'block' || p.type === 'module') return prev;
+    if (p.id === scope.id) return null;
+    prev = p;
+  }
+  return null;
+}
+
+/** "reaches os.system()": the sink as the last step names it. */
+function sinkNote(node: Node): string {
+  let p = parentOf(node);
+  if (p?.type === 'keyword_argument') p = parentOf(p);
+  if (p?.type === 'argument_list') {
+    const call = parentOf(p);
+    const fn = call?.childForFieldName('function')?.text.replace(/\s+/g, '');
+    if (fn) return `reaches ${fn.length > 40 ? `${fn.slice(0, 37)}...` : fn}()`;
+  }
+  if (p?.type === 'assignment') {
+    const left = p.childForFieldName('left')?.text.replace(/\s+/g, ' ');
+    if (left) return `is stored in ${left.length > 40 ? `${left.slice(0, 37)}...` : left}`;
+  }
+  if (p?.type === 'return_statement') return 'is returned as the response';
+  return 'reaches the sink';
+}
+
+// ------------------------------------------------------------ callers
+
+/** Calls in a file by the name they call: `f(...)` under `f`, `self.f(...)`/`cls.f(...)` under `.f`. */
+function callsByName(root: Node): Map<string, Node[]> {
+  return memo(root, 'flowCallsByName', (r) => {
+    const out = new Map<string, Node[]>();
+    for (const c of r.descendantsOfType('call')) {
+      const fn = c?.childForFieldName('function');
+      if (!c || !fn) continue;
+      let key: string | null = null;
+      if (fn.type === 'identifier') key = fn.text;
+      else if (fn.type === 'attribute') {
+        const obj = fn.childForFieldName('object');
+        if (obj?.type === 'identifier' && (obj.text === 'self' || obj.text === 'cls')) key = `.${fn.childForFieldName('attribute')?.text}`;
+      }
+      if (!key) continue;
+      const list = out.get(key);
+      if (list) list.push(c);
+      else out.set(key, [c]);
+    }
+    return out;
+  });
+}
+
+const MAX_CALLER_DEPTH = 3;
+
+/**
+ * A def's parameters in `v` replaced by what its callers in the file pass:
+ * when one of them passes untrusted data, the path runs through that call
+ * ("passed to run() on line 20"); when every caller passes constants or
+ * cleaned values and the def is private (`_name`, or nested), that is what
+ * reaches; otherwise a parameter stays unknown (someone else may call it).
+ */
+function throughCallers(v: Value, scope: Node, fs: FileScope, depth: number): Value {
+  if (scope.type !== 'function_definition' || depth >= MAX_CALLER_DEPTH || !hasParam(v)) return v;
+  const name = scope.childForFieldName('name')?.text ?? '';
+  const params = paramsOf(scope);
+  const method = params[0] && (params[0].name === 'self' || params[0].name === 'cls') && ownerScope(scope).type !== 'function_definition';
+  const calls = callsByName(fs.root).get(method ? `.${name}` : name) ?? [];
+  const isPrivate = name.startsWith('_') || ownerScope(scope).type === 'function_definition';
+  const byParam = new Map<number, Value | null>();
+  const forParam = (i: number): Value | null => {
+    if (byParam.has(i)) return byParam.get(i)!;
+    const p = params[i];
+    const found: Value[] = [];
+    for (const call of calls) {
+      if (call.startIndex >= scope.startIndex && call.endIndex <= scope.endIndex) continue;
+      const arg = argumentNode(call, p?.name ?? '', i - (method ? 1 : 0));
+      if (!arg) continue;
+      const got = valueAt(arg, fs);
+      if (got === 'dead' || got === undefined) continue;
+      const up = throughCallers(got, ownerScope(arg), fs, depth + 1);
+      found.push(stepped(stepped(up, stepAt(arg, `passed to ${name}() on line ${call.startPosition.row + 1}`)), stepAt(p.node, `parameter ${p.name} of ${name}()`)));
+    }
+    const joined = found.length ? join(...found) : null;
+    const untrusted = joined && altsOf(joined).some((x) => reachOfValue(x, 'code').kind === 'untrusted' || hasTaintLeaf(x));
+    const out = joined && (untrusted || (isPrivate && calls.length > 0)) ? joined : null;
+    byParam.set(i, out);
+    return out;
+  };
+  return mapLeaves(v, (leaf) => {
+    if (leaf.t !== 'unknown' || leaf.param === undefined) return leaf;
+    const r = forParam(leaf.param);
+    if (!r) return leaf;
+    let out = r;
+    for (const [k, by] of leaf.clean ?? []) out = cleaned(out, [k], by);
+    return out;
+  });
+}
+
+function hasParam(v: Value): boolean {
+  let found = false;
+  mapLeaves(v, (leaf) => {
+    if (leaf.t === 'unknown' && leaf.param !== undefined) found = true;
+    return leaf;
+  });
+  return found;
+}
+
+function hasTaintLeaf(v: Value): boolean {
+  let found = false;
+  mapLeaves(v, (leaf) => {
+    if (leaf.t === 'taint') found = true;
+    return leaf;
+  });
+  return found;
+}
+
+/** The argument a call passes for a parameter (by keyword, else by position). */
+function argumentNode(call: Node, name: string, index: number): Node | null {
+  const args = call.childForFieldName('arguments');
+  if (args?.type !== 'argument_list') return null;
+  let pos = 0;
+  for (const c of args.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type === 'keyword_argument') {
+      if (c.childForFieldName('name')?.text === name) return c.childForFieldName('value');
+      continue;
+    }
+    if (c.type === 'list_splat' || c.type === 'dictionary_splat') return null;
+    if (pos++ === index) return c;
+  }
+  return null;
+}
+
+// ------------------------------------------------------------ sinks whose own form is safe
+
+const SAFE_YAML_LOADERS = /(?:^|\.)(?:SafeLoader|CSafeLoader|BaseLoader|CBaseLoader)$/;
+
+/**
+ * A sink call whose form makes its argument harmless whatever reaches it:
+ * `cursor.execute(sql, params)` with the query itself constant (the
+ * parameters are passed apart), `yaml.safe_load(x)` / `yaml.load(x,
+ * Loader=SafeLoader)`, defusedxml's parsers, lxml's `xpath(query, var=x)`
+ * with the query constant. `always`: safe even for untrusted input.
+ */
+export function sinkSafety(expr: Node, sink: SinkKind, ctx: FileContext): { by: string; always: boolean } | undefined {
+  let p = parentOf(expr);
+  if (p?.type === 'keyword_argument') p = parentOf(p);
+  if (p?.type !== 'argument_list') return undefined;
+  const call = parentOf(p);
+  if (call?.type !== 'call') return undefined;
+  const q = ctx.qualname(call);
+  const args = p.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const positional = args.filter((c) => c.type !== 'keyword_argument');
+  if (sink === 'sql' && positional[0]?.id === expr.id && (positional.length >= 2 || args.some((c) => c.type === 'keyword_argument' && /^(?:params|parameters|args|vars)$/.test(c.childForFieldName('name')?.text ?? '')))) {
+    return { by: 'a parameterised query', always: false };
+  }
+  if (sink === 'deserialisation') {
+    if (/^yaml\.(?:safe_load|safe_load_all)$/.test(q)) return { by: q, always: true };
+    if (/^yaml\.(?:load|load_all)$/.test(q)) {
+      const loader = args.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'Loader')?.childForFieldName('value') ?? positional[1];
+      if (loader && SAFE_YAML_LOADERS.test(loader.text)) return { by: `yaml.load with ${loader.text}`, always: true };
+    }
+  }
+  if ((sink === 'xml' || sink === 'deserialisation') && q.startsWith('defusedxml.')) return { by: q, always: true };
+  if (sink === 'xpath' && positional[0]?.id === expr.id && args.some((c) => c.type === 'keyword_argument')) return { by: 'XPath variables', always: false };
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../context.js';
+import type { FlowStep } from './types.js';
+import { stepAt as stepIn } from './sources.js';
+import type { Value } from './value.js';
+
+/** The values of a scope's names at one point; null: the point is not reached (after a return). */
+export type Env = Map<string, Value>;
+
+/**
+ * What the project offers the flow layer beyond the file (the document store
+ * and `check` implement it): another module of the workspace, parsed, by its
+ * dotted name as the importing file wrote it. Undefined for a module that is
+ * not the project's own (the standard library, site-packages) or not found.
+ */
+export interface ProjectIndex {
+  module(name: string, fromFile: string): ProjectModule | undefined;
+}
+
+export interface ProjectModule {
+  /** Absolute path: the steps in it name it. */
+  file: string;
+  /** Its tree's root (`module`), alive while the flow layer is asked about it. */
+  root: Node;
+  /** Its imports and aliases. */
+  ctx: FileContext;
+}
+
+/** What a scope's analysis may ask the rest of the layer (summary.ts provides it). */
+export interface Resolver {
+  /** The value a call to a def of the project returns, given its arguments; undefined when the callee is not one. */
+  callDef(call: Node, env: Env, args: readonly Value[], kwargs: ReadonlyMap<string, Value>, a: Analysis): Value | undefined;
+  /** A module-level name's value (a constant, an allow-list), or undefined. */
+  global(name: string, a: Analysis): Value | undefined;
+}
+
+/** A module-level name's value or a callee's summary, as the analysis used it. */
+export type Dependency = { kind: 'global'; name: string; value: Value | undefined } | { kind: 'call'; module: string | null; path: string[]; key: string; fingerprint: string };
+
+/** How deep expression nesting that needs a scope of its own (comprehensions) or summaries may go before the layer gives up (unknown). */
+export const MAX_DEPTH = 24;
+
+/** One scope's analysis in progress (a def, or the module's own statements). */
+export class Analysis {
+  /**
+   * The value of every expression evaluated (the last, widest, for a
+   * loop's), by its place relative to the scope's start: node ids change
+   * with every tree, and a def that an edit above it only moved keeps its
+   * analysis (summary.ts rebases its steps).
+   */
+  private readonly values = new Map<number, Value>();
+  /** Statements that run on some path (the others are dead), by place. */
+  private readonly reached = new Set<number>();
+  /** Where the scope started when analysed: places are relative to it, steps absolute from it. */
+  readonly base: { start: number; row: number; end: number };
+  /** Where the outermost def around the scope starts: steps from there to `base.end` move with the scope. */
+  readonly baseFrom: number;
+  /** What the scope returns (a def), joined over its returns. */
+  readonly returns: Value[] = [];
+  /** The names where the scope returns (with the end of its body: the scope's final names, for closures and globals). */
+  readonly exits: Env[] = [];
+  /** What the analysis read from outside its scope, to tell whether a cached one still holds (summary.ts). */
+  readonly deps: Dependency[] = [];
+  /** Loops being run: where `break`/`continue` leave their environment. */
+  readonly loops: { breaks: Env[]; continues: Env[] }[] = [];
+  /** Nesting of comprehensions and summaries below this analysis. */
+  depth = 0;
+  /** Whether the analysis gave up (a nesting deeper than MAX_DEPTH): its values stand for unknown. */
+  gaveUp = false;
+
+  constructor(
+    readonly scope: Node,
+    readonly ctx: FileContext,
+    /** The file as the steps name it: null for the file being asked about. */
+    readonly file: string | null,
+    readonly resolver: Resolver,
+    /** The enclosing def's final names, for a closure. */
+    readonly outer: Env | null,
+  ) {
+    // Steps inside the outermost def around the scope move with it (a nested def's cache key holds that def's text).
+    let outermost = scope;
+    for (let p = scope.parent; p; p = p.parent) if (p.type === 'function_definition') outermost = p;
+    this.base = { start: scope.startIndex, row: scope.startPosition.row, end: outermost.endIndex };
+    this.baseFrom = outermost.startIndex;
+  }
+
+  /** A node's place: its start relative to the scope's and its length (two nodes of one span are never both evaluated). */
+  private place(node: Node, scopeStart = this.base.start): number {
+    return (node.startIndex - scopeStart) * 16_777_216 + (node.endIndex - node.startIndex);
+  }
+
+  /** A node's value; `scopeStart`: where the scope starts in the node's tree (a cached analysis may come from a tree where it stood elsewhere). */
+  valueOf(node: Node, scopeStart?: number): Value | undefined {
+    return this.values.get(this.place(node, scopeStart));
+  }
+
+  record(node: Node, v: Value): void {
+    this.values.set(this.place(node), v);
+  }
+
+  markReached(stmt: Node): void {
+    this.reached.add(this.place(stmt));
+  }
+
+  wasReached(stmt: Node, scopeStart?: number): boolean {
+    return this.reached.has(this.place(stmt, scopeStart));
+  }
+
+  /** How many expression values the analysis holds (a cached analysis that gave up holds none worth keeping). */
+  get size(): number {
+    return this.values.size;
+  }
+
+  step(node: Node, note: string): FlowStep {
+    return stepIn(node, note, this.file);
+  }
+}

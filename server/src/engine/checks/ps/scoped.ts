@@ -30,6 +30,8 @@ export interface Site {
   /** The sink's call, when it is one: its import alias becomes the related location. */
   call?: Node;
   message: string;
+  /** The input's own characters must reach the sink (markup): a value only derived from it by a call the layer cannot follow (`opaque`) does not count. */
+  characters?: true;
   severity?: Level;
   confidence?: Level;
   risk?: Risk;
@@ -46,7 +48,7 @@ export function flowRule(words: RegExp, sites: Sites): Check {
     const hits: Hit[] = [];
     for (const s of sites(fn, ctx)) {
       const r = reach(s.value, s.kind, ctx);
-      if (r.kind !== 'untrusted') continue;
+      if (r.kind !== 'untrusted' || (r.opaque && s.characters)) continue;
       hits.push({
         node: s.value,
         anchor: s.at,

@@ -112,13 +112,13 @@ function xssSites(fn: Node, ctx: FileContext): Site[] {
     if (notHtml(call)) continue;
     const body = argument(call, sink.at, ...sink.keywords);
     if (!body || body.type === 'keyword_argument' || body.type === 'list_splat' || body.type === 'dictionary_splat') continue;
-    out.push({ value: body, kind: 'html', at: call, call, message: MESSAGE(`${sink.what} gets`) });
+    out.push({ value: body, kind: 'html', at: call, call, characters: true, message: MESSAGE(`${sink.what} gets`) });
   }
   if (flaskView(fn, ctx)) {
     for (const ret of ownNodes(fn, 'return_statement')) {
       const body = returnedBody(ret);
       if (!body || notReturnedHtml(body)) continue;
-      out.push({ value: body, kind: 'html', at: ret, message: MESSAGE('This Flask view returns, as a text/html page,') });
+      out.push({ value: body, kind: 'html', at: ret, characters: true, message: MESSAGE('This Flask view returns, as a text/html page,') });
     }
   }
   return out;

@@ -89,6 +89,7 @@ describe('check prints suppression hygiene', () => {
       risk: null,
       suppressed: false,
       justification: null,
+      flow: null,
       level: 'information',
     } satisfies JsonFinding);
     const bare = report.findings.find((f) => f.rule === 'PSN001')!;

@@ -25,6 +25,7 @@ const FINDING_KEYS = [
   'risk',
   'suppressed',
   'justification',
+  'flow',
 ].sort();
 
 let tmp: string;
@@ -74,9 +75,11 @@ describe('check --format json', () => {
       engine: 'tree-sitter',
       cwe: 78,
       owasp: 'A03',
-      risk: 'Critical',
+      // Graded by attack path: only the constant 1 reaches eval.
+      risk: 'Low',
       suppressed: false,
       justification: null,
+      flow: null,
     });
     expect(f.message.length).toBeGreaterThan(0);
   });

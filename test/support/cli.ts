@@ -57,6 +57,8 @@ export interface JsonFinding {
   risk: string | null;
   suppressed: boolean;
   justification: string | null;
+  /** The attack path that grades the finding; null when none was traced, and for hygiene findings. */
+  flow: { path: string; line: number; column: number; note: string }[] | null;
   /** A hygiene finding's configured severity; only on those. */
   level?: string;
 }

@@ -172,14 +172,14 @@ describe('multi-line snippets: the line bandit reports', () => {
 });
 
 describe('severity, confidence and messages per case', () => {
-  it('B602 and B605 use the LOW message for a constant command and the HIGH one otherwise', () => {
+  it('B602 and B605 use the LOW message for a constant command and the HIGH one otherwise (graded: Low for the constant, High for an untraced name)', () => {
     const r = checkText(engine, '/virtual/m.py', 'subprocess.run("/bin/ls", shell=True)\nsubprocess.run(c, shell=True)\nos.system("/bin/ls")\nos.system(c)\n');
     const byLine = r.findings.map((f) => [r.doc.positionAt(f.range.start).line + 1, f.rule, f.severity, f.risk, f.message]);
     expect(byLine).toEqual([
       [1, 'B602', 'LOW', 'Low', 'subprocess call with shell=True seems safe, but may be changed in the future, consider rewriting without shell'],
-      [2, 'B602', 'HIGH', 'Critical', 'subprocess call with shell=True identified, security issue.'],
+      [2, 'B602', 'HIGH', 'High', 'subprocess call with shell=True identified, security issue.'],
       [3, 'B605', 'LOW', 'Low', 'Starting a process with a shell: Seems safe, but may be changed in the future, consider rewriting without shell'],
-      [4, 'B605', 'HIGH', 'Critical', 'Starting a process with a shell, possible injection detected, security issue.'],
+      [4, 'B605', 'HIGH', 'High', 'Starting a process with a shell, possible injection detected, security issue.'],
     ]);
   });
 

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
-import { mergeFindings } from '../findings/merge.js';
+import { gradeByParsing, mergeGraded } from '../grading/merged.js';
 import { checkInPool } from '../check/pooled.js';
 import { pythonFiles } from '../check/walk.js';
 import { notRegularFile } from '../check/read.js';
@@ -96,7 +96,9 @@ export async function scanWorkspace(folders: readonly string[], host: ScanHost):
         continue;
       }
       const fromBandit = results.get(r.path);
-      const findings = fromBandit ? mergeFindings(r.findings, banditFindings(fromBandit, r.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line) : r.findings;
+      const findings = fromBandit
+        ? mergeGraded(r.findings, banditFindings(fromBandit, r.text, host.engine.ruleset.byId), (o) => r.doc.positionAt(o).line, (rest) => gradeByParsing(host.engine, r.path, r.text, rest))
+        : r.findings;
       host.publish(pathToFileURL(r.path).href, r.doc, findings);
       summary.files++;
       summary.findings += findings.filter((f) => !f.suppressed).length;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { atLeastLevels, parseLevel, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
+import { atLeastRisk, parseRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
 import { CLI_BANDIT_HINT, findCliBandit, projectConfigs, reviewFiles } from './review.js';
 import type { FileResult } from './run.js';
@@ -10,7 +11,7 @@ import { pythonFiles } from './walk.js';
 
 export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json] [--no-bandit]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
-                      [--baseline FILE] [--exit-zero]
+                      [--min-risk RISK] [--baseline FILE] [--exit-zero]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds, and what is wrong with its suppression comments
@@ -21,6 +22,8 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
   --no-bandit                run the tree-sitter engine only
   --severity-level LEVEL     only findings of this severity or above (all|low|medium|high)
   --confidence-level LEVEL   only findings of this confidence or above (all|low|medium|high)
+  --min-risk RISK            only findings of this graded risk or above
+                             (low|medium|high|critical; suppression findings stay)
   --baseline FILE            only findings absent from an earlier JSON report
                              (matched on file, rule and text, not line)
   --exit-zero                exit 0 even when there are findings
@@ -39,6 +42,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
         'no-bandit': { type: 'boolean', default: false },
         'severity-level': { type: 'string', default: 'all' },
         'confidence-level': { type: 'string', default: 'all' },
+        'min-risk': { type: 'string', default: 'low' },
         baseline: { type: 'string' },
         'exit-zero': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -53,10 +57,11 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
   }
   const format = parsed.values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
-  let severity, confidence;
+  let severity, confidence, minRisk;
   try {
     severity = parseLevel('--severity-level', parsed.values['severity-level']);
     confidence = parseLevel('--confidence-level', parsed.values['confidence-level']);
+    minRisk = parseRisk('--min-risk', parsed.values['min-risk']);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -88,7 +93,7 @@ export async function runCheck(argv: string[], out: (s: string) => void): Promis
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
     return findings.length === r.findings.length ? r : { ...r, findings };
   });
-  results = atLeastLevels(results, severity, confidence);
+  results = atLeastRisk(atLeastLevels(results, severity, confidence), minRisk);
   if (baseline) results = subtractBaseline(results, baseline, cwd);
   const errors = review.errors;
   out(format === 'json' ? formatJson(results, errors) : formatText(results, errors));

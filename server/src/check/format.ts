@@ -1,4 +1,5 @@
 import { lineStartsOf } from '../documents/lines.js';
+import type { FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
 import type { FileError, FileResult } from './run.js';
 
@@ -45,8 +46,28 @@ export interface JsonFinding {
   risk: string | null;
   suppressed: boolean;
   justification: string | null;
+  /** The attack path that grades the finding (source first, the sink's argument last); null when none was traced, and for hygiene findings. */
+  flow: JsonFlowStep[] | null;
   /** A hygiene finding's configured severity (`error`, `warning`, `information`, `hint`); only on those. */
   level?: string;
+}
+
+/** One step of an attack path: its file (the finding's own, or another of the project), 1-based line and column in code points, and what happens there. */
+export interface JsonFlowStep {
+  path: string;
+  line: number;
+  column: number;
+  note: string;
+}
+
+/** A finding's path for the JSON contract; a step in another file is placed by its own line and (UTF-16) column. */
+function jsonFlow(r: FileResult, flow: readonly FlowStep[] | null | undefined, starts: number[]): JsonFlowStep[] | null {
+  if (!flow?.length) return null;
+  return flow.map((s) => {
+    if (s.file !== null) return { path: s.file, line: s.line + 1, column: s.column + 1, note: s.note };
+    const p = codePointPosition(r.text, s.span.start, starts);
+    return { path: r.path, line: p.line, column: p.column, note: s.note };
+  });
 }
 
 /** A file's findings, with its hygiene findings (`check` has them; the report does not). */
@@ -83,6 +104,7 @@ export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
         risk: f.risk,
         suppressed: f.suppressed !== null,
         justification: f.suppressed?.justification ?? null,
+        flow: jsonFlow(r, f.flow, starts),
       });
     }
     flush(Infinity);
@@ -110,6 +132,7 @@ function hygieneEntry(r: FileResult, h: HygieneFinding, starts: number[]): JsonF
     risk: null,
     suppressed: false,
     justification: null,
+    flow: null,
     level: h.level,
   };
 }
@@ -132,7 +155,8 @@ export function formatText(results: readonly Reviewed[], errors: readonly FileEr
       continue;
     }
     shown++;
-    lines.push(`${f.path}:${f.line}:${f.column}: ${f.rule} [${f.level ?? `${f.severity}/${f.confidence}`}] ${f.message}`);
+    const from = f.flow?.length ? ` (from ${f.flow[0].note}, line ${f.flow[0].line}${f.flow[0].path !== f.path ? ` of ${f.flow[0].path}` : ''})` : '';
+    lines.push(`${f.path}:${f.line}:${f.column}: ${f.rule} [${f.level ?? `${f.severity}/${f.confidence}`}] ${f.message}${from}`);
   }
   for (const e of errors) lines.push(`${e.path}: error: ${e.message}`);
   const s = shown === 1 ? '' : 's';

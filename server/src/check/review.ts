@@ -6,7 +6,7 @@ import { banditVersion, findBandit, type BanditCommand, type BanditVersion } fro
 import { runBanditOnFiles } from '../bandit/batch.js';
 import { configArgs, findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Finding } from '../findings/finding.js';
-import { mergeFindings } from '../findings/merge.js';
+import { gradeByParsing, mergeGraded } from '../grading/merged.js';
 import { checkInPool } from './pooled.js';
 import type { FileError, FileResult } from './run.js';
 
@@ -126,7 +126,7 @@ async function addBandit(
   errors.push(...outcome.errors);
   for (const [r, found] of outcome.found) {
     const doc = TextDocument.create(r.path, 'python', 0, r.text);
-    r.findings = mergeFindings(r.findings, found, (o) => doc.positionAt(o).line);
+    r.findings = mergeGraded(r.findings, found, (o) => doc.positionAt(o).line, (rest) => gradeByParsing(engine, r.path, r.text, rest));
   }
 }
 

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Rule } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
+import { gradeAnalysed } from '../grading/merged.js';
 import { decodeSource } from './decode.js';
 import { readRegularFile } from './read.js';
 
@@ -26,7 +27,7 @@ export function checkText(engine: Engine, path: string, text: string, enabled?: 
     const analysis = engine.analysis(path, enabled);
     analysis.full(tree);
     const doc = TextDocument.create(path, 'python', 0, text);
-    return { path, text, doc, findings: applySuppressions(analysis.findings, doc, tree) };
+    return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path) };
   } finally {
     tree.delete();
   }

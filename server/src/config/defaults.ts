@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = deepFreeze({
   severity: {
     matrix: DEFAULT_MATRIX,
     overrides: {},
+    mode: 'matrix',
   },
   minSeverity: 'LOW',
   minConfidence: 'LOW',

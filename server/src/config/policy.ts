@@ -51,7 +51,7 @@ export function buildPolicy({ settings, file, folder, project, rules }: PolicyIn
     selection: selectionKey(rules, enabled) + (project?.pluginKey ? `\0${project.pluginKey}` : ''),
     keep: findingFilter(settings, enabled),
     excluded: isExcluded(file, folder, settings.exclude) || (project !== undefined && isBanditExcluded(project, file)),
-    mapping: { matrix: settings.severity.matrix, overrides: settings.severity.overrides },
+    mapping: { matrix: settings.severity.matrix, overrides: settings.severity.overrides, mode: settings.severity.mode },
   };
 }
 

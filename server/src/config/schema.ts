@@ -16,6 +16,7 @@ const caseless = <T extends readonly [string, ...string[]]>(values: T, canonical
 export const LEVEL_VALUES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export const LSP_SEVERITY_VALUES = ['error', 'warning', 'information', 'hint'] as const;
 export const OVERRIDE_VALUES = [...LSP_SEVERITY_VALUES, 'off'] as const;
+export const SEVERITY_MODES = ['matrix', 'risk'] as const;
 
 const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
 
@@ -46,9 +47,11 @@ export const SettingsSchema = z
         matrix: z.object({ HIGH: matrixRow(), MEDIUM: matrixRow(), LOW: matrixRow() }).strict().describe('an object with HIGH, MEDIUM and LOW severity rows'),
         /** By rule id (`B602`) or test name (`hardcoded_sql_expressions`); `off` removes the rule. */
         overrides: z.record(z.string(), OverrideSchema).describe('an object mapping rule ids or test names to a severity or "off"'),
+        /** `matrix`: the LSP severity is severity × confidence; `risk`: the finding's graded risk (diagnostics/severity.ts `RISK_SEVERITY`). */
+        mode: caseless(SEVERITY_MODES, (s) => s.toLowerCase()).describe(`one of ${quoted(SEVERITY_MODES)}`),
       })
       .strict()
-      .describe('an object with "matrix" and "overrides"'),
+      .describe('an object with "matrix", "overrides" and "mode"'),
     minSeverity: LevelSchema,
     minConfidence: LevelSchema,
     rules: z

@@ -1,6 +1,7 @@
-import type { Diagnostic } from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Level, Risk } from '../findings/finding.js';
+import type { Finding, FlowStep, Level, Risk } from '../findings/finding.js';
 import { owaspLabel } from '../findings/owasp.js';
 import { positionFromUtf16, type PositionEncoding } from '../documents/encoding.js';
 import { DEFAULT_MATRIX, findingSeverity, type SeverityMapping, type SeverityMatrix } from './severity.js';
@@ -68,27 +69,47 @@ export function toDiagnostic(
   };
   return {
     range: { start: positionFromUtf16(doc, start, encoding), end: positionFromUtf16(doc, end, encoding) },
-    severity: findingSeverity(f, m) ?? findingSeverity(f, { matrix: m.matrix, overrides: {} })!,
+    severity: findingSeverity(f, m) ?? findingSeverity(f, { matrix: m.matrix, overrides: {}, mode: m.mode })!,
     code: f.rule,
     codeDescription: { href: f.docs },
     source: SOURCE,
     message: standaloneMessage(f),
-    ...(f.related?.length
+    ...(f.related?.length || f.flow?.length
       ? {
-          relatedInformation: f.related.map((r) => ({
-            location: {
-              uri: doc.uri,
-              range: {
-                start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
-                end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
+          relatedInformation: [
+            ...(f.related ?? []).map((r) => ({
+              location: {
+                uri: doc.uri,
+                range: {
+                  start: positionFromUtf16(doc, doc.positionAt(r.span.start), encoding),
+                  end: positionFromUtf16(doc, doc.positionAt(r.span.end), encoding),
+                },
               },
-            },
-            message: r.message,
-          })),
+              message: r.message,
+            })),
+            ...flowInformation(f.flow ?? [], doc, encoding),
+          ],
         }
       : {}),
     data,
   };
+}
+
+/**
+ * The attack path as related information, one location a step, numbered
+ * (`1/3 source: …`): the source first, the sink's argument last. A step in
+ * another file is placed by its line and column (UTF-16; the server does not
+ * hold that file's text to convert them for other encodings).
+ */
+export function flowInformation(flow: readonly FlowStep[], doc: TextDocument, encoding: PositionEncoding): DiagnosticRelatedInformation[] {
+  return flow.map((s, i) => {
+    const here = s.file === null;
+    const range = here
+      ? { start: positionFromUtf16(doc, doc.positionAt(s.span.start), encoding), end: positionFromUtf16(doc, doc.positionAt(s.span.end), encoding) }
+      : { start: { line: s.line, character: s.column }, end: { line: s.line, character: s.column + (s.span.end - s.span.start) } };
+    const role = i === 0 ? 'source' : i === flow.length - 1 ? 'sink' : 'step';
+    return { location: { uri: here ? doc.uri : pathToFileURL(s.file!).href, range }, message: `${i + 1}/${flow.length} ${role}: ${s.note}` };
+  });
 }
 
 /** The diagnostics of `findings` under `mapping`, without those whose rule an override turns off. */

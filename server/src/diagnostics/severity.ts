@@ -1,5 +1,5 @@
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import type { Level } from '../findings/finding.js';
+import type { Level, Risk } from '../findings/finding.js';
 
 export type LspSeverityName = 'error' | 'warning' | 'information' | 'hint';
 
@@ -13,7 +13,17 @@ export type SeverityMatrix = Record<Level, Record<Level, LspSeverityName>>;
 export interface SeverityMapping {
   matrix: SeverityMatrix;
   overrides: Readonly<Record<string, SeverityOverride>>;
+  /** `matrix` (default): severity × confidence; `risk`: the graded risk, by `RISK_SEVERITY`. Overrides apply in both. */
+  mode?: 'matrix' | 'risk';
 }
+
+/** `pysec.severity.mode: "risk"`: what must be fixed before release is an error, the rest of the real risks warnings. */
+export const RISK_SEVERITY: Readonly<Record<Risk, LspSeverityName>> = {
+  Critical: 'error',
+  High: 'error',
+  Medium: 'warning',
+  Low: 'information',
+};
 
 /** DESIGN.md's default table. */
 export const DEFAULT_MATRIX: SeverityMatrix = {
@@ -42,15 +52,17 @@ export function overrideFor(rule: { id: string; name: string }, overrides: Reado
 
 /** A finding's severity name under `mapping`: its override, else its matrix cell; `off` when removed. */
 export function severityName(
-  f: { rule: string; name: string; severity: Level; confidence: Level },
+  f: { rule: string; name: string; severity: Level; confidence: Level; risk?: Risk },
   mapping: SeverityMapping,
 ): SeverityOverride {
-  return overrideFor({ id: f.rule, name: f.name }, mapping.overrides) ?? mapping.matrix[f.severity][f.confidence];
+  const o = overrideFor({ id: f.rule, name: f.name }, mapping.overrides);
+  if (o) return o;
+  return mapping.mode === 'risk' && f.risk ? RISK_SEVERITY[f.risk] : mapping.matrix[f.severity][f.confidence];
 }
 
 /** A finding's LSP severity under `mapping`, or null when an override turns its rule off. */
 export function findingSeverity(
-  f: { rule: string; name: string; severity: Level; confidence: Level },
+  f: { rule: string; name: string; severity: Level; confidence: Level; risk?: Risk },
   mapping: SeverityMapping,
 ): DiagnosticSeverity | null {
   const s = severityName(f, mapping);

@@ -6,7 +6,7 @@ import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
-import { mergeFindings } from '../findings/merge.js';
+import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
 import { positionToUtf16, type PositionEncoding } from './encoding.js';
 import { checkChanges } from './validate.js';
 
@@ -202,16 +202,27 @@ export class PythonDocument {
     return this.bandit?.revision ?? null;
   }
 
-  /** Both engines' findings, one per rule and line (bandit's wording wins). */
+  /**
+   * Both engines' findings, one per rule and line (bandit's wording wins),
+   * graded by attack path (grading/): kept for the tree and bandit run they
+   * come from, since one publish asks several times.
+   */
   allFindings(ignoreNosec = false): Finding[] {
+    const key = { tree: this.tree, analysed: this.analysis.findings, bandit: this.bandit?.findings, ignoreNosec };
+    const last = this.lastAll;
+    if (last && last.tree === key.tree && last.analysed === key.analysed && last.bandit === key.bandit && last.ignoreNosec === ignoreNosec) return last.findings;
     const ts = this.findings(ignoreNosec);
-    if (!this.bandit) return ts;
-    return mergeFindings(ts, this.bandit.findings, (o) => this.text.positionAt(o).line);
+    const findings = this.bandit
+      ? mergeGraded(ts, this.bandit.findings, (o) => this.text.positionAt(o).line, (rest) => gradeAnalysed(rest, this.tree, this.analysis, this.analysis.ruleset, this.uri))
+      : ts;
+    this.lastAll = { ...key, findings };
+    return findings;
   }
+  private lastAll: { tree: Tree; analysed: readonly Finding[]; bandit: Finding[] | undefined; ignoreNosec: boolean; findings: Finding[] } | undefined;
 
-  /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied. */
+  /** The current tree-sitter findings, with `# nosec`/`# pysec: ignore` applied, graded by attack path. */
   findings(ignoreNosec = false): Finding[] {
-    return applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec);
+    return gradeAnalysed(applySuppressions(this.analysis.findings, this.text, this.tree, ignoreNosec), this.tree, this.analysis, this.analysis.ruleset, this.uri);
   }
 
   /** Deletes the tree the last change replaced (wasm memory is not garbage-collected). */

@@ -78,7 +78,7 @@ export class DocumentAnalysis {
   narrowAbove = NARROW_ABOVE;
 
   constructor(
-    private readonly ruleset: RuleSet,
+    readonly ruleset: RuleSet,
     private readonly filename: string,
     private enabled: (rule: Rule) => boolean = () => true,
     private readonly onError?: RuleErrorSink,

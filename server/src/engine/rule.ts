@@ -2,8 +2,52 @@ import { z } from 'zod';
 import type { Node } from 'web-tree-sitter';
 import type { FlowStep, Level, Risk, Span } from '../findings/finding.js';
 import type { FileContext } from './context.js';
+import type { SinkKind } from './flow/types.js';
 
 const level = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+
+/** Every `SinkKind` (engine/flow/types.ts), for the rules' `sink` metadata. */
+export const SINK_KINDS = [
+  'command',
+  'code',
+  'sql',
+  'deserialisation',
+  'template',
+  'html',
+  'ldap',
+  'xpath',
+  'xml',
+  'path',
+  'url',
+  'redirect',
+  'header',
+  'session',
+  'mass-assignment',
+  'log',
+  'crypto',
+] as const satisfies readonly SinkKind[];
+// Both ways: a kind added to the contract and not here fails to compile.
+type MissingKinds = Exclude<SinkKind, (typeof SINK_KINDS)[number]>;
+const noMissingKinds: MissingKinds extends never ? true : never = true;
+void noMissingKinds;
+
+/**
+ * Which sink a rule's finding stands for, for grading by attack path
+ * (grading/pass.ts): what the sink does with the value and where the value
+ * is. `arg`: a positional argument of the finding's call, or "*" for all of
+ * them (the worst of each); `keyword`: the keyword that may carry the same
+ * argument instead (`subprocess.run(args=...)`); neither: the finding's own
+ * expression (the built SQL string of B608).
+ */
+export const SinkSchema = z
+  .object({
+    kind: z.enum(SINK_KINDS),
+    arg: z.union([z.number().int().min(0), z.literal('*')]).optional(),
+    keyword: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  })
+  .strict();
+
+export type Sink = z.infer<typeof SinkSchema>;
 
 /** The metadata half of a rule (`queries/<ID>.json`); the other half is `<ID>.scm`. */
 export const RuleMetaSchema = z
@@ -28,6 +72,10 @@ export const RuleMetaSchema = z
     check: z.string().optional(),
     /** Parameters handed to the check (qualnames, argument names, ...). */
     params: z.record(z.string(), z.unknown()).default({}),
+    /** The sink a finding stands for (grading by attack path); absent: the rule's risk is its default. */
+    sink: SinkSchema.optional(),
+    /** A hardcoded credential: Critical in application code unless a placeholder or in test code (grading/risk.ts). */
+    credential: z.literal(true).optional(),
     /** bandit's `tests`/`skips` may name this rule by its test name too: see `name`. */
   })
   .strict();

@@ -83,6 +83,13 @@ export interface Finding {
    * the sink's argument last. Absent or null when no untrusted input was traced.
    */
   flow?: FlowStep[] | null;
+  /**
+   * What the grading found at the finding's sink (grading/pass.ts): a traced
+   * path, only constants, sanitised values, or `unknown` (could not tell: a
+   * review with such a finding at an injection sink is partial). Absent
+   * for a rule without a sink, or an ungraded finding.
+   */
+  reach?: 'untrusted' | 'constant' | 'sanitised' | 'unknown';
 }
 
 /** Stable order: position first, then rule id. */

@@ -1,3 +1,4 @@
+import { gradingInWords } from '../grading/words.js';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { severityName, type SeverityMapping } from '../diagnostics/severity.js';
@@ -96,6 +97,8 @@ export function explain(f: Finding, input: Pick<HoverInput, 'markdown' | 'remedi
   out.push(`${bold(`${f.rule} · ${m ? `\`${f.name}\`` : f.name}`)} — ${bold(`${f.risk} risk`)} (${IMPACT[f.risk]})`);
   out.push(t(f.message));
   out.push(`${bold('What could happen:')} ${t(plainRisk(f))}`);
+  const path = gradingInWords(f);
+  if (path) out.push(`${bold(f.flow?.length ? 'Attack path:' : 'Path:')} ${t(path)}`);
 
   const facts = [
     `OWASP: ${t(owaspLabel(f.owasp))}`,

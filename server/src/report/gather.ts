@@ -69,7 +69,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
     remediation: (rule) => engine.ruleset.byId.get(rule)?.remediation,
     ruleInfo: (id) => {
       const r = engine.ruleset.byId.get(id);
-      return r && { id: r.id, name: r.name, message: r.message, remediation: r.remediation, docs: r.docs, cwe: r.cwe, owasp: r.owasp, risk: r.risk, confidence: r.confidence };
+      return r && { id: r.id, name: r.name, message: r.message, remediation: r.remediation, docs: r.docs, cwe: r.cwe, owasp: r.owasp, risk: r.risk, confidence: r.confidence, ...(r.sink ? { sink: r.sink.kind } : {}) };
     },
     bandit: review.bandit,
     toolVersion: VERSION,

@@ -29,11 +29,11 @@ export const HORIZON: Readonly<Record<Risk, string>> = {
 };
 
 /**
- * A finding's risk. The rules grade by context already (request data
- * reaching `eval` is Critical, a constant is not; a hardcoded secret is
- * Critical), and bandit's tests without a rule of ours are graded by
- * severity in bandit/convert.ts: the report keeps that grading, here in
- * one place so that every format agrees.
+ * A finding's risk: graded by attack path before the report sees it
+ * (grading/pass.ts, for both engines' findings: request data reaching
+ * `eval` is Critical, a constant is Low, a hardcoded secret is Critical
+ * unless a placeholder or in test code); a rule's own risk is its default.
+ * Here in one place so that every format agrees.
  */
 export function grade(f: Pick<Finding, 'risk'>): Risk {
   return f.risk;

@@ -1,3 +1,4 @@
+import { untracedLead } from './markdown.js';
 import type { Risk } from '../findings/finding.js';
 import type { ReportFinding, ReportModel } from './model.js';
 
@@ -113,6 +114,9 @@ export function renderHtml(m: ReportModel): string {
       m.summary.map((s) => `<div class="card risk-${s.risk.toLowerCase()}" data-risk="${s.risk}"><span class="count">${s.count}</span>${s.risk}<br><small>${esc(s.impact)}</small></div>`).join('') +
       `</div><p>${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed (${m.unjustified} without a justification). ` +
       `Informational: ${m.positives.length} good practice${m.positives.length === 1 ? '' : 's'} already in place (below).</p>` +
+      (m.untraced.length
+        ? `<div id="partial-review"><p><strong>Partial review.</strong> ${esc(untracedLead(m.untraced.length))}</p><ul>${m.untraced.map((u) => `<li>${u.id} <code>${esc(u.path)}:${u.line}</code> (${esc(u.rule)}, ${esc(u.sink)} sink)</li>`).join('')}</ul></div>`
+        : '') +
       `<div class="charts">` +
       barChart('chart-risk', 'Findings by risk', m.summary.map((s) => ({ label: s.risk, title: `${s.risk} (CVSS ${s.cvss})`, count: s.count, colour: RISK_COLOUR[s.risk] })), 90) +
       barChart('chart-owasp', 'Findings by OWASP Top 10 (2021) category', m.byOwasp.map((o) => ({ label: `${o.id} ${o.name}`, title: `${o.id}:2021 ${o.name}`, count: o.count, colour: '#495057' })), 340) +
@@ -122,7 +126,7 @@ export function renderHtml(m: ReportModel): string {
   parts.push(
     `<section id="top-findings"><h2>Top 3 Findings</h2>` +
       (m.top.length
-        ? `<ol class="top">${m.top.map((f) => `<li>${badge(f.risk)} <strong>${esc(f.owaspName.replace(/^A\d+:2021 /, ''))} in <code>${esc(f.path)}:${f.line}</code></strong> (${f.id}). ${esc(f.impact)} <em>How to fix:</em> ${esc(f.remediation)}</li>`).join('')}</ol>`
+        ? `<ol class="top">${m.top.map((f) => `<li>${badge(f.risk)} <strong>${esc(f.owaspName.replace(/^A\d+:2021 /, ''))} in <code>${esc(f.path)}:${f.line}</code></strong> (${f.id}). ${esc(f.impact)}${f.attackPath ? ` <em>Attack path:</em> ${esc(f.attackPath)}` : ''} <em>How to fix:</em> ${esc(f.remediation)}</li>`).join('')}</ol>`
         : '<p>No open findings.</p>') +
       `</section>`,
   );
@@ -145,7 +149,7 @@ export function renderHtml(m: ReportModel): string {
   parts.push(
     `<section id="next-steps"><h2>Recommended Next Steps</h2>` +
       (m.nextSteps.length ? '' : '<p>Nothing to fix: keep the review running on every change.</p>') +
-      m.nextSteps.map((s) => `<h3>${esc(s.horizon)} (${s.risk})</h3><ul>${s.items.map((it) => `<li>${esc(it.ids.join(', '))} (${esc(it.rule)}): ${esc(it.text)}</li>`).join('')}</ul>`).join('') +
+      m.nextSteps.map((s) => `<h3>${esc(s.horizon)} (${s.risk})</h3><ul>${s.items.map((it) => `<li>${esc(it.ids.join(', '))} (${esc(it.rule)}): ${esc(it.text)}${it.paths.length ? `<ul>${it.paths.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}</li>`).join('')}</ul>`).join('') +
       (m.unjustified ? `<h3>Suppressions</h3><ul><li>Review the ${m.unjustified} suppression${m.unjustified === 1 ? '' : 's'} without a justification.</li></ul>` : '') +
       `</section>`,
   );

@@ -22,6 +22,11 @@ function where(f: Pick<ReportFinding, 'path' | 'line'>): string {
   return `${f.path}:${f.line}`;
 }
 
+/** Why a review is partial, the same words in every format. */
+export function untracedLead(n: number): string {
+  return `The input of ${n} injection or code-execution sink${n === 1 ? '' : 's'} could not be traced to its source: ${n === 1 ? 'its finding is' : 'their findings are'} graded at most High until someone checks where that input comes from.`;
+}
+
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [];
   out.push(`# ${m.title}`, '');
@@ -38,11 +43,16 @@ export function renderMarkdown(m: ReportModel): string {
   out.push('');
   out.push(`Informational: ${m.positives.length} good practice${m.positives.length === 1 ? '' : 's'} already in place (see What Is Working Well).`, '');
   out.push(`${m.total} open finding${m.total === 1 ? '' : 's'}; ${m.suppressions.length} suppression${m.suppressions.length === 1 ? '' : 's'} reviewed below (${m.unjustified} without a justification).`, '');
+  if (m.untraced.length) {
+    out.push(`**Partial review.** ${untracedLead(m.untraced.length)}`, '');
+    for (const u of m.untraced) out.push(`- ${u.id} ${code(where(u))} (${u.rule}, ${u.sink} sink)`);
+    out.push('');
+  }
 
   out.push('## Top 3 Findings', '');
   if (!m.top.length) out.push('No open findings.', '');
   m.top.forEach((f, i) => {
-    out.push(`${i + 1}. **${f.risk}: ${f.owaspName.replace(/^A\d+:2021 /, '')} in ${code(where(f))}** (${f.id}). ${f.impact} How to fix: ${f.remediation}`);
+    out.push(`${i + 1}. **${f.risk}: ${f.owaspName.replace(/^A\d+:2021 /, '')} in ${code(where(f))}** (${f.id}). ${f.impact}${f.attackPath ? ` Attack path: ${f.attackPath}` : ''} How to fix: ${f.remediation}`);
   });
   if (m.top.length) out.push('');
 
@@ -60,7 +70,10 @@ export function renderMarkdown(m: ReportModel): string {
   if (!m.nextSteps.length && !m.unjustified) out.push('Nothing to fix: keep the review running on every change.', '');
   for (const step of m.nextSteps) {
     out.push(`### ${step.horizon} (${step.risk})`, '');
-    for (const it of step.items) out.push(`- ${it.ids.join(', ')} (${it.rule}): ${cell(it.text)}`);
+    for (const it of step.items) {
+      out.push(`- ${it.ids.join(', ')} (${it.rule}): ${cell(it.text)}`);
+      for (const p of it.paths) out.push(`  - ${cell(p)}`);
+    }
     out.push('');
   }
   if (m.unjustified) {

@@ -4,6 +4,8 @@ import type { BanditStatus } from '../check/review.js';
 import { codePointPosition, lineStartsOf } from '../check/format.js';
 import { findingCode } from '../check/baseline.js';
 import type { Finding, Level, Risk } from '../findings/finding.js';
+import { CRITICAL_SINKS, type SinkKind } from '../engine/flow/types.js';
+import { pathInWords } from '../grading/words.js';
 import { OWASP_2021, owaspLabel } from '../findings/owasp.js';
 import { plainRisk } from '../hover/risk.js';
 import { fixSnippet } from '../hover/snippets.js';
@@ -74,6 +76,10 @@ export interface ReportFinding {
   /** The finding's first line, trimmed (what a baseline matches on besides file, rule and text). */
   code: string;
   excerpt: ExcerptLine[];
+  /** The attack path that grades it (source first, the sink's argument last), paths as displayed; null when none was traced. */
+  flow: { path: string; line: number; column: number; note: string }[] | null;
+  /** The path in one sentence (grading/words.ts); null without one. */
+  attackPath: string | null;
 }
 
 export interface ReportSuppression {
@@ -103,6 +109,8 @@ export interface RuleInfo {
   owasp: string;
   risk: Risk;
   confidence: Level;
+  /** The sink the rule's findings stand for (grading by attack path), when it has one. */
+  sink?: SinkKind;
 }
 
 /** A finding a comment silences (SARIF lists it with its suppression). */
@@ -120,7 +128,16 @@ export interface SuppressedFinding {
 export interface NextStep {
   risk: Risk;
   horizon: string;
-  items: { ids: string[]; rule: string; text: string }[];
+  items: { ids: string[]; rule: string; text: string; paths: string[] }[];
+}
+
+/** A finding at an injection or code-execution sink whose input could not be traced: why the review is partial. */
+export interface UntracedSink {
+  id: string;
+  rule: string;
+  path: string;
+  line: number;
+  sink: SinkKind;
 }
 
 export interface EngineRun {
@@ -146,6 +163,12 @@ export interface ReportModel {
   findings: ReportFinding[];
   byOwasp: { id: string; name: string; count: number }[];
   byFile: { path: string; findings: ReportFinding[] }[];
+  /**
+   * "Partial review": the findings at injection or code-execution sinks
+   * (command, code, SQL, deserialisation, template) whose input could not be
+   * traced, so that their grade (at most High) is not the last word.
+   */
+  untraced: UntracedSink[];
   suppressions: ReportSuppression[];
   suppressed: SuppressedFinding[];
   unjustified: number;
@@ -179,7 +202,7 @@ function remediationOf(f: Finding, input: ReportInput): string {
 }
 
 export function buildReport(input: ReportInput): ReportModel {
-  const pending: Omit<ReportFinding, 'id'>[] = [];
+  const pending: (Omit<ReportFinding, 'id'> & { reach?: Finding['reach'] })[] = [];
   const silencedBy = new Map<string, string[]>();
   const silenced: (Omit<SuppressedFinding, 'suppression'> & { key: string })[] = [];
   const rulesUsed = new Map<string, RuleInfo>();
@@ -222,6 +245,15 @@ export function buildReport(input: ReportInput): ReportModel {
         engine: f.engine,
         code: findingCode(r, f),
         excerpt: excerpt(lines, s.line, Math.min(e.line, s.line + 4)),
+        flow: f.flow?.length
+          ? f.flow.map((st) => {
+              if (st.file !== null) return { path: displayPath(input.base, st.file), line: st.line + 1, column: st.column + 1, note: st.note };
+              const p = codePointPosition(r.text, st.span.start, starts);
+              return { path, line: p.line, column: p.column, note: st.note };
+            })
+          : null,
+        attackPath: f.flow?.length ? pathInWords(f.flow) : null,
+        ...(f.reach ? { reach: f.reach } : {}),
       });
     }
   }
@@ -233,7 +265,14 @@ export function buildReport(input: ReportInput): ReportModel {
       a.column - b.column ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
-  const findings: ReportFinding[] = pending.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f }));
+  const untraced: UntracedSink[] = [];
+  const findings: ReportFinding[] = pending.map(({ reach, ...f }, i) => {
+    const id = `F-${String(i + 1).padStart(3, '0')}`;
+    const sink = input.ruleInfo(f.rule)?.sink;
+    // Test code is graded Low whatever reaches its sinks: it does not make the review partial.
+    if (reach === 'unknown' && sink && CRITICAL_SINKS.has(sink) && f.risk !== 'Low') untraced.push({ id, rule: f.rule, path: f.path, line: f.line, sink });
+    return { id, ...f };
+  });
 
   const summary = RISK_ORDER.map((risk) => ({ risk, count: findings.filter((f) => f.risk === risk).length, impact: IMPACT[risk], cvss: CVSS_BAND[risk] }));
 
@@ -253,7 +292,13 @@ export function buildReport(input: ReportInput): ReportModel {
     nextSteps.push({
       risk,
       horizon: HORIZON[risk],
-      items: [...byRule.values()].map((fs) => ({ ids: fs.map((f) => f.id), rule: fs[0].rule, text: fs[0].remediation })),
+      items: [...byRule.values()].map((fs) => ({
+        ids: fs.map((f) => f.id),
+        rule: fs[0].rule,
+        text: fs[0].remediation,
+        // Each Critical with its path in one sentence: what makes it Critical.
+        paths: risk === 'Critical' ? fs.filter((f) => f.attackPath).map((f) => `${f.id}: ${f.attackPath}`) : [],
+      })),
     });
   }
 
@@ -326,6 +371,7 @@ export function buildReport(input: ReportInput): ReportModel {
     findings,
     byOwasp,
     byFile,
+    untraced,
     suppressions: suppressions.map(({ key: _key, ...x }) => x),
     suppressed,
     unjustified: suppressions.filter((s) => !s.justified).length,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { cweUrl, owaspLabel } from '../findings/owasp.js';
-import { grade, sarifLevel, securitySeverity } from './grading.js';
+import { grade, riskRank, sarifLevel, securitySeverity } from './grading.js';
 import type { ReportFinding, ReportModel, RuleInfo } from './model.js';
 
 /**
@@ -31,7 +31,9 @@ export function renderSarif(m: ReportModel): string {
   const ruleIndex = new Map(used.map((id, i) => [id, i]));
   const sarifRules = used.map((id) => {
     const r: RuleInfo = rules.get(id)!;
-    const risk = grade(r);
+    // Graded by attack path, a rule's findings differ in risk: the rule ranks as its worst open one (code scanning shows the rule's).
+    const graded = m.findings.filter((f) => f.rule === id).map((f) => f.risk);
+    const risk = graded.length ? graded.reduce((a, b) => (riskRank(b) < riskRank(a) ? b : a)) : grade(r);
     const help = [
       r.message,
       r.remediation ? `How to fix: ${r.remediation}` : '',
@@ -70,6 +72,10 @@ export function renderSarif(m: ReportModel): string {
     message: { text: `${f.description} ${f.impact}` },
     locations: [location(f.path, f.line, f.column, f.endLine, f.endColumn, f.code)],
     partialFingerprints: { 'pysecFinding/v1': fingerprint(f.path, f.rule, f.code) },
+    // The attack path that grades it: one thread flow, source first, the sink's argument last.
+    ...(f.flow?.length
+      ? { codeFlows: [{ message: { text: f.attackPath ?? '' }, threadFlows: [{ locations: f.flow.map((s) => ({ location: { ...location(s.path, s.line, s.column), message: { text: s.note } } })) }] }] }
+      : {}),
     properties: { id: f.id, risk: f.risk, owasp: owaspLabel(f.owasp), severity: f.severity, confidence: f.confidence, engine: f.engine, remediation: f.remediation },
   }));
   const silenced = suppressed.map((s) => ({

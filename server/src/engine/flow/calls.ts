@@ -108,7 +108,7 @@ function knownCall(q: string, n: Node, positional: Value[], kwargs: Map<string, 
   const localNoun = localCallNoun(q);
   if (localNoun) {
     const key = q === 'os.getenv' || q === 'os.environ.get' ? constKey(argNodes[0]) : null;
-    return source(n, key === null ? `${shown(n)} (${localNoun})` : `${shown(n)} (${localNoun} '${key}')`, 'local');
+    return source(n, key === null ? `${shown(n)} (${localNoun})` : `${shown(n)} (${localNoun} '${key}')`, 'local', a.file);
   }
   if (q === 'len' && first) {
     const cs = constAlts(first);
@@ -129,6 +129,10 @@ function knownCall(q: string, n: Node, positional: Value[], kwargs: Map<string, 
     const folded = combine([first], ([c]) => codec(name, c));
     const s = sanitiserOf(q);
     return s ? cleaned(folded, s.kinds, s.by) : folded;
+  }
+  if (q === 'django.utils.html.format_html' || q === 'format_html') {
+    // The arguments are escaped; the format string is taken as it is.
+    return join(first ?? SOME_CONST, cleaned(combine([...positional.slice(1), ...kwargs.values()], null), ['html'], 'format_html (its arguments are escaped)'));
   }
   const s = q.startsWith('re.') ? undefined : sanitiserOf(q);
   if (s) return cleaned(combine(all.length ? all : [SOME_CONST], null), s.kinds, s.by);

@@ -3,7 +3,7 @@ import { qualifiedName } from '../context.js';
 import { decodeEscapes, isFString, stringLiteral } from '../literal.js';
 import { evalCall } from './calls.js';
 import { binary, compare, percent, pyStr, slice, unary } from './fold.js';
-import { constKey, isRequestName, localNameNoun, requestAttrNoun, shown, source, sourceNote } from './sources.js';
+import { constKey, isRequestName, localNameNoun, requestAttrNoun, requestMethodNoun, shown, source, sourceNote } from './sources.js';
 import { MAX_DEPTH, type Analysis, type Env } from './state.js';
 import { bindTarget } from './targets.js';
 import { Bytes, elementOf, flatten, join, konst, MAX_ITEMS, altsOf, NOTHING, SOME_CONST, stepped, truthOf, UNKNOWN, type Const, type Value } from './value.js';
@@ -132,7 +132,7 @@ export function lookup(name: string, node: Node, env: Env, a: Analysis): Value {
   const q = a.ctx.aliasesAt(node.startIndex).get(name) ?? name;
   if (isRequestName(q)) return { t: 'request' };
   const local = localNameNoun(q);
-  if (local) return source(node, `${shown(node)} (${local}s)`, 'local', { attr: q, base: q });
+  if (local) return source(node, `${shown(node)} (${local}s)`, 'local', a.file, { attr: q, base: q });
   if (name === 'True' || name === 'False') return konst(name === 'True');
   if (name === 'None') return konst(null);
   return UNKNOWN;
@@ -218,7 +218,7 @@ function compute(n: Node, get: (n: Node | null | undefined) => Value, env: Env, 
     case 'attribute':
       return attributeValue(n, get, env, a);
     case 'subscript':
-      return subscriptValue(n, get);
+      return subscriptValue(n, get, a.file);
     case 'call':
       return evalCall(n, get, env, a);
     case 'list_comprehension':
@@ -375,14 +375,14 @@ function attributeValue(n: Node, get: (n: Node | null | undefined) => Value, env
   const attr = n.childForFieldName('attribute')?.text ?? '';
   if (obj.t === 'request') {
     const noun = requestAttrNoun(attr);
-    if (noun) return source(n, sourceNote(n, noun, null), 'request', { attr, base: n.childForFieldName('object')?.text ?? 'request' });
+    if (noun) return source(n, sourceNote(n, noun, null), 'request', a.file, { attr, base: n.childForFieldName('object')?.text ?? 'request' });
     return attr === 'method' || attr === 'scheme' || attr === 'is_secure' || attr === 'is_json' ? SOME_CONST : UNKNOWN;
   }
   if (key) {
     const q = qualifiedName(n, a.ctx.aliasesAt(n.startIndex));
     if (isRequestName(q)) return { t: 'request' };
     const local = localNameNoun(q);
-    if (local) return source(n, `${shown(n)} (${local}s)`, 'local', { attr: q, base: q });
+    if (local) return source(n, `${shown(n)} (${local}s)`, 'local', a.file, { attr: q, base: q });
   }
   if (obj.t === 'taint') return { ...obj, chain: undefined };
   if (obj.t === 'join' || obj.t === 'dict' || obj.t === 'seq') {
@@ -398,13 +398,13 @@ function constIndex(v: Value): number | null {
   return cs && cs.length === 1 && typeof cs[0] === 'number' && Number.isInteger(cs[0]) ? cs[0] : null;
 }
 
-export function readKey(container: Value, keyValue: Value, keyNode: Node | null, whole: Node): Value {
+export function readKey(container: Value, keyValue: Value, keyNode: Node | null, whole: Node, file: string | null): Value {
   return join(
     ...altsOf(container).map((c): Value => {
       if (c.t === 'taint' && c.chain) {
         const k = constKey(keyNode);
-        const noun = requestAttrNoun(c.chain.attr) ?? localNameNoun(c.chain.attr) ?? c.chain.attr;
-        return source(whole, sourceNote(whole, noun, k), c.trust);
+        const noun = requestAttrNoun(c.chain.attr) ?? requestMethodNoun(c.chain.attr) ?? localNameNoun(c.chain.attr) ?? c.chain.attr;
+        return source(whole, sourceNote(whole, noun, k), c.trust, file);
       }
       if (c.t === 'dict') {
         const kc = constAlts(keyValue);
@@ -436,13 +436,13 @@ export function readKey(container: Value, keyValue: Value, keyNode: Node | null,
   );
 }
 
-function subscriptValue(n: Node, get: (n: Node | null | undefined) => Value): Value {
+function subscriptValue(n: Node, get: (n: Node | null | undefined) => Value, file: string | null): Value {
   const base = get(n.childForFieldName('value'));
   const subs = n.childrenForFieldName('subscript').filter((c): c is Node => !!c && c.type !== 'comment');
   if (subs.length !== 1) return combine([base], null);
   const sub = subs[0];
   if (sub.type === 'slice') return sliceValue(base, sub, get);
-  return readKey(base, get(sub), sub, n);
+  return readKey(base, get(sub), sub, n, file);
 }
 
 function sliceValue(base: Value, sub: Node, get: (n: Node | null | undefined) => Value): Value {

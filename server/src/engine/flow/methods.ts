@@ -53,13 +53,13 @@ function one(r: Value, method: string, args: readonly Value[], kwargs: ReadonlyM
     case 'request': {
       const noun = requestMethodNoun(method);
       if (!noun) return undefined;
-      return { value: source(n, sourceNote(n, noun, null), 'request', MAPPING_METHODS.has(method) ? { attr: method, base: 'request' } : undefined) };
+      return { value: source(n, sourceNote(n, noun, null), 'request', a.file, MAPPING_METHODS.has(method) ? { attr: method, base: 'request' } : undefined) };
     }
     case 'taint':
       if (r.chain && CHAIN_READS.has(method)) {
         const noun = requestAttrNoun(r.chain.attr) ?? requestMethodNoun(r.chain.attr) ?? r.chain.attr;
         const keyed = method === 'get' || method === 'getlist' || method === 'pop' || method === 'getone' || method === 'getall';
-        const src = source(n, sourceNote(n, noun, keyed ? constKey(firstArgNode(n)) : null), r.trust);
+        const src = source(n, sourceNote(n, noun, keyed ? constKey(firstArgNode(n)) : null), r.trust, a.file);
         return { value: keyed && args[1] ? join(src, args[1]) : src };
       }
       return { value: scalarMethod(r, method, args, kwargs) };
@@ -74,7 +74,6 @@ function one(r: Value, method: string, args: readonly Value[], kwargs: ReadonlyM
     default:
       return undefined;
   }
-  void a;
 }
 
 /** A method on an untrusted or unknown scalar: predicates are harmless constants, the rest passes the text on. */
@@ -147,12 +146,17 @@ function dictMethod(d: Value & { t: 'dict' }, method: string, args: readonly Val
     return undefined;
   }
   switch (method) {
-    case 'get':
-      return { value: args[1] ? join(read(k), args[1]) : k !== undefined && !d.keys.has(k) && !d.rest ? konst(null) : join(read(k), k !== undefined && d.keys.has(k) ? NOTHING : konst(null)) };
+    case 'get': {
+      const dflt = args[1] ?? konst(null);
+      if (k !== undefined && d.keys.has(k)) return { value: d.keys.get(k)! };
+      if (k !== undefined) return { value: d.rest ? join(d.rest, dflt) : dflt };
+      return { value: join(elementOf(d), dflt) };
+    }
     case 'pop': {
       const keys = new Map(d.keys);
       if (k !== undefined) keys.delete(k);
-      return { value: args[1] ? join(read(k), args[1]) : read(k), receiver: { ...d, keys } };
+      const hit = k !== undefined && d.keys.has(k);
+      return { value: hit || !args[1] ? read(k) : join(read(k), args[1]), receiver: { ...d, keys } };
     }
     case 'setdefault': {
       if (k !== undefined && !d.keys.has(k)) {

@@ -98,8 +98,8 @@ export function sourceNote(node: Node, noun: string, key: string | null): string
 }
 
 /** A source: untrusted from `node`. */
-export function source(node: Node, note: string, trust: Trust, chain?: { attr: string; base: string }): Value {
-  return { t: 'taint', trust, path: [stepAt(node, note)], clean: null, chain };
+export function source(node: Node, note: string, trust: Trust, file: string | null, chain?: { attr: string; base: string }): Value {
+  return { t: 'taint', trust, path: [stepAt(node, note, file)], clean: null, chain };
 }
 
 /** The constant string key of a read (`["c"]`, `.get("c")`), or null. */
@@ -234,7 +234,7 @@ function injected(p: Param): boolean {
  * The values a framework gives a def's parameters, by name (parameters not
  * listed are the def's own, unknown). `file`: the analysed file (null).
  */
-export function frameworkParams(fn: Node, ctx: FileContext): Map<string, Value> {
+export function frameworkParams(fn: Node, ctx: FileContext, file: string | null = null): Map<string, Value> {
   const out = new Map<string, Value>();
   const params = paramsOf(fn);
   for (const p of params) {
@@ -250,7 +250,7 @@ export function frameworkParams(fn: Node, ctx: FileContext): Map<string, Value> 
       for (const p of params) {
         const conv = vars.get(p.name);
         if (!conv || out.has(p.name)) continue;
-        const v = source(p.node, `the route parameter <${conv === 'string' ? '' : `${conv}:`}${p.name}> of ${r.path}`, 'request');
+        const v = source(p.node, `the route parameter <${conv === 'string' ? '' : `${conv}:`}${p.name}> of ${r.path}`, 'request', file);
         out.set(p.name, conv === 'int' || conv === 'float' || conv === 'uuid' ? cleaned(v, ['*'], `the route's ${conv} converter`) : v);
       }
     } else if (fastapi) {
@@ -258,7 +258,7 @@ export function frameworkParams(fn: Node, ctx: FileContext): Map<string, Value> 
       for (const p of params) {
         if (out.has(p.name) || NOT_INPUT.has(p.name) || injected(p)) continue;
         const short = t2short(typeName(p.type));
-        const v = source(p.node, `the request parameter \`${p.name}\``, 'request');
+        const v = source(p.node, `the request parameter \`${p.name}\``, 'request', file);
         out.set(p.name, SAFE_TYPES.has(short) ? cleaned(v, ['*'], `its ${short} type`) : v);
       }
     }
@@ -269,7 +269,7 @@ export function frameworkParams(fn: Node, ctx: FileContext): Map<string, Value> 
     if (i >= 0 && (i === 0 || (i === 1 && NOT_INPUT.has(params[0].name)))) {
       for (const p of params.slice(i + 1)) {
         if (p.splat || out.has(p.name) || p.value) continue;
-        out.set(p.name, source(p.node, `the URL parameter \`${p.name}\``, 'request'));
+        out.set(p.name, source(p.node, `the URL parameter \`${p.name}\``, 'request', file));
       }
     }
   }

@@ -219,21 +219,28 @@ function loop(s: Node, env: Env, a: Analysis, nesting: number): Env | null {
   a.loops.push(frame);
   let head: Env = env;
   let exits: (Env | null)[] = [];
+  // A loop over a known non-empty sequence runs its body at least once.
+  const mustRun = isFor && iter.t === 'seq' && !!iter.items && !iter.elem && iter.items.length > 0;
   try {
     for (let round = 0; round < LOOP_ROUNDS; round++) {
       frame.breaks = [];
       frame.continues = [];
       const t = isFor ? (iter.t === 'seq' && iter.items && !iter.elem && iter.items.length === 0 ? false : undefined) : cond ? truthOf(evalExpr(cond, head, a)) : undefined;
       // `while True:` leaves only through `break`; a loop over nothing or `while False:` never runs its body.
-      exits = t === true ? [] : [head];
+      exits = t === true || (mustRun && round === 0) ? [] : [head];
       if (t === false) break;
       const inner: Env = new Map(head);
       if (isFor && left) bindTarget(left, elementOf(iter), inner, a);
       else if (cond) refine(inner, cond, true, a);
       const end = runBlock(s.childForFieldName('body'), inner, a, nesting + 1);
-      const next = joinEnvs([head, end, ...frame.continues]) ?? head;
-      if (sameEnv(next, head)) break;
+      const next = joinEnvs(mustRun && round === 0 ? [end, ...frame.continues] : [head, end, ...frame.continues]);
+      if (!next) break; // the body never completes: the loop is left through break (or not at all)
+      if (sameEnv(next, head)) {
+        exits = t === true ? [] : [next];
+        break;
+      }
       head = next;
+      exits = t === true ? [] : [head];
     }
   } finally {
     a.loops.pop();

@@ -161,7 +161,7 @@ function analyse(scope: Node, fs: FileScope, key: string): Analysis {
   try {
     const env: Env = new Map();
     if (!isModule) {
-      const given = frameworkParams(scope, fs.ctx);
+      const given = frameworkParams(scope, fs.ctx, fs.file);
       paramsOf(scope).forEach((p, i) => env.set(p.name, given.get(p.name) ?? { t: 'unknown', clean: null, param: i }));
       const end = runBlock(scope.childForFieldName('body'), env, a);
       if (end) {

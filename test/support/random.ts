@@ -86,7 +86,7 @@ const TOKENS = [
   'cursor.execute("SELECT * FROM t WHERE a = %s" % x)',
   'q = "DELETE FROM t WHERE id = " + uid',
   'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)',
-  // Settings facts and the PS rules (facts.ts, checks/owasp.ts): cross-statement verdicts and silentWhen pairs.
+  // Settings facts and the PS rules (facts.ts, checks/ps/): cross-statement verdicts and silentWhen pairs.
   'CORS_ALLOW_CREDENTIALS = True\n',
   'CORS_ALLOW_ALL_ORIGINS = True\n',
   'INSTALLED_APPS = []\n',

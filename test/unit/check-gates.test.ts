@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runRules } from '../../server/src/engine/analyzer.js';
 import { FileContext } from '../../server/src/engine/context.js';
 import { Engine } from '../../server/src/engine/engine.js';
-import type { Rule } from '../../server/src/engine/rule.js';
+import { ruleSelection, type Rule } from '../../server/src/engine/rule.js';
 import { RuleSet } from '../../server/src/engine/ruleset.js';
 
 let engine: Engine;
@@ -27,7 +27,7 @@ function run(rules: readonly Rule[], enabled: (r: Rule) => boolean = () => true)
   const errors: string[] = [];
   try {
     const ctx = new FileContext([], '/virtual/gates.py');
-    const found = runRules(ruleset, tree, ctx, null, enabled, (rule) => errors.push(rule.id));
+    const found = runRules(ruleset, tree, ctx, null, ruleSelection(enabled), (rule) => errors.push(rule.id));
     return { found: found.map((f) => `${f.rule}@${tree.rootNode.descendantForIndex(f.range.start)!.startPosition.row + 1}`), errors };
   } finally {
     tree.delete();

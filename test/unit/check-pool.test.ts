@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkFiles, type CheckOutcome, type PoolFile } from '../../server/src/check/pool.js';
 import { checkFile } from '../../server/src/check/run.js';
 import { Engine } from '../../server/src/engine/engine.js';
+import { ruleSelection } from '../../server/src/engine/rule.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RULES = join(ROOT, 'test/fixtures/rules');
@@ -32,8 +33,9 @@ beforeAll(async () => {
 
 /** What a serial run in this thread gives, in the pool's outcome shape. */
 function serial(paths: readonly string[], enabled?: (rule: { id: string }) => boolean): CheckOutcome[] {
+  const selection = enabled && ruleSelection(enabled);
   return paths.map((p) => {
-    const r = checkFile(engine, p, enabled);
+    const r = checkFile(engine, p, selection);
     return 'message' in r ? r : { path: r.path, text: r.text, findings: r.findings };
   });
 }

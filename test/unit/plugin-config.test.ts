@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../server/src/bandit/project-config.js';
 import { overridesKey, pluginOverrides, ruleVariant } from '../../server/src/bandit/plugin-config.js';
 import { readRules } from '../../server/src/engine/ruleset.js';
-import { paramSet } from '../../server/src/engine/checks/params.js';
+import { paramSet } from '../../server/src/engine/checks/support/params.js';
 
 const rules = readRules();
 const byId = (id: string) => rules.find((r) => r.id === id)!;

@@ -12,10 +12,10 @@ import { checkText } from '../../server/src/check/run.js';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { loadPython } from '../../server/src/engine/grammar.js';
-import type { Rule } from '../../server/src/engine/rule.js';
+import { ruleSelection, type Rule } from '../../server/src/engine/rule.js';
 import { RuleSet, silentWhen } from '../../server/src/engine/ruleset.js';
-import { secretName } from '../../server/src/engine/checks/owasp-support.js';
-import { routeTextParams } from '../../server/src/engine/checks/taint.js';
+import { secretName } from '../../server/src/engine/checks/support/secrets.js';
+import { routeTextParams } from '../../server/src/engine/checks/ps/taint.js';
 import { fixtureExpectations } from '../lsp/expect.js';
 import { fixtureFiles, fixtureName, fixtureRule } from '../support/fixtures.js';
 
@@ -111,7 +111,7 @@ describe('silentWhen', () => {
   const rulesOn = (text: string, enabled?: (r: Rule) => boolean) => {
     const tree = engine.parser.parse(text)!;
     try {
-      const analysis = engine.analysis('/virtual/silent.py', enabled);
+      const analysis = engine.analysis('/virtual/silent.py', enabled && ruleSelection(enabled));
       analysis.full(tree);
       return analysis.findings.map((f) => f.rule).sort();
     } finally {

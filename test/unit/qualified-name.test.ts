@@ -1,5 +1,5 @@
 /**
- * `qualifiedName` (context.ts) reads a plain name chain (`os.path.join`)
+ * `qualifiedName` (pyast.ts) reads a plain name chain (`os.path.join`)
  * from its text, and anything else from the tree part by part. Both must
  * give the same name, aliases resolved the same way: checked on made-up
  * edge cases and on every call's callee in a few large stdlib files.
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from 'web-tree-sitter';
-import { qualifiedName, treeQualifiedName } from '../../server/src/engine/context.js';
+import { qualifiedName, treeQualifiedName } from '../../server/src/engine/pyast.js';
 import { Engine } from '../../server/src/engine/engine.js';
 
 let engine: Engine;

@@ -11,9 +11,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parityCases, snippetRunner, type ParityCase } from '../support/snippets.js';
-import { looksLikePassword } from '../../server/src/engine/checks/general.js';
+import { looksLikePassword } from '../../server/src/engine/checks/support/secrets.js';
 import { fnmatch } from '../../server/src/engine/fnmatch.js';
-import { pyFloatRepr } from '../../server/src/engine/literal.js';
+import { pyFloatRepr } from '../../server/src/engine/pyrepr.js';
 
 const OURS = new Set(['B101', 'B102', 'B103', 'B104', 'B105', 'B106', 'B108', 'B201', 'B301', 'B311', 'B324', 'B403', 'B404', 'B501', 'B506', 'PS501']);
 

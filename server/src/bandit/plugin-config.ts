@@ -96,7 +96,7 @@ const COPIES = new Map<string, WeakMap<Rule, Rule>>();
  * The rule as a project sees it: a copy whose params carry the overrides of
  * that rule's keys (only keys the rule already has), made once per distinct
  * overrides (by `overridesKey`) and rule, so that what checks cache per
- * Rule object (params.ts) is built once per project config too.
+ * Rule object (checks/support/params.ts) is built once per project config too.
  */
 export function ruleVariant(params: ReadonlyMap<string, Record<string, unknown>>, key = overridesKey(params)): (rule: Rule) => Rule {
   if (!key) return (rule) => rule;

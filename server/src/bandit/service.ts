@@ -22,14 +22,6 @@ export interface BanditRunSettings {
   excluded?: boolean;
 }
 
-export const DEFAULT_BANDIT_SETTINGS: BanditRunSettings = {
-  enabled: true,
-  idleDelayMs: 1500,
-  intervalSeconds: 0,
-  timeoutSeconds: 30,
-  workspaceScan: false,
-};
-
 /** What the service needs from the server; it knows nothing of LSP. */
 export interface BanditHost {
   settingsFor(uri: string): BanditRunSettings;

@@ -1,6 +1,6 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
-import type { Rule } from '../engine/rule.js';
+import type { RuleSelection } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
@@ -20,11 +20,11 @@ export interface FileError {
 }
 
 /** Runs the tree-sitter engine from scratch over one file. */
-export function checkText(engine: Engine, path: string, text: string, enabled?: (rule: Rule) => boolean): FileResult {
+export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection): FileResult {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
-    const analysis = engine.analysis(path, enabled);
+    const analysis = engine.analysis(path, selection);
     analysis.full(tree);
     const doc = TextDocument.create(path, 'python', 0, text);
     return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path) };
@@ -33,7 +33,7 @@ export function checkText(engine: Engine, path: string, text: string, enabled?: 
   }
 }
 
-export function checkFile(engine: Engine, path: string, enabled?: (rule: Rule) => boolean): FileResult | FileError {
+export function checkFile(engine: Engine, path: string, selection?: RuleSelection): FileResult | FileError {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(path);
@@ -43,7 +43,7 @@ export function checkFile(engine: Engine, path: string, enabled?: (rule: Rule) =
   const decoded = decodeSource(bytes);
   if ('error' in decoded) return { path, message: decoded.error };
   try {
-    return checkText(engine, path, decoded.text, enabled);
+    return checkText(engine, path, decoded.text, selection);
   } catch (e) {
     return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
-import type { RuleSelection } from '../engine/rule.js';
+import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
 import { checkFile } from './run.js';
 
@@ -31,14 +31,14 @@ export type FromWorker = { ready: true } | { index: number; outcome: CheckOutcom
  */
 export type PoolSelection = readonly string[] | null | { ids: readonly string[] | null; params: readonly (readonly [string, Record<string, unknown>])[] };
 
-/** A pool selection as the engine's rule predicate (undefined: every rule as it is). */
+/** A pool selection as the engine's rule selection, made once per selection (undefined: every rule as it is). */
 export function selectionFor(sel: PoolSelection): RuleSelection | undefined {
   const ids = sel === null || Array.isArray(sel) ? (sel as readonly string[] | null) : (sel as { ids: readonly string[] | null }).ids;
   const params = sel !== null && !Array.isArray(sel) ? new Map((sel as { params: readonly (readonly [string, Record<string, unknown>])[] }).params) : undefined;
   const set = ids ? new Set(ids) : undefined;
   if (!set && !params?.size) return undefined;
-  const enabled = (rule: { id: string }) => !set || set.has(rule.id);
-  return params?.size ? Object.assign(enabled, { variant: ruleVariant(params, overridesKey(params)) }) : enabled;
+  const accepts = (rule: { id: string }) => !set || set.has(rule.id);
+  return ruleSelection(accepts, params?.size ? ruleVariant(params, overridesKey(params)) : undefined);
 }
 
 export interface ServeOptions {

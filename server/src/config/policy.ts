@@ -1,6 +1,7 @@
 import { isExcluded as isBanditExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { ruleVariant } from '../bandit/plugin-config.js';
 import type { SeverityMapping } from '../diagnostics/severity.js';
+import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import { isExcluded } from './exclude.js';
 import { findingFilter, ruleSelector, selectionKey, type RuleRef } from './rules.js';
@@ -19,6 +20,8 @@ export interface Policy {
   readonly project: ProjectBanditConfig | undefined;
   /** Whether a rule runs (user selection over the project's skips/tests; `off` overrides). */
   readonly enabled: (rule: RuleRef) => boolean;
+  /** The same selection for the engine, with the rules as the project's bandit plugin settings make them. */
+  readonly ruleSelection: RuleSelection;
   /** Which rules of the engine run, as a string: equal keys, equal engine runs. */
   readonly selection: string;
   /** Whether a finding (either engine's, suppressed or not) passes selection and minimum severity/confidence. */
@@ -42,12 +45,13 @@ export function buildPolicy({ settings, file, folder, project, rules }: PolicyIn
   const selector = ruleSelector(settings, project);
   // The rules' params under the project's bandit plugin settings go with the
   // selection (analyzer.ts), and into its key so that a changed config reruns.
-  const enabled = project?.pluginKey ? Object.assign((r: RuleRef) => selector(r), { variant: ruleVariant(project.pluginParams, project.pluginKey) }) : selector;
+  const enabled = selector;
   return {
     settings,
     folder,
     project,
     enabled,
+    ruleSelection: ruleSelection(enabled, project?.pluginKey ? ruleVariant(project.pluginParams, project.pluginKey) : undefined),
     selection: selectionKey(rules, enabled) + (project?.pluginKey ? `\0${project.pluginKey}` : ''),
     keep: findingFilter(settings, enabled),
     excluded: isExcluded(file, folder, settings.exclude) || (project !== undefined && isBanditExcluded(project, file)),

@@ -1,7 +1,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
-import type { Rule } from '../engine/rule.js';
+import { ALL_RULES, type RuleSelection } from '../engine/rule.js';
 import type { PositionEncoding } from './encoding.js';
 import { PythonDocument } from './document.js';
 
@@ -27,7 +27,7 @@ export class DocumentStore {
     readonly engine: Engine,
     private readonly onRuleError?: (ruleId: string, e: unknown) => void,
     /** Which rules run for a document (the settings' selection); default all. */
-    private readonly enabledFor?: (uri: string) => (rule: Rule) => boolean,
+    private readonly enabledFor?: (uri: string) => RuleSelection,
   ) {}
 
   get(uri: string): PythonDocument | undefined {
@@ -57,7 +57,7 @@ export class DocumentStore {
   reanalyse(uri: string): PythonDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
-    doc.analysis.reset(doc.syntaxTree, this.enabledFor?.(uri) ?? (() => true));
+    doc.analysis.reset(doc.syntaxTree, this.enabledFor?.(uri) ?? ALL_RULES);
     return doc;
   }
 

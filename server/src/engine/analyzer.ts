@@ -2,11 +2,11 @@ import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { compareFindings, type Finding, type RelatedLocation, type Span } from '../findings/finding.js';
 import { CHECKS, GATES } from './checks/index.js';
 import { FileContext } from './context.js';
+import { unparen } from './pyast.js';
 import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
-import { unparen } from './literal.js';
 import { seedParent } from './memo.js';
-import type { CheckGate, Hit, Rule, RuleMatch, RuleSelection } from './rule.js';
+import { ALL_RULES, type CheckGate, type Hit, type Rule, type RuleMatch, type RuleSelection } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
 /** Inclusive overlap: a node that merely touches a changed range is re-run too. */
@@ -106,11 +106,6 @@ export function collectFacts(ruleset: RuleSet, root: Node, ranges: Span[] | null
   return { imports: imports.sort(byStart), settings: settings.sort(byStart) };
 }
 
-/** The imports alone (see `collectFacts`). */
-export function collectImports(ruleset: RuleSet, root: Node, ranges: Span[] | null): ImportFact[] {
-  return collectFacts(ruleset, root, ranges).imports;
-}
-
 export type RuleErrorSink = (rule: Rule, error: unknown) => void;
 
 /**
@@ -125,15 +120,15 @@ export type RuleErrorSink = (rule: Rule, error: unknown) => void;
  * that is turned off still runs, unseen, for that purpose: the PS rule never
  * repeats a bandit finding, shown or not.
  *
- * `enabled` must answer the same for a rule as long as it lives (a new
- * selection is a new function): which rules run is kept per function.
+ * `selection` must answer the same for a rule as long as it lives (a new
+ * selection is a new object): which rules run is kept per selection.
  */
 export function runRules(
   ruleset: RuleSet,
   tree: Tree,
   ctx: FileContext,
   ranges: Span[] | null,
-  enabled: (rule: Rule) => boolean = () => true,
+  selection: RuleSelection = ALL_RULES,
   onError?: RuleErrorSink,
   whole?: readonly QueryMatch[],
 ): Finding[] {
@@ -145,8 +140,8 @@ export function runRules(
   // Which rules of a pattern run, asked once per pattern rather than once
   // per match (`(call) @node` alone has some eighty rules), and kept for the
   // next run with the same selection (a keystroke's).
-  const plans = plansFor(ruleset, enabled);
-  const planOf = (pattern: number): Plan => (plans[pattern] ??= makePlan(ruleset.rulesByPattern[pattern] ?? [], ruleset, enabled));
+  const plans = plansFor(ruleset, selection);
+  const planOf = (pattern: number): Plan => (plans[pattern] ??= makePlan(ruleset.rulesByPattern[pattern] ?? [], ruleset, selection));
   const run = (match: RuleMatch, { rule, on, silencer, check }: PlannedRule): void => {
     let hits: Hit[];
     try {
@@ -206,13 +201,13 @@ interface PlannedRule {
  * function of the rule (a document's settings replace it, not change it),
  * so its plans hold for as long as it lives.
  */
-const PLANS = new WeakMap<RuleSet, WeakMap<(rule: Rule) => boolean, (Plan | undefined)[]>>();
+const PLANS = new WeakMap<RuleSet, WeakMap<RuleSelection, (Plan | undefined)[]>>();
 
-function plansFor(ruleset: RuleSet, enabled: (rule: Rule) => boolean): (Plan | undefined)[] {
+function plansFor(ruleset: RuleSet, selection: RuleSelection): (Plan | undefined)[] {
   let bySelection = PLANS.get(ruleset);
   if (!bySelection) PLANS.set(ruleset, (bySelection = new WeakMap()));
-  let plans = bySelection.get(enabled);
-  if (!plans) bySelection.set(enabled, (plans = []));
+  let plans = bySelection.get(selection);
+  if (!plans) bySelection.set(selection, (plans = []));
   return plans;
 }
 
@@ -223,15 +218,15 @@ interface Plan {
   gated: { gate: CheckGate; all: PlannedRule[]; byKey: Map<string, PlannedRule[]> }[];
 }
 
-function makePlan(rules: readonly Rule[], ruleset: RuleSet, enabled: (rule: Rule) => boolean): Plan {
+function makePlan(rules: readonly Rule[], ruleset: RuleSet, selection: RuleSelection): Plan {
   const plan: Plan = { size: 0, always: [], gated: [] };
   for (const rule of rules) {
-    const on = enabled(rule);
+    const on = selection.accepts(rule);
     const silencer = ruleset.silencers.has(rule.id);
     if (!on && !silencer) continue;
     // The project's bandit plugin settings (plugin-config.ts) ride on the
     // selection, so the plans, kept per selection, are made with its rule copies.
-    const own = (enabled as RuleSelection).variant?.(rule) ?? rule;
+    const own = selection.variant(rule);
     const p: PlannedRule = { rule: own, on, silencer, check: rule.check ? CHECKS[rule.check] : undefined };
     plan.size++;
     const gate = rule.check ? GATES[rule.check] : undefined;

@@ -13,7 +13,7 @@ import { COMPOUND, SIMPLE_STATEMENTS } from './widen.js';
  * findings inside a statement that is the same node as before — same type,
  * same span, as many descendants, no syntax error in it, no edit touching
  * it — are still right, wherever it now hangs, as long as it belongs to
- * the same def: the request-input rules (checks/taint.ts) judge a call in a
+ * the same def: the request-input rules (checks/ps/taint.ts) judge a call in a
  * def with the whole def, and a call outside any def on its own statement,
  * so a statement that a broken `def` line leaves at module level (or that a
  * new `def` line takes in) is re-run. Such statements are cut out of the

@@ -1,7 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { createParser, loadPython, queryRangeScale } from './grammar.js';
 import { DocumentAnalysis, type OffsetEdit } from './incremental.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleSelection } from './rule.js';
 import { readRules, RuleSet } from './ruleset.js';
 
 export type { OffsetEdit };
@@ -24,7 +24,7 @@ export class Engine {
     return new Engine(parser, ruleset);
   }
 
-  analysis(filename: string, enabled?: (rule: Rule) => boolean, onError?: (rule: Rule, e: unknown) => void): DocumentAnalysis {
-    return new DocumentAnalysis(this.ruleset, filename, enabled, onError);
+  analysis(filename: string, selection?: RuleSelection, onError?: (rule: Rule, e: unknown) => void): DocumentAnalysis {
+    return new DocumentAnalysis(this.ruleset, filename, selection, onError);
   }
 }

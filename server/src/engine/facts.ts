@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { IMPORT_QUERY } from './imports.js';
-import { unparen } from './literal.js';
+import { unparen } from './pyast.js';
 
 /**
  * File-wide facts besides the imports: assignments to a few settings names

@@ -8,7 +8,7 @@ import { collectFacts, combinedMatches, runRules, touches, type RuleErrorSink } 
 import { FileContext } from './context.js';
 import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
-import type { Rule } from './rule.js';
+import { ALL_RULES, type RuleSelection } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 import { NARROW_ABOVE, narrow } from './carry.js';
 import { forgetMemo } from './memo.js';
@@ -80,13 +80,13 @@ export class DocumentAnalysis {
   constructor(
     readonly ruleset: RuleSet,
     private readonly filename: string,
-    private enabled: (rule: Rule) => boolean = () => true,
+    private selection: RuleSelection = ALL_RULES,
     private readonly onError?: RuleErrorSink,
   ) {}
 
   /** Runs from scratch with another rule selection (the settings changed). */
-  reset(tree: Tree, enabled: (rule: Rule) => boolean): void {
-    this.enabled = enabled;
+  reset(tree: Tree, selection: RuleSelection): void {
+    this.selection = selection;
     this.full(tree);
   }
 
@@ -95,7 +95,7 @@ export class DocumentAnalysis {
       // One walk of the tree for the facts and the rules.
       const whole = combinedMatches(this.ruleset, tree.rootNode, null);
       ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null, whole));
-      this.findings = runRules(this.ruleset, tree, this.context(), null, this.enabled, this.onError, whole);
+      this.findings = runRules(this.ruleset, tree, this.context(), null, this.selection, this.onError, whole);
       this.lastRun = { full: true, chars: tree.rootNode.endIndex };
     } finally {
       forgetMemo(tree);
@@ -171,7 +171,7 @@ export class DocumentAnalysis {
       this.full(tree);
       return;
     }
-    const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.enabled, this.onError, matches);
+    const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.selection, this.onError, matches);
     this.findings = [...kept, ...fresh].sort(compareFindings);
     this.lastRun = { full: false, chars: ranges.reduce((n, r) => n + r.end - r.start, 0) };
   }

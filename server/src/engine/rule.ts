@@ -87,7 +87,22 @@ export type RuleMeta = z.infer<typeof RuleMetaSchema>;
  * (a copy with the project's bandit plugin settings as params): both decide
  * an engine run, so they travel together.
  */
-export type RuleSelection = ((rule: Rule) => boolean) & { readonly variant?: (rule: Rule) => Rule };
+export interface RuleSelection {
+  /** Whether the rule runs (its findings are shown). Answers the same for a rule as long as the selection lives. */
+  accepts(rule: Rule): boolean;
+  /** The rule as the document's project sees it: a copy with its params from the project's bandit plugin settings, or the rule itself. */
+  variant(rule: Rule): Rule;
+}
+
+const asItIs = (rule: Rule): Rule => rule;
+
+/** A selection of the rules `accepts` takes, each as it is unless `variant` gives a copy. */
+export function ruleSelection(accepts: (rule: Rule) => boolean, variant: (rule: Rule) => Rule = asItIs): RuleSelection {
+  return { accepts, variant };
+}
+
+/** Every rule, as it is. */
+export const ALL_RULES: RuleSelection = ruleSelection(() => true);
 
 export interface Rule extends RuleMeta {
   /** The query text, as read from `<ID>.scm`. */

@@ -1,7 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
-import { keywordArg, qualifiedName, type FileContext } from '../engine/context.js';
-import { stringLiteral, unparen } from '../engine/literal.js';
+import type { FileContext } from '../engine/context.js';
+import { keywordArg, qualifiedName, unparen } from '../engine/pyast.js';
+import { stringLiteral } from '../engine/pystring.js';
 import type { OffsetTextEdit } from '../suppress/lines.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { FileContext } from '../engine/context.js';
 import type { Reach, SinkKind } from '../engine/flow/types.js';
-import { unparen } from '../engine/literal.js';
+import { unparen } from '../engine/pyast.js';
 import type { RuleMeta, Sink } from '../engine/rule.js';
 import type { Finding, Span } from '../findings/finding.js';
 import { constantsOnly, type ReachOf } from './reach.js';

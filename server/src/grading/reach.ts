@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../engine/context.js';
 import type { Reach, SinkKind } from '../engine/flow/types.js';
-import { isAstConstant, unparen } from '../engine/literal.js';
+import { isAstConstant } from '../engine/literal.js';
+import { unparen } from '../engine/pyast.js';
 
 /** The flow layer's question (engine/flow): what reaches `expr`, an argument of a `kind` sink. */
 export type ReachOf = (expr: Node, kind: SinkKind, ctx: FileContext) => Reach;

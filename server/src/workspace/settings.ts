@@ -19,7 +19,7 @@ import type { RuleRef } from '../config/rules.js';
 import { SECTION, type Settings } from '../config/schema.js';
 import type { WorkspaceFolders } from '../documents/folders.js';
 import { uriToPath } from '../documents/store.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule, RuleSelection } from '../engine/rule.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
 
 /** What changed, for the server to act on: re-run and re-publish. */
@@ -173,11 +173,11 @@ export class SettingsService {
     return p;
   }
 
-  /** The rule predicate a document's analysis runs with; remembers it, to know when it must run again. */
-  enabledFor(uri: string): (rule: RuleRef) => boolean {
+  /** The rule selection a document's analysis runs with; remembers it, to know when it must run again. */
+  enabledFor(uri: string): RuleSelection {
     const p = this.policyFor(uri);
     this.analysedWith.set(uri, p.selection);
-    return p.enabled;
+    return p.ruleSelection;
   }
 
   /** The document was closed: forget what was remembered of it. */

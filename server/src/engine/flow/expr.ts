@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { qualifiedName } from '../context.js';
-import { decodeEscapes, isFString, stringLiteral } from '../literal.js';
+import { qualifiedName } from '../pyast.js';
+import { decodeEscapes, isFString, stringLiteral } from '../pystring.js';
 import { evalCall } from './calls.js';
 import { binary, compare, percent, pyStr, slice, unary } from './fold.js';
 import { constKey, isRequestName, localNameNoun, requestAttrNoun, requestMethodNoun, shown, source, sourceNote } from './sources.js';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
-import { stringLiteral, unparen } from '../literal.js';
+import { unparen } from '../pyast.js';
+import { stringLiteral } from '../pystring.js';
 import { parentOf } from '../memo.js';
 import type { FlowStep, Trust } from './types.js';
 import { cleaned, type Value } from './value.js';

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { assignTargets, assignValue } from '../context.js';
+import { assignTargets, assignValue } from '../pyast.js';
 import { evalExpr, constAlts } from './expr.js';
 import { refine } from './guards.js';
 import type { Analysis, Env } from './state.js';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArg, positionalArgs, type FileContext } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { type FileContext } from '../../context.js';
+import { keywordArg, positionalArgs } from '../../pyast.js';
+import { unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { flowRule, methodName, ownNodes, receiver, type Site } from './scoped.js';
 
@@ -91,6 +92,6 @@ function headerSites(fn: Node, _ctx: FileContext): Site[] {
 
 const WORDS = /\bheaders\b|\b(?:resp|response|res|r|http_response)\b|_(?:resp|response)\b|\bresponse_/;
 
-export const CHECKS_PS_HEADERS: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   header_injection: flowRule(WORDS, headerSites),
 };

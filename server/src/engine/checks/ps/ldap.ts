@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
 import type { Check } from '../../rule.js';
-import { argument } from '../owasp-support.js';
+import { argument } from '../support/settings.js';
 import { flowRule, imports, methodName, ownNodes, type Site } from './scoped.js';
 
 /**
@@ -37,6 +37,6 @@ function ldapSites(fn: Node, ctx: FileContext): Site[] {
 
 const WORDS = /\b(?:search|search_s|search_st|search_ext|search_ext_s|paged_search)\b/;
 
-export const CHECKS_PS_LDAP: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   ldap_injection: flowRule(WORDS, ldapSites),
 };

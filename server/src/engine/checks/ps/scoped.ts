@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
 import type { SinkKind } from '../../flow/types.js';
-import { unparen } from '../../literal.js';
+import { unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
 import type { Level, Risk } from '../../../findings/finding.js';
 import type { Check, Hit } from '../../rule.js';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { positionalArgs, type FileContext } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { type FileContext } from '../../context.js';
+import { positionalArgs } from '../../pyast.js';
+import { unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { flowRule, methodName, ownNodes, receiver, type Site } from './scoped.js';
 
@@ -56,6 +57,6 @@ function sessionSites(fn: Node, ctx: FileContext): Site[] {
 
 const WORDS = /\bsession\b/;
 
-export const CHECKS_PS_SESSION: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   untrusted_session_data: flowRule(WORDS, sessionSites),
 };

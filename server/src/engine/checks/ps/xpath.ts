@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
-import { argument } from '../owasp-support.js';
+import { argument } from '../support/settings.js';
 import { flowRule, imports, methodName, ownNodes, receiver, type Site } from './scoped.js';
 
 /**
@@ -49,6 +49,6 @@ function xpathSites(fn: Node, ctx: FileContext): Site[] {
 
 const WORDS = /\b(?:XPath|ETXPath|xpath|select|iter_select|Selector|find|findall|iterfind|findtext)\b/;
 
-export const CHECKS_PS_XPATH: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   xpath_injection: flowRule(WORDS, xpathSites),
 };

@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArg, type FileContext } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { type FileContext } from '../../context.js';
+import { keywordArg } from '../../pyast.js';
+import { unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import { parentOf } from '../../memo.js';
 import type { Check } from '../../rule.js';
-import { argument } from '../owasp-support.js';
+import { argument } from '../support/settings.js';
 import { flowRule, methodName, ownNodes, type Site } from './scoped.js';
 
 /**
@@ -126,6 +128,6 @@ function xssSites(fn: Node, ctx: FileContext): Site[] {
 
 const WORDS = /\b(?:make_response|Response|HttpResponse\w*|HTMLResponse|format_html|return)\b/;
 
-export const CHECKS_PS_XSS: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   reflected_xss: flowRule(WORDS, xssSites),
 };

@@ -1,8 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArg, positionalArgs, type FileContext } from '../../context.js';
-import { plainStr, unparen } from '../../literal.js';
+import { type FileContext } from '../../context.js';
+import { keywordArg, positionalArgs } from '../../pyast.js';
+import { unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
 import type { Check } from '../../rule.js';
-import { isTrue } from '../owasp-support.js';
+import { isTrue } from '../support/settings.js';
 import { flowRule, methodName, ownNodes, receiver, type Site } from './scoped.js';
 
 /**
@@ -94,6 +96,6 @@ function xxeSites(fn: Node, ctx: FileContext): Site[] {
 
 const WORDS = /\bresolve_entities\b|\bno_network\b|\bsetFeature\b|\bSetParamEntityParsing\b|\bExternalEntityRefHandler\b/;
 
-export const CHECKS_PS_XXE: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   xxe_external_entities: flowRule(WORDS, xxeSites),
 };

@@ -1,14 +1,16 @@
-import { parentOf } from '../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, type FileContext } from '../context.js';
-import { isZeroNumber, listElements, stringLiteral, unparen } from '../literal.js';
-import { paramSet } from './params.js';
-import type { Check, Hit, Rule } from '../rule.js';
+import type { FileContext } from '../../context.js';
+import { isZeroNumber, listElements } from '../../literal.js';
+import { astArgs, keywordArg, unparen } from '../../pyast.js';
+import { stringLiteral } from '../../pystring.js';
+import { parentOf } from '../../memo.js';
+import type { Check, Hit } from '../../rule.js';
+import { paramSet } from '../support/params.js';
 
 /**
  * bandit's process-spawning family (bandit/plugins/injection_shell.py):
- * B602, B603, B604, B605 and B607. B606 (start_process_with_no_shell) and
- * B609 (wildcards) are in bandit-injection.ts.
+ * B602, B603, B604, B605, B606 and B607. B609 (wildcards) is in
+ * injection_wildcard.ts.
  *
  * The `shell_injection` config lists (`subprocess`, `shell`, `no_shell`)
  * are each rule's `params`, with bandit's defaults, so that a rule is data.
@@ -48,7 +50,7 @@ function qualname(call: Node, ctx: FileContext): string {
  * and constants by their Python truth value; any other expression (a name,
  * a call, a tuple, an f-string, `not x`, `-1`) counts as true.
  */
-export function shellValueTruthy(value: Node): boolean {
+function shellValueTruthy(value: Node): boolean {
   const v = unparen(value);
   switch (v.type) {
     case 'true':
@@ -203,7 +205,11 @@ const startProcessWithPartialPath: Check = (m, rule, ctx) => {
   return s !== null && !s.bytes && !FULL_PATH.test(s.value);
 };
 
-export const CHECKS_SHELL: Record<string, Check> = {
+/** B606 start_process_with_no_shell: a call of bandit's `no_shell` list (os.exec*, os.spawn*, os.startfile). */
+const startProcessWithNoShell: Check = (m, rule, ctx) => paramSet(rule, 'no_shell').has(ctx.qualname(m.node));
+
+export const CHECKS: Record<string, Check> = {
+  start_process_with_no_shell: startProcessWithNoShell,
   subprocess_popen_with_shell_equals_true: subprocessPopenWithShellEqualsTrue,
   subprocess_without_shell_equals_true: subprocessWithoutShellEqualsTrue,
   any_other_function_with_shell_equals_true: anyOtherFunctionWithShellEqualsTrue,

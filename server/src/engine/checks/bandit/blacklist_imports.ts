@@ -1,87 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, argValue, type FileContext } from '../context.js';
-import { stringLiteral, unparen } from '../literal.js';
-import { memo } from '../memo.js';
-import type { Check, CheckGate, Rule } from '../rule.js';
+import { memo } from '../../memo.js';
+import type { Check, Rule } from '../../rule.js';
+import { blacklistCallName, qualnames, qualnameSet, withName } from '../support/blacklisting.js';
 
 /**
- * bandit's built-in blacklist test (bandit/core/blacklisting.py), one rule
- * per blacklist entry. `params.qualnames` lists the names; the message may
- * contain `{name}`, replaced by the name found.
+ * bandit's built-in import blacklist (bandit/blacklists/imports.py, through
+ * bandit/core/blacklisting.py): one rule per entry, the names in
+ * `params.qualnames`.
  */
-function qualnames(params: Record<string, unknown>): string[] {
-  const q = params.qualnames;
-  if (!Array.isArray(q)) throw new Error('params.qualnames must be a list');
-  return q as string[];
-}
-
-const QUALNAME_SETS = new WeakMap<Rule, ReadonlySet<string>>();
-
-/** A rule's qualnames as a set, built once per rule: some fifty blacklist rules ask of every call. */
-function qualnameSet(rule: Rule): ReadonlySet<string> {
-  let s = QUALNAME_SETS.get(rule);
-  if (!s) QUALNAME_SETS.set(rule, (s = new Set(qualnames(rule.params))));
-  return s;
-}
-
-/** The name bandit's blacklist compares for a call (`__import__` and importlib resolve to their argument). */
-export function blacklistCallName(call: Node, ctx: FileContext): string | undefined {
-  // One map per run (a FileContext lives for one run over one tree), keyed by node id:
-  // cheaper than ctx.memo's string keys, and every blacklist rule asks of every call.
-  let names = CALL_NAMES.get(ctx);
-  if (!names) CALL_NAMES.set(ctx, (names = new Map()));
-  let name = names.get(call.id);
-  if (name === undefined) {
-    name = blacklistCallNameUncached(call, ctx) ?? NO_NAME;
-    names.set(call.id, name);
-  }
-  return name === NO_NAME ? undefined : name;
-}
-
-const CALL_NAMES = new WeakMap<FileContext, Map<number, string | typeof NO_NAME>>();
-const NO_NAME = Symbol('no name');
-
-function blacklistCallNameUncached(call: Node, ctx: FileContext): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (fn && unparen(fn).type === 'identifier' && unparen(fn).text === '__import__') {
-    const args = astArgs(call);
-    if (args.length === 0) return '';
-    const s = stringLiteral(args[0]);
-    return s && !s.bytes ? s.value : 'UNKNOWN';
-  }
-  const name = ctx.qualname(call);
-  if (name === 'importlib.import_module' || name === 'importlib.__import__') {
-    const args = astArgs(call);
-    const v = args.length > 0 ? argValue(args[0]) : (() => {
-      const k = keywordArg(call, 'name');
-      return k ? argValue(k) : undefined;
-    })();
-    return typeof v === 'string' ? v : undefined;
-  }
-  return name;
-}
-
-/** bandit's `check["message"].replace("{name}", name)`: every occurrence. */
-function withName(message: string, name: string): string {
-  return message.split('{name}').join(name);
-}
-
-export const blacklistCall: Check = (m, rule, ctx) => {
-  const name = blacklistCallName(m.node, ctx);
-  if (name === undefined) return null;
-  if (!qualnameSet(rule).has(name)) return null;
-  return { message: withName(rule.message, name) };
-};
-
-/**
- * The call blacklists' gate (both checks): on a call, the name they compare,
- * which must be one of the rule's qualnames; any other node (an import
- * statement) goes to every rule.
- */
-export const BLACKLIST_GATE: CheckGate = {
-  key: (m, ctx) => (m.node.type === 'call' ? blacklistCallName(m.node, ctx) : null),
-  keys: qualnameSet,
-};
 
 /**
  * bandit 1.9.4's import blacklist (bandit/blacklists/imports.py) in the

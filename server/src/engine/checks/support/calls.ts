@@ -1,14 +1,14 @@
 import type { Node } from 'web-tree-sitter';
-import type { Span } from '../../findings/finding.js';
-import { argValue, astArgs, keywordArg, keywordArgs } from '../context.js';
-import { memo } from '../memo.js';
-import { PyBytes, PyDict, unparen, type PyValue } from '../literal.js';
+import { PyBytes, PyDict, type PyValue } from '../../literal.js';
+import { argValue, astArgs, keywordArg, keywordArgs, keywordValue, unparen } from '../../pyast.js';
+import { memo, parentOf } from '../../memo.js';
 
 /**
- * The parts of bandit's `Context` (bandit/core/context.py) that the plugin
- * ports in this folder share, read off tree-sitter nodes. A value is what
+ * The parts of bandit's `Context` (bandit/core/context.py) about a call that
+ * the plugin ports share, read off tree-sitter nodes. A value is what
  * bandit's `_get_literal_value` makes of a node (an attribute: its last
  * name), `undefined` standing for Python's None (anything not literal).
+ * And where a keyword argument's issue goes (`keywordHit`).
  */
 
 /** bandit's `call_args`: each positional argument (a `*x` too, as None) by its attr name or literal value. */
@@ -21,11 +21,6 @@ export function callArgsCount(call: Node): number {
   return astArgs(call).length;
 }
 
-/** bandit's `get_call_arg_value(name)`: the keyword's attr name or literal value (None when absent). */
-export function callArgValue(call: Node, name: string): PyValue {
-  const v = keywordArg(call, name);
-  return v ? argValue(v) : undefined;
-}
 
 /** Whether `name=` is among the call's keywords (bandit's `name in context.call_keywords`). */
 export function hasKeyword(call: Node, name: string): boolean {
@@ -39,20 +34,12 @@ export function hasKeyword(call: Node, name: string): boolean {
  * which a present literal never is).
  */
 export function checkCallArgValue(call: Node, name: string, values?: PyValue | PyValue[]): boolean | undefined {
-  const v = callArgValue(call, name);
+  const v = keywordValue(call, name);
   if (v === undefined) return undefined;
   const list = Array.isArray(values) ? values : [values];
   return list.some((x) => pyEquals(v, x));
 }
 
-/** bandit's `get_call_arg_at_position(i)`: `getattr(arg, "attr", None) or literal`, None past the end. */
-export function callArgAt(call: Node, i: number): PyValue {
-  const args = astArgs(call);
-  if (i >= args.length) return undefined;
-  const a = unparen(args[i]);
-  if (a.type === 'list_splat') return undefined;
-  return argValue(a);
-}
 
 /** Python's `==` between two literal values as bandit holds them (numbers, strings; containers never equal here). */
 export function pyEquals(a: PyValue, b: PyValue): boolean {
@@ -84,41 +71,16 @@ export function pyStr(v: PyValue): string {
 }
 
 /** The statements of a `block` (or `module`), comments left out: Python's `body`. */
-export function bodyStatements(block: Node | null | undefined): Node[] {
-  if (!block) return [];
-  return block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
 
 /**
- * The extent Python's ast gives a compound statement or clause: from its
- * start to the end of its last statement. tree-sitter's node may run on over
- * comments that close its block; bandit's line range (`lineno` …
- * `end_lineno`) does not.
+ * Where a keyword argument's issue goes: bandit reports the value's line
+ * (`get_lineno_for_call_arg`); the whole `name=value` is highlighted when
+ * it starts on that line.
  */
-export function astSpan(node: Node): Span {
-  return memo(node, 'astSpan', astSpanUncached);
-}
-
-function astSpanUncached(node: Node): Span {
-  return { start: node.startIndex, end: astEnd(node) };
-}
-
-/** The end of the last token of a node that is not a comment (down the tail of the tree). */
-function astEnd(node: Node): number {
-  for (let i = node.childCount - 1; i >= 0; i--) {
-    const c = node.child(i);
-    if (!c || c.type === 'comment') continue;
-    return c.childCount === 0 ? c.endIndex : astEnd(c);
-  }
-  return node.endIndex;
-}
-
-/** From a node's start to the end of its header (the `:` before its block; comments left out). */
-export function headerSpan(node: Node): Span {
-  let end = node.endIndex;
-  for (const c of node.children) {
-    if (c?.type === 'block') break;
-    if (c && c.type !== 'comment') end = c.endIndex;
-  }
-  return { start: node.startIndex, end };
+export function keywordHit(call: Node, name: string): Node | undefined {
+  const arg = keywordArg(call, name);
+  if (!arg) return undefined;
+  const value = unparen(arg);
+  const kw = parentOf(arg);
+  return kw?.type === 'keyword_argument' && kw.startPosition.row === value.startPosition.row ? kw : value;
 }

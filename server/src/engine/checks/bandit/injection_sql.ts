@@ -1,8 +1,9 @@
-import { parentOf } from '../memo.js';
+import { parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
-import { astParent, calledName } from '../context.js';
-import { firstStringPartId, isFString, joinedStrText, stringLiteral, unparen } from '../literal.js';
-import type { Check } from '../rule.js';
+import { firstStringPartId } from '../../literal.js';
+import { astParent, calledName, unparen } from '../../pyast.js';
+import { isFString, joinedStrText, stringLiteral } from '../../pystring.js';
+import type { Check } from '../../rule.js';
 
 /**
  * B608 hardcoded_sql_expressions (bandit/plugins/injection_sql.py).
@@ -122,6 +123,6 @@ const hardcodedSqlExpressions: Check = (m) => {
   };
 };
 
-export const CHECKS_INJECTION: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   hardcoded_sql_expressions: hardcodedSqlExpressions,
 };

@@ -1,28 +1,16 @@
 import type { Node } from 'web-tree-sitter';
-import { keywordArg, keywordValue, positionalArgs, qualifiedName, shortName, type FileContext } from '../context.js';
-import { plainStr, unparen } from '../literal.js';
-import type { Check, Hit } from '../rule.js';
-import { keywordHit } from './general.js';
+import type { FileContext } from '../../context.js';
+import { keywordArg, positionalArgs, qualifiedName, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
+import type { Check, Hit } from '../../rule.js';
+import { assignmentSetting, isTrue } from '../support/settings.js';
 
 /**
- * Web framework checks: Flask's debugger (bandit's B201) and CORS that
- * lets every origin in with credentials (PS501, beyond bandit).
+ * PS501 (OWASP A05): CORS that lets every origin in with credentials, in
+ * flask-cors, Starlette/FastAPI's CORSMiddleware (one call) and
+ * django-cors-headers (two settings in separate statements: the settings
+ * facts).
  */
-
-/**
- * B201 flask_debug_true: `<anything>.run(..., debug=True)` in a file that
- * imports something whose name contains "flask". bandit reports the line
- * of the `debug` value.
- */
-const flaskDebugTrue: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  if (!ctx.isModuleImportedLike('flask', call.startIndex)) return null;
-  if (!ctx.qualname(call).endsWith('.run')) return null;
-  if (keywordValue(call, 'debug') !== 'True') return null;
-  return { node: keywordHit(call, 'debug') };
-};
-
-// ---------------------------------------------------------------- PS501
 
 /** Origin regexes that let every origin through. */
 const MATCH_ALL = /^\^?(?:\(?(?:https?\??:\/\/)?\.[*+]\)?)\$?$/;
@@ -37,9 +25,6 @@ function wildcardOrigins(node: Node): boolean {
   return one(plainStr(n));
 }
 
-function isTrue(node: Node | undefined | null): boolean {
-  return !!node && unparen(node).type === 'true';
-}
 
 const STARLETTE_MESSAGE =
   'CORS lets every origin ("*") make credentialed requests: any website a signed-in user visits can call this API with their cookies and read the responses. List the exact trusted origins in allow_origins (e.g. ["https://app.example.com"]) instead of "*", or set allow_credentials=False.';
@@ -123,7 +108,7 @@ function flaskCors(call: Node, allowResources: boolean): Hit | null {
  *   `allow_credentials=True`;
  * - flask-cors: `CORS(app, ...)`, `cross_origin(...)` with
  *   `supports_credentials=True` and origins "*" or not given.
- * django-cors-headers (two settings in separate statements) is checked in owasp.ts,
+ * django-cors-headers (two settings in separate statements) is checked below (`corsAll`),
  * through the file-wide settings facts.
  */
 const corsWildcardWithCredentials: Check = (m, _rule, ctx) => {
@@ -140,7 +125,35 @@ const corsWildcardWithCredentials: Check = (m, _rule, ctx) => {
   return null;
 };
 
-export const CHECKS_WEB: Record<string, Check> = {
-  flask_debug_true: flaskDebugTrue,
+// ------------------------------------------------------------ django-cors-headers
+
+function matchAllRegexes(node: Node): boolean {
+  const n = unparen(node);
+  const items = n.type === 'list' || n.type === 'tuple' || n.type === 'set' ? n.namedChildren : [n];
+  return items.some((c) => {
+    const v = c ? plainStr(c) : null;
+    return v !== null && MATCH_ALL.test(v.trim());
+  });
+}
+
+const DJANGO_CORS_MESSAGE = (name: string) =>
+  `${name} lets every origin in, and CORS_ALLOW_CREDENTIALS = True lets them send the user's cookies: any website a signed-in user visits can call this API as them and read the responses. List the exact trusted origins in CORS_ALLOWED_ORIGINS (e.g. ["https://app.example.com"]) instead, or turn credentials off.`;
+
+const corsAll: Check = (m, rule, ctx) => {
+  const node = m.node;
+  if (node.type === 'call') return corsWildcardWithCredentials(m, rule, ctx);
+  const s = assignmentSetting(node);
+  if (!s || s.form !== 'module' || ctx.settings.value('CORS_ALLOW_CREDENTIALS') !== 'True') return null;
+  if ((s.name === 'CORS_ALLOW_ALL_ORIGINS' || s.name === 'CORS_ORIGIN_ALLOW_ALL') && isTrue(s.value)) {
+    return { message: DJANGO_CORS_MESSAGE(`${s.name} = True`) };
+  }
+  if ((s.name === 'CORS_ALLOWED_ORIGIN_REGEXES' || s.name === 'CORS_ORIGIN_REGEX_WHITELIST') && matchAllRegexes(s.value)) {
+    return { message: DJANGO_CORS_MESSAGE(`${s.name} with a match-all pattern`) };
+  }
+  return null;
+};
+
+export const CHECKS: Record<string, Check> = {
   cors_wildcard_with_credentials: corsWildcardWithCredentials,
+  cors_wildcard_with_credentials_any: corsAll,
 };

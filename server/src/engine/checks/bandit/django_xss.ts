@@ -1,108 +1,15 @@
 import type { Node } from 'web-tree-sitter';
-import { assignTargets, assignValue, astArgs, calledName, isPlainAssign, qualifiedName, shortName, type FileContext } from '../context.js';
-import { isAstConstant, listElements, plainStr, unparen } from '../literal.js';
-import { parentOf } from '../memo.js';
-import type { Check, Hit, Rule } from '../rule.js';
-import { bodyStatements } from './bandit-util.js';
-import { isSyncDef, positionalParams } from './bandit-misc.js';
+import type { FileContext } from '../../context.js';
+import { isAstConstant, listElements } from '../../literal.js';
+import { assignTargets, assignValue, astArgs, isPlainAssign, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
+import { parentOf } from '../../memo.js';
+import type { Check, Hit } from '../../rule.js';
+import { bodyStatements, isSyncDef, positionalParams } from '../support/statements.js';
 
 /**
- * bandit 1.9.4's template and markup plugins: jinja2 autoescape (B701),
- * Mako templates (B702), Django's mark_safe (B703) and markupsafe's Markup
- * (B704).
+ * bandit/plugins/django_xss.py: B703 django_mark_safe.
  */
-
-// ---------------------------------------------------------------- B701
-
-/** The keyword arguments under a call, in the breadth-first order of Python's `ast.walk`. */
-function keywordsBreadthFirst(call: Node): Node[] {
-  const out: Node[] = [];
-  let level: Node[] = [call];
-  while (level.length) {
-    const next: Node[] = [];
-    for (const n of level) {
-      for (const c of n.namedChildren) {
-        if (!c || c.type === 'comment') continue;
-        if (c.type === 'keyword_argument') out.push(c);
-        next.push(c);
-      }
-    }
-    level = next;
-  }
-  return out;
-}
-
-const AUTOESCAPE_FALSE =
-  'Using jinja2 templates with autoescape=False is dangerous and can lead to XSS. Use autoescape=True or use the select_autoescape function to mitigate XSS vulnerabilities.';
-const AUTOESCAPE_UNKNOWN =
-  'Using jinja2 templates with autoescape=False is dangerous and can lead to XSS. Ensure autoescape=True or use the select_autoescape function to mitigate XSS vulnerabilities.';
-
-/**
- * B701 jinja2_autoescape_false: `jinja2.Environment(...)` (a qualified name
- * with a `jinja2` part, `Environment` last). The first `autoescape=` found
- * walking the call (its own keywords first) decides: False is HIGH/HIGH,
- * True or a `select_autoescape(...)` call is fine, anything else
- * HIGH/MEDIUM; none at all is HIGH/HIGH (jinja2's default).
- */
-const jinja2AutoescapeFalse: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  const qual = ctx.qualname(call);
-  if (!qual.endsWith('Environment')) return null;
-  const parts = qual.split('.');
-  if (!parts.includes('jinja2') || parts[parts.length - 1] !== 'Environment') return null;
-  for (const kw of keywordsBreadthFirst(call)) {
-    if (kw.childForFieldName('name')?.text !== 'autoescape') continue;
-    const value = kw.childForFieldName('value');
-    const v = value ? unparen(value) : null;
-    if (v?.type === 'false') return { message: AUTOESCAPE_FALSE };
-    if (v?.type === 'true') return null;
-    if (v?.type === 'call' && calledName(v) === 'select_autoescape') return null;
-    return { confidence: 'MEDIUM', message: AUTOESCAPE_UNKNOWN };
-  }
-  return true;
-};
-
-// ---------------------------------------------------------------- B702
-
-/** B702 use_of_mako_templates: a call whose qualified name has a `mako` part and ends in `Template`. */
-const useOfMakoTemplates: Check = (m, _rule, ctx) => {
-  const qual = ctx.qualname(m.node);
-  if (!qual.endsWith('Template')) return false;
-  const parts = qual.split('.');
-  return parts.includes('mako') && parts[parts.length - 1] === 'Template';
-};
-
-// ---------------------------------------------------------------- B704
-
-function stringList(rule: Rule, key: string): string[] {
-  const v = rule.params[key];
-  return Array.isArray(v) ? (v as string[]) : [];
-}
-
-/**
- * B704 markupsafe_markup_xss: `markupsafe.Markup(x)` / `flask.Markup(x)`
- * (plus the names in `params.extend_markup_names`) whose first positional
- * argument is not a constant, unless it is a call of one of
- * `params.allowed_calls`.
- */
-const markupsafeMarkupXss: Check = (m, rule, ctx) => {
-  const call = m.node;
-  const qual = ctx.qualname(call);
-  if (qual !== 'markupsafe.Markup' && qual !== 'flask.Markup' && !stringList(rule, 'extend_markup_names').includes(qual)) return null;
-  const args = astArgs(call);
-  if (args.length === 0 || isAstConstant(args[0])) return null;
-  const allowed = stringList(rule, 'allowed_calls');
-  const first = unparen(args[0]);
-  if (allowed.length && first.type === 'call') {
-    const fn = first.childForFieldName('function');
-    const f = fn ? unparen(fn) : null;
-    const name = f && (f.type === 'identifier' || f.type === 'attribute') ? qualifiedName(f, ctx.aliasesAt(call.startIndex)) : '';
-    if (allowed.includes(name)) return null;
-  }
-  return { message: `Potential XSS with \`\`${qual}\`\` detected. Do not use \`\`${shortName(qual)}\`\` on untrusted data.` };
-};
-
-// ---------------------------------------------------------------- B703
 
 const MARK_SAFE_NAMES = new Set(['mark_safe', 'SafeText', 'SafeUnicode', 'SafeString', 'SafeBytes']);
 
@@ -409,9 +316,6 @@ const djangoMarkSafe: Check = (m, _rule, ctx) => {
   return hits;
 };
 
-export const CHECKS_BANDIT_TEMPLATES: Record<string, Check> = {
-  jinja2_autoescape_false: jinja2AutoescapeFalse,
-  use_of_mako_templates: useOfMakoTemplates,
-  markupsafe_markup_xss: markupsafeMarkupXss,
+export const CHECKS: Record<string, Check> = {
   django_mark_safe: djangoMarkSafe,
 };

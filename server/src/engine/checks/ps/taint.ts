@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import type { FileContext } from '../context.js';
-import { unparen } from '../literal.js';
-import { memo, parentOf } from '../memo.js';
-import { requestInput, sanitisedUnder, type RequestInput } from './owasp-support.js';
+import type { FileContext } from '../../context.js';
+import { unparen } from '../../pyast.js';
+import { memo, parentOf } from '../../memo.js';
+import { requestInput, sanitisedUnder, type RequestInput } from './request-input.js';
 
 /**
  * Request input followed through one function body: the names that hold it
@@ -51,17 +51,6 @@ export function ownCalls(fn: Node): Node[] {
     const out: Node[] = [];
     for (const c of calls) if (c && !nested.some((d) => c.startIndex >= d.startIndex && c.endIndex <= d.endIndex)) out.push(c);
     return out;
-  });
-}
-
-/** The last name of what a call calls, as written: `get` of `requests.get(...)`, `fetch` of `fetch(...)`; '' for anything else. */
-export function calleeName(call: Node): string {
-  return memo(call, 'calleeName', (c) => {
-    const fn = c.childForFieldName('function');
-    const f = fn ? unparen(fn) : null;
-    if (f?.type === 'identifier') return f.text;
-    if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-    return '';
   });
 }
 

@@ -1,12 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { argValue, astArgs, keywordArg, shortName } from '../context.js';
-import type { PyValue } from '../literal.js';
-import type { Check } from '../rule.js';
-import { keywordHit } from './general.js';
+import type { PyValue } from '../../literal.js';
+import { argValue, astArgs, keywordArg } from '../../pyast.js';
+import type { Check } from '../../rule.js';
 
 /**
- * bandit's crypto plugins: weak hashes through hashlib and crypt (B324),
- * and TLS verification turned off in requests/httpx (B501).
+ * bandit/plugins/hashlib_insecure_functions.py: B324 hashlib (hashlib's and
+ * crypt's weak hashes).
  */
 
 /** bandit's `call_keywords.get(name, default)`: a keyword's attr name or literal value. */
@@ -63,30 +62,6 @@ const hashlibInsecure: Check = (m, _rule, ctx) => {
   return null;
 };
 
-const HTTP_VERBS = ['get', 'options', 'head', 'post', 'put', 'patch', 'delete'];
-const HTTPX_ATTRS = ['request', 'stream', 'Client', 'AsyncClient', ...HTTP_VERBS];
-
-/**
- * B501 request_with_no_cert_validation: `requests.<verb>(..., verify=False)`
- * or `httpx.<verb|request|stream|Client|AsyncClient>(..., verify=False)`,
- * the package being the qualified name's first part. bandit reports the
- * line of the `verify` value.
- */
-const requestWithNoCertValidation: Check = (m, _rule, ctx) => {
-  const call = m.node;
-  const qual = ctx.qualname(call);
-  const pkg = qual.split('.')[0];
-  const name = shortName(qual);
-  if (!((pkg === 'requests' && HTTP_VERBS.includes(name)) || (pkg === 'httpx' && HTTPX_ATTRS.includes(name)))) return null;
-  const verify = keywordArg(call, 'verify');
-  if (!verify || argValue(verify) !== 'False') return null;
-  return {
-    node: keywordHit(call, 'verify'),
-    message: `Call to ${pkg} with verify=False disabling SSL certificate checks, security issue.`,
-  };
-};
-
-export const CHECKS_CRYPTO: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   hashlib: hashlibInsecure,
-  request_with_no_cert_validation: requestWithNoCertValidation,
 };

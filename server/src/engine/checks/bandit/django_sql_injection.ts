@@ -1,51 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { astArgs, keywordArg, keywordArgs, shortName } from '../context.js';
-import { listElements, plainStr, unparen } from '../literal.js';
-import { paramSet } from './params.js';
-import type { Check, Rule } from '../rule.js';
-import { callArgAt, checkCallArgValue, pyStr } from './bandit-util.js';
-import { keywordHit } from './general.js';
+import { listElements } from '../../literal.js';
+import { astArgs, keywordArg, keywordArgs, shortName, unparen } from '../../pyast.js';
+import { plainStr } from '../../pystring.js';
+import type { Check } from '../../rule.js';
 
 /**
- * bandit 1.9.4's remaining injection plugins: paramiko's exec_command
- * (B601), processes started without a shell (B606), wildcards in shell
- * commands (B609) and Django's `extra()` / `RawSQL` (B610, B611).
+ * bandit/plugins/django_sql_injection.py: B610 django_extra_used and B611
+ * django_rawsql_used.
  */
-
-
-/** B601 paramiko_calls: a call named `exec_command` in a file that imports something named like paramiko. */
-const paramikoCalls: Check = (m, _rule, ctx) =>
-  shortName(ctx.qualname(m.node)) === 'exec_command' && ctx.isModuleImportedLike('paramiko', m.node.startIndex);
-
-/** B606 start_process_with_no_shell: a call of bandit's `no_shell` list (os.exec*, os.spawn*, os.startfile). */
-const startProcessWithNoShell: Check = (m, rule, ctx) => paramSet(rule, 'no_shell').has(ctx.qualname(m.node));
-
-const WILDCARD_COMMANDS = ['chown', 'chmod', 'tar', 'rsync'];
-
-/**
- * B609 linux_commands_wildcard_injection: a `shell` list call, or a
- * `subprocess` list call with `shell=True`, whose first argument (a string,
- * or a list literal's elements joined) runs chown, chmod, tar or rsync with
- * a `*`. Reported on the line of `shell=`'s value when there is one.
- */
-const linuxCommandsWildcardInjection: Check = (m, rule, ctx) => {
-  const call = m.node;
-  const qual = ctx.qualname(call);
-  if (!(paramSet(rule, 'shell').has(qual) || (paramSet(rule, 'subprocess').has(qual) && checkCallArgValue(call, 'shell', 'True')))) return null;
-  const args = astArgs(call);
-  if (args.length === 0) return null;
-  const first = unparen(args[0]);
-  let text = '';
-  if (first.type === 'list') {
-    const v = callArgAt(call, 0);
-    if (Array.isArray(v)) for (const x of v) text += ` ${pyStr(x)}`;
-  } else {
-    const v = callArgAt(call, 0);
-    if (typeof v === 'string') text = v;
-  }
-  if (text === '' || !text.includes('*') || !WILDCARD_COMMANDS.some((c) => text.includes(c))) return null;
-  return { node: keywordHit(call, 'shell'), message: `Possible wildcard injection in call: ${qual}` };
-};
 
 /** Python's `isinstance(n, ast.Constant) and isinstance(n.value, str)`. */
 function isStrConstant(n: Node | null | undefined): boolean {
@@ -106,10 +68,7 @@ const djangoRawsqlUsed: Check = (m, _rule, ctx) => {
   return !isStrConstant(sql);
 };
 
-export const CHECKS_BANDIT_INJECTION: Record<string, Check> = {
-  paramiko_calls: paramikoCalls,
-  start_process_with_no_shell: startProcessWithNoShell,
-  linux_commands_wildcard_injection: linuxCommandsWildcardInjection,
+export const CHECKS: Record<string, Check> = {
   django_extra_used: djangoExtraUsed,
   django_rawsql_used: djangoRawsqlUsed,
 };

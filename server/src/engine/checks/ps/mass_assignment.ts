@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { positionalArgs, type FileContext } from '../../context.js';
-import { unparen } from '../../literal.js';
+import { type FileContext } from '../../context.js';
+import { positionalArgs } from '../../pyast.js';
+import { unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
 import { callee, flowRule, methodName, ownNodes, receiver, type Site } from './scoped.js';
 
@@ -76,6 +77,6 @@ function massSites(fn: Node, _ctx: FileContext): Site[] {
 
 const WORDS = /\*\*|\b__dict__\b|\bvars\b|\bsetattr\b/;
 
-export const CHECKS_PS_MASS: Record<string, Check> = {
+export const CHECKS: Record<string, Check> = {
   mass_assignment: flowRule(WORDS, massSites),
 };

@@ -1,4 +1,4 @@
-import type { Rule } from '../rule.js';
+import type { Rule } from '../../rule.js';
 
 const LISTS = new WeakMap<Rule, Map<string, ReadonlySet<string>>>();
 

@@ -59,7 +59,7 @@ describe('attack paths over LSP', () => {
     const value = (h!.contents as MarkupContent).value;
     expect(value).toContain('**Critical risk**');
     // Markdown-escaped (`\[`): compared without the escapes.
-    expect(value.replace(/\\(.)/g, '$1')).toMatch(/\*\*Attack path:\*\* Request\.form\["c"\] \(form field 'c'\) on line 6, then reaches exec\(\) on line 6\./);
+    expect(value.replace(/\\(.)/g, '$1')).toMatch(/\*\*Attack path:\*\* request\.form\["c"\] \(form field 'c'\) on line 6, then reaches exec\(\) on line 6\./);
     const low = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 4 } });
     expect((low!.contents as MarkupContent).value).toContain('**Path:** Only constants reach this sink: no attacker controls what it runs.');
   });

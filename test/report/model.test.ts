@@ -144,7 +144,8 @@ describe('graded by attack path', () => {
       ['app.py', 7, 'assigned to code'],
       ['app.py', 8, 'reaches exec()'],
     ]);
-    expect(exec.attackPath).toBe(`${exec.flow![0].note[0].toUpperCase()}${exec.flow![0].note.slice(1)} on line 7, then assigned to code on line 7, then reaches exec() on line 8.`);
+    // The source is code and is quoted as written (not capitalised).
+    expect(exec.attackPath).toBe(`${exec.flow![0].note} on line 7, then assigned to code on line 7, then reaches exec() on line 8.`);
     expect(m.top[0].attackPath).toBe(exec.attackPath);
     expect(m.nextSteps[0]).toEqual({ risk: 'Critical', horizon: 'Immediately', items: [{ ids: ['F-001'], rule: 'B102', text: expect.any(String), paths: [`F-001: ${exec.attackPath}`] }] });
     expect(m.nextSteps[1].items.every((i) => i.paths.length === 0)).toBe(true);

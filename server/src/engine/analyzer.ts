@@ -341,5 +341,6 @@ function toFinding(rule: Rule, node: Node, hit: Hit, ctx: FileContext): Finding 
     docs: rule.docs,
     suppressed: null,
     ...(related ? { related } : {}),
+    ...(hit.flow ? { flow: hit.flow } : {}),
   };
 }

@@ -83,6 +83,11 @@ export class FileContext {
     return this.history.importedLikeBy(module) <= this.index(offset);
   }
 
+  /** Whether `module` or a submodule of it was imported before `offset`. */
+  importsUnder(module: string, offset: number): boolean {
+    return this.history.firstImportUnder(module) <= this.index(offset);
+  }
+
   isModuleImportedExact(module: string, offset: number): boolean {
     return this.importsAt(offset).has(module);
   }

@@ -72,6 +72,19 @@ export class ImportHistory {
     return (this.aliasViews[i + 1] ??= { get: (name) => this.aliasAt(name, i), has: (name) => this.aliasAt(name, i) !== undefined });
   }
 
+  private readonly under = new Map<string, number>();
+
+  /** The first statement that imported `module` or a submodule of it (`lxml` for `lxml.etree`); Infinity if none. Cached per module. */
+  firstImportUnder(module: string): number {
+    let at = this.under.get(module);
+    if (at === undefined) {
+      at = Infinity;
+      for (const [m, i] of this.firstImport) if (i < at && (m === module || m.startsWith(`${module}.`))) at = i;
+      this.under.set(module, at);
+    }
+    return at;
+  }
+
   importsAt(i: number): ImportView {
     return (this.importViews[i + 1] ??= { has: (m) => (this.firstImport.get(m) ?? Infinity) <= i });
   }

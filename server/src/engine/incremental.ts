@@ -31,8 +31,22 @@ function shiftFinding(f: Finding, e: OffsetEdit): Finding | null | typeof RELATE
     if (moved.some((r) => r === null)) return RELATED_CUT;
     if (moved.some((r, i) => r !== related![i])) related = moved as NonNullable<Finding['related']>;
   }
-  if (root === f.root && range === f.range && anchor === f.anchor && related === f.related) return f;
-  return related ? { ...f, root, range, anchor, related } : { ...f, root, range, anchor };
+  // The attack path's steps in this document move with it (a step in
+  // another file does not); a step the edit cuts into is re-traced by a
+  // full run, like a related import. Their line and column are the trace's:
+  // a consumer with the document places a step by its span.
+  let flow = f.flow;
+  if (flow) {
+    const moved = flow.map((step) => {
+      if (step.file !== null) return step;
+      const span = shiftSpan(step.span, e);
+      return span === step.span ? step : span && { ...step, span };
+    });
+    if (moved.some((step) => step === null)) return RELATED_CUT;
+    if (moved.some((step, i) => step !== flow![i])) flow = moved as NonNullable<Finding['flow']>;
+  }
+  if (root === f.root && range === f.range && anchor === f.anchor && related === f.related && flow === f.flow) return f;
+  return { ...f, root, range, anchor, ...(related ? { related } : {}), ...(flow ? { flow } : {}) };
 }
 
 function shiftImport(i: ImportFact, e: OffsetEdit): ImportFact | null {
@@ -150,9 +164,10 @@ export class DocumentAnalysis {
     this.imports = allImports;
     this.settings = allSettings;
     const kept = findings.filter((f) => !ranges.some((r) => touches(f.root, r)));
-    if (kept.some((f) => f.related?.some((rel) => ranges.some((r) => touches(rel.span, r))))) {
+    if (kept.some((f) => f.related?.some((rel) => ranges.some((r) => touches(rel.span, r))) || f.flow?.some((step) => step.file === null && ranges.some((r) => touches(step.span, r))))) {
       // A kept finding points at an import statement that was re-read: its
-      // span may have changed shape. Re-run everything rather than guess.
+      // span may have changed shape. Or a step of its attack path (in another
+      // def) was edited: the path may be gone. Re-run everything rather than guess.
       this.full(tree);
       return;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Node } from 'web-tree-sitter';
-import type { Level, Risk, Span } from '../findings/finding.js';
+import type { FlowStep, Level, Risk, Span } from '../findings/finding.js';
 import type { FileContext } from './context.js';
 import type { SinkKind } from './flow/types.js';
 
@@ -143,6 +143,8 @@ export interface Hit {
   confidence?: Level;
   risk?: Risk;
   message?: string;
+  /** The attack path the data-flow layer traced to this hit's sink (engine/flow): becomes the finding's `flow`. */
+  flow?: FlowStep[] | null;
 }
 
 export type CheckResult = Hit | Hit[] | boolean | null | undefined;

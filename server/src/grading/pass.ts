@@ -59,13 +59,29 @@ function reachAtSink(f: Finding, sink: Sink, g: GradingContext): Reach | null {
   const kind: SinkKind = sink.kind;
   if (sink.arg === undefined && sink.keyword === undefined) {
     const expr = exprAt(g.tree, f.range);
-    return expr ? ask(expr, kind, g.ctx) : null;
+    return expr ? ask(builtFrom(expr), kind, g.ctx) : null;
   }
   const call = callAt(g.tree, f.range);
   if (!call) return null;
   const args = sinkArguments(call, sink);
   if (args.length === 0) return null;
   return worst(args.map((a) => ask(a, kind, g.ctx)));
+}
+
+/**
+ * The whole string a highlighted literal is built into: bandit's B608
+ * highlights the query's literal of `"... %s" % x`, `"..." + x` and
+ * `"... {}".format(x)`, whose values are what reaches the sink.
+ */
+function builtFrom(expr: Node): Node {
+  let n = expr;
+  for (let i = 0; i < 16 && (n.type === 'string' || n.type === 'binary_operator' || n.type === 'concatenated_string'); i++) {
+    const p = n.parent;
+    if (p?.type === 'binary_operator' || p?.type === 'parenthesized_expression') n = p;
+    else if (p?.type === 'attribute' && p.parent?.type === 'call' && p.childForFieldName('attribute')?.text === 'format') n = p.parent;
+    else break;
+  }
+  return n;
 }
 
 /** The worst of several answers: a traced path, then unknown, then sanitised, then constant. */

@@ -7,7 +7,8 @@ import type { Finding, FlowStep } from '../findings/finding.js';
  */
 
 const where = (s: FlowStep) => `line ${s.line + 1}${s.file !== null ? ` of ${s.file.split(/[\\/]/).pop()}` : ''}`;
-const capital = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+/** A sentence's first word capitalised, unless it is code (`request.form['c']` stays as written). */
+const capital = (s: string) => (/^[a-z]+(?: |$)/.test(s) ? s[0].toUpperCase() + s.slice(1) : s);
 
 /** The whole path in one sentence: the source, then every step, the sink last. */
 export function pathInWords(flow: readonly FlowStep[]): string {

@@ -42,6 +42,14 @@ import { CHECKS as psMisconfiguration } from './ps/misconfiguration.js';
 import { CHECKS as psAuth } from './ps/auth.js';
 import { CHECKS as psIntegrity } from './ps/integrity.js';
 import { CHECKS as psLogging } from './ps/logging.js';
+// The flow rules: each matches a def and asks the data-flow layer (ps/scoped.ts).
+import { CHECKS as psXss } from './ps/xss.js';
+import { CHECKS as psLdap } from './ps/ldap.js';
+import { CHECKS as psXpath } from './ps/xpath.js';
+import { CHECKS as psHeaders } from './ps/headers.js';
+import { CHECKS as psSession } from './ps/session.js';
+import { CHECKS as psXxe } from './ps/xxe.js';
+import { CHECKS as psMassAssignment } from './ps/mass_assignment.js';
 
 /**
  * Checks by name. A rule's JSON names its check; the query finds candidate
@@ -94,6 +102,13 @@ export const CHECKS: Record<string, Check> = {
   ...psAuth,
   ...psIntegrity,
   ...psLogging,
+  ...psXss,
+  ...psLdap,
+  ...psXpath,
+  ...psHeaders,
+  ...psSession,
+  ...psXxe,
+  ...psMassAssignment,
 };
 
 /** The checks that declare a gate (rule.ts `CheckGate`), by name. */

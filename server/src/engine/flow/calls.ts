@@ -52,7 +52,9 @@ export function evalCall(n: Node, get: (n: Node | null | undefined) => Value, en
     const known = knownCall(q, n, positional, kwargs, all, argNodes, a);
     if (known) return known;
   }
-  if (fn?.type === 'attribute' && receiver) {
+  // A module's function the layer does not know (`requests.get(url)`, `yaml.safe_load(s)`) is an
+  // unresolved call, not a method of a value: what it returns is derived from its arguments (opaque).
+  if (fn?.type === 'attribute' && receiver && (bound || receiver.t !== 'unknown')) {
     const method = fn.childForFieldName('attribute')?.text ?? '';
     const r = methodCall(receiver, method, positional, kwargs, n, a);
     if (r) {
@@ -70,10 +72,10 @@ export function evalCall(n: Node, get: (n: Node | null | undefined) => Value, en
   return unresolved(receiver && bound ? [receiver, ...all] : all);
 }
 
-/** An unknown result, untrusted if anything that went in is (a sanitiser's cleaning kept). */
+/** An unknown result, untrusted if anything that went in is (a sanitiser's cleaning kept), and opaque: derived, not necessarily the input's characters. */
 export function unresolved(inputs: readonly Value[]): Value {
   const leaves = inputs.map(flatten).flatMap((v) => altsOf(v)).filter((v) => v.t === 'taint');
-  return leaves.length ? join(...leaves) : UNKNOWN;
+  return leaves.length ? join(...leaves.map((v) => (v.t === 'taint' && !v.opaque ? { ...v, opaque: true as const } : v))) : UNKNOWN;
 }
 
 /** Whether a callee's root name is a variable of the scope (`cmd.strip()`), not a module or a builtin (`os.path.join`). */

@@ -41,6 +41,8 @@ const BY_QUALNAME: ReadonlyMap<string, Sanitiser> = new Map<string, Sanitiser>([
   ['django.utils.html.conditional_escape', { kinds: HTML, by: 'conditional_escape' }],
   ['django.utils.html.strip_tags', { kinds: HTML, by: 'strip_tags' }],
   ['bleach.clean', { kinds: HTML, by: 'bleach.clean' }],
+  // format_html escapes its arguments; its format string is PS302's own sink.
+  ['django.utils.html.format_html', { kinds: HTML, by: 'format_html' }],
   ['xml.sax.saxutils.escape', { kinds: ['html', 'xml', 'xpath'], by: 'xml.sax.saxutils.escape' }],
   ['xml.sax.saxutils.quoteattr', { kinds: ['html', 'xml', 'xpath'], by: 'xml.sax.saxutils.quoteattr' }],
   // Shell
@@ -68,6 +70,8 @@ const BY_QUALNAME: ReadonlyMap<string, Sanitiser> = new Map<string, Sanitiser>([
   ['ldap3.utils.conv.escape_filter_chars', { kinds: ['ldap'], by: 'escape_filter_chars' }],
   ['ldap.filter.escape_filter_chars', { kinds: ['ldap'], by: 'escape_filter_chars' }],
   ['ldap.dn.escape_dn_chars', { kinds: ['ldap'], by: 'escape_dn_chars' }],
+  // filter_format escapes its values; a template built from the request is still the filter argument's.
+  ['ldap.filter.filter_format', { kinds: ['ldap'], by: 'filter_format' }],
   // SQL
   ['psycopg2.sql.Literal', { kinds: ['sql'], by: 'psycopg2.sql.Literal' }],
   ['psycopg2.sql.Identifier', { kinds: ['sql'], by: 'psycopg2.sql.Identifier' }],
@@ -81,6 +85,7 @@ const BY_QUALNAME: ReadonlyMap<string, Sanitiser> = new Map<string, Sanitiser>([
 const BY_LAST_NAME: ReadonlyMap<string, Sanitiser> = new Map<string, Sanitiser>([
   ['escape', { kinds: HTML, by: 'escape' }],
   ['conditional_escape', { kinds: HTML, by: 'conditional_escape' }],
+  ['format_html', { kinds: HTML, by: 'format_html' }],
   ['secure_filename', { kinds: ['path', 'header'], by: 'secure_filename' }],
   ['safe_join', { kinds: ['path'], by: 'safe_join' }],
   ['quote', { kinds: ['command'], by: 'quote' }],

@@ -42,8 +42,13 @@ export type Trust = 'request' | 'local';
 
 /** What reaches an expression at a sink. */
 export type Reach =
-  /** A traced path: `source` first, then every step, the sink's argument last. */
-  | { kind: 'untrusted'; trust: Trust; path: FlowStep[] }
+  /**
+   * A traced path: `source` first, then every step, the sink's argument last.
+   * `opaque`: only through a call the layer could not follow (`make_password(pw)`,
+   * `requests.get(url).text`): the value depends on the input but need not carry
+   * its characters; a rule about the characters (HTML) may not count it.
+   */
+  | { kind: 'untrusted'; trust: Trust; path: FlowStep[]; opaque?: true }
   /** Only constants (folded): `exec("print(1)")`, `subprocess.run("ls -l", shell=True)`. */
   | { kind: 'constant' }
   /** Only constants or values cleaned for this sink kind; `by` names the sanitiser or guard ("shlex.quote", "int()", "a parameterised query"). */

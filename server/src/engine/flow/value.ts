@@ -35,7 +35,7 @@ export interface SourceChain {
 
 export type Value =
   | { t: 'const'; v: Const }
-  | { t: 'taint'; trust: Trust; path: readonly FlowStep[]; clean: Clean; chain?: SourceChain }
+  | { t: 'taint'; trust: Trust; path: readonly FlowStep[]; clean: Clean; chain?: SourceChain; opaque?: true }
   | { t: 'unknown'; clean: Clean; param?: number }
   | { t: 'dict'; keys: ReadonlyMap<string, Value>; rest: Value | null; config?: boolean }
   | { t: 'seq'; kind: 'list' | 'tuple' | 'set'; items: readonly Value[] | null; elem: Value | null }
@@ -82,7 +82,7 @@ export function sameValue(a: Value, b: Value, depth = 0): boolean {
       return sameConst(a.v, (b as typeof a).v);
     case 'taint': {
       const y = b as typeof a;
-      return a.trust === y.trust && sameClean(a.clean, y.clean) && a.path[0]?.span.start === y.path[0]?.span.start && a.chain?.attr === y.chain?.attr;
+      return a.trust === y.trust && sameClean(a.clean, y.clean) && a.path[0]?.span.start === y.path[0]?.span.start && a.chain?.attr === y.chain?.attr && a.opaque === y.opaque;
     }
     case 'unknown': {
       const y = b as typeof a;
@@ -274,7 +274,9 @@ export function reachOfValue(v: Value, kind: SinkKind): Reach {
         break;
       case 'taint': {
         const by = x.clean?.get(kind) ?? x.clean?.get('*');
-        consider(by ? { kind: 'sanitised', by } : { kind: 'untrusted', trust: x.trust, path: x.path.slice() });
+        if (by) consider({ kind: 'sanitised', by });
+        // A path that carries the input itself beats one only through an opaque call.
+        else if (best.kind !== 'untrusted' || (best.opaque && !x.opaque)) best = { kind: 'untrusted', trust: x.trust, path: x.path.slice(), ...(x.opaque ? { opaque: true as const } : {}) };
         break;
       }
       case 'unknown': {

@@ -1,0 +1,13 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../../context.js';
+import { reachOf, type Reach, type SinkKind } from '../../flow/index.js';
+
+/**
+ * What reaches a sink's argument, as the flow rules ask it: the data-flow
+ * layer's answer (`engine/flow` `reachOf`). One place for the rules to ask,
+ * so that what they add to the question (the project's other modules, when
+ * the engine has them) is added once.
+ */
+export function reach(expr: Node, kind: SinkKind, ctx: FileContext): Reach {
+  return reachOf(expr, kind, ctx);
+}

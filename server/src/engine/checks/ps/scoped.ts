@@ -1,0 +1,105 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../../context.js';
+import type { SinkKind } from '../../flow/types.js';
+import { unparen } from '../../pyast.js';
+import { memo } from '../../memo.js';
+import type { Level, Risk } from '../../../findings/finding.js';
+import type { Check, Hit } from '../../rule.js';
+import { reach } from './reach.js';
+
+/**
+ * The flow rules (PS302 XSS, PS303 LDAP, PS304 XPath, PS305 headers, PS401
+ * session, PS508 XXE, PS802 mass assignment): each matches a def, lists the
+ * places in it where a value reaches its sink (`sites`), and asks the
+ * data-flow layer what reaches each (`reach`). A site is reported only
+ * where untrusted input does, with the traced path as the finding's `flow`.
+ *
+ * The def is the match so that an edit anywhere in it (where the value is
+ * assigned, a guard, a sanitiser) re-runs the rule on it; a rule's `words`
+ * (a regex of the sink names, tested on the def's text) spare the sites'
+ * walk on the defs that cannot have one.
+ */
+
+/** One place in a def where a value reaches a rule's sink. */
+export interface Site {
+  /** The value at the sink: what reaches it decides. */
+  value: Node;
+  kind: SinkKind;
+  /** The call or statement a suppression comment sits on. */
+  at: Node;
+  /** The sink's call, when it is one: its import alias becomes the related location. */
+  call?: Node;
+  message: string;
+  /** The input's own characters must reach the sink (markup): a value only derived from it by a call the layer cannot follow (`opaque`) does not count. */
+  characters?: true;
+  severity?: Level;
+  confidence?: Level;
+  risk?: Risk;
+}
+
+export type Sites = (fn: Node, ctx: FileContext) => Site[];
+
+export function flowRule(words: RegExp, sites: Sites): Check {
+  return (m, _rule, ctx) => {
+    const fn = m.node;
+    if (fn.type !== 'function_definition') return null;
+    words.lastIndex = 0;
+    if (!words.test(fn.text)) return null;
+    const hits: Hit[] = [];
+    for (const s of sites(fn, ctx)) {
+      const r = reach(s.value, s.kind, ctx);
+      if (r.kind !== 'untrusted' || (r.opaque && s.characters)) continue;
+      hits.push({
+        node: s.value,
+        anchor: s.at,
+        ...(s.call ? { call: s.call } : {}),
+        message: s.message,
+        ...(s.severity ? { severity: s.severity } : {}),
+        ...(s.confidence ? { confidence: s.confidence } : {}),
+        ...(s.risk ? { risk: s.risk } : {}),
+        flow: r.path,
+      });
+    }
+    return hits;
+  };
+}
+
+const SCOPES = new Set(['function_definition', 'lambda']);
+
+/** The nodes of `types` a def owns: in its body, not inside a nested def or lambda (those are matches of their own). In text order. */
+export function ownNodes(fn: Node, ...types: string[]): Node[] {
+  return memo(fn, `ownNodes:${types.join(',')}`, (f) => {
+    const found = f.descendantsOfType(types);
+    const nested = f.descendantsOfType([...SCOPES]).filter((d): d is Node => !!d && d.id !== f.id);
+    const out: Node[] = [];
+    for (const n of found) if (n && !nested.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex)) out.push(n);
+    return out;
+  });
+}
+
+/** A call's callee, unparenthesised: `requests.get` of `requests.get(...)`. */
+export function callee(call: Node): Node | null {
+  const f = call.childForFieldName('function');
+  return f ? unparen(f) : null;
+}
+
+/** The receiver of a method call: `conn` of `conn.search(...)`; null for a plain function call. */
+export function receiver(call: Node): Node | null {
+  const f = callee(call);
+  if (f?.type !== 'attribute') return null;
+  const o = f.childForFieldName('object');
+  return o ? unparen(o) : null;
+}
+
+/** The method or function name as written: `search` of `conn.search(...)`. */
+export function methodName(call: Node): string {
+  const f = callee(call);
+  if (f?.type === 'identifier') return f.text;
+  if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  return '';
+}
+
+/** Whether the file imports `module` or a submodule of it (or a name from one), before `offset`. */
+export function imports(ctx: FileContext, module: string, offset: number): boolean {
+  return ctx.importsUnder(module, offset);
+}

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parityCases, snippetRunner, type ParityCase } from '../support/snippets.js';
 import { looksLikePassword } from '../../server/src/engine/checks/support/secrets.js';
 import { fnmatch } from '../../server/src/glob/fnmatch.js';
-import { pyFloatRepr } from '../../server/src/engine/pyrepr.js';
+import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../../server/src/engine/pyrepr.js';
 
 const OURS = new Set(['B101', 'B102', 'B103', 'B104', 'B105', 'B106', 'B108', 'B201', 'B301', 'B311', 'B324', 'B403', 'B404', 'B501', 'B506', 'PS501']);
 
@@ -235,6 +235,13 @@ describe('helpers', () => {
     expect([1.0, 0.5, 1e16, 1e15, 1.5e-5, 0.0001, 123.456, 1e100, 2.5].map((x) => pyFloatRepr(x))).toEqual([
       '1.0', '0.5', '1e+16', '1000000000000000.0', '1.5e-05', '0.0001', '123.456', '1e+100', '2.5',
     ]);
+  });
+
+  it("prints strings and bytes as Python's repr (values from python3.11)", () => {
+    expect(['a', "it's", 'say "hi"', 'both \' "', 'tab\there\n', '\x00\x7f\x85\xa0é', 'back\\slash', '\u200b\u{1f600}\u{e0001}'].map(pyStrRepr)).toEqual([
+      "'a'", '"it\'s"', '\'say "hi"\'', "'both \\' \"'", "'tab\\there\\n'", "'\\x00\\x7f\\x85\\xa0é'", "'back\\\\slash'", "'\\u200b\u{1f600}\\U000e0001'",
+    ]);
+    expect(['a', "it's", '\x00\xff\x7f\t', 'q\\'].map(pyBytesRepr)).toEqual(["b'a'", 'b"it\'s"', "b'\\x00\\xff\\x7f\\t'", "b'q\\\\'"]);
   });
 
   it('matches file names like fnmatch', () => {

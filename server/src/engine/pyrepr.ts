@@ -31,10 +31,16 @@ export function pyFloatRepr(x: number, addDot0 = true): string {
   return (neg ? '-' : '') + out;
 }
 
-/** Python's `repr(str)`. */
-export function pyStrRepr(s: string): string {
+/**
+ * The quote Python's repr picks (single, unless the text holds a single
+ * quote and no double one) and the text between the quotes: backslash,
+ * the quote, `\n` `\r` `\t` escaped, and the code points `escape`
+ * selects as `\xNN`, `\uNNNN` or `\UNNNNNNNN` (str and bytes differ only
+ * in which).
+ */
+function quoted(s: string, prefix: string, escape: (ch: string, c: number) => boolean): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
+  let out = prefix + quote;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
@@ -42,28 +48,25 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0x80 && c < 0xa0) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
+    else if (!escape(ch, c)) out += ch;
+    else if (c < 0x100) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c < 0x10000) out += '\\u' + c.toString(16).padStart(4, '0');
+    else out += '\\U' + c.toString(16).padStart(8, '0');
   }
   return out + quote;
 }
 
-/** Python's `repr(bytes)` (`b'...'`). */
+/** What `str.isprintable()` rejects: Python's "Other" and "Separator" categories, the ASCII space aside. */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/** Python's `repr(str)`: every character `isprintable()` rejects escaped. */
+export function pyStrRepr(s: string): string {
+  return quoted(s, '', (ch) => ch !== ' ' && NOT_PRINTABLE.test(ch));
+}
+
+/** Python's `repr(bytes)` (`b'...'`, one char per byte): every byte outside printable ASCII as `\xNN`. */
 export function pyBytesRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = 'b' + quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c >= 0x7f) out += '\\x' + (c & 0xff).toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
+  return quoted(s, 'b', (_, c) => c < 0x20 || c >= 0x7f);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The project's own bandit config, honoured by both engines and re-read when
  * it changes, without a restart.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,5 +75,28 @@ describe('project config files', () => {
     expect(yaml.skips).toContain('B105');
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.bandit\nbroken');
     expect(loadProjectConfig(dir).problems[0]).toMatch(/not valid TOML/);
+  });
+});
+
+describe('a workspace .bandit does not decide where bandit writes', () => {
+  // bandit 1.9 takes `.bandit`'s `output =` unless the command line names an
+  // output; it then crashed (no bandit findings at all) or, with a path, would
+  // write wherever the workspace says.
+  it('with `output =` and `format =` in .bandit, bandit 1.9 findings still arrive and no file is written', async () => {
+    const dir = mkdtempSync(join(root, 'ini-output-'));
+    writeFileSync(join(dir, '.bandit'), `[bandit]\noutput = ${join(dir, 'hijacked.txt')}\nformat = txt\nskips = B101\n`);
+    const text = 'def f(x, y):\n    assert x\n    return eval(y)\n';
+    writeFileSync(join(dir, 'a.py'), text);
+    const uri = pathToFileURL(join(dir, 'a.py')).href;
+    const c = await LspClient.start({ rootPath: dir, initializationOptions: { bandit: { command: bandit19Command(), idleDelayMs: 3_600_000 } } });
+    try {
+      await c.open(uri, text, 1);
+      const got = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'B307' && engineOf(d) === 'bandit'));
+      // The ini's skips still hold (the file is honoured), its output is not.
+      expect(got.diagnostics.map((d) => d.code)).toEqual(['B307']);
+      expect(existsSync(join(dir, 'hijacked.txt'))).toBe(false);
+    } finally {
+      await c.shutdown();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { pythonToolOptions, runFolder } from './python-env.js';
 import { parseBanditOutputInSlices, type BanditResult } from './output.js';
+import { readReport, reportArgs } from './report-file.js';
 
 export interface BatchRequest {
   cmd: BanditCommand;
@@ -80,22 +81,30 @@ export async function runBanditOnFiles(req: BatchRequest): Promise<BatchOutcome>
   return out;
 }
 
-function execBatch(req: BatchRequest, files: string[], signal: AbortSignal | undefined, timeoutMs: number) {
+/** One batch's run: how the process ended and the report it wrote (read before its private folder goes). */
+async function execBatch(req: BatchRequest, files: string[], signal: AbortSignal | undefined, timeoutMs: number) {
   // In a private empty folder, files and config by absolute path (python-env.ts: nothing from the workspace is imported).
   const folder = runFolder();
-  return execa(req.cmd.program, [...req.cmd.args, '-q', '-f', 'json', ...req.configArgs, ...files], {
-    ...pythonToolOptions(folder.cwd),
-    shell: false,
-    reject: false,
-    stdin: 'ignore',
-    timeout: timeoutMs,
-    cancelSignal: signal,
-    forceKillAfterDelay: 2_000,
-    maxBuffer: 256 * 1024 * 1024,
-  }).finally(() => folder.remove());
+  try {
+    const exec = await execa(req.cmd.program, [...req.cmd.args, ...reportArgs(folder), ...req.configArgs, ...files], {
+      ...pythonToolOptions(folder.cwd),
+      shell: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: timeoutMs,
+      cancelSignal: signal,
+      forceKillAfterDelay: 2_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const ended = !exec.isCanceled && !exec.timedOut && (exec.exitCode === 0 || exec.exitCode === 1);
+    return { exec, timedOut: exec.timedOut, report: ended ? readReport(folder, 256 * 1024 * 1024) : undefined };
+  } finally {
+    folder.remove();
+  }
 }
 
-async function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>, timeoutMs: number, out: BatchOutcome): Promise<void> {
+async function collect(files: string[], run: Awaited<ReturnType<typeof execBatch>>, timeoutMs: number, out: BatchOutcome): Promise<void> {
+  const r = run.exec;
   if (r.isCanceled) return;
   const fail = (message: string) => {
     for (const f of files) out.errors.push({ path: f, message });
@@ -105,7 +114,8 @@ async function collect(files: string[], r: Awaited<ReturnType<typeof execBatch>>
     const err = r.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
     return fail(`bandit failed (${r.exitCode === undefined ? r.shortMessage : `exit code ${r.exitCode}`})${err ? `: ${err}` : ''}`);
   }
-  const parsed = await parseBanditOutputInSlices(r.stdout);
+  if (!run.report || 'error' in run.report) return fail(run.report?.error ?? 'bandit wrote no report');
+  const parsed = await parseBanditOutputInSlices(run.report.text);
   if ('error' in parsed) return fail(parsed.error);
   for (const e of parsed.report.errors) out.errors.push({ path: e.filename, message: `bandit: ${e.reason}` });
   for (const f of files) if (!out.results.has(f)) out.results.set(f, []);

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { pythonToolOptions, runFolder, type RunFolder } from './python-env.js';
 import { atLeast, type BanditCommand, type BanditVersion } from './discover.js';
 import { parseBanditOutputInSlices, type BanditReport } from './output.js';
+import { readReport, reportArgs } from './report-file.js';
 
 export interface RunRequest {
   cmd: BanditCommand;
@@ -23,9 +24,9 @@ export type RunOutcome =
   | { kind: 'timeout' }
   | { kind: 'cancelled' };
 
-/** The arguments of one run: quiet (1.7.5+ prints a progress bar otherwise), JSON, the project's config, stdin. */
-export function banditArgs(req: Pick<RunRequest, 'cmd' | 'configArgs'>): string[] {
-  return [...req.cmd.args, '-q', '-f', 'json', ...req.configArgs, '-'];
+/** The arguments of one run: how it reports (report-file.ts), the project's config, stdin. */
+export function banditArgs(req: Pick<RunRequest, 'cmd' | 'configArgs'>, folder: RunFolder): string[] {
+  return [...req.cmd.args, ...reportArgs(folder), ...req.configArgs, '-'];
 }
 
 /**
@@ -46,7 +47,7 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
       writeFileSync(file, req.text, { mode: 0o600 });
       fd = openSync(file, 'r');
     }
-    const r = await execa(req.cmd.program, banditArgs(req), {
+    const r = await execa(req.cmd.program, banditArgs(req, folder), {
       ...pythonToolOptions(folder.cwd),
       shell: false,
       reject: false,
@@ -67,7 +68,9 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
       const err = r.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
       return { kind: 'error', message: `bandit failed: ${why}${err ? `: ${err}` : ''}` };
     }
-    const parsed = await parseBanditOutputInSlices(r.stdout);
+    const report = readReport(folder, 64 * 1024 * 1024);
+    if ('error' in report) return { kind: 'error', message: report.error };
+    const parsed = await parseBanditOutputInSlices(report.text);
     if ('error' in parsed) return { kind: 'error', message: parsed.error };
     return { kind: 'ok', report: parsed.report };
   } catch (e) {

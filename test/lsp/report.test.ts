@@ -66,7 +66,7 @@ describe('pysec.report', () => {
       expect(md).toContain('## Reviewed and Suppressed');
       expect(md).toMatch(/- bandit: ran, version 1\.9\.\d+/);
       // Paths relative to the workspace folder.
-      expect(md).toContain('| app.py |');
+      expect(md).toContain('| `app.py` |');
       const shows = c.serverRequests.filter((r) => r.method === 'window/showDocument');
       expect(shows).toEqual([{ method: 'window/showDocument', params: { uri: pathToFileURL(path).href, external: false, takeFocus: true } }]);
       expect(c.serverRequests.some((r) => r.method === 'window/showMessageRequest')).toBe(false);

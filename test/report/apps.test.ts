@@ -191,7 +191,7 @@ describe.each(Object.entries(EXPECTED))('report on the %s app', (app, x) => {
     expect(rows.map((row) => row[0])).toEqual(rows.map((_, i) => `F-${String(i + 1).padStart(3, '0')}`));
     expect(rows.map((row) => RISKS.indexOf(row[1]))).toEqual(rows.map((row) => RISKS.indexOf(row[1])).sort((a, b) => a - b));
     for (const [rule, file, line, risk] of x.findings) {
-      const row = rows.find((rr) => rr[5].startsWith(rule) && rr[3] === `${dir}/${file}` && Number(rr[4]) === line);
+      const row = rows.find((rr) => rr[5].startsWith(rule) && rr[3] === `\`${dir}/${file}\`` && Number(rr[4]) === line);
       expect(row, `${rule} at ${file}:${line}`).toBeDefined();
       expect(row![1]).toBe(risk);
       expect(row![2]).toMatch(/^A\d\d:2021 /);
@@ -203,7 +203,7 @@ describe.each(Object.entries(EXPECTED))('report on the %s app', (app, x) => {
     const sup = table(md, '## Reviewed and Suppressed');
     expect(sup).toHaveLength(x.suppressions);
     for (const [file, line, rule, why] of x.suppressed) {
-      const row = sup.find((rr) => rr[0] === `${dir}/${file}` && Number(rr[1]) === line);
+      const row = sup.find((rr) => rr[0] === `\`${dir}/${file}\`` && Number(rr[1]) === line);
       expect(row, `suppression at ${file}:${line}`).toBeDefined();
       expect(row![3]).toBe(rule);
       expect(row![4]).toBe(why ?? '(none)');

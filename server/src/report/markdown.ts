@@ -7,15 +7,44 @@ import type { ReportFinding, ReportModel } from './model.js';
  * budget, and fixable from by whoever writes the code.
  */
 
-/** A table cell: one line, pipes escaped. */
-function cell(s: string): string {
-  return s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+/**
+ * Workspace text (paths, code, messages that quote it, justifications) as
+ * markdown text that shows as written and carries no markup: `&`, `<` and
+ * `>` as entities (no raw HTML, no autolink), the characters of inline
+ * markdown (links, images, emphasis, code, tables, strikethrough) escaped.
+ * One line: a line break would end a table row or a list item.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
-/** Inline code that survives backticks inside it. */
-function code(s: string): string {
-  const ticks = s.includes('`') ? '``' : '`';
-  return `${ticks}${ticks === '``' ? ' ' : ''}${s}${ticks === '``' ? ' ' : ''}${ticks}`;
+/** A table cell: `mdText`, which also escapes pipes. */
+const cell = mdText;
+
+/** Inline code in a table cell: GFM reads a cell's pipes before its code spans, and drops the backslash of `\|`. */
+function cellCode(s: string): string {
+  return code(s.replace(/\|/g, '\\|'));
+}
+
+/**
+ * Inline code that shows its text as written: fenced by one backtick more
+ * than its longest run of them (CommonMark), padded when it starts or ends
+ * with one. Code spans take no markup and no HTML, so nothing else is
+ * escaped; a line break becomes a space.
+ */
+export function code(s: string): string {
+  const text = s.replace(/\r\n|\r|\n/g, ' ');
+  let longest = 0;
+  for (let run = 0, i = 0; i < text.length; i++) {
+    run = text[i] === '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 function where(f: Pick<ReportFinding, 'path' | 'line'>): string {
@@ -29,10 +58,10 @@ export function untracedLead(n: number): string {
 
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [];
-  out.push(`# ${m.title}`, '');
-  out.push(`- **Application:** ${m.application}`);
+  out.push(`# ${mdText(m.title)}`, '');
+  out.push(`- **Application:** ${mdText(m.application)}`);
   out.push(`- **Date:** ${m.date}`);
-  out.push(`- **Framework(s):** ${m.frameworks.length ? m.frameworks.map((f) => `${f.name} (${f.files} file${f.files === 1 ? '' : 's'})`).join(', ') : 'none detected'}`);
+  out.push(`- **Framework(s):** ${m.frameworks.length ? m.frameworks.map((f) => `${mdText(f.name)} (${f.files} file${f.files === 1 ? '' : 's'})`).join(', ') : 'none detected'}`);
   out.push(`- **Scope:** ${m.scope.paths.map(code).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed`);
   out.push(`- **Engines:** ${m.engines.map((e) => (e.ran ? `${e.name} ${e.version ?? ''}`.trim() : `${e.name} (did not run)`)).join(', ')}`);
   out.push('');
@@ -52,7 +81,7 @@ export function renderMarkdown(m: ReportModel): string {
   out.push('## Top 3 Findings', '');
   if (!m.top.length) out.push('No open findings.', '');
   m.top.forEach((f, i) => {
-    out.push(`${i + 1}. **${f.risk}: ${f.owaspName.replace(/^A\d+:2021 /, '')} in ${code(where(f))}** (${f.id}). ${f.impact}${f.attackPath ? ` Attack path: ${f.attackPath}` : ''} How to fix: ${f.remediation}`);
+    out.push(`${i + 1}. **${f.risk}: ${f.owaspName.replace(/^A\d+:2021 /, '')} in ${code(where(f))}** (${f.id}). ${f.impact}${f.attackPath ? ` Attack path: ${mdText(f.attackPath)}` : ''} How to fix: ${mdText(f.remediation)}`);
   });
   if (m.top.length) out.push('');
 
@@ -85,7 +114,7 @@ export function renderMarkdown(m: ReportModel): string {
   else {
     out.push('| ID | Severity | OWASP category | File | Line | Rule | Description | Remediation |', '|---|---|---|---|---:|---|---|---|');
     for (const f of m.findings) {
-      out.push(`| ${f.id} | ${f.risk} | ${cell(f.owaspName)} | ${cell(f.path)} | ${f.line} | ${f.rule}${f.cwe !== null ? ` (CWE-${f.cwe})` : ''} | ${cell(f.description)} | ${cell(f.remediation)} |`);
+      out.push(`| ${f.id} | ${f.risk} | ${cell(f.owaspName)} | ${cellCode(f.path)} | ${f.line} | ${f.rule}${f.cwe !== null ? ` (CWE-${f.cwe})` : ''} | ${cell(f.description)} | ${cell(f.remediation)} |`);
     }
     out.push('');
   }
@@ -96,19 +125,19 @@ export function renderMarkdown(m: ReportModel): string {
     out.push('| File | Line | Comment | Silences | Justification | Status |', '|---|---:|---|---|---|---|');
     for (const s of m.suppressions) {
       const comment = s.kind === 'nosec' ? `# nosec${s.ids.length ? ' ' + s.ids.join(' ') : ''}` : `# pysec: ignore[${s.ids.join(', ')}]`;
-      const status = !s.problems.length ? 'reviewed' : `${s.justified ? 'note' : '**UNJUSTIFIED**'}: ${s.problems.join('; ')}`;
-      out.push(`| ${cell(s.path)} | ${s.line} | ${cell(code(comment))} | ${s.silences.join(', ') || '—'} | ${cell(s.justification ?? '(none)')} | ${cell(status)} |`);
+      const status = !s.problems.length ? 'reviewed' : `${s.justified ? 'note' : '**UNJUSTIFIED**'}: ${cell(s.problems.join('; '))}`;
+      out.push(`| ${cellCode(s.path)} | ${s.line} | ${cellCode(comment)} | ${cell(s.silences.join(', ')) || '—'} | ${cell(s.justification ?? '(none)')} | ${status} |`);
     }
     out.push('');
     if (m.unjustified) out.push(`**${m.unjustified} suppression${m.unjustified === 1 ? ' has' : 's have'} no justification.** A suppression without review is itself a security gap.`, '');
   }
 
   out.push('## Engines', '');
-  for (const e of m.engines) out.push(`- ${e.name}: ${e.ran ? `ran, version ${e.version} (${e.detail})` : e.detail}`);
+  for (const e of m.engines) out.push(`- ${e.name}: ${mdText(e.ran ? `ran, version ${e.version} (${e.detail})` : e.detail)}`);
   out.push('');
   if (m.errors.length) {
     out.push('## Files Not Reviewed', '');
-    for (const e of m.errors) out.push(`- ${code(e.path)}: ${e.message}`);
+    for (const e of m.errors) out.push(`- ${code(e.path)}: ${mdText(e.message)}`);
     out.push('');
   }
   return out.join('\n');

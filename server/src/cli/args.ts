@@ -131,7 +131,8 @@ export function usageMessage(of: 'check' | 'report', message: string): string {
 
 /** What stderr says of a command line that names no command. */
 export function unknownCommandMessage(word: string | undefined): string {
-  return `pysec-lsp: unknown command ${word ? `"${word}"` : '(none)'}\n\n${USAGE}`;
+  const what = word ? `unknown command "${word}"` : 'no command given: run the server with --stdio (as an editor does), or check or report';
+  return `pysec-lsp: ${what}\n\n${USAGE}`;
 }
 
 /** The options both `check` and `report` have. */

@@ -74,7 +74,10 @@ describe('project config files', () => {
     expect(configArgs(yaml, { major: 1, minor: 9, patch: 4, text: '1.9.4' })[1]).toBe(join(dir, 'bandit.yaml'));
     expect(yaml.skips).toContain('B105');
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.bandit\nbroken');
-    expect(loadProjectConfig(dir).problems[0]).toMatch(/not valid TOML/);
+    // Where it breaks, as path:line:column (issue 20).
+    expect(loadProjectConfig(dir).problems[0]).toBe(`${join(dir, 'pyproject.toml')}:1:13 is not valid TOML: illegal character in key`);
+    writeFileSync(join(dir, 'bandit.yaml'), 'skips: [B105\ntests: x\n');
+    expect(loadProjectConfig(dir, 'bandit.yaml').problems.find((p) => p.includes('bandit.yaml'))).toBe(`${join(dir, 'bandit.yaml')}:2:1 cannot be parsed: Flow sequence in block collection must be sufficiently indented and end with a ]`);
   });
 });
 

@@ -109,7 +109,7 @@ export function loadProjectConfig(root: string, configFile?: string): ProjectBan
           plugins = { config: tool, where: pyproject };
         }
       } catch (e) {
-        cfg.problems.push(`${pyproject} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
+        cfg.problems.push(`${at(pyproject, e)} is not valid TOML: ${firstLine(e)}`);
       }
     }
   }
@@ -144,7 +144,7 @@ export function loadProjectConfig(root: string, configFile?: string): ProjectBan
           plugins = { config: o as Record<string, unknown>, where: path }; // `-c` takes this one, not the pyproject
         } else cfg.problems.push(`${path}: a bandit config must be a mapping`);
       } catch (e) {
-        cfg.problems.push(`${path} cannot be parsed: ${(e as Error).message.split('\n')[0]}`);
+        cfg.problems.push(`${at(path, e)} cannot be parsed: ${firstLine(e)}`);
       }
     }
   }
@@ -205,4 +205,24 @@ export function projectSelects(cfg: Pick<ProjectBanditConfig, 'skips' | 'tests'>
   if (named(cfg.skips)) return false;
   if (cfg.tests.length > 0 && rule.id.startsWith('B') && !named(cfg.tests)) return false;
   return true;
+}
+
+/**
+ * `path:line:column` of a parse error, as compilers say it (editors and
+ * terminals open it there): smol-toml's TomlError has `line`/`column`,
+ * yaml's YAMLParseError `linePos`. The path alone when the error has none.
+ */
+function at(path: string, e: unknown): string {
+  const o = e as { line?: unknown; column?: unknown; linePos?: { line: number; col: number }[] };
+  if (typeof o.line === 'number' && typeof o.column === 'number') return `${path}:${o.line}:${o.column}`;
+  const pos = o.linePos?.[0];
+  return pos ? `${path}:${pos.line}:${pos.col}` : path;
+}
+
+/** The error's first line, without smol-toml's "Invalid TOML document: " and yaml's " at line L, column C:" (`at` says them). */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e))
+    .split('\n')[0]
+    .replace(/^Invalid TOML document: /, '')
+    .replace(/ at line \d+, column \d+:$/, '');
 }

@@ -57,14 +57,19 @@ describe('bandit faults on open documents', () => {
     try {
       await c.open(uri, TEXT, 1);
       await c.waitForNotification('window/showMessage', (m) => /bandit/.test((m as { message: string }).message));
-      await runNow(c, uri);
+      const answers = [await runNow(c, uri)];
       await c.save(uri);
-      await runNow(c, uri);
+      answers.push(await runNow(c, uri));
       const p = await c.waitForDiagnostics(uri, { version: 1 });
       expect(evals(p)).toEqual(['2:tree-sitter', '4:tree-sitter']);
-      expect(banditMessages(c)).toHaveLength(1);
-      expect(banditMessages(c)[0].message).toMatch(/no-such-bandit.*ENOENT|ENOENT.*no-such-bandit/);
-      expect(banditMessages(c)[0].message).toMatch(/pysec\.bandit\.path/);
+      // The runs the server starts itself say it once; each explicit pysec.runBandit answers why it did not run, and says it.
+      const [automatic, explicit] = [banditMessages(c).filter((m) => !m.message.startsWith('pysec: bandit did not run')), banditMessages(c).filter((m) => m.message.startsWith('pysec: bandit did not run'))];
+      expect(automatic).toHaveLength(1);
+      expect(automatic[0].message).toMatch(/cannot run \S*no-such-bandit: no such file/);
+      expect(automatic[0].message).toMatch(/pysec\.bandit\.path/);
+      expect(explicit).toHaveLength(2);
+      expect(explicit[0].message).toMatch(/^pysec: bandit did not run on this document: bandit from settings does not work \(cannot run \S*no-such-bandit: no such file/);
+      for (const a of answers) expect(a).toEqual({ ran: 0, notRun: [{ uri, why: expect.stringMatching(/no-such-bandit/) }] });
     } finally {
       await c.shutdown();
     }

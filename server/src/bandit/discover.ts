@@ -151,6 +151,23 @@ export function atLeast(v: BanditVersion, major: number, minor: number, patch = 
 
 const versions = new Map<string, Promise<BanditVersion>>();
 
+/**
+ * Why a program did not start, in one line: the OS's words for the common
+ * cases rather than the process library's two-line message.
+ */
+function startFailure(r: { code?: string; timedOut: boolean; shortMessage?: string; originalMessage?: string }): string {
+  switch (r.code) {
+    case 'ENOENT':
+      return 'no such file (or, for a script, its interpreter is missing)';
+    case 'EACCES':
+      return 'permission denied (not executable?)';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+  }
+  if (r.timedOut) return 'it did not answer --version in time';
+  return (r.originalMessage ?? r.shortMessage ?? 'it did not start').split('\n')[0];
+}
+
 /** Runs `bandit --version` once per command line; rejects with a message that says what is wrong. */
 export function banditVersion(cmd: BanditCommand, timeoutMs = 20_000): Promise<BanditVersion> {
   const key = JSON.stringify([cmd.program, ...cmd.args]);
@@ -159,9 +176,7 @@ export function banditVersion(cmd: BanditCommand, timeoutMs = 20_000): Promise<B
     p = (async () => {
       const folder = runFolder();
       const r = await execa(cmd.program, [...cmd.args, '--version'], { ...pythonToolOptions(folder.cwd), reject: false, timeout: timeoutMs, stdin: 'ignore', shell: false }).finally(() => folder.remove());
-      if (r.failed && r.exitCode === undefined) {
-        throw new Error(`cannot run ${[cmd.program, ...cmd.args].join(' ')}: ${r.shortMessage}`);
-      }
+      if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ${[cmd.program, ...cmd.args].join(' ')}: ${startFailure(r)}`);
       const v = parseVersion(r.stdout) ?? parseVersion(r.stderr);
       if (!v) throw new Error(`${[cmd.program, ...cmd.args].join(' ')} --version printed no version (exit ${r.exitCode}): ${(r.stdout || r.stderr).slice(0, 200)}`);
       return v;

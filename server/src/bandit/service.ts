@@ -139,6 +139,23 @@ export class BanditService {
     for (const uri of uris) void this.run(uri, all ? 'commandAll' : 'command');
   }
 
+  /**
+   * Why bandit will not run on a document, in words for the user, or
+   * undefined when it will (`pysec.runBandit` answers with it: asked
+   * explicitly, it says what it did not do).
+   */
+  async whyNot(uri: string): Promise<string | undefined> {
+    if (!this.host.document(uri)) return 'the document is not open';
+    const settings = this.host.settingsFor(uri);
+    if (!settings.enabled) return 'pysec.bandit.enabled is false';
+    if (settings.excluded) return "the file is excluded by pysec.exclude";
+    const resolved = await this.resolve(uri, settings);
+    if (!resolved.bandit) return (resolved.warning?.message ?? 'no working bandit was found').replace(/^pysec: /, '').replace(/\.$/, '');
+    const file = uriToPath(uri);
+    if (isExcluded(this.projectConfig(file, this.host.folderFor(uri), settings.configFile), file)) return "the file is excluded by the project's bandit config (exclude_dirs / exclude)";
+    return undefined;
+  }
+
   /** A slot of the pool for one batch of the workspace scan (batch.ts): after the documents' runs. */
   readonly scanSlot: BatchSlot = (job) => this.pool.submit({ urgency: 'later', ...job }).then((r) => (r.kind === 'done' ? r.outcome : undefined));
 
@@ -192,30 +209,43 @@ export class BanditService {
 
   /** Resolves the bandit to use for a document, or says once why there is none. */
   private async command(uri: string, settings: BanditRunSettings): Promise<{ cmd: BanditCommand; version: BanditVersion } | undefined> {
+    const r = await this.resolve(uri, settings);
+    if (r.warning) this.host.warnOnce(r.warning.key, r.warning.message);
+    return r.bandit;
+  }
+
+  /** The bandit for a document, and what to say about it: a refused project venv (with or without another bandit), none, a broken one. */
+  private async resolve(uri: string, settings: BanditRunSettings): Promise<{ bandit?: { cmd: BanditCommand; version: BanditVersion }; warning?: { key: string; message: string } }> {
     const folder = this.host.folderFor(uri);
     const found = discoverBandit({ path: settings.path, command: settings.command, useProjectVenv: settings.useProjectVenv }, folder);
-    if (found.refused) {
-      this.host.warnOnce(`bandit:refused:${found.refused}`, `pysec: ${projectVenvHint(found.refused, 'editor')}${found.cmd ? ` Using ${found.cmd.program} instead.` : ''}`);
-    }
     const cmd = found.cmd;
+    if (found.refused) {
+      const warning = { key: `bandit:refused:${found.refused}`, message: `pysec: ${projectVenvHint(found.refused, 'editor')}${cmd ? ` Using ${cmd.program} instead.` : ''}` };
+      if (!cmd) return { warning };
+      // Said, and another bandit runs.
+      this.host.warnOnce(warning.key, warning.message);
+    }
     if (!cmd) {
-      if (found.refused) return undefined;
-      this.host.warnOnce(
-        'bandit:missing',
-        'pysec: bandit was not found (not in pysec.bandit.path or on PATH; a project\'s .venv/venv only with pysec.bandit.useProjectVenv), so only the as-you-type rules run. ' +
-          'Install it with `pipx install bandit`, or set pysec.bandit.path.',
-      );
-      return undefined;
+      return {
+        warning: {
+          key: 'bandit:missing',
+          message:
+            'pysec: bandit was not found (not in pysec.bandit.path or on PATH; a project\'s .venv/venv only with pysec.bandit.useProjectVenv), so only the as-you-type rules run. ' +
+            'Install it with `pipx install bandit`, or set pysec.bandit.path.',
+        },
+      };
     }
     try {
-      return { cmd, version: await banditVersion(cmd) };
+      return { bandit: { cmd, version: await banditVersion(cmd) } };
     } catch (e) {
-      this.host.warnOnce(
-        `bandit:broken:${cmd.program}`,
-        `pysec: bandit from ${cmd.origin} does not work (${(e as Error).message}), so only the as-you-type rules run. ` +
-          'Reinstall it with `pipx install bandit` or `pip install bandit`, or point pysec.bandit.path at a working one.',
-      );
-      return undefined;
+      return {
+        warning: {
+          key: `bandit:broken:${cmd.program}`,
+          message:
+            `pysec: bandit from ${cmd.origin} does not work (${(e as Error).message}), so only the as-you-type rules run. ` +
+            'Reinstall it with `pipx install bandit` or `pip install bandit`, or point pysec.bandit.path at a working one.',
+        },
+      };
     }
   }
 

@@ -11,7 +11,7 @@ import { DEFAULT_MATRIX } from '../../server/src/diagnostics/severity.js';
 import { PythonDocument } from '../../server/src/documents/document.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import type { Finding } from '../../server/src/findings/finding.js';
-import { explain, findingHover, findingsAt, prefersMarkdown, suppressionComment } from '../../server/src/hover/hover.js';
+import { explain, findingHover, findingsAt, md, prefersMarkdown, suppressionComment } from '../../server/src/hover/hover.js';
 import { plainRisk } from '../../server/src/hover/risk.js';
 import { fixSnippet } from '../../server/src/hover/snippets.js';
 
@@ -44,6 +44,14 @@ function findingOf(rule: { id: string; name: string; severity: Finding['severity
 }
 
 describe('hover text', () => {
+  it('markdown escapes what could be markup, not an underscore inside a word (Eglot showed ast.literal\\_eval)', () => {
+    expect(md('consider using safer ast.literal_eval.')).toBe('consider using safer ast.literal_eval.');
+    expect(md('__init__ and _private and snake_case_')).toBe('\\_\\_init\\_\\_ and \\_private and snake_case\\_');
+    expect(md('allow_origins=["*"] <b> `x` #1 a|b')).toBe('allow_origins=\\["\\*"\\] \\<b\\> \\`x\\` \\#1 a\\|b');
+    const b307 = engine.ruleset.byId.get('B307')!;
+    expect(explain(findingOf(b307), { markdown: true, remediation: () => undefined, mapping, doc })).toContain('safer ast.literal_eval.');
+  });
+
   it('every rule: OWASP category, risk, severity × confidence, a fix, the right suppression comment, its docs', () => {
     for (const rule of engine.ruleset.rules) {
       for (const markdown of [true, false]) {

@@ -76,10 +76,17 @@ function code(text: string, markdown: boolean): string {
     .join('\n');
 }
 
-/** Escapes markdown in free text (messages quote code such as `allow_origins=["*"]`). */
-function md(text: string): string {
-  return text.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+/**
+ * Escapes markdown in free text (messages quote code such as
+ * `allow_origins=["*"]`). An underscore inside a word (`ast.literal_eval`)
+ * cannot start emphasis in CommonMark, and clients that show the markdown
+ * as text (Eglot without markdown-mode) would show its backslash.
+ */
+export function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|]/g, (c: string, i: number) => (c === '_' && WORD.test(text[i - 1] ?? '') && WORD.test(text[i + 1] ?? '') ? c : `\\${c}`));
 }
+
+const WORD = /[\p{L}\p{N}]/u;
 
 export function explain(f: Finding, input: Pick<HoverInput, 'markdown' | 'remediation' | 'mapping' | 'doc'>): string {
   const m = input.markdown;

@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS, defaultSettings } from '../../server/src/config/defau
 import { isExcluded } from '../../server/src/config/exclude.js';
 import { matchesGlob } from '../../server/src/config/glob.js';
 import { mergeSettings } from '../../server/src/config/merge.js';
-import { extractSection, parseSettings, suggest } from '../../server/src/config/parse.js';
+import { closestRule, extractSection, parseSettings, suggest } from '../../server/src/config/parse.js';
 import { buildPolicy, visibleFindings } from '../../server/src/config/policy.js';
 import { resolveSettings } from '../../server/src/config/resolve.js';
 import { findingFilter, ruleSelector, selectionKey } from '../../server/src/config/rules.js';
@@ -149,6 +149,16 @@ describe('parseSettings: value by value', () => {
       'pysec.severity.overrides["B101"] must be one of "error", "warning", "information", "hint", "off", not "silent"; that entry is ignored.',
       'pysec.severity.overrides: "B6O2" names no pysec rule or bandit test; kept in case a bandit plugin defines it.',
     ]);
+  });
+
+  it('an unknown rule name that is a typo of a known one: "did you mean" (issue 20), still kept', () => {
+    const names = () => ['B602', 'B101', 'PS101', 'assert_used', 'hardcoded_sql_expressions'];
+    const r = parseSettings({ rules: { ignore: ['B6O2', 'asert_used', 'ps101', 'hardcoded_sql_expresions', 'my_plugin_test'] } }, { knownRule: (s) => names().includes(s), ruleNames: names });
+    expect(r.patch).toEqual({ rules: { ignore: ['B6O2', 'asert_used', 'ps101', 'hardcoded_sql_expresions', 'my_plugin_test'] } });
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'pysec.rules.ignore: "B6O2" (did you mean "B602"?), "asert_used" (did you mean "assert_used"?), "ps101" (did you mean "PS101"?), "hardcoded_sql_expresions" (did you mean "hardcoded_sql_expressions"?), "my_plugin_test" name no pysec rule or bandit test; kept in case a bandit plugin defines them.',
+    ]);
+    expect(closestRule('x'.repeat(100_000), names())).toBeUndefined();
   });
 
   it('a misspelt or misplaced name: one problem, with the setting it most likely meant', () => {

@@ -93,7 +93,7 @@ export function projectSettings(engine: Engine, configOf: (path: string) => Proj
     const root = configOf(path).root;
     let s = byRoot.get(root);
     if (!s) {
-      const read = readCheckSettings(root, { knownRule: (id) => known.has(id) });
+      const read = readCheckSettings(root, { knownRule: (id) => known.has(id), ruleNames: () => known });
       for (const p of read.problems) say(p);
       byRoot.set(root, (s = read.settings));
     }

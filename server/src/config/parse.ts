@@ -28,6 +28,8 @@ export interface ParseOptions {
    * are kept (a bandit plugin may define them) but reported.
    */
   knownRule?: (idOrName: string) => boolean;
+  /** Every rule id and test name known, for "did you mean" on an unknown one. */
+  ruleNames?: () => Iterable<string>;
 }
 
 type AnySchema = z.ZodType;
@@ -125,6 +127,26 @@ export function suggest(path: readonly string[]): string | undefined {
   return best && best.path.join('.') !== path.join('.') ? name(best.path) : undefined;
 }
 
+/**
+ * The known rule id or test name an unknown one most likely meant: the same
+ * but for case, else the nearest within a quarter of its length (at least
+ * one edit: `B6O2` → `B602`). Long inputs get no suggestion (the distance is
+ * quadratic, and a workspace file may hold anything).
+ */
+export function closestRule(id: string, names: Iterable<string>): string | undefined {
+  if (id.length > 64) return undefined;
+  const key = id.toLowerCase();
+  let best: { name: string; d: number } | undefined;
+  for (const n of names) {
+    const low = n.toLowerCase();
+    if (low === key) return n;
+    if (Math.abs(low.length - key.length) > 3) continue;
+    const d = distance(key, low);
+    if (d <= Math.max(1, Math.floor(Math.max(key.length, low.length) / 4)) && (!best || d < best.d)) best = { name: n, d };
+  }
+  return best?.name;
+}
+
 class Walker {
   readonly problems: Problem[] = [];
 
@@ -199,9 +221,14 @@ class Walker {
     if (p !== 'rules.select' && p !== 'rules.ignore' && p !== 'severity.overrides') return;
     const unknown = (data as string[]).filter((id) => !known(id));
     if (unknown.length === 0) return;
+    const names = this.opts.ruleNames;
+    const said = unknown.map((u) => {
+      const near = names ? closestRule(u, names()) : undefined;
+      return near ? `"${u}" (did you mean "${near}"?)` : `"${u}"`;
+    });
     this.problem(
       path,
-      `${name(path)}: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'names' : 'name'} no pysec rule or bandit test; kept in case a bandit plugin defines ${unknown.length === 1 ? 'it' : 'them'}.`,
+      `${name(path)}: ${said.join(', ')} ${unknown.length === 1 ? 'names' : 'name'} no pysec rule or bandit test; kept in case a bandit plugin defines ${unknown.length === 1 ? 'it' : 'them'}.`,
     );
   }
 }

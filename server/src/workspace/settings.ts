@@ -59,6 +59,7 @@ export class SettingsService {
   private projectsReread = false;
   private rules: readonly RuleRef[] = [];
   private known: (idOrName: string) => boolean = () => true;
+  private ruleNames: () => Iterable<string> = () => [];
   private readonly projects = new Map<string, ProjectBanditConfig>();
   private readonly policies = new Map<string, Policy>();
   /** The rule selection each document's analysis was built with. */
@@ -83,6 +84,7 @@ export class SettingsService {
     // Rules, and the suppression-hygiene codes (PSN001…), which overrides and `rules.ignore` may name too.
     const ours = new Set([...rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat()]);
     this.known = (s) => ours.has(s) || BANDIT_IDS.has(s) || BANDIT_ID_BY_NAME.has(s);
+    this.ruleNames = () => [...ours, ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()];
     for (const f of params.workspaceFolders ?? []) this.folderUris.set(resolve(uriToPath(f.uri)), f.uri);
     if (!params.workspaceFolders && params.rootUri) this.folderUris.set(resolve(uriToPath(params.rootUri)), params.rootUri);
     this.sources.initializationOptions = params.initializationOptions;
@@ -245,7 +247,7 @@ export class SettingsService {
     const problems: Problem[] = [];
     const resolveFor = (folder?: unknown) => {
       const sources: SettingsSources = { ...this.sources, folder };
-      const r = resolveSettings(sources, { knownRule: this.known });
+      const r = resolveSettings(sources, { knownRule: this.known, ruleNames: this.ruleNames });
       problems.push(...r.problems);
       return r.settings;
     };

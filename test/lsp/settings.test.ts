@@ -309,7 +309,7 @@ describe('rule selection and minimums', () => {
     await c.open(uri, SHELL, 1);
     expect(rules(await c.waitForDiagnostics(uri, { version: 1 }))).toEqual(['B404', 'B602']);
     expect(settingsMessages(c)).toHaveLength(1);
-    expect(settingsMessages(c)[0].message).toContain('pysec.rules.ignore: "B6O2" names no pysec rule or bandit test');
+    expect(settingsMessages(c)[0].message).toContain('pysec.rules.ignore: "B6O2" (did you mean "B602"?) names no pysec rule or bandit test');
   });
 
   it('ignoreNosec shows what # nosec silences', async () => {

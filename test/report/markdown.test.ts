@@ -128,3 +128,27 @@ describe('report --format markdown on a hostile workspace', () => {
     }
   });
 });
+
+describe('a review that could not read everything says so at the top (issue 20)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pysec-report-partial-'));
+    writeFileSync(join(dir, 'broken.py'), 'x = 1\ndef f(:\n    pass\n');
+    writeFileSync(join(dir, 'latin.py'), Buffer.from([0x73, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const format of ['markdown', 'html'] as const) {
+    it(`${format}: the warning before the Risk Summary, no clean "Nothing to fix", both files listed`, async () => {
+      const r = await runCli(['report', '--no-bandit', '--format', format, dir]);
+      expect(r.code).toBe(0);
+      const warning = r.stdout.indexOf('Not everything was reviewed: 2 files could not be read, parsed or checked in full');
+      expect(warning).toBeGreaterThan(0);
+      expect(warning).toBeLessThan(r.stdout.indexOf('Risk Summary'));
+      expect(r.stdout).toContain('Nothing to fix in what was reviewed; first make the files not reviewed readable and valid Python, and review again.');
+      expect(r.stdout).not.toContain('Nothing to fix: keep the review running');
+      expect(r.stdout).toContain('syntax error at line 2, column 7');
+      expect(r.stdout).toContain('latin.py');
+    });
+  }
+});

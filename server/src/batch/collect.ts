@@ -1,7 +1,7 @@
 import { findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import type { Engine } from '../engine/engine.js';
 import type { BanditChoice, BanditRun } from './bandit.js';
-import type { FileError, FileResult } from './file.js';
+import { syntaxError, type FileError, type FileResult } from './file.js';
 import { reviewFiles } from './review.js';
 
 /** Whether bandit ran over the files, which one, or why not: the report says it. */
@@ -26,7 +26,7 @@ export interface CollectOptions {
 export interface Review {
   /** In the files' order. */
   results: FileResult[];
-  /** The files the tree-sitter engine could not read (in the files' order), then those bandit could not check. */
+  /** The files the tree-sitter engine could not read or parse in full (in the files' order), then those bandit could not check. */
   errors: FileError[];
   bandit: BanditStatus;
   /** The bandit that ran, when one did (`check` runs it again on a few files: check/hygiene.ts). */
@@ -91,7 +91,11 @@ export async function reviewAll(engine: Engine, files: readonly string[], option
   for (const r of reviewed) {
     if (!r) continue;
     if ('message' in r) errors.push(r);
-    else results.push(r);
+    else {
+      results.push(r);
+      const e = syntaxError(r);
+      if (e) errors.push(e);
+    }
   }
   errors.push(...banditErrors);
   return { results, errors, bandit, ...(banditRun ? { banditRun } : {}) };

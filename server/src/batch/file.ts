@@ -6,17 +6,28 @@ import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
+import { firstSyntaxError } from '../engine/syntax-error.js';
+import { codePointPosition, lineStartsOf } from '../positions/lines.js';
 
 export interface FileResult {
   path: string;
   text: string;
   doc: TextDocument;
   findings: Finding[];
+  /** Where the text stops being Python (engine/syntax-error.ts), when it does: the valid parts were still reviewed. */
+  syntaxErrorAt?: number;
 }
 
 export interface FileError {
   path: string;
   message: string;
+}
+
+/** A syntax error as `check` and the report list it: the file was reviewed only in part. */
+export function syntaxError(r: FileResult): FileError | undefined {
+  if (r.syntaxErrorAt === undefined) return undefined;
+  const { line, column } = codePointPosition(r.text, r.syntaxErrorAt, lineStartsOf(r.text));
+  return { path: r.path, message: `syntax error at line ${line}, column ${column} (bandit skips such a file; the parts that parse were reviewed)` };
 }
 
 /** Runs the tree-sitter engine from scratch over one file. */
@@ -27,7 +38,14 @@ export function checkText(engine: Engine, path: string, text: string, selection?
     const analysis = engine.analysis(path, selection);
     analysis.full(tree);
     const doc = TextDocument.create(path, 'python', 0, text);
-    return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path) };
+    const syntaxErrorAt = firstSyntaxError(tree);
+    return {
+      path,
+      text,
+      doc,
+      findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path),
+      ...(syntaxErrorAt !== undefined ? { syntaxErrorAt } : {}),
+    };
   } finally {
     tree.delete();
   }

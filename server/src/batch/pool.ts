@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
 import { checkFile } from './file.js';
-import { selectionFor, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
+import { selectionFor, withoutDoc, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
 
 export type { CheckOutcome };
 
@@ -156,7 +156,7 @@ function checkInline(engine: Engine, files: readonly PoolFile[], selections: rea
       continue;
     }
     const r = checkFile(engine, f.path, enabled[f.selection]);
-    out.push('message' in r ? r : { path: r.path, text: r.text, findings: r.findings });
+    out.push('message' in r ? r : withoutDoc(r));
     opts.progress?.(out.length, files.length);
   }
   return out;

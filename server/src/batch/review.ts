@@ -79,8 +79,8 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
     if (signal?.aborted) {
       for (const e of bandit.errors) options.onBanditError?.(e);
     } else {
-      // One error per file: the tree-sitter engine's replaces what bandit said of the same file.
-      const unread = new Set(outcomes.flatMap((o) => ('message' in o ? [o.path] : [])));
+      // One error per file: the tree-sitter engine's (unreadable, a syntax error) replaces what bandit said of the same file.
+      const unread = new Set(outcomes.flatMap((o) => ('message' in o || o.syntaxErrorAt !== undefined ? [o.path] : [])));
       for (const e of bandit.errors) if (!unread.has(e.path)) options.onBanditError?.(e);
       outcomes.forEach((o, k) => options.onFile(merged(engine, o, bandit.results), project.files[k].index));
     }

@@ -3,7 +3,7 @@ import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
-import { checkFile } from './file.js';
+import { checkFile, type FileResult } from './file.js';
 
 /**
  * One pool worker (pool.ts): loads the grammar and the rules once, then
@@ -19,7 +19,7 @@ export interface CheckTask {
 }
 
 /** What one file gave: its text and findings, or why there are none. */
-export type CheckOutcome = { path: string; text: string; findings: Finding[] } | { path: string; message: string };
+export type CheckOutcome = { path: string; text: string; findings: Finding[]; syntaxErrorAt?: number } | { path: string; message: string };
 
 export type ToWorker = { tasks: CheckTask[] };
 export type FromWorker = { ready: true } | { index: number; outcome: CheckOutcome } | { chunkDone: true } | { fatal: string };
@@ -61,10 +61,15 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
     for (const t of msg.tasks) {
       opts.before?.(t.path);
       const r = checkFile(engine, t.path, enabled[t.selection]);
-      const outcome: CheckOutcome = 'message' in r ? r : { path: r.path, text: r.text, findings: r.findings };
+      const outcome: CheckOutcome = 'message' in r ? r : withoutDoc(r);
       port.postMessage({ index: t.index, outcome } satisfies FromWorker);
     }
     port.postMessage({ chunkDone: true } satisfies FromWorker);
   });
   port.postMessage({ ready: true } satisfies FromWorker);
+}
+
+/** What crosses the thread boundary: the result without its TextDocument (rebuilt on the other side, batch/pooled.ts). */
+export function withoutDoc(r: FileResult): CheckOutcome {
+  return { path: r.path, text: r.text, findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}) };
 }

@@ -44,7 +44,8 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   const errors = review.errors;
   out(options.format === 'json' ? formatJson(results, errors) : formatText(results, errors));
   if (options.exitZero) return 0;
-  return results.some((r) => r.hygiene.length > 0 || r.findings.some((f) => !f.suppressed)) ? 1 : 0;
+  // A file not reviewed (unreadable, a syntax error, one bandit could not check) is not a clean result either.
+  return errors.length > 0 || results.some((r) => r.hygiene.length > 0 || r.findings.some((f) => !f.suppressed)) ? 1 : 0;
 }
 
 function warn(message: string): void {

@@ -136,6 +136,8 @@ export function formatText(results: readonly Reviewed[], errors: readonly FileEr
   }
   for (const e of errors) lines.push(`${e.path}: error: ${e.message}`);
   const s = shown === 1 ? '' : 's';
-  lines.push(shown === 0 ? `No findings${suppressed ? ` (${suppressed} suppressed)` : ''}.` : `Found ${shown} finding${s}${suppressed ? ` (${suppressed} suppressed)` : ''}.`);
+  const total = shown === 0 ? `No findings${suppressed ? ` (${suppressed} suppressed)` : ''}` : `Found ${shown} finding${s}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
+  const files = new Set(errors.map((e) => e.path)).size;
+  lines.push(files ? `${total}; not everything was reviewed: ${files} file${files === 1 ? '' : 's'} with an error (above).` : `${total}.`);
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { untracedLead } from './markdown.js';
+import { notReviewedLead, nothingToFix, untracedLead } from './markdown.js';
 import type { Risk } from '../findings/finding.js';
 import type { ReportFinding, ReportModel } from './model.js';
 
@@ -106,7 +106,9 @@ export function renderHtml(m: ReportModel): string {
       `<dt>Date</dt><dd><time datetime="${esc(m.generatedAt)}">${esc(m.date)}</time></dd>` +
       `<dt>Framework(s)</dt><dd id="frameworks">${esc(fw)}</dd>` +
       `<dt>Scope</dt><dd>${m.scope.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed</dd>` +
-      `</dl></header>`,
+      `</dl>` +
+      (m.errors.length ? `<p id="not-reviewed" class="unjustified">${esc(notReviewedLead(m.errors))} (see <a href="#files-not-reviewed">Files not reviewed</a>).</p>` : '') +
+      `</header>`,
   );
 
   parts.push(
@@ -148,7 +150,7 @@ export function renderHtml(m: ReportModel): string {
 
   parts.push(
     `<section id="next-steps"><h2>Recommended Next Steps</h2>` +
-      (m.nextSteps.length ? '' : '<p>Nothing to fix: keep the review running on every change.</p>') +
+      (m.nextSteps.length ? '' : `<p>${esc(nothingToFix(m.errors))}</p>`) +
       m.nextSteps.map((s) => `<h3>${esc(s.horizon)} (${s.risk})</h3><ul>${s.items.map((it) => `<li>${esc(it.ids.join(', '))} (${esc(it.rule)}): ${esc(it.text)}${it.paths.length ? `<ul>${it.paths.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}</li>`).join('')}</ul>`).join('') +
       (m.unjustified ? `<h3>Suppressions</h3><ul><li>Review the ${m.unjustified} suppression${m.unjustified === 1 ? '' : 's'} without a justification.</li></ul>` : '') +
       `</section>`,
@@ -203,7 +205,7 @@ export function renderHtml(m: ReportModel): string {
 
   parts.push(
     `<section id="engines"><h2>Engines</h2><ul>${m.engines.map((e) => `<li>${esc(e.name)}: ${e.ran ? `ran, version ${esc(e.version ?? '?')} (${esc(e.detail)})` : esc(e.detail)}</li>`).join('')}</ul>` +
-      (m.errors.length ? `<h3>Files not reviewed</h3><ul>${m.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`).join('')}</ul>` : '') +
+      (m.errors.length ? `<h3 id="files-not-reviewed">Files not reviewed</h3><ul>${m.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`).join('')}</ul>` : '') +
       `</section>`,
   );
 

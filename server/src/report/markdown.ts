@@ -51,6 +51,17 @@ function where(f: Pick<ReportFinding, 'path' | 'line'>): string {
   return `${f.path}:${f.line}`;
 }
 
+/** The header's warning when some files were not reviewed (unreadable, a syntax error, bandit could not check them). */
+export function notReviewedLead(errors: readonly { path: string }[]): string {
+  const n = new Set(errors.map((e) => e.path)).size;
+  return `Not everything was reviewed: ${n} file${n === 1 ? '' : 's'} could not be read, parsed or checked in full`;
+}
+
+/** Recommended Next Steps with nothing to fix: not a clean bill of health when files were left out. */
+export function nothingToFix(errors: readonly { path: string }[]): string {
+  return errors.length ? `Nothing to fix in what was reviewed; first make the files not reviewed readable and valid Python, and review again.` : 'Nothing to fix: keep the review running on every change.';
+}
+
 /** Why a review is partial, the same words in every format. */
 export function untracedLead(n: number): string {
   return `The input of ${n} injection or code-execution sink${n === 1 ? '' : 's'} could not be traced to its source: ${n === 1 ? 'its finding is' : 'their findings are'} graded at most High until someone checks where that input comes from.`;
@@ -65,6 +76,7 @@ export function renderMarkdown(m: ReportModel): string {
   out.push(`- **Scope:** ${m.scope.paths.map(code).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed`);
   out.push(`- **Engines:** ${m.engines.map((e) => (e.ran ? `${e.name} ${e.version ?? ''}`.trim() : `${e.name} (did not run)`)).join(', ')}`);
   out.push('');
+  if (m.errors.length) out.push(`**${notReviewedLead(m.errors)}** (see Files Not Reviewed).`, '');
 
   out.push('## Risk Summary', '');
   out.push('| Risk | Count | Business impact | CVSS |', '|---|---:|---|---|');
@@ -96,7 +108,7 @@ export function renderMarkdown(m: ReportModel): string {
   if (m.positives.length) out.push('');
 
   out.push('## Recommended Next Steps', '');
-  if (!m.nextSteps.length && !m.unjustified) out.push('Nothing to fix: keep the review running on every change.', '');
+  if (!m.nextSteps.length && !m.unjustified) out.push(nothingToFix(m.errors), '');
   for (const step of m.nextSteps) {
     out.push(`### ${step.horizon} (${step.risk})`, '');
     for (const it of step.items) {

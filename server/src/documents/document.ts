@@ -249,7 +249,7 @@ export class PythonDocument {
   }
 
   /**
-   * Both engines' findings, one per rule and line (bandit's wording wins),
+   * Both engines' findings, paired one to one per rule and line (bandit's wording wins),
    * graded by attack path (grading/): kept for the tree and bandit run they
    * come from, since one publish asks several times.
    */

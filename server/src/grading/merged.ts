@@ -5,7 +5,7 @@ import { FileContext } from '../engine/context.js';
 import type { DocumentAnalysis } from '../engine/incremental.js';
 import type { RuleSet } from '../engine/ruleset.js';
 import type { Finding } from '../findings/finding.js';
-import { mergeFindings } from '../findings/merge.js';
+import { pairFindings } from '../findings/merge.js';
 import { gradeFindings } from './pass.js';
 import { reachOf } from '../engine/flow/index.js';
 import type { ReachOf } from './reach.js';
@@ -45,7 +45,7 @@ export function gradeByParsing(engine: Engine, path: string, text: string, findi
 }
 
 /**
- * `mergeFindings` of graded tree-sitter findings and bandit's: each bandit
+ * `pairFindings` of graded tree-sitter findings and bandit's: each bandit
  * finding kept takes its tree-sitter twin's risk, flow and reach; those
  * without one go through `gradeRest` together.
  */
@@ -55,16 +55,9 @@ export function mergeGraded(
   lineOf: (offset: number) => number,
   gradeRest: (findings: readonly Finding[]) => Finding[],
 ): Finding[] {
-  const merged = mergeFindings(treeSitter, bandit, lineOf);
-  const twins = new Map<string, Finding>();
-  for (const f of treeSitter) {
-    const k = `${f.rule}:${lineOf(f.range.start)}`;
-    if (!twins.has(k)) twins.set(k, f);
-  }
   const rest: number[] = [];
-  const out = merged.map((f, i) => {
+  const out = pairFindings(treeSitter, bandit, lineOf).map(({ finding: f, twin }, i) => {
     if (f.engine !== 'bandit') return f;
-    const twin = twins.get(`${f.rule}:${lineOf(f.range.start)}`);
     if (!twin) {
       rest.push(i);
       return f;

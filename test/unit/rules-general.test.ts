@@ -100,6 +100,10 @@ const CASES: ParityCase[] = [
   ["p = 'tmp/x'", "", []],
   ["p = f'/tmp/{x}'", "B108@1:MM", ["B108@1 Probable insecure usage of temp file/directory."]],
   ["p = f'{x}/tmp/'", "B108@1:MM", ["B108@1 Probable insecure usage of temp file/directory."]],
+  // Each literal part of an f-string is a constant to bandit: two parts, two issues on the f-string (bandit 1.9.4 on Python 3.11).
+  ["p = f'{d}/tmp/a {d}/tmp/b'", "B108@1:MM B108@1:MM", ["B108@1 Probable insecure usage of temp file/directory."]],
+  ["h = f'{d}0.0.0.0 {d}0.0.0.0'", "B104@1:MM", ["B104@1 Possible binding to all interfaces."]],
+  ["h = f'0.0.0.0{d}0.0.0.0'", "B104@1:MM B104@1:MM", ["B104@1 Possible binding to all interfaces."]],
   ["p = b'/tmp'", "", []],
   ["'''/tmp docstring'''", "", []],
   ["open('/tmp/x' + name)", "B108@1:MM", ["B108@1 Probable insecure usage of temp file/directory."]],

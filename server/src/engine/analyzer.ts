@@ -152,7 +152,7 @@ export function runRules(
     }
     for (const hit of hits) {
       const f = toFinding(rule, match.node, hit, ctx);
-      const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}`;
+      const key = `${f.rule}:${f.range.start}:${f.range.end}:${f.root.start}:${hit.occurrence ?? 0}`;
       if (seen.has(key)) continue;
       seen.add(key);
       if (silencer || ruleset.silencedBy.has(rule.id)) lines.set(f, rowOf(tree, hit.node ?? match.node));

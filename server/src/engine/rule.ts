@@ -145,6 +145,13 @@ export interface Hit {
   message?: string;
   /** The attack path the data-flow layer traced to this hit's sink (engine/flow): becomes the finding's `flow`. */
   flow?: FlowStep[] | null;
+  /**
+   * Which of several issues bandit reports at one place this is: an
+   * f-string's literal parts are each a constant to bandit, all on the
+   * f-string (`f"{d}/tmp/a {d}/tmp/b"`: B108 twice). Hits at one place are
+   * one finding unless their occurrences differ.
+   */
+  occurrence?: number;
 }
 
 export type CheckResult = Hit | Hit[] | boolean | null | undefined;

@@ -9,7 +9,7 @@ import { strVisits } from '../support/strings.js';
 const hardcodedBindAllInterfaces: Check = (m) =>
   strVisits(m.node)
     .filter((v) => v.value === '0.0.0.0')
-    .map((v): Hit => ({ node: v.node, anchor: v.anchor }));
+    .map((v): Hit => ({ node: v.node, anchor: v.anchor, occurrence: v.occurrence }));
 
 export const CHECKS: Record<string, Check> = {
   hardcoded_bind_all_interfaces: hardcodedBindAllInterfaces,

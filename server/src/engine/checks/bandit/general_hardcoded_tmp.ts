@@ -10,7 +10,7 @@ const hardcodedTmpDirectory: Check = (m, rule) => {
   const dirs = Array.isArray(rule.params.tmp_dirs) ? (rule.params.tmp_dirs as string[]) : ['/tmp', '/var/tmp', '/dev/shm'];
   return strVisits(m.node)
     .filter((v) => dirs.some((d) => v.value.startsWith(d)))
-    .map((v): Hit => ({ node: v.node, anchor: v.anchor }));
+    .map((v): Hit => ({ node: v.node, anchor: v.anchor, occurrence: v.occurrence }));
 };
 
 export const CHECKS: Record<string, Check> = {

@@ -18,6 +18,8 @@ export interface StrVisit {
   anchor: Node;
   /** The ast parent of a whole constant; null for a part of an f-string. */
   parent: Node | null;
+  /** Which literal part of its f-string (0 for a whole constant): bandit reports each. */
+  occurrence: number;
 }
 
 /**
@@ -41,11 +43,11 @@ function strVisitsUncached(matched: Node): StrVisit[] {
   }
   const consts = strConstants(node);
   if (consts.length === 0) return [];
-  if (consts[0].joined) return consts.map((c) => ({ value: c.value, node, anchor: node, parent: null }));
+  if (consts[0].joined) return consts.map((c, occurrence) => ({ value: c.value, node, anchor: node, parent: null, occurrence }));
   const parent = banditParent(node);
   if (!parent) return [];
   if (isExprStatement(parent)) return [];
-  return [{ value: consts[0].value, node, anchor: anchorOf(parent), parent }];
+  return [{ value: consts[0].value, node, anchor: anchorOf(parent), parent, occurrence: 0 }];
 }
 
 /** A nested expression's ast parent inside an f-string is its `FormattedValue`, on the f-string's lines. */

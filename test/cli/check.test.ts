@@ -271,6 +271,14 @@ describe('exit codes', () => {
     expect(clean.code).toBe(0);
   });
 
+  it('.github/ is reviewed (CI scripts are code), though bandit\'s default excludes skip it', async () => {
+    const root = tree('github', { '.github/scripts/ci.py': 'eval(x)\n', '.git/hooks/h.py': 'eval(x)\n' });
+    for (const bandit of [['--no-bandit'], []]) {
+      const r = await runCli(['check', ...bandit, '--format', 'json', root]);
+      expect(JSON.parse(r.stdout).findings.map((f: { path: string; rule: string }) => `${relative(root, f.path)} ${f.rule}`), bandit.join(' ')).toEqual(['.github/scripts/ci.py B307']);
+    }
+  });
+
   it('2 on a bad --format, an unknown option, or a missing path', async () => {
     const root = tree('usage', { 'bad.py': 'eval(x)\n' });
     for (const args of [

@@ -174,6 +174,16 @@ describe('quick fixes: applied, re-parsed, re-checked', () => {
     // Something else is called `os`: no import is added, only False is offered.
     const { fixes } = await fixesFor('from x import y as os\nINSTALLED_APPS = []\nDEBUG = True\n', 'PS502', 2);
     expect(fixes.map((a) => a.title)).toEqual(['pysec: set DEBUG = False']);
+    // `os` imported but not bound at module level where DEBUG is assigned (issue 20): no fix that would raise NameError.
+    for (const [text, line] of [
+      ['def f():\n    import os\nINSTALLED_APPS = []\nDEBUG = True\n', 3],
+      ['from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os\nINSTALLED_APPS = []\nDEBUG = True\n', 4],
+      ['class C:\n    import os\nINSTALLED_APPS = []\nDEBUG = True\n', 3],
+      ['import os\ndel os\nINSTALLED_APPS = []\nDEBUG = True\n', 3],
+    ] as const) {
+      const r = await fixesFor(text, 'PS502', line);
+      expect(r.fixes.map((a) => a.title), text).toEqual(['pysec: set DEBUG = False']);
+    }
   });
 
   it('offers no fix where the rewrite is not certain', async () => {

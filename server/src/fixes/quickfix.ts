@@ -4,6 +4,7 @@ import type { FileContext } from '../engine/context.js';
 import { keywordArg, qualifiedName, unparen } from '../engine/pyast.js';
 import { stringLiteral } from '../engine/pystring.js';
 import type { OffsetTextEdit } from '../suppress/lines.js';
+import { moduleBoundAt } from './module-binding.js';
 
 /**
  * Quick fixes for findings whose safe rewrite is mechanical, each offered
@@ -272,8 +273,8 @@ const debugFromEnvironment: QuickFixer = (f, tree, ctx) => {
   const text = tree.rootNode.text;
   const env: OffsetTextEdit = { start: right.startIndex, end: right.endIndex, text: 'os.environ.get("DJANGO_DEBUG", "") == "1"' };
   const title = 'pysec: read DEBUG from the environment (off unless DJANGO_DEBUG=1)';
-  if (ctx.importsAt(n.startIndex).has('os') && !ctx.aliasesAt(n.startIndex).has('os')) {
-    // `import os` came before: `os` is the module.
+  if (moduleBoundAt(tree, 'os', n.startIndex)) {
+    // A top-level `import os` came before and nothing rebound it: `os` is the module.
     out.push({ title, edits: [env], preferred: false });
   } else if (!/\bos\b/.test(text)) {
     // Nothing in the file is called `os`: importing it changes nothing else.

@@ -13,7 +13,6 @@ import type { Tree } from 'web-tree-sitter';
  */
 export function moduleBoundAt(tree: Tree, name: string, before: number): boolean {
   let bound = false;
-  const mention = new RegExp(`\\b${name}\\b(?!\\s*\\.)`);
   for (const stmt of tree.rootNode.namedChildren) {
     if (!stmt || stmt.startIndex >= before) break;
     switch (stmt.type) {
@@ -32,7 +31,7 @@ export function moduleBoundAt(tree: Tree, name: string, before: number): boolean
       case 'delete_statement':
       case 'global_statement':
         // `os.x = 1` keeps the module; `os = …`, `del os`, `from y import os` do not.
-        if (mention.test(stmt.text)) bound = false;
+        if (mentionsBare(stmt.text, name)) bound = false;
         break;
       case 'function_definition':
       case 'class_definition':
@@ -43,9 +42,22 @@ export function moduleBoundAt(tree: Tree, name: string, before: number): boolean
         break;
       default:
         // if/try/with/for/while/match and the rest: whatever they hold may rebind it.
-        if (mention.test(stmt.text)) bound = false;
+        if (mentionsBare(stmt.text, name)) bound = false;
     }
   }
   return bound;
 }
 
+const WORD = /[\p{L}\p{N}_]/u;
+
+/** Whether `text` names `name` as a whole word other than as `name.attr` (a scan: one pass, no pattern built from input). */
+function mentionsBare(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (at > 0 && WORD.test(text[at - 1])) continue;
+    let j = at + name.length;
+    if (j < text.length && WORD.test(text[j])) continue;
+    while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+    if (text[j] !== '.') return true;
+  }
+  return false;
+}

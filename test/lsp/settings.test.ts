@@ -420,6 +420,17 @@ describe('multi-root workspaces', () => {
 });
 
 describe('pull clients', () => {
+  it('a didChangeConfiguration right after initialized (Neovim 0.12) does not let a pull answer with the defaults', async () => {
+    const config: ClientConfig = { global: { rules: { ignore: ['B404'] } } };
+    const c = await start(config, { capabilities: { ...CONFIG_CAPS, textDocument: { diagnostic: { dynamicRegistration: false } } } });
+    // Sent before the answer to the server's first workspace/configuration: that answer is dropped for the newer request's.
+    await reconfigure(c);
+    const uri = docUri('settings-early.py');
+    await c.open(uri, SHELL, 1);
+    const report = (await c.pull(uri)) as FullDocumentDiagnosticReport;
+    expect(codes({ diagnostics: report.items })).toEqual([['B602', ERROR]]);
+  });
+
   it('a change sends workspace/diagnostic/refresh, and the next pull has the new severities', async () => {
     const config: ClientConfig = { global: {} };
     const c = await start(config, {

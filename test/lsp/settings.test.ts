@@ -420,6 +420,34 @@ describe('multi-root workspaces', () => {
 });
 
 describe('pull clients', () => {
+  it('one that has pulled nothing (Helix 25.07) gets the change pushed, and no refresh', async () => {
+    const config: ClientConfig = { global: {} };
+    const c = await start(config, {
+      capabilities: {
+        ...CONFIG_CAPS,
+        workspace: { ...CONFIG_CAPS.workspace, diagnostics: { refreshSupport: true } },
+        textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
+      },
+      onServerRequest: { 'workspace/diagnostic/refresh': () => null },
+    });
+    const uri = docUri('settings-never-pulls.py');
+    await c.open(uri, SHELL, 1);
+    expect(codes(await c.waitForDiagnostics(uri, { version: 1 }))).toEqual([
+      ['B404', INFORMATION],
+      ['B602', ERROR],
+    ]);
+    config.global = { severity: { overrides: { B602: 'warning' } } };
+    const mark = await reconfigure(c);
+    const p = await c.waitForDiagnostics(uri, { after: mark, predicate: (d) => d.diagnostics.some((x) => x.code === 'B602' && x.severity === WARNING) });
+    expect(codes(p)).toEqual([
+      ['B404', INFORMATION],
+      ['B602', WARNING],
+    ]);
+    // The refresh would have gone out with the push: the round trip of a later request brings it, if any.
+    await c.request('pysec/status');
+    expect(c.serverRequests.filter((r) => r.method === 'workspace/diagnostic/refresh')).toEqual([]);
+  });
+
   it('a didChangeConfiguration right after initialized (Neovim 0.12) does not let a pull answer with the defaults', async () => {
     const config: ClientConfig = { global: { rules: { ignore: ['B404'] } } };
     const c = await start(config, { capabilities: { ...CONFIG_CAPS, textDocument: { diagnostic: { dynamicRegistration: false } } } });

@@ -98,8 +98,18 @@ async function helix(setup: Setup = {}): Promise<Session> {
   };
 }
 
-/** The diagnostic is on screen: its message at the end of line 5, and a gutter marker on that line. */
-const showsB602 = (s: string) => s.split('\n').some((l) => /\breturn subprocess\.call\(cmd, shell=True\)/.test(l) && l.includes(B602_MESSAGE) && /^\s*\S/.test(l.slice(0, l.indexOf('return'))));
+/**
+ * The diagnostic is on screen: a gutter marker on line 5 and its message,
+ * at the end of that line or inline under it (Helix 25.07 draws it either
+ * way, depending on the diagnostic's range and the room left).
+ */
+const showsB602 = (s: string) => {
+  const rows = s.split('\n');
+  const i = rows.findIndex((l) => l.includes('return subprocess.call(cmd, shell=True)'));
+  if (i < 0) return false;
+  const gutter = rows[i].slice(0, rows[i].indexOf('5'));
+  return /\S/.test(gutter) && rows.slice(i, i + 3).some((l) => l.includes(B602_MESSAGE));
+};
 
 /** Opens the diagnostics picker (`space d`), returns its screen, closes it. */
 async function picker(term: Terminal, until: (s: string) => boolean, what: string): Promise<string> {

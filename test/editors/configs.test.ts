@@ -1,7 +1,8 @@
 /**
- * The editor setups no test can start an editor for here (Helix, Sublime
- * Text) are checked by reading them as those editors do: the Helix file
- * with a TOML parser, the Sublime files as JSON with comments. Each must
+ * The editor setups, read as those editors read them: the Helix file with a
+ * TOML parser (Helix itself runs it in helix.test.ts), the Sublime files
+ * (Sublime Text cannot run here) as JSON with comments, their keys checked
+ * against the LSP package's documented ones. Each must
  * start the package's own command, attach to Python beside the user's main
  * server, and carry settings the server accepts without a complaint.
  */
@@ -61,7 +62,36 @@ describe('Helix (editors/helix/languages.toml)', () => {
   });
 });
 
+/**
+ * The keys of a client configuration, as the LSP package's documentation
+ * lists them (sublimelsp.github.io/LSP/client_configuration/, its
+ * "Setting | Description" table): written from that table, not from code,
+ * so a key the package does not read (a typo) is caught here.
+ */
+const SUBLIME_CLIENT_KEYS = new Set([
+  'enabled',
+  'command',
+  'env',
+  'settings',
+  'initializationOptions',
+  'selector',
+  'priority_selector',
+  'diagnostics_mode',
+  'tcp_port',
+  'experimental_capabilities',
+  'disabled_capabilities',
+]);
+
+/** A client configuration's keys the LSP package does not document. */
+function unknownSublimeKeys(client: Record<string, unknown>): string[] {
+  return Object.keys(client).filter((k) => !SUBLIME_CLIENT_KEYS.has(k));
+}
+
 describe('Sublime Text (editors/sublime)', () => {
+  it('the key check fails on a typo and on the snake-case spelling', () => {
+    expect(unknownSublimeKeys({ enabled: true, comand: ['pysec-lsp', '--stdio'], selector: 'source.python', initialization_options: {} })).toEqual(['comand', 'initialization_options']);
+  });
+
   function read(name: string): Record<string, unknown> {
     const errors: ParseError[] = [];
     const value = parseJsonc(readFileSync(join(EDITORS_DIR, 'sublime', name), 'utf8'), errors, { allowTrailingComma: false, disallowComments: false }) as Record<string, unknown>;
@@ -75,8 +105,9 @@ describe('Sublime Text (editors/sublime)', () => {
     expect(client.selector).toBe('source.python');
     expect(client.settings).toBeDefined();
     expect(settingsProblems(client.settings)).toEqual([]);
-    // Sublime's LSP spells it initialization_options; the camel-case key would be ignored.
-    expect(client).not.toHaveProperty('initializationOptions');
+    // Sublime's LSP spells it initializationOptions (its documentation's table); the snake-case key would be ignored.
+    expect(client).not.toHaveProperty('initialization_options');
+    expect(unknownSublimeKeys(client)).toEqual([]);
   }
 
   it('LanguageServers.sublime-settings (LSP 2.10+) has the pysec configuration', () => {

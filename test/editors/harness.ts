@@ -68,6 +68,12 @@ export interface DriverOptions {
   main?: string[];
   /** How long the driver waits for the first diagnostics (ms); every other wait may take 30 s. */
   diagnosticsWaitMs?: number;
+  /** The Python file's text (default FIXTURE). */
+  fixture?: string;
+  /** More environment for the driver. */
+  env?: Record<string, string>;
+  /** `pysec-lsp` and the stand-ins on PATH first (`commandShims`), as `npm link` would put it. */
+  shims?: boolean;
 }
 
 /**
@@ -85,7 +91,7 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
     writeFileSync(join(project, 'pyproject.toml'), '[project]\nname = "e2e"\n');
     mkdirSync(join(project, 'pkg'));
     const file = join(project, 'pkg', 'app.py');
-    writeFileSync(file, FIXTURE);
+    writeFileSync(file, opts.fixture ?? FIXTURE);
     const out = join(dir, 'result.json');
     const proc = await execa(bin, args.map((a) => a.replace('{file}', file)), {
       cwd: project,
@@ -104,6 +110,8 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
         PYSEC_E2E_OUT: out,
         PYSEC_E2E_TIMEOUT_MS: '30000',
         PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS: String(opts.diagnosticsWaitMs ?? 30_000),
+        ...(opts.shims ? { PATH: `${commandShims(dir)}${delimiter}${process.env.PATH ?? ''}` } : {}),
+        ...opts.env,
       },
       extendEnv: true,
       stdin: 'ignore',
@@ -121,4 +129,40 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where scripts/install-editors-sid.sh put Helix and Neovim 0.12 (`$PYSEC_EDITORS_SID_DIR`, default /opt/pysec-editors-sid). */
+export const EDITORS_SID_DIR = process.env.PYSEC_EDITORS_SID_DIR || '/opt/pysec-editors-sid';
+
+/**
+ * The wrapper of a sid editor (`hx`, `nvim`) if installed, else undefined.
+ * Locally a missing one skips its tests (the message says how to install
+ * it); in CI it is a failure: .ci/run installs both.
+ */
+export function sidEditor(bin: 'hx' | 'nvim'): string | undefined {
+  const p = join(EDITORS_SID_DIR, 'bin', bin);
+  if (existsSync(p)) return p;
+  const why = `${p} is missing (scripts/install-editors-sid.sh ${EDITORS_SID_DIR} installs it; PYSEC_EDITORS_SID_DIR names another folder)`;
+  if (process.env.CI) throw new Error(`${why}, and CI must run its end-to-end tests (see .ci/run)`);
+  console.warn(`skipping the sid ${bin} end-to-end tests: ${why}`);
+  return undefined;
+}
+
+/**
+ * A folder of commands as the README's setups name them, for PATH:
+ * `pysec-lsp` runs the built server (what `npm link` puts on PATH), and
+ * `pyright-langserver`/`ruff` stand in for the user's main servers
+ * (stub-server.mjs `main` and `silent`). Small sh scripts with absolute paths.
+ */
+export function commandShims(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const shim = (name: string, argv: string[]) => {
+    const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    writeFileSync(join(bin, name), `#!/bin/sh\nexec ${quoted} "$@"\n`, { mode: 0o755 });
+  };
+  shim('pysec-lsp', [process.execPath, SERVER_JS]);
+  shim('pyright-langserver', MAIN_SERVER);
+  shim('ruff', [process.execPath, STUB_SERVER, 'silent']);
+  return bin;
 }

@@ -29,7 +29,7 @@ export async function runScan(session: Session, attached?: WorkDoneProgressRepor
       timeoutMs: Math.max(...roots.map((r) => session.settingsAt(r).bandit.timeoutSeconds), 1) * 1000 * 20,
       isOpen: (uri) => documents.get(uri) !== undefined,
       publish: (uri, text, findings) => {
-        if (client.pull || documents.get(uri)) return;
+        if (!session.pulled.pushes(uri) || documents.get(uri)) return;
         const policy = settings.policyFor(uri);
         void connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(visibleFindings(findings, policy), text, client.encoding, policy.mapping) });
       },

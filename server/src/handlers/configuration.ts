@@ -11,6 +11,7 @@ export function didChangeConfiguration(session: Session, params: DidChangeConfig
 export function settingsChanged(session: Session, change: SettingsChange): void {
   const { documents, client, bandit } = session;
   for (const doc of documents.all()) void publish(session, change.rerun(doc.uri) ? (documents.reanalyse(doc.uri) ?? doc) : doc);
-  if (client.pull && client.refreshPulls) session.connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
+  // Pulled URIs are pulled again when asked; the others were just pushed.
+  if (client.refreshPulls && session.pulled.any) session.connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
   bandit.rerunAll(documents.all().filter((d) => change.banditChanged(d.uri)).map((d) => d.uri));
 }

@@ -35,7 +35,7 @@ export function didChange(session: Session, { textDocument: td, contentChanges }
 export function didClose(session: Session, { textDocument: td }: DidCloseTextDocumentParams): void {
   session.bandit.onClose(td.uri);
   session.settings.forget(td.uri);
-  if (session.documents.close(td.uri) && !session.client.pull) void session.connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
+  if (session.documents.close(td.uri) && session.pulled.pushes(td.uri)) void session.connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
 }
 
 /** The tree-sitter engine is already current; bandit runs on the buffer's text. */

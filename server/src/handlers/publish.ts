@@ -12,8 +12,8 @@ export function diagnosticsOf(session: Session, doc: PythonDocument): Diagnostic
 
 /** Pushes a document's diagnostics; resolves once they are written (at once when none are pushed). */
 export function publish(session: Session, doc: PythonDocument): Promise<void> {
-  // A client that pulls is never pushed to. Before the first settings arrive
-  // nothing is published: their arrival publishes every document.
-  if (session.client.pull || !session.settings.isSettled) return Promise.resolve();
+  // A URI the client has pulled is pushed no more (session/pulled.ts). Before
+  // the first settings arrive nothing is published: their arrival publishes every document.
+  if (!session.pulled.pushes(doc.uri) || !session.settings.isSettled) return Promise.resolve();
   return session.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsOf(session, doc) });
 }

@@ -7,7 +7,10 @@ import { negotiateEncoding, type PositionEncoding } from '../positions/encoding.
 export interface ClientSupport {
   /** Position encoding of every position we read or write. */
   encoding: PositionEncoding;
-  /** The client pulls diagnostics (`textDocument/diagnostic`): then we never push. */
+  /**
+   * The client can pull diagnostics (`textDocument/diagnostic`): we advertise a
+   * `diagnosticProvider`, and still push each URI until its first pull (`pulled.ts`).
+   */
   pull: boolean;
   /** Hover in markdown (else plaintext). */
   markdownHover: boolean;

@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.js';
 import { SettingsService } from '../workspace/settings.js';
 import { clientSupport, type ClientSupport } from './client.js';
 import { Notices } from './notices.js';
+import { PulledUris } from './pulled.js';
 import { DocumentView } from './view.js';
 
 /**
@@ -25,6 +26,8 @@ export class Session {
   readonly documents: DocumentStore;
   readonly bandit: BanditService;
   readonly notices: Notices;
+  /** The URIs the client has pulled diagnostics for: those are pushed no more (`pulled.ts`). */
+  readonly pulled = new PulledUris();
   /** The workspace scan running now (`commands/scan.ts`): a new one stops it. */
   scanning: AbortController | undefined;
   private readonly pysecRules: ReadonlySet<string>;

@@ -67,6 +67,8 @@ export class SettingsService {
   private readonly listeners: ((change: SettingsChange) => void)[] = [];
   private shown = new Set<string>();
   private fetchGeneration = 0;
+  /** The last `workspace/configuration` round trip started (the one whose answer counts). */
+  private latestFetch: Promise<void> = Promise.resolve();
   private isReady = false;
   private markReady!: () => void;
   /** Resolves once the first settings are known (at once for clients without `workspace/configuration`). */
@@ -108,6 +110,13 @@ export class SettingsService {
       const timer = setTimeout(() => this.setReady(), FIRST_CONFIGURATION_TIMEOUT_MS);
       try {
         await this.fetch();
+        // A didChangeConfiguration meanwhile (Neovim sends one right after
+        // `initialized`) started a newer fetch, and this one's answer was
+        // dropped for it: the first settings are that one's, so wait for it.
+        for (let p = this.latestFetch; ; p = this.latestFetch) {
+          await p;
+          if (p === this.latestFetch) break;
+        }
       } finally {
         clearTimeout(timer);
         this.setReady();
@@ -220,7 +229,13 @@ export class SettingsService {
   }
 
   /** Asks the client for the global section and each folder's; applies the answer unless a newer request went out. */
-  private async fetch(): Promise<void> {
+  private fetch(): Promise<void> {
+    const p = this.fetchAndApply();
+    this.latestFetch = p;
+    return p;
+  }
+
+  private async fetchAndApply(): Promise<void> {
     const generation = ++this.fetchGeneration;
     const folders = [...this.folderUris];
     let answers: unknown[];

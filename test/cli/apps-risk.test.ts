@@ -9,7 +9,8 @@
  * fastapi/routes.py, every vulnerable sink marked `# path: <rule>`; the
  * apps' older files (read by the report tests too) are listed here.
  * A marked finding's risk is the grading's: Critical for an injection or
- * code-execution sink (command, code, SQL, deserialisation, template),
+ * code-execution sink (command, code, SQL, deserialisation, template), High
+ * for request data in the arguments of a program run without a shell (argv),
  * otherwise its rule's own risk. Tree-sitter engine only (--no-bandit).
  */
 import { readFileSync } from 'node:fs';
@@ -84,9 +85,14 @@ function markers(file: string): { line: number; rule: string }[] {
 const rules = readRules();
 const sinkOf = (rule: string): SinkKind | undefined => (JSON.parse(readFileSync(join(REPO_ROOT, 'queries', `${rule}.json`), 'utf8')) as { sink?: { kind: SinkKind } }).sink?.kind;
 
-/** The risk a marked finding is graded: Critical for a critical sink with its path, else the rule's own. */
+/**
+ * The risk a marked finding is graded: Critical for a critical sink with its path; High for
+ * request data among a program's arguments run without a shell (the pairs' argv handlers: the
+ * program itself stays constant, which would be Critical); else the rule's own.
+ */
 function expectedRisk(rule: string): string {
   const kind = sinkOf(rule);
+  if (kind === 'argv') return 'High';
   return kind && CRITICAL_SINKS.has(kind) ? 'Critical' : rules.get(rule)!.risk;
 }
 
@@ -114,7 +120,7 @@ describe.each(Object.entries(APPS_UNDER_TEST))('the %s app graded by attack path
 
   it('marks a vulnerable handler for every sink kind the rules know', () => {
     const kinds = new Set(marked.map((m) => sinkOf(m.rule)));
-    expect([...kinds].sort()).toEqual(['code', 'command', 'deserialisation', 'header', 'html', 'ldap', 'mass-assignment', 'path', 'redirect', 'session', 'sql', 'template', 'url', 'xml', 'xpath']);
+    expect([...kinds].sort()).toEqual(['argv', 'code', 'command', 'deserialisation', 'header', 'html', 'ldap', 'mass-assignment', 'path', 'redirect', 'session', 'sql', 'template', 'url', 'xml', 'xpath']);
   });
 
   it('--min-risk high lists exactly the vulnerable handlers\' findings', () => {

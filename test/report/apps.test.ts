@@ -32,7 +32,8 @@ const EXPECTED: Record<string, Expected> = {
     // PS301 at app.py:36 is Critical: its template concatenates `name`, assigned from request.args two lines up.
     // views.py holds handlers in pairs (test/cli/apps-risk.test.ts): each vulnerable one graded by its path,
     // its safe twin's bandit finding Low (B602 with shlex.quote); its eval() ends "No eval or exec".
-    counts: [8, 11, 3, 12],
+    // Its argv pair: B603 High (request data among convert's arguments), the twin's B603 Low (int()-cleaned).
+    counts: [8, 12, 3, 13],
     files: 3,
     suppressions: 2,
     unjustified: 1,
@@ -61,11 +62,13 @@ const EXPECTED: Record<string, Expected> = {
   django: {
     framework: 'Django',
     // shop/flows.py holds views in pairs (test/cli/apps-risk.test.ts); its yaml.safe_load twin adds that practice.
-    counts: [8, 7, 7, 6],
+    // Its argv pair: B603 High (a git ref from the query), the twin's B603 Low (constant refs).
+    counts: [8, 8, 7, 7],
     files: 4,
     suppressions: 2,
     unjustified: 1,
-    positives: ['YAML is read with yaml.safe_load', 'SQL queries are parameterized', 'Secrets are read from the environment', 'Passwords go through a password hasher', 'Views and routes require authentication'],
+    // The argv pair's twins start git with a list: "Programs are started with an argument list".
+    positives: ['YAML is read with yaml.safe_load', 'SQL queries are parameterized', 'Secrets are read from the environment', 'Passwords go through a password hasher', 'Programs are started with an argument list', 'Views and routes require authentication'],
     findings: [
       ['B506', 'shop/flows.py', 69, 'Critical'],
       // "django-insecure-…" (Django's generated key) is a real random key, not a placeholder: Critical in application code.
@@ -87,12 +90,13 @@ const EXPECTED: Record<string, Expected> = {
   fastapi: {
     framework: 'FastAPI',
     // PS001 at main.py:33: `httpx.get(url)` with the route parameter `url: str`.
-    // routes.py holds routes in pairs (test/cli/apps-risk.test.ts).
-    counts: [6, 9, 4, 7],
+    // routes.py holds routes in pairs (test/cli/apps-risk.test.ts). Its argv pair: B603 High and its twin's Low;
+    // the redirect twin (/go-safe, constant targets only) is no PS101 finding at all since PS101 is a flow rule.
+    counts: [6, 10, 4, 7],
     files: 2,
     suppressions: 3,
     unjustified: 1,
-    positives: ['Secrets are read from the environment', 'Tokens come from the secrets module', 'Views and routes require authentication'],
+    positives: ['Secrets are read from the environment', 'Tokens come from the secrets module', 'Programs are started with an argument list', 'Views and routes require authentication'],
     findings: [
       ['B307', 'main.py', 50, 'Critical'],
       ['PS701', 'main.py', 23, 'High'],

@@ -54,6 +54,24 @@ describe('other sinks', () => {
   });
 });
 
+describe('a program run without a shell (argv: B603, B606, B607)', () => {
+  it('request data choosing the program is Critical, in its arguments only High; operator input a step lower', () => {
+    // B603's default is Low: the path alone raises it.
+    expect(g({ base: 'Low', sink: 'argv', reach: request, program: request })).toBe('Critical');
+    expect(g({ base: 'Low', sink: 'argv', reach: request, program: constant })).toBe('High');
+    expect(g({ base: 'Low', sink: 'argv', reach: request, program: unknown })).toBe('High');
+    expect(g({ base: 'Low', sink: 'argv', reach: request })).toBe('High');
+    expect(g({ base: 'Low', sink: 'argv', reach: local, program: local })).toBe('High');
+    expect(g({ base: 'Low', sink: 'argv', reach: local, program: constant })).toBe('Medium');
+  });
+  it('a constant or cleaned argv is Low, an untraced one keeps the default', () => {
+    expect(g({ base: 'Low', sink: 'argv', reach: constant })).toBe('Low');
+    expect(g({ base: 'Low', sink: 'argv', reach: sanitised })).toBe('Low');
+    expect(g({ base: 'Low', sink: 'argv', reach: unknown })).toBe('Low');
+    expect(g({ base: 'Low', sink: 'argv', reach: request, program: request, testCode: true })).toBe('Low');
+  });
+});
+
 describe('hardcoded credentials', () => {
   it('Critical in application code, Low when a placeholder or in test code', () => {
     expect(g({ base: 'Critical', credential: { placeholder: false } })).toBe('Critical');

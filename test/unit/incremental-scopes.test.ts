@@ -131,7 +131,7 @@ describe('scope-wide rules stay current through edits elsewhere in their scope',
     }
   });
 
-  // The request-input rules follow input through a def (taint.ts): the def
+  // The flow rules (PS001…) follow input through a def (engine/flow): the def
   // (with its decorators) is their match, so an edit to a decorator, a
   // parameter or an earlier assignment re-runs them on the whole def. Run
   // as is and with every re-run range narrowed (carry.ts), whose open holes

@@ -52,8 +52,8 @@ const CONSTRUCTED: { file: string; why: string }[] = [
     why: 'the pieces of SIMPLE_SQL_RE (a keyword and one blank, searched left to right once each; test/lsp/hostile.test.ts)',
   },
   {
-    file: 'server/src/engine/checks/ps/request-scoped.ts',
-    why: 'the sink-name gate: whole words of an alternation of names, no repeat (what may follow a name is read by a scan; test/lsp/hostile.test.ts)',
+    file: 'server/src/engine/checks/ps/scoped.ts',
+    why: 'sinkGate: whole words of an alternation of escaped names (the sinks, the import aliases bound to them), no repeat; a pre-filter tested once per def',
   },
 ];
 

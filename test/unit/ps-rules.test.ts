@@ -15,7 +15,6 @@ import { loadPython } from '../../server/src/engine/grammar.js';
 import { ruleSelection, type Rule } from '../../server/src/engine/rule.js';
 import { RuleSet, silentWhen } from '../../server/src/engine/ruleset.js';
 import { secretName } from '../../server/src/engine/checks/support/secrets.js';
-import { routeTextParams } from '../../server/src/engine/checks/ps/taint.js';
 import { fixtureExpectations } from '../lsp/expect.js';
 import { fixtureFiles, fixtureName, fixtureRule } from '../support/fixtures.js';
 
@@ -192,53 +191,51 @@ describe('secret names (PS201, PS901)', () => {
   });
 });
 
-describe('request input through a def (taint.ts: PS001, PS101, PS102, PS301)', () => {
+describe('request input through a def (the flow rules PS001, PS101, PS102, PS301)', () => {
+  // FastAPI fills a route's parameters from the client's path, query or body,
+  // except dependencies and its own objects; an int/UUID type leaves nothing to inject.
   it.each([
-    ['url: str', ['url']],
-    ['url', ['url']],
-    ['url=None', ['url']],
-    ['url: Optional[str] = None', ['url']],
-    ['url: typing.Optional[str] = None', ['url']],
-    ['url: str | None = None', ['url']],
-    ['url: Union[str, None]', ['url']],
-    ['url: HttpUrl', ['url']],
-    ['url: pydantic.AnyUrl', ['url']],
-    ['url: Annotated[str, Query(max_length=9)]', ['url']],
-    ['url: str = Query(...)', ['url']],
-    ['url: int', []],
-    ['url: list[str]', []],
-    ['url: Item', []],
-    ['url: str = Depends(get_url)', []],
-    ['url=Depends(get_url)', []],
-    ['url: Annotated[str, Depends(get_url)]', []],
-    ['request: Request', []],
-    ['response: Response', []],
-    ['tasks: BackgroundTasks', []],
-    ['self, url: str', ['url']],
-    ['*args, **kwargs', []],
-    ['a: str, *, b: int, c: str = "x"', ['a', 'c']],
-  ])('route parameters FastAPI fills with text: (%s) → %j', (params, want) => {
-    const tree = engine.parser.parse(`def f(${params}):\n    pass\n`)!;
-    try {
-      const fn = tree.rootNode.namedChildren[0]!;
-      expect(routeTextParams(fn).map((n) => n.text)).toEqual(want);
-    } finally {
-      tree.delete();
-    }
+    ['url: str', true],
+    ['url', true],
+    ['url=None', true],
+    ['url: Optional[str] = None', true],
+    ['url: typing.Optional[str] = None', true],
+    ['url: str | None = None', true],
+    ['url: HttpUrl', true],
+    ['url: Annotated[str, Query(max_length=9)]', true],
+    ['url: str = Query(...)', true],
+    ['url: list[str] = Query([])', true],
+    ['url: Item', true],
+    ['url: int', false],
+    ['url: uuid.UUID', false],
+    ['url: str = Depends(get_url)', false],
+    ['url=Depends(get_url)', false],
+    ['url: Annotated[str, Depends(get_url)]', false],
+    ['url: Response', false],
+    ['url: BackgroundTasks', false],
+  ])('a FastAPI route parameter (%s) is request input: %s', (param, want) => {
+    const text = `import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef fetch(${param}):\n    return httpx.get(url)\n`;
+    expect(ps(text).map((f) => f.rule)).toEqual(want ? ['PS001'] : []);
   });
 
   const ps = (text: string) => {
     const r = checkText(engine, '/virtual/taint.py', text);
     return r.findings
       .filter((f) => f.rule.startsWith('PS'))
-      .map((f) => ({ rule: f.rule, line: r.doc.positionAt(f.range.start).line + 1, message: f.message, suppressed: f.suppressed !== null }));
+      .map((f) => ({ rule: f.rule, line: r.doc.positionAt(f.range.start).line + 1, message: f.message, suppressed: f.suppressed !== null, flow: f.flow?.map((s) => `${s.line + 1}: ${s.note}`) ?? null }));
   };
 
-  it('names where the input came from: the assignment, the route parameter', () => {
+  it('carries where the input came from in its flow (the message stays the same): the assignment, the route parameter', () => {
     const flask = 'import requests\nfrom flask import request\n\ndef proxy():\n    target = request.args["url"]\n    full = target + "/x"\n    return requests.get(full, timeout=5)\n';
-    expect(ps(flask)).toEqual([expect.objectContaining({ rule: 'PS001', line: 7, message: expect.stringContaining('(`full`, from `request.args["url"]`)') })]);
+    const [f] = ps(flask);
+    expect(f).toEqual(expect.objectContaining({ rule: 'PS001', line: 7 }));
+    expect(f.message).not.toContain('request.args');
+    expect(f.flow![0]).toMatch(/^5: request\.args\["url"\] \(query parameter 'url'\)/);
+    expect(f.flow![f.flow!.length - 1]).toBe('7: reaches requests.get()');
     const fastapi = 'import httpx\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post("/x")\ndef hook(callback: str):\n    return httpx.post(callback)\n';
-    expect(ps(fastapi)).toEqual([expect.objectContaining({ rule: 'PS001', line: 8, message: expect.stringContaining('(the FastAPI route parameter `callback`)') })]);
+    const [g] = ps(fastapi);
+    expect(g).toEqual(expect.objectContaining({ rule: 'PS001', line: 8 }));
+    expect(g.flow).toEqual(['7: the request parameter `callback`', '8: reaches httpx.post()']);
   });
 
   it('route parameters count only in a file that imports fastapi, and only on a route', () => {
@@ -248,7 +245,7 @@ describe('request input through a def (taint.ts: PS001, PS101, PS102, PS301)', (
     expect(ps('import httpx\nfrom fastapi import FastAPI\n\n@cache\ndef fetch(url: str):\n    return httpx.get(url)\n')).toEqual([]);
   });
 
-  it('a sanitiser, a mapping key or a later rebinding stops it; the rule\'s own sanitisers count', () => {
+  it('a sanitiser, a mapping key or a later rebinding stops it; a sanitiser cleans for its own sink kind only', () => {
     const text = [
       'import requests',
       'from flask import request, send_file',

@@ -13,8 +13,8 @@ import { COMPOUND, SIMPLE_STATEMENTS } from './widen.js';
  * findings inside a statement that is the same node as before — same type,
  * same span, as many descendants, no syntax error in it, no edit touching
  * it — are still right, wherever it now hangs, as long as it belongs to
- * the same def: the request-input rules (checks/ps/taint.ts) judge a call in a
- * def with the whole def, and a call outside any def on its own statement,
+ * the same def: the flow rules (checks/ps/scoped.ts) judge a def as a whole,
+ * and the call rules a call outside any def on its own statement,
  * so a statement that a broken `def` line leaves at module level (or that a
  * new `def` line takes in) is re-run. Such statements are cut out of the
  * range; what remains (headers, the statements that changed, the gaps

@@ -183,7 +183,7 @@ function astParentUncached(node: Node): Node | null {
 /**
  * bandit's `get_called_name`: `x.f(...)` → "f", `f(...)` → "f", anything
  * else → "" (the last name of what a call calls, as written). Memoised: the
- * request-input rules ask it of every call in a def.
+ * rules ask it of many calls, some of every call in a def.
  */
 export function calledName(call: Node): string {
   return memo(call, 'calledName', calledNameUncached);

@@ -9,6 +9,7 @@ const level = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 /** Every `SinkKind` (engine/flow/types.ts), for the rules' `sink` metadata. */
 export const SINK_KINDS = [
   'command',
+  'argv',
   'code',
   'sql',
   'deserialisation',

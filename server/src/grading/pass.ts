@@ -4,6 +4,7 @@ import type { Reach, SinkKind } from '../engine/flow/types.js';
 import { unparen } from '../engine/pyast.js';
 import type { RuleMeta, Sink } from '../engine/rule.js';
 import type { Finding, Span } from '../findings/finding.js';
+import { programReach } from './argv.js';
 import { constantsOnly, type ReachOf } from './reach.js';
 import { gradeRisk, isPlaceholderSecret, isTestPath, namesSecret } from './risk.js';
 
@@ -36,15 +37,22 @@ export function gradeFinding(f: Finding, g: GradingContext, testCode = isTestPat
   const sink = rule?.sink ?? null;
   let reach: Reach | null = null;
   let secretUse: boolean | undefined;
+  let program: Reach | null | undefined;
   if (sink?.kind === 'crypto') {
     const call = callAt(g.tree, f.range);
     secretUse = call ? usedAsSecret(call) : false;
   } else if (sink) {
     reach = reachAtSink(f, sink, g);
+    if (sink.kind === 'argv' && reach?.kind === 'untrusted') {
+      // Untrusted argv: whether the program itself is (argv.ts); its path is the one shown then.
+      const call = callAt(g.tree, f.range);
+      program = call ? programReach(call, g.ctx) : null;
+      if (program?.kind === 'untrusted') reach = program;
+    }
   }
   const quoted = rule?.credential ? quotedCredential(f.message) : undefined;
   const credential = rule?.credential ? { placeholder: quoted !== undefined && isPlaceholderSecret(quoted) } : undefined;
-  const risk = gradeRisk({ base: f.risk, sink: sink?.kind ?? null, reach, testCode, ...(credential ? { credential } : {}), ...(secretUse !== undefined ? { secretUse } : {}) });
+  const risk = gradeRisk({ base: f.risk, sink: sink?.kind ?? null, reach, testCode, ...(credential ? { credential } : {}), ...(secretUse !== undefined ? { secretUse } : {}), ...(program !== undefined ? { program } : {}) });
   const out: Finding = { ...f, risk, flow: reach?.kind === 'untrusted' ? reach.path : null };
   if (reach) out.reach = reach.kind;
   else delete out.reach;

@@ -16,6 +16,9 @@ import { CRITICAL_SINKS, type Reach, type SinkKind } from '../engine/flow/types.
  * | hardcoded credential, real-looking value                  | Critical                      |
  * | request input traced into command/code/SQL/deser./template| Critical                      |
  * | operator input (input(), argv, environ) into those sinks  | High                          |
+ * | request input traced into the program of an argv (no shell)| Critical                     |
+ * | request input traced into an argv's arguments only         | High                          |
+ * | operator input: into an argv's program / its arguments     | High / Medium                 |
  * | untrusted input traced into any other sink                | the default, at most High     |
  * | only constants, or values sanitised for that sink         | Low                           |
  * | weak hash / random whose value is a secret                | High                          |
@@ -36,6 +39,13 @@ export interface GradeInput {
   credential?: { placeholder: boolean };
   /** For a `crypto` sink: the hash or random value is used as a password, token, key, session id or cookie. */
   secretUse?: boolean;
+  /**
+   * For an `argv` sink (a program run without a shell) whose argv is
+   * untrusted: what reaches the program itself (`subprocess.run([prog, x])`'s
+   * `prog`, `os.execv(path, args)`'s `path`). Choosing the program runs any
+   * code; an argument only is argument injection (`--upload-pack=…`).
+   */
+  program?: Reach | null;
 }
 
 const rank = (r: Risk) => RISKS.indexOf(r);
@@ -58,6 +68,11 @@ function pathRisk(g: GradeInput): Risk {
       return 'Low';
     case 'untrusted':
       if (CRITICAL_SINKS.has(g.sink!)) return reach.trust === 'request' ? 'Critical' : 'High';
+      if (g.sink === 'argv') {
+        const program = g.program?.kind === 'untrusted' ? g.program : null;
+        const request = (program ?? reach).trust === 'request';
+        return program ? (request ? 'Critical' : 'High') : request ? 'High' : 'Medium';
+      }
       return atMost(g.base, 'High');
     default:
       return atMost(g.base, 'High');

@@ -1,8 +1,9 @@
 /** The flow layer's sources: each framework's request input against the same code reading a constant. */
-import { beforeAll, describe } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isRouteHandler, routeDecorators } from '../../../server/src/engine/flow/sources.js';
 import { checkPairs, type Pair } from './pairs.js';
 import { django, fastapi, flask, script } from './snippets.js';
-import { loadEngine } from './support.js';
+import { loadEngine, parse } from './support.js';
 
 beforeAll(loadEngine);
 
@@ -76,6 +77,31 @@ const pairs: Pair[] = [
     good: flask('os.system(arg("c"))', '\ndef arg(name):\n    return "ls"\n'),
     path: ['query parameter', 'through arg() on line'],
   },
+  // FastAPI fills a parameter typed as one of its own objects itself: no client text in it.
+  { name: 'fastapi str parameter vs Response', sink: 'url', at: 'httpx.get', bad: fastapi('target: str', 'httpx.get(target)'), good: fastapi('target: Response', 'httpx.get(target)'), want: 'unknown', path: ['the request parameter `target`'] },
+  { name: 'fastapi list parameter vs BackgroundTasks', sink: 'path', at: 'open', bad: fastapi('names: list[str]', 'open(names[0])'), good: fastapi('names: BackgroundTasks', 'open(names[0])'), want: 'unknown', path: ['the request parameter `names`'] },
 ];
 
 describe('sources', () => checkPairs(pairs));
+
+describe('route decorators, read in one place', () => {
+  it.each([
+    ['@app.route("/u/<name>")', [{ method: 'route', path: '/u/<name>' }]],
+    ['@bp.post("/x", methods=["POST"])', [{ method: 'post', path: '/x' }]],
+    ['@router.api_route(path)', [{ method: 'api_route', path: null }]],
+    ['@app.websocket("/ws")', [{ method: 'websocket', path: '/ws' }]],
+    ['@login_required\n@app.get("/a")', [{ method: 'get', path: '/a' }]],
+    ['@cache', []],
+    ['@app.cache("/x")', []],
+    ['@route("/x")', []],
+  ])('%s → %j', (decorators, want) => {
+    const { tree } = parse(`${decorators}\ndef view(name):\n    return name\n`);
+    try {
+      const fn = tree.rootNode.descendantsOfType('function_definition')[0]!;
+      expect(routeDecorators(fn)).toEqual(want);
+      expect(isRouteHandler(fn)).toBe(want.length > 0);
+    } finally {
+      tree.delete();
+    }
+  });
+});

@@ -32,17 +32,16 @@ import { CHECKS as tryExceptContinue } from './bandit/try_except_continue.js';
 import { CHECKS as tryExceptPass } from './bandit/try_except_pass.js';
 import { CHECKS as weakCryptographicKey } from './bandit/weak_cryptographic_key.js';
 import { CHECKS as yamlLoad } from './bandit/yaml_load.js';
-// The request-input rules first, in this order: their sink names make one gate regex (ps/request-input.ts).
-import { CHECKS as psSsrf } from './ps/ssrf.js';
 import { CHECKS as psAccessControl } from './ps/access_control.js';
-import { CHECKS as psInjection } from './ps/injection.js';
 import { CHECKS as psCrypto } from './ps/crypto.js';
 import { CHECKS as psCors } from './ps/cors.js';
 import { CHECKS as psMisconfiguration } from './ps/misconfiguration.js';
 import { CHECKS as psAuth } from './ps/auth.js';
 import { CHECKS as psIntegrity } from './ps/integrity.js';
 import { CHECKS as psLogging } from './ps/logging.js';
-// The flow rules: each matches a def and asks the data-flow layer (ps/scoped.ts).
+// The flow rules: each matches a def and asks the data-flow layer (ps/scoped.ts); PS103 (CSRF, in access_control.ts) is not one.
+import { CHECKS as psSsrf } from './ps/ssrf.js';
+import { CHECKS as psInjection } from './ps/injection.js';
 import { CHECKS as psXss } from './ps/xss.js';
 import { CHECKS as psLdap } from './ps/ldap.js';
 import { CHECKS as psXpath } from './ps/xpath.js';
@@ -56,8 +55,8 @@ import { CHECKS as psMassAssignment } from './ps/mass_assignment.js';
  * nodes, the check applies bandit's logic (qualified names, argument values)
  * that a query's predicates cannot express. `bandit/` holds one module per
  * bandit plugin module (named as bandit names it), `ps/` the PS rules by
- * OWASP family; the helpers they share are in `support/`, `ps/request-input.ts`
- * and `ps/taint.ts`.
+ * OWASP family; the helpers they share are in `support/` and `ps/scoped.ts` (the
+ * flow rules: what reaches a sink is the data-flow layer's answer, engine/flow).
  */
 export const CHECKS: Record<string, Check> = {
   blacklist_call: blacklistCall,

@@ -58,6 +58,26 @@ export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, project?: 
   return r;
 }
 
+/**
+ * What reaches one element of a sequence at a sink: the program of an argv
+ * (`subprocess.run(cmd)` with `cmd = ["git", "log", ref]` → element 0,
+ * "git"). A string (or anything not a sequence of known items) is taken
+ * whole: without a shell, a string argv is the program itself. The path,
+ * when untrusted, ends at the sink's argument as `reachOf`'s does.
+ */
+export function reachOfElement(expr: Node, index: number, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
+  const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
+  const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
+  const v = valueAt(node, fs);
+  if (v === 'dead') return { kind: 'constant' };
+  if (v === undefined) return { kind: 'unknown' };
+  const resolved = throughCallers(v, ownerScope(node), fs, 0);
+  const element = join(...altsOf(resolved).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
+  const r = reachOfValue(element, sink);
+  if (r.kind === 'untrusted') return { ...r, path: [...r.path, stepAt(node, sinkNote(node))] };
+  return r;
+}
+
 /** An expression's value in its scope; 'dead' when no path reaches its statement. */
 function valueAt(node: Node, fs: FileScope): Value | 'dead' | undefined {
   const scope = ownerScope(node);

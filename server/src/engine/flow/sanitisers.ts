@@ -62,10 +62,10 @@ const BY_QUALNAME: ReadonlyMap<string, Sanitiser> = new Map<string, Sanitiser>([
   ['flask.url_for', { kinds: ['redirect', 'url'], by: 'url_for' }],
   ['django.urls.reverse', { kinds: ['redirect', 'url'], by: 'reverse' }],
   ['django.shortcuts.resolve_url', { kinds: ['redirect', 'url'], by: 'resolve_url' }],
-  // Quoting for URLs and headers (no CR/LF, no markup left)
-  ['urllib.parse.quote', { kinds: ['html', 'header', 'log'], by: 'urllib.parse.quote' }],
-  ['urllib.parse.quote_plus', { kinds: ['html', 'header', 'log'], by: 'urllib.parse.quote_plus' }],
-  ['urllib.parse.urlencode', { kinds: ['html', 'header', 'log'], by: 'urllib.parse.urlencode' }],
+  // Quoting for URLs and headers (no CR/LF, no markup left; no scheme or host of its own: "http://x" becomes "http%3A//x")
+  ['urllib.parse.quote', { kinds: ['html', 'header', 'log', 'url'], by: 'urllib.parse.quote' }],
+  ['urllib.parse.quote_plus', { kinds: ['html', 'header', 'log', 'url'], by: 'urllib.parse.quote_plus' }],
+  ['urllib.parse.urlencode', { kinds: ['html', 'header', 'log', 'url'], by: 'urllib.parse.urlencode' }],
   // LDAP
   ['ldap3.utils.conv.escape_filter_chars', { kinds: ['ldap'], by: 'escape_filter_chars' }],
   ['ldap.filter.escape_filter_chars', { kinds: ['ldap'], by: 'escape_filter_chars' }],

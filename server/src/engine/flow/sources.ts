@@ -2,13 +2,12 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import { unparen } from '../pyast.js';
 import { stringLiteral } from '../pystring.js';
-import { parentOf } from '../memo.js';
+import { memo, parentOf } from '../memo.js';
 import type { FlowStep, Trust } from './types.js';
 import { cleaned, type Value } from './value.js';
 
 /**
- * Where untrusted data enters (the knowledge of checks/ps/request-input.ts and
- * checks/ps/taint.ts, grown): the request object of Flask, Django, DRF,
+ * Where untrusted data enters: the request object of Flask, Django, DRF,
  * Starlette/FastAPI and aiohttp and what of it the client sent; the
  * parameters a framework fills from the URL or the body (Flask `<x>`,
  * FastAPI path/query/body, Django URL kwargs); and the operator's inputs
@@ -145,6 +144,8 @@ const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch',
 const SAFE_TYPES = new Set(['int', 'float', 'bool', 'UUID', 'uuid.UUID', 'date', 'datetime', 'Decimal', 'PositiveInt', 'conint', 'confloat', 'StrictInt', 'StrictBool', 'StrictFloat']);
 const REQUEST_TYPES = new Set(['Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'web.Request', 'BaseRequest']);
 const NOT_INPUT = new Set(['self', 'cls']);
+/** Parameters FastAPI fills by their type with its own objects, not the client's text. */
+const FRAMEWORK_TYPES = new Set(['Response', 'BackgroundTasks', 'SecurityScopes', 'JSONResponse', 'HTMLResponse']);
 
 export interface Param {
   name: string;
@@ -188,8 +189,22 @@ export function paramsOf(fn: Node): Param[] {
   return out;
 }
 
-/** The route decorators of a def: `@app.route("/u/<name>")`, `@router.get("/x")` → [method name, path string or null]. */
-function routeDecorators(fn: Node): { method: string; path: string | null }[] {
+/**
+ * The route decorators of a def: `@app.route("/u/<name>")`, `@router.get("/x")`,
+ * `@bp.post(...)`, `@api.websocket(...)` → [method name, path string or null].
+ * The one reading of route decorators: the framework parameters below, the
+ * rules that ask whether a def is a view (checks/ps/xss.ts) and the grading.
+ */
+export function routeDecorators(fn: Node): { method: string; path: string | null }[] {
+  return memo(fn, 'routeDecorators', readRouteDecorators);
+}
+
+/** Whether a def is a route handler (Flask, Quart, FastAPI, Starlette routers, Sanic…): it has a route decorator. */
+export function isRouteHandler(fn: Node): boolean {
+  return routeDecorators(fn).length > 0;
+}
+
+function readRouteDecorators(fn: Node): { method: string; path: string | null }[] {
   const parent = parentOf(fn);
   if (parent?.type !== 'decorated_definition') return [];
   const out: { method: string; path: string | null }[] = [];
@@ -266,8 +281,8 @@ export function frameworkParams(fn: Node, ctx: FileContext, file: string | null 
     } else if (fastapi) {
       // FastAPI: every parameter not injected is the client's (path, query or body).
       for (const p of params) {
-        if (out.has(p.name) || NOT_INPUT.has(p.name) || injected(p)) continue;
         const short = t2short(typeName(p.type));
+        if (out.has(p.name) || NOT_INPUT.has(p.name) || injected(p) || FRAMEWORK_TYPES.has(short)) continue;
         const v = source(p.node, `the request parameter \`${p.name}\``, 'request', file);
         out.set(p.name, SAFE_TYPES.has(short) ? cleaned(v, ['*'], `its ${short} type`) : v);
       }

@@ -17,6 +17,7 @@ export type { FlowStep };
  */
 export type SinkKind =
   | 'command' // os.system, subprocess with a shell, popen…
+  | 'argv' // a program run without a shell: subprocess's argv list, os.exec*/spawn*
   | 'code' // eval, exec, compile
   | 'sql' // cursor.execute, raw(), extra(), text()
   | 'deserialisation' // pickle, marshal, yaml.load, shelve, dill

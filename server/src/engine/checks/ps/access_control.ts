@@ -1,35 +1,47 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../../context.js';
 import { positionalArgs, qualifiedName, shortName, unparen } from '../../pyast.js';
 import type { Check, Hit } from '../../rule.js';
-import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
-import { checkedBefore } from './taint.js';
 import { argument, callName, isFalse, settingsOf, settingText } from '../support/settings.js';
+import { flowRule, sinkCalls, sinkGate, type Site } from './scoped.js';
 
 /**
  * OWASP A01 (broken access control): open redirects (PS101) and path
- * traversal (PS102), both request-input rules (request-input.ts), and CSRF
- * protection turned off (PS103).
+ * traversal (PS102), both flow rules (scoped.ts: the data-flow layer
+ * decides what reaches the target or the path), and CSRF protection turned
+ * off (PS103).
  */
 
 const set = (...xs: string[]) => new Set(xs);
 
+/** A value no rule can take apart: `f(*args)`, `f(**kw)`. */
+const splat = (n: Node) => n.type === 'list_splat' || n.type === 'dictionary_splat';
+
+// ------------------------------------------------------------ PS101 open redirect
+
 const REDIRECTS = set('redirect', 'HttpResponseRedirect', 'HttpResponsePermanentRedirect', 'RedirectResponse');
-const REDIRECT_SANITISERS = sanitisers('url_for', 'reverse', 'reverse_lazy');
-/** Validators whose presence in the argument means the target is checked inline (`x if url_has_allowed_host_and_scheme(x, ...) else "/"`). */
+/**
+ * Validators whose presence in the argument means the target is checked
+ * inline (`x if url_has_allowed_host_and_scheme(x, ...) else "/"`): the
+ * layer's guards clean a name checked in an `if`, not a subscript checked
+ * inside a conditional expression.
+ */
 const REDIRECT_VALIDATORS = /\b(url_has_allowed_host_and_scheme|is_safe_url|is_safe_redirect_url|is_safe_redirect|is_safe_next_url)\b/;
 
-const openRedirect: Judge = (call, ctx, find) => {
-  const { short } = callName(call, ctx);
-  if (!REDIRECTS.has(short)) return null;
-  const target = argument(call, 0, 'location', 'url', 'to', 'redirect_to');
-  if (!target) return null;
-  const src = find(target, REDIRECT_SANITISERS, 'redirect');
-  if (!src || REDIRECT_VALIDATORS.test(target.text)) return null;
-  if (src.from !== undefined && checkedBefore(call, src.text, REDIRECT_VALIDATORS)) return null;
-  return {
-    node: target,
-    message: `${short}() sends the user to a URL taken from the request (${said(src)}): a link to this page can forward your users to any phishing site, under your domain's name. Redirect only to relative paths on this site or to an allow-list of hosts (Django: url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}); otherwise compare urlsplit(url).netloc to a list), and fall back to a fixed page.`,
-  };
-};
+const REDIRECT_MESSAGE = (what: string) =>
+  `${what}() sends the user to a URL taken from the request: a link to this page can forward your users to any phishing site, under your domain's name. Redirect only to relative paths on this site or to an allow-list of hosts (Django: url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}); otherwise compare urlsplit(url).netloc to a list), and fall back to a fixed page.`;
+
+function redirectSites(fn: Node, ctx: FileContext): Site[] {
+  const out: Site[] = [];
+  for (const call of sinkCalls(fn, ctx, REDIRECTS)) {
+    const { short } = callName(call, ctx);
+    if (!REDIRECTS.has(short)) continue;
+    const target = argument(call, 0, 'location', 'url', 'to', 'redirect_to');
+    if (!target || splat(target) || REDIRECT_VALIDATORS.test(target.text)) continue;
+    out.push({ value: target, kind: 'redirect', at: call, call, message: REDIRECT_MESSAGE(short) });
+  }
+  return out;
+}
 
 // ------------------------------------------------------------ PS102 path traversal
 
@@ -41,21 +53,35 @@ const FILE_SINKS: ReadonlyMap<string, string[]> = new Map([
   ['send_file', ['path_or_file', 'filename_or_fp']],
   ['FileResponse', ['path']],
 ]);
-const PATH_SANITISERS = sanitisers('secure_filename', 'basename', 'get_valid_filename', 'safe_join', 'open', 'send_file', 'FileResponse');
 
-const pathTraversal: Judge = (call, ctx, find) => {
+/** Their last names: `open`, `send_file`, `FileResponse`. */
+const PATH_SINKS: ReadonlySet<string> = new Set([...FILE_SINKS.keys()].map(shortName));
+
+/** The path keywords of a file sink call, or undefined when the call is none. */
+function fileSink(call: Node, ctx: FileContext): { keywords: string[]; what: string } | undefined {
   const { qual, short } = callName(call, ctx);
-  const keywords = qual === 'open' || qual === 'io.open' || qual === 'codecs.open' ? FILE_SINKS.get(qual) : short === 'send_file' || short === 'FileResponse' ? FILE_SINKS.get(short) : undefined;
-  if (!keywords) return null;
-  const path = argument(call, 0, ...keywords);
-  if (!path) return null;
-  const src = find(path, PATH_SANITISERS, 'path');
-  if (!src) return null;
-  return {
-    node: path,
-    message: `${qual === 'open' ? 'open' : short}() gets a file path built from the request (${said(src)}): "../" or an absolute path reads (or writes) any file the server can, such as settings, keys and /etc/passwd. Serve files through flask.send_from_directory / werkzeug.utils.safe_join, or reduce the name with secure_filename()/os.path.basename() and check that os.path.realpath() of the result stays inside the intended folder.`,
-  };
-};
+  if (qual === 'open' || qual === 'io.open' || qual === 'codecs.open') return { keywords: FILE_SINKS.get(qual)!, what: qual };
+  if (short === 'send_file' || short === 'FileResponse') return { keywords: FILE_SINKS.get(short)!, what: short };
+  return undefined;
+}
+
+const PATH_MESSAGE = (what: string) =>
+  `${what}() gets a file path built from the request: "../" or an absolute path reads (or writes) any file the server can, such as settings, keys and /etc/passwd. Serve files through flask.send_from_directory / werkzeug.utils.safe_join, or reduce the name with secure_filename()/os.path.basename() and check that os.path.realpath() of the result stays inside the intended folder.`;
+
+function pathSites(fn: Node, ctx: FileContext): Site[] {
+  const out: Site[] = [];
+  for (const call of sinkCalls(fn, ctx, PATH_SINKS)) {
+    const sink = fileSink(call, ctx);
+    if (!sink) continue;
+    const path = argument(call, 0, ...sink.keywords);
+    if (!path || splat(path)) continue;
+    // `FileResponse(open(p, "rb"))`: the inner open() is the sink that reads the path.
+    const inner = unparen(path);
+    if (inner.type === 'call' && fileSink(inner, ctx)) continue;
+    out.push({ value: path, kind: 'path', at: call, call, message: PATH_MESSAGE(shortName(sink.what)) });
+  }
+  return out;
+}
 
 // ------------------------------------------------------------ PS103 CSRF protection off
 
@@ -94,10 +120,8 @@ const csrfDisabled: Check = (m, _rule, ctx) => {
   return hits;
 };
 
-const PATH_SINKS = new Set([...FILE_SINKS.keys()].map(shortName));
-
 export const CHECKS: Record<string, Check> = {
-  open_redirect: requestScoped(openRedirect, REDIRECTS),
-  path_traversal_request: requestScoped(pathTraversal, PATH_SINKS),
+  open_redirect: flowRule(sinkGate(REDIRECTS), redirectSites),
+  path_traversal_request: flowRule(sinkGate(PATH_SINKS), pathSites),
   csrf_disabled: csrfDisabled,
 };

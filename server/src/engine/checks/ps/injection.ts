@@ -2,18 +2,21 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../context.js';
 import { calledName, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
-import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
-import { argument, callName, constantLikeName, isConstantString } from '../support/settings.js';
+import { argument, callName, isConstantString } from '../support/settings.js';
+import { flowRule, sinkCalls, sinkGate, type Site } from './scoped.js';
 
 /**
- * OWASP A03 (injection): PS301, template injection, a request-input rule
- * (request-input.ts).
+ * OWASP A03 (injection): PS301, template injection, a flow rule
+ * (scoped.ts): request data traced into a template's source is Critical,
+ * with its path; a template built by formatting (an f-string, %, + or
+ * .format) from values the layer could not trace is reported too, without
+ * a path (High); a constant template, or one of unknown origin that is not
+ * built here (a file read, a parameter), is not.
  */
 
 const set = (...xs: string[]) => new Set(xs);
 
 const TEMPLATE_CLASSES = set('jinja2.Template', 'jinja2.environment.Template', 'mako.template.Template', 'django.template.Template', 'django.template.base.Template');
-const TEMPLATE_SANITISERS = sanitisers();
 
 /** Whether `n` builds a string from data: an f-string with fields, `%`, `+` or `.format(...)` on a string. */
 function formatsData(node: Node): boolean {
@@ -49,39 +52,37 @@ function templateSource(call: Node, ctx: FileContext): [Node | undefined, string
   return null;
 }
 
-const templateInjection: Judge = (call, ctx, find) => {
-  const found = templateSource(call, ctx);
-  if (!found) return null;
-  const [source, what] = found;
-  if (!source) return null;
-  const s = unparen(source);
-  if (isConstantString(s) || constantLikeName(s)) return null;
-  const src = find(source, TEMPLATE_SANITISERS, 'template');
-  if (src) {
-    return {
-      node: source,
+const TEMPLATE_SINKS: ReadonlySet<string> = new Set(['render_template_string', 'from_string', ...[...TEMPLATE_CLASSES].map(shortName)]);
+
+const REQUEST_MESSAGE = (what: string) =>
+  `${what} compiles a template taken from the request: template syntax such as {{ ''.__class__.__mro__ }} reaches Python objects, which means code execution on the server. Never compile templates from user input: render a fixed template file (render_template("page.html", value=...)) and pass the input as a variable.`;
+const FORMATTED_MESSAGE = (what: string) =>
+  `${what} compiles a template built from data (an f-string, % or .format): any value that reaches it is parsed as template code, and template code reaches Python objects (server-side template injection, code execution). Keep the template constant and pass the values as variables: render_template_string("Hello {{ name }}", name=name), or better a template file with render_template().`;
+
+function templateSites(fn: Node, ctx: FileContext): Site[] {
+  const out: Site[] = [];
+  for (const call of sinkCalls(fn, ctx, TEMPLATE_SINKS)) {
+    const found = templateSource(call, ctx);
+    if (!found) continue;
+    const [source, what] = found;
+    if (!source || source.type === 'list_splat' || source.type === 'dictionary_splat') continue;
+    const s = unparen(source);
+    if (isConstantString(s)) continue;
+    out.push({
+      value: source,
+      kind: 'template',
+      at: call,
+      call,
+      message: REQUEST_MESSAGE(what),
       severity: 'HIGH',
       confidence: 'HIGH',
       risk: 'Critical',
-      message: `${what} compiles a template taken from the request (${said(src)}): template syntax such as {{ ''.__class__.__mro__ }} reaches Python objects, which means code execution on the server. Never compile templates from user input: render a fixed template file (render_template("page.html", value=...)) and pass the input as a variable.`,
-    };
+      ...(formatsData(s) ? { unknown: { message: FORMATTED_MESSAGE(what) } } : {}),
+    });
   }
-  if (formatsData(s)) {
-    return {
-      node: source,
-      message: `${what} compiles a template built from data (an f-string, % or .format): any value that reaches it is parsed as template code, and template code reaches Python objects (server-side template injection, code execution). Keep the template constant and pass the values as variables: render_template_string("Hello {{ name }}", name=name), or better a template file with render_template().`,
-    };
-  }
-  return {
-    node: source,
-    confidence: 'LOW',
-    risk: 'Medium',
-    message: `${what} compiles a template that is not a constant: if any part of it can come from a user, template code reaches Python objects (server-side template injection, code execution). Load templates only from files or constants you control, and pass user data as template variables.`,
-  };
-};
-
-const TEMPLATE_SINKS = new Set(['render_template_string', 'from_string', ...[...TEMPLATE_CLASSES].map(shortName)]);
+  return out;
+}
 
 export const CHECKS: Record<string, Check> = {
-  template_injection: requestScoped(templateInjection, TEMPLATE_SINKS),
+  template_injection: flowRule(sinkGate(TEMPLATE_SINKS), templateSites),
 };

@@ -8,8 +8,9 @@ import type { Check, Hit } from '../../rule.js';
 import { reach } from './reach.js';
 
 /**
- * The flow rules (PS302 XSS, PS303 LDAP, PS304 XPath, PS305 headers, PS401
- * session, PS508 XXE, PS802 mass assignment): each matches a def, lists the
+ * The flow rules (PS001 SSRF, PS101 open redirect, PS102 path traversal,
+ * PS301 template injection, PS302 XSS, PS303 LDAP, PS304 XPath, PS305
+ * headers, PS401 session, PS508 XXE, PS802 mass assignment): each matches a def, lists the
  * places in it where a value reaches its sink (`sites`), and asks the
  * data-flow layer what reaches each (`reach`). A site is reported only
  * where untrusted input does, with the traced path as the finding's `flow`.
@@ -35,19 +36,39 @@ export interface Site {
   severity?: Level;
   confidence?: Level;
   risk?: Risk;
+  /** Also reported, so, when what reaches could not be traced (`unknown`): a template built by formatting (PS301). Without a path. */
+  unknown?: { message: string; severity?: Level; confidence?: Level; risk?: Risk };
 }
 
 export type Sites = (fn: Node, ctx: FileContext) => Site[];
 
-export function flowRule(words: RegExp, sites: Sites): Check {
+/** Whether a def may hold a rule's sites: its text names a sink (a regex), or a test that also knows the file's import aliases (`sinkGate`). */
+export type Gate = RegExp | ((fn: Node, ctx: FileContext) => boolean);
+
+export function flowRule(words: Gate, sites: Sites): Check {
   return (m, _rule, ctx) => {
     const fn = m.node;
     if (fn.type !== 'function_definition') return null;
-    words.lastIndex = 0;
-    if (!words.test(fn.text)) return null;
+    if (words instanceof RegExp) {
+      words.lastIndex = 0;
+      if (!words.test(fn.text)) return null;
+    } else if (!words(fn, ctx)) return null;
     const hits: Hit[] = [];
     for (const s of sites(fn, ctx)) {
       const r = reach(s.value, s.kind, ctx);
+      if (r.kind === 'unknown' && s.unknown) {
+        const u = s.unknown;
+        hits.push({
+          node: s.value,
+          anchor: s.at,
+          ...(s.call ? { call: s.call } : {}),
+          message: u.message,
+          ...(u.severity ? { severity: u.severity } : {}),
+          ...(u.confidence ? { confidence: u.confidence } : {}),
+          ...(u.risk ? { risk: u.risk } : {}),
+        });
+        continue;
+      }
       if (r.kind !== 'untrusted' || (r.opaque && s.characters)) continue;
       hits.push({
         node: s.value,
@@ -64,6 +85,30 @@ export function flowRule(words: RegExp, sites: Sites): Check {
   };
 }
 
+/**
+ * A gate on a def's text for sinks called by name (`requests.get`,
+ * `open`): one of `names` as a whole word, or a local name the file's
+ * imports bind to one of them (`from requests import get as fetch`). A
+ * pre-filter only: the sites resolve each call.
+ */
+export function sinkGate(names: ReadonlySet<string>): Gate {
+  const words = new RegExp(String.raw`\b(?:${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b`);
+  const aliasesOf = new WeakMap<FileContext, RegExp | null>();
+  const aliasWords = (ctx: FileContext): RegExp | null => {
+    if (aliasesOf.has(ctx)) return aliasesOf.get(ctx)!;
+    const locals = new Set<string>();
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (names.has(target.slice(target.lastIndexOf('.') + 1)) && !names.has(local)) locals.add(local);
+    const re = locals.size ? new RegExp(String.raw`\b(?:${[...locals].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\b`) : null;
+    aliasesOf.set(ctx, re);
+    return re;
+  };
+  return (fn, ctx) => {
+    const text = fn.text;
+    if (words.test(text)) return true;
+    return aliasWords(ctx)?.test(text) ?? false;
+  };
+}
+
 const SCOPES = new Set(['function_definition', 'lambda']);
 
 /** The nodes of `types` a def owns: in its body, not inside a nested def or lambda (those are matches of their own). In text order. */
@@ -74,6 +119,19 @@ export function ownNodes(fn: Node, ...types: string[]): Node[] {
     const out: Node[] = [];
     for (const n of found) if (n && !nested.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex)) out.push(n);
     return out;
+  });
+}
+
+/**
+ * The calls a def owns that may call one of `names`: by the last name as
+ * written (`requests.get(...)`, `get(...)`) or through an import alias
+ * (`fetch(...)` after `from requests import get as fetch`). Only these are
+ * resolved (`ctx.qualname`) by the sites.
+ */
+export function sinkCalls(fn: Node, ctx: FileContext, names: ReadonlySet<string>): Node[] {
+  return ownNodes(fn, 'call').filter((c) => {
+    const last = methodName(c);
+    return names.has(last) || ctx.aliasesAt(c.startIndex).has(last);
   });
 }
 

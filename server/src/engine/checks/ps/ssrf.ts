@@ -1,13 +1,16 @@
 import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../../context.js';
 import { calledName, shortName, unparen } from '../../pyast.js';
 import type { Check } from '../../rule.js';
-import { type Judge, requestScoped, said, sanitisers } from './request-scoped.js';
-import { checkedBefore } from './taint.js';
 import { argument } from '../support/settings.js';
+import { flowRule, sinkCalls, sinkGate, type Site } from './scoped.js';
 
 /**
- * PS001 (OWASP A10, server-side request forgery): request input as the URL
- * of an HTTP client call. A request-input rule (request-input.ts).
+ * PS001 (OWASP A10, server-side request forgery): request data as the URL
+ * of an HTTP client call. A flow rule (scoped.ts): the data-flow layer
+ * decides what reaches the URL; `url_for`/`reverse`, an allow-list check
+ * (`x in ALLOWED`, `urlparse(x).netloc in HOSTS`) and a URL validator in a
+ * guard (`if not is_allowed_url(x): abort(400)`) clean it.
  */
 
 /** HTTP clients by qualified name → the positional index of the URL. */
@@ -31,10 +34,6 @@ const HTTP_CLIENTS: ReadonlyMap<string, number> = new Map([
   ['aiohttp.request', 1],
 ]);
 
-const SSRF_SANITISERS = sanitisers('quote', 'quote_plus', 'urlencode');
-/** Checks a URL held in a name may go through earlier in the def (`if not is_allowed_url(url): abort(400)`). */
-const SSRF_VALIDATORS = /^(is_)?(safe|allowed|valid|trusted)_(url|host|domain|target)|^(validate|check|verify)_(url|host|domain|target)|^url_has_allowed_host_and_scheme$/;
-
 /** A URL expression whose literal start fixes scheme and host: `f"https://api.example.com/u/{x}"`. */
 function fixedOrigin(url: Node): boolean {
   let n = unparen(url);
@@ -56,30 +55,27 @@ function fixedOrigin(url: Node): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/{}%]+\//i.test(head);
 }
 
-const ssrf: Judge = (call, ctx, find) => {
-  const at = HTTP_CLIENTS.get(ctx.qualname(call));
-  if (at === undefined) return null;
-  const url = argument(call, at, 'url');
-  if (!url) return null;
-  const src = find(url, SSRF_SANITISERS, 'ssrf');
-  if (!src) return null;
-  if (src.from !== undefined && checkedBefore(call, src.text, SSRF_VALIDATORS)) return null;
-  if (fixedOrigin(url)) {
-    return {
-      node: url,
-      confidence: 'LOW',
-      risk: 'Medium',
-      message: `The path of this outgoing request comes from the HTTP request (${said(src)}), though its host is fixed: a crafted value (../, ?, #, encoded characters) can still reach other endpoints of that host with the server's credentials. Validate the value (an id, a known name) before building the URL, and quote it with urllib.parse.quote(value, safe="").`,
-    };
-  }
-  return {
-    node: url,
-    message: `The server fetches a URL taken from the HTTP request (${said(src)}): an attacker can make it call internal services (cloud metadata at 169.254.169.254, localhost admin ports, the internal network) and read the answers. Accept only URLs whose scheme and host are on an allow-list (parse with urllib.parse.urlsplit and compare exactly), or let the client pick a key that maps to a fixed URL.`,
-  };
-};
+/** The clients' last names: `get`, `urlopen`, `Request`… */
+const SINKS: ReadonlySet<string> = new Set([...HTTP_CLIENTS.keys()].map(shortName));
 
-const SSRF_SINKS = new Set([...HTTP_CLIENTS.keys()].map(shortName));
+const MESSAGE =
+  "The server fetches a URL taken from the HTTP request: an attacker can make it call internal services (cloud metadata at 169.254.169.254, localhost admin ports, the internal network) and read the answers. Accept only URLs whose scheme and host are on an allow-list (parse with urllib.parse.urlsplit and compare exactly), or let the client pick a key that maps to a fixed URL.";
+const FIXED_HOST_MESSAGE =
+  "The path of this outgoing request comes from the HTTP request, though its host is fixed: a crafted value (../, ?, #, encoded characters) can still reach other endpoints of that host with the server's credentials. Validate the value (an id, a known name) before building the URL, and quote it with urllib.parse.quote(value, safe=\"\").";
+
+function ssrfSites(fn: Node, ctx: FileContext): Site[] {
+  const out: Site[] = [];
+  for (const call of sinkCalls(fn, ctx, SINKS)) {
+    const at = HTTP_CLIENTS.get(ctx.qualname(call));
+    if (at === undefined) continue;
+    const url = argument(call, at, 'url');
+    if (!url || url.type === 'list_splat' || url.type === 'dictionary_splat') continue;
+    if (fixedOrigin(url)) out.push({ value: url, kind: 'url', at: call, call, message: FIXED_HOST_MESSAGE, confidence: 'LOW', risk: 'Medium' });
+    else out.push({ value: url, kind: 'url', at: call, call, message: MESSAGE });
+  }
+  return out;
+}
 
 export const CHECKS: Record<string, Check> = {
-  ssrf_request_url: requestScoped(ssrf, SSRF_SINKS),
+  ssrf_request_url: flowRule(sinkGate(SINKS), ssrfSites),
 };

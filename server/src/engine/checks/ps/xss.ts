@@ -3,7 +3,7 @@ import { type FileContext } from '../../context.js';
 import { keywordArg } from '../../pyast.js';
 import { unparen } from '../../pyast.js';
 import { plainStr } from '../../pystring.js';
-import { parentOf } from '../../memo.js';
+import { isRouteHandler } from '../../flow/sources.js';
 import type { Check } from '../../rule.js';
 import { argument } from '../support/settings.js';
 import { flowRule, methodName, ownNodes, type Site } from './scoped.js';
@@ -61,22 +61,9 @@ const NOT_BODY = new Set([
   ...BODY_SINKS.keys(),
 ]);
 
-const ROUTE_DECORATORS = new Set(['route', 'get', 'post', 'put', 'patch', 'delete']);
-
-/** A Flask (or Quart) view: a def under `@<app or blueprint>.route(...)` (or `.get`/`.post`…) in a file that uses Flask. */
+/** A Flask (or Quart) view: a def under a route decorator (`@<app or blueprint>.route(...)`, `.get`/`.post`…) in a file that uses Flask. */
 function flaskView(fn: Node, ctx: FileContext): boolean {
-  if (!ctx.frameworks.has('flask') || ctx.frameworks.has('fastapi')) return false;
-  const parent = parentOf(fn);
-  if (parent?.type !== 'decorated_definition') return false;
-  for (const d of parent.namedChildren) {
-    if (d?.type !== 'decorator') continue;
-    const e = d.namedChildren.find((c) => c && c.type !== 'comment');
-    const call = e ? unparen(e) : null;
-    if (call?.type !== 'call') continue;
-    const f = call.childForFieldName('function');
-    if (f?.type === 'attribute' && ROUTE_DECORATORS.has(f.childForFieldName('attribute')?.text ?? '')) return true;
-  }
-  return false;
+  return ctx.frameworks.has('flask') && !ctx.frameworks.has('fastapi') && isRouteHandler(fn);
 }
 
 /** The body of a returned value: `body` of `return body, 200` and `return (body, 200, headers)`. */

@@ -1,6 +1,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { RuleSelection } from '../engine/rule.js';
+import type { ProjectIndex } from '../engine/flow/state.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
@@ -19,21 +20,21 @@ export interface FileError {
   message: string;
 }
 
-/** Runs the tree-sitter engine from scratch over one file. */
-export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection): FileResult {
+/** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
+export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const analysis = engine.analysis(path, selection);
     analysis.full(tree);
     const doc = TextDocument.create(path, 'python', 0, text);
-    return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path) };
+    return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path, project) };
   } finally {
     tree.delete();
   }
 }
 
-export function checkFile(engine: Engine, path: string, selection?: RuleSelection): FileResult | FileError {
+export function checkFile(engine: Engine, path: string, selection?: RuleSelection, project?: ProjectIndex): FileResult | FileError {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(path);
@@ -43,7 +44,7 @@ export function checkFile(engine: Engine, path: string, selection?: RuleSelectio
   const decoded = decodeSource(bytes);
   if ('error' in decoded) return { path, message: decoded.error };
   try {
-    return checkText(engine, path, decoded.text, selection);
+    return checkText(engine, path, decoded.text, selection, project);
   } catch (e) {
     return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -5,6 +5,7 @@ import type { ProjectIndex } from '../engine/flow/state.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
+import { withProject } from '../engine/flow/index.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 
@@ -26,7 +27,8 @@ export function checkText(engine: Engine, path: string, text: string, selection?
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const analysis = engine.analysis(path, selection);
-    analysis.full(tree);
+    // The rules that ask the flow layer see the project too: one analysis per def for them and the grading.
+    withProject(project, () => analysis.full(tree));
     const doc = TextDocument.create(path, 'python', 0, text);
     return { path, text, doc, findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path, project) };
   } finally {

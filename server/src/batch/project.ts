@@ -48,7 +48,10 @@ export interface DiskModulesOptions {
 }
 
 interface Parsed {
-  module: ProjectModule | null;
+  /** The decoded text; null: unreadable, undecodable or too large. */
+  text: string | null;
+  /** Parsed when first asked for (undefined: not yet; null: no tree). */
+  module: ProjectModule | null | undefined;
   tree: Tree | null;
   mtimeMs: number;
   size: number;
@@ -79,8 +82,19 @@ export class DiskModules {
     }
   }
 
+  /** The text of the file at an absolute path (read once until it changes); undefined when it cannot be read, decoded or is too large. */
+  text(path: string): string | undefined {
+    return this.entry(path).text ?? undefined;
+  }
+
   /** The module at an absolute path, parsed; undefined when it cannot be read, decoded or is too large. */
   get(path: string): ProjectModule | undefined {
+    const p = this.entry(path);
+    if (p.module === undefined) p.module = this.parse(path, p);
+    return p.module ?? undefined;
+  }
+
+  private entry(path: string): Parsed {
     const now = Date.now();
     let p = this.parsed.get(path);
     if (p && now - p.checked >= this.recheckMs) {
@@ -93,16 +107,16 @@ export class DiskModules {
       // Most recently used last: the first ones go when the index is full.
       this.parsed.delete(path);
       this.parsed.set(path, p);
-      return p.module ?? undefined;
+      return p;
     }
     p = this.read(path, now);
     this.parsed.set(path, p);
     while (this.parsed.size > MAX_MODULES) this.invalidate(this.parsed.keys().next().value!);
-    return p.module ?? undefined;
+    return p;
   }
 
   private read(path: string, now: number): Parsed {
-    const none = (st?: { mtimeMs: number; size: number }): Parsed => ({ module: null, tree: null, mtimeMs: st?.mtimeMs ?? -1, size: st?.size ?? -1, checked: now });
+    const none = (st?: { mtimeMs: number; size: number }): Parsed => ({ text: null, module: null, tree: null, mtimeMs: st?.mtimeMs ?? -1, size: st?.size ?? -1, checked: now });
     const st = statOf(path);
     if (!st || st.size > this.maxBytes) return none(st);
     let text: string;
@@ -114,11 +128,16 @@ export class DiskModules {
       return none(st);
     }
     if (text.length > this.maxBytes) return none(st);
-    const tree = this.engine.parser.parse(text);
-    if (!tree) return none(st);
+    return { text, module: undefined, tree: null, mtimeMs: st.mtimeMs, size: st.size, checked: now };
+  }
+
+  private parse(path: string, p: Parsed): ProjectModule | null {
+    if (p.text === null) return null;
+    const tree = this.engine.parser.parse(p.text);
+    if (!tree) return null;
+    p.tree = tree;
     const facts = collectFacts(this.engine.ruleset, tree.rootNode, null);
-    const ctx = new FileContext(facts.imports, path, facts.settings);
-    return { module: { file: path, root: tree.rootNode, ctx }, tree, mtimeMs: st.mtimeMs, size: st.size, checked: now };
+    return { file: path, root: tree.rootNode, ctx: new FileContext(facts.imports, path, facts.settings) };
   }
 
   /** Forgets a file (it changed on disk, or the index is full); its tree is deleted on the next turn. */
@@ -160,6 +179,15 @@ function statOf(path: string): { mtimeMs: number; size: number } | undefined {
   }
 }
 
+/**
+ * Whether a module's text may define a top-level def or class `name`: a
+ * plain search (no parse), so that `os.path.join` does not parse `os.py`
+ * to find no `def path` there. Only ever says no when there is none.
+ */
+export function definesName(text: string, name: string): boolean {
+  return text.includes(`def ${name}(`) || text.includes(`def ${name} `) || text.includes(`class ${name}(`) || text.includes(`class ${name}:`) || text.includes(`class ${name} `);
+}
+
 /** Whether `path` is `root` or inside it. */
 export function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -196,6 +224,8 @@ export interface ProjectFilesOptions {
   rootOf: (file: string) => string | undefined;
   /** A file's module as the editor holds it (an open document), before the disk's. */
   overlay?: (path: string) => ProjectModule | undefined;
+  /** An overlaid file's text (an open document's). */
+  overlayText?: (path: string) => string | undefined;
   /** Whether an overlay holds a file that may not be on disk (an unsaved document). */
   overlaid?: (path: string) => boolean;
   /** How long a name's resolution is trusted; Infinity: for the whole run. */
@@ -221,6 +251,14 @@ export class ProjectFiles implements ProjectIndex {
     const file = this.fileOf(name, fromFile);
     if (!file) return undefined;
     return this.opts.overlay?.(file) ?? this.disk.get(file);
+  }
+
+  /** Whether the module a name resolves to may define `def` (its text holds `def def(` or `class def`): else it is not parsed for it. */
+  mayDefine(name: string, fromFile: string, def: string): boolean {
+    const file = this.fileOf(name, fromFile);
+    if (!file) return false;
+    const text = this.opts.overlayText?.(file) ?? this.disk.text(file);
+    return text !== undefined && definesName(text, def);
   }
 
   /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */

@@ -17,6 +17,7 @@ import type { ImportFact } from '../engine/imports.js';
 import type { RuleSelection } from '../engine/rule.js';
 import type { ProjectIndex } from '../engine/flow/state.js';
 import { forgetMemo } from '../engine/memo.js';
+import { withProject } from '../engine/flow/index.js';
 import type { PoolSelection } from '../batch/worker.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -77,12 +78,16 @@ export class PythonDocument {
     content: string,
     private readonly parser: Parser,
     analysis: DocumentAnalysis | RemoteAnalysis,
+    /** The workspace's other modules (documents/project.ts), for attack paths across files. */
+    project?: ProjectIndex,
   ) {
+    this.project = project;
     this.text = TextDocument.create(uri, 'python', version, content);
     if (analysis instanceof DocumentAnalysis) {
       this.local = analysis;
       this.tree = this.parse(content);
-      analysis.full(this.tree);
+      // The rules that ask the flow layer see the project too (one analysis per def for them and the grading).
+      withProject(project, () => analysis.full(this.tree!));
     } else this.remote = analysis;
   }
 
@@ -116,7 +121,7 @@ export class PythonDocument {
 
   /** Runs the rules again from scratch with another selection (the settings changed); `selection` is the same as data, for the worker. */
   reanalyse(enabled: RuleSelection, selection: PoolSelection): void {
-    if (this.local) this.local.reset(this.syntaxTree, enabled);
+    if (this.local) withProject(this.project, () => this.local!.reset(this.syntaxTree, enabled));
     else this.remote!.reset(selection);
   }
 
@@ -205,7 +210,7 @@ export class PythonDocument {
       try {
         if (this.local) {
           const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-          this.local.update(tree, edits, changed, old);
+          withProject(this.project, () => this.local!.update(tree, edits, changed, old));
         }
       } finally {
         // Deleting a tree costs as much as a fifth of a keystroke's run: the
@@ -270,8 +275,8 @@ export class PythonDocument {
   }
   private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; projectRev: number; findings: Finding[] } | undefined;
 
-  /** The workspace's other modules, for attack paths across files (documents/project.ts); set by the store. */
-  project: ProjectIndex | undefined;
+  /** The workspace's other modules, for attack paths across files (documents/project.ts). */
+  readonly project: ProjectIndex | undefined;
   /** Counts changes to the modules this document's grading read: a new count grades it again. */
   private projectRev = 0;
 

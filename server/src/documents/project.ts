@@ -44,6 +44,7 @@ export class WorkspaceProject {
       },
       overlay: (path) => this.moduleOfOpen(path),
       overlaid: (path) => this.open.has(path),
+      overlayText: (path) => this.open.get(path)?.textDocument.getText(),
       recheckMs: RECHECK_MS,
       // A document outside every workspace folder imports nothing of the workspace's.
       noRoot: 'nothing',
@@ -63,6 +64,13 @@ export class WorkspaceProject {
           if (!file) return undefined;
           seen.add(file);
           return this.moduleOfOpen(file) ?? this.files.disk.get(file);
+        },
+        mayDefine: (name, fromFile, def) => {
+          const from = fromFile.startsWith('file:') ? uriToPath(fromFile) : fromFile;
+          const file = this.files.fileOf(name, from);
+          // A module that may not define it is a dependency all the same: an edit may add it.
+          if (file) seen.add(file);
+          return this.files.mayDefine(name, from, def);
         },
       };
       this.indexes.set(uri, index);

@@ -56,10 +56,9 @@ export class DocumentStore {
       doc = new PythonDocument(uri, version, text, this.engine.parser, remote);
     } else {
       const analysis = this.engine.analysis(uriToPath(uri), enabled, (rule, e) => this.onRuleError?.(rule.id, e));
-      doc = new PythonDocument(uri, version, text, this.engine.parser, analysis);
+      doc = new PythonDocument(uri, version, text, this.engine.parser, analysis, this.project.indexFor(uri));
     }
     this.docs.set(uri, doc);
-    doc.project = this.project.indexFor(uri);
     this.project.opened(doc);
     return doc;
   }

@@ -5,6 +5,7 @@ import { fingerprint } from './fingerprint.js';
 import { frameworkParams, paramsOf, stepAt } from './sources.js';
 import { argumentsFor, defsIn, enclosingClass, projectModule, substitute, targetsOf } from './resolve.js';
 import { Analysis, MAX_DEPTH, type Env, type ProjectIndex, type Resolver } from './state.js';
+import { evalExpr } from './expr.js';
 import { joinEnvs, runBlock } from './stmt.js';
 import { join, konst, mapLeaves, stepped, type Value } from './value.js';
 
@@ -217,9 +218,36 @@ export function finalEnv(a: Analysis): Env {
  */
 function globalValue(name: string, fs: FileScope): Value | undefined {
   const root = fs.root;
+  if (fs.file !== null) return assignedGlobal(name, fs);
   const key = analysisKey(root, fs);
   if (active.includes(key)) return undefined;
   return moduleNames(root, fs).get(name);
+}
+
+/**
+ * A module-level name of another project module (one a path went into): the
+ * value of its last plain top-level assignment (`ALLOWED = {"a", "b"}`,
+ * `CMD = os.environ["CMD"]`), evaluated alone — not the module's whole
+ * top level, which costs as much as analysing that file. A name bound
+ * otherwise (in an `if`, a loop, by `global`) is unknown there.
+ */
+function assignedGlobal(name: string, fs: FileScope): Value | undefined {
+  const rights = memo(fs.root, 'flowAssignedGlobals', (r) => {
+    const out = new Map<string, Node>();
+    for (const st of r.namedChildren) {
+      const asg = st?.type === 'expression_statement' ? st.namedChildren[0] : null;
+      const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+      const right = asg?.childForFieldName('right');
+      if (left?.type === 'identifier' && right) out.set(left.text, right);
+    }
+    return out;
+  });
+  const right = rights.get(name);
+  if (!right) return undefined;
+  return memo(right, `flowAssignedGlobal:${fs.file}`, (n) => {
+    const none: Resolver = { global: () => undefined, callDef: () => undefined };
+    return evalExpr(n, new Map(), new Analysis(fs.root, fs.ctx, fs.file, none, null));
+  });
 }
 
 const namesCache = new Map<string, Env>();

@@ -28,10 +28,11 @@ export function rssKb(pid) {
  * push diagnostics only (no `textDocument.diagnostic` capability), so the
  * server publishes after every open and change, tagged with the version.
  */
-export async function startServer({ encodings = ['utf-16'], nodeArgs = [], initializationOptions, rootUri = null } = {}) {
+export async function startServer({ encodings = ['utf-16'], nodeArgs = [], initializationOptions, rootUri = null, env = process.env } = {}) {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], {
     cwd: ROOT,
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
     shell: false,
   });

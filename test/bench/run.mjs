@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in one run, then one table of the figures
 // with their ratios to the anchors (DESIGN.md "Performance budget", issue #9):
-//   keystroke.mjs  _pydecimal.py: open and keystroke → diagnostics, vs ruff-wasm;
-//   stdlib.mjs     check --no-bandit over the standard library, vs ruff-wasm and bandit -r;
+//   keystroke.mjs  _pydecimal.py: open and keystroke → diagnostics, vs ruff-wasm, and with the flow layer off;
+//   stdlib.mjs     check --no-bandit over the standard library, vs ruff-wasm and bandit -r, and with the flow layer off;
 //   memory.mjs     resident memory with 50 open 5,000-line documents;
 //   burst.mjs      hover/code-action latency while a burst of 100 opens keeps bandit busy.
 // BENCH_QUICK=1 measures less (fewer edits, a part of the library, 10 documents):
@@ -65,6 +65,7 @@ async function main() {
   if (k) {
     const ruffKey = k.ruff?.keystroke;
     rows.push(['keystroke → diagnostics, p95 (_pydecimal.py)', ms(k.edits.firstPass.p95), `target 5 ms`, ratio(k.edits.firstPass.p95, 5), verdict(k.edits.firstPass.p95 <= 5)]);
+    if (k.noFlow) rows.push(['  with the flow layer, p95 (issue 14) vs the flow layer off', ms(k.edits.firstPass.p95), `off ${ms(k.noFlow.firstPass.p95)}`, ratio(k.edits.firstPass.p95, k.noFlow.firstPass.p95), verdict(k.edits.firstPass.p95 <= 10)]);
     rows.push(['  tree-sitter reparse alone, same edits, p95 (the floor)', ms(k.reparse?.p95), 'target 5 ms', ratio(k.reparse?.p95, 5), '']);
     rows.push(['  the same p95 vs ruff-wasm linting the edited text (p95)', ms(k.edits.firstPass.p95), `ruff ${ms(ruffKey?.p95)}`, ratio(k.edits.firstPass.p95, ruffKey?.p95), '']);
     rows.push(['keystroke → diagnostics, median', ms(k.edits.firstPass.median), `ruff ${ms(ruffKey?.median)}`, ratio(k.edits.firstPass.median, ruffKey?.median), verdict(k.edits.firstPass.median < 10)]);
@@ -73,6 +74,7 @@ async function main() {
   if (s) {
     const what = s.subset ? 'part of the stdlib' : 'whole stdlib';
     rows.push([`check --no-bandit, ${what} (${s.files} files, best of ${s.runs ?? 1})`, sec(s.check.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.check.ms, s.ruff.ms), verdict(s.check.ms <= s.ruff.ms)]);
+    if (s.checkNoFlow) rows.push([`  flow layer on vs off (PYSEC_BENCH_FLOW=off), target ≤ 1.25×`, sec(s.check.ms), `off ${sec(s.checkNoFlow.ms)}`, ratio(s.check.ms, s.checkNoFlow.ms), verdict(s.check.ms <= 1.25 * s.checkNoFlow.ms)]);
     rows.push([`  in one warm thread, no process start`, sec(s.serial.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.serial.ms, s.ruff.ms), '']);
     for (const b of s.bandit ?? []) {
       rows.push([`  vs ${b.name} -r (${b.files} files${b.files === s.files ? '' : ', a subset'})`, sec(b.pysecMs), `${b.timedOut ? '> ' : ''}${sec(b.ms)}`, ratio(b.pysecMs, b.ms), '']);

@@ -1,7 +1,10 @@
 // Part of `npm run bench`: the whole local standard library, side by side.
 //
 //   - `pysec-lsp check --no-bandit --format json <stdlib>` (dist/cli.js, its
-//     worker pool on every core), wall time of the command;
+//     worker pool on every core), wall time of the command; and the same
+//     command with the flow layer off (PYSEC_BENCH_FLOW=off: the grading asks
+//     constants only), for the flow layer's cost in the same run (issue 14:
+//     with it at most 1.25× without);
 //   - the same files checked one after another in this process (one thread,
 //     the engine already loaded), for the pool's gain;
 //   - ruff's wasm build (S rules) over the same files, in this process, one
@@ -51,10 +54,10 @@ function parseArgs(argv) {
 
 
 /** Runs a command (never a shell), returns { ms, code, stdout, timedOut }. */
-function timed(cmd, args, { cwd, capMs }) {
+function timed(cmd, args, { cwd, capMs, env = process.env }) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     const out = [];
     let err = '';
     child.stdout.on('data', (b) => out.push(b));
@@ -102,6 +105,12 @@ async function main() {
     if (check.code !== 0 && check.code !== 1) throw new Error(`check exited ${check.code}: ${check.stderr.slice(-2000)}`);
     const report = JSON.parse(check.stdout);
     if (!results.check || check.ms < results.check.ms) results.check = { ms: check.ms, findings: report.findings.length, errors: report.errors.length };
+
+    // --- the same command, the flow layer off ---------------------------------
+    const off = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--format', 'json', ...roots], { cwd: ROOT, env: { ...process.env, PYSEC_BENCH_FLOW: 'off' } });
+    if (off.code !== 0 && off.code !== 1) throw new Error(`check (flow off) exited ${off.code}: ${off.stderr.slice(-2000)}`);
+    const offReport = JSON.parse(off.stdout);
+    if (!results.checkNoFlow || off.ms < results.checkNoFlow.ms) results.checkNoFlow = { ms: off.ms, findings: offReport.findings.length, errors: offReport.errors.length };
 
     // --- the same files, one thread, in this process -------------------------
     let t0 = performance.now();
@@ -176,6 +185,7 @@ async function main() {
   console.log('');
   console.log(`best of ${opts.runs} run${opts.runs > 1 ? 's' : ''} each:`);
   console.log(`pysec check --no-bandit (the command, ${availableParallelism()} worker threads): ${s(results.check.ms)}  (${results.check.findings} findings, ${results.check.errors} files it could not read)`);
+  console.log(`  the same command with the flow layer off (PYSEC_BENCH_FLOW=off): ${s(results.checkNoFlow.ms)}  (${results.checkNoFlow.findings} findings)   flow on vs off: ${ratio(results.check.ms, results.checkNoFlow.ms)}   (target ≤ 1.25×: ${results.check.ms <= 1.25 * results.checkNoFlow.ms ? 'PASS' : 'OVER'})`);
   console.log(`pysec, the same files one after another in one thread of this process (grammar loaded; warm after the first run): ${s(results.serial.ms)}  (the command's worker pool vs this: ${ratio(results.serial.ms, results.check.ms)} faster, its start and cold workers included)`);
   console.log(`ruff ${results.ruff.version} (wasm, S rules), the same files in one thread of this process (warm after the first run): ${s(results.ruff.ms)}  (${results.ruff.diagnostics} diagnostics, ${results.ruff.errors} files not linted)`);
   console.log(`  check vs ruff: ${ratio(results.check.ms, results.ruff.ms)}   (target ≤ 1.00×: ${results.check.ms <= results.ruff.ms ? 'PASS' : 'OVER'})   one-thread pysec vs ruff: ${ratio(results.serial.ms, results.ruff.ms)}`);

@@ -1,9 +1,11 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { RuleSelection } from '../engine/rule.js';
+import type { ProjectIndex } from '../engine/flow/state.js';
 import type { Finding } from '../findings/finding.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { gradeAnalysed } from '../grading/merged.js';
+import { withProject } from '../engine/flow/index.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { firstSyntaxError } from '../engine/syntax-error.js';
@@ -30,20 +32,21 @@ export function syntaxError(r: FileResult): FileError | undefined {
   return { path: r.path, message: `syntax error at line ${line}, column ${column} (bandit skips such a file; the parts that parse were reviewed)` };
 }
 
-/** Runs the tree-sitter engine from scratch over one file. */
-export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection): FileResult {
+/** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
+export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const analysis = engine.analysis(path, selection);
-    analysis.full(tree);
+    // The rules that ask the flow layer see the project too: one analysis per def for them and the grading.
+    withProject(project, () => analysis.full(tree));
     const doc = TextDocument.create(path, 'python', 0, text);
     const syntaxErrorAt = firstSyntaxError(tree);
     return {
       path,
       text,
       doc,
-      findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path),
+      findings: gradeAnalysed(applySuppressions(analysis.findings, doc, tree), tree, analysis, engine.ruleset, path, project),
       ...(syntaxErrorAt !== undefined ? { syntaxErrorAt } : {}),
     };
   } finally {
@@ -51,7 +54,7 @@ export function checkText(engine: Engine, path: string, text: string, selection?
   }
 }
 
-export function checkFile(engine: Engine, path: string, selection?: RuleSelection): FileResult | FileError {
+export function checkFile(engine: Engine, path: string, selection?: RuleSelection, project?: ProjectIndex): FileResult | FileError {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(path);
@@ -61,7 +64,7 @@ export function checkFile(engine: Engine, path: string, selection?: RuleSelectio
   const decoded = decodeSource(bytes);
   if ('error' in decoded) return { path, message: decoded.error };
   try {
-    return checkText(engine, path, decoded.text, selection);
+    return checkText(engine, path, decoded.text, selection, project);
   } catch (e) {
     return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }

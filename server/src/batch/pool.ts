@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
 import { checkFile } from './file.js';
+import { RunProject } from './project.js';
 import { selectionFor, withoutDoc, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
 
 export type { CheckOutcome };
@@ -10,6 +11,8 @@ export type { CheckOutcome };
 export interface PoolFile {
   path: string;
   selection: number;
+  /** Its project root: the modules it imports are looked for there. */
+  root?: string;
 }
 
 export interface PoolOptions {
@@ -98,7 +101,7 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
           return;
         }
         inFlight = queue.splice(0, chunk);
-        const tasks: CheckTask[] = inFlight.map((i) => ({ index: i, path: files[i].path, selection: files[i].selection }));
+        const tasks: CheckTask[] = inFlight.map((i) => ({ index: i, path: files[i].path, selection: files[i].selection, ...(files[i].root ? { root: files[i].root } : {}) }));
         worker.postMessage({ tasks } satisfies ToWorker);
       };
       worker.on('message', (msg: FromWorker) => {
@@ -149,13 +152,15 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
 /** The same, in this thread, one file after another. */
 function checkInline(engine: Engine, files: readonly PoolFile[], selections: readonly PoolSelection[], opts: PoolOptions): CheckOutcome[] {
   const enabled = selections.map(selectionFor);
+  const project = new RunProject(engine);
   const out: CheckOutcome[] = [];
   for (const f of files) {
     if (opts.signal?.aborted) {
       out.push({ path: f.path, message: 'cancelled' });
       continue;
     }
-    const r = checkFile(engine, f.path, enabled[f.selection]);
+    if (f.root) project.addRoot(f.root);
+    const r = checkFile(engine, f.path, enabled[f.selection], project.index);
     out.push('message' in r ? r : withoutDoc(r));
     opts.progress?.(out.length, files.length);
   }

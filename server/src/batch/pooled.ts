@@ -17,7 +17,7 @@ export async function checkInPool(
 ): Promise<(FileResult | FileError)[]> {
   const selectionOf = new Map<ProjectBanditConfig, number>();
   const selections: PoolSelection[] = [];
-  const tasks: { path: string; selection: number }[] = [];
+  const tasks: { path: string; selection: number; root: string }[] = [];
   for (const { path, cfg } of files) {
     let selection = selectionOf.get(cfg);
     if (selection === undefined) {
@@ -28,7 +28,7 @@ export async function checkInPool(
       selections.push(cfg.pluginKey ? { ids: all, params: [...cfg.pluginParams] } : all);
       selectionOf.set(cfg, selection);
     }
-    tasks.push({ path, selection });
+    tasks.push({ path, selection, root: cfg.root });
   }
   const outcomes = await checkFiles(engine, tasks, selections, opts);
   return outcomes.map((o) => ('message' in o ? o : { ...o, doc: TextDocument.create(o.path, 'python', 0, o.text) }));

@@ -8,6 +8,7 @@ import { notRegularFile } from '../files/read.js';
 import { banditOverProject, type BanditRun } from './bandit.js';
 import type { FileError, FileResult } from './file.js';
 import { checkInPool } from './pooled.js';
+import { RunProject } from './project.js';
 
 /** The files of one project root, reviewed together under its bandit config. */
 export interface Project {
@@ -58,6 +59,13 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
   });
   const total = [...projects.values()].reduce((n, p) => n + p.files.length, 0);
   const { signal, progress } = options;
+  // For bandit's findings graded here (those without a tree-sitter twin): the modules they import, read when first asked.
+  let modules: RunProject | undefined;
+  const modulesFor = (root: string) => {
+    modules ??= new RunProject(engine);
+    modules.addRoot(root);
+    return modules;
+  };
   let done = 0;
   progress?.(0, total, `${total} files`);
   for (const project of projects.values()) {
@@ -82,7 +90,7 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
       // One error per file: the tree-sitter engine's (unreadable, a syntax error) replaces what bandit said of the same file.
       const unread = new Set(outcomes.flatMap((o) => ('message' in o || o.syntaxErrorAt !== undefined ? [o.path] : [])));
       for (const e of bandit.errors) if (!unread.has(e.path)) options.onBanditError?.(e);
-      outcomes.forEach((o, k) => options.onFile(merged(engine, o, bandit.results), project.files[k].index));
+      outcomes.forEach((o, k) => options.onFile(merged(engine, o, bandit.results, () => modulesFor(project.root)), project.files[k].index));
     }
     done += project.files.length;
     progress?.(done, total, `${done}/${total} files`);
@@ -91,12 +99,12 @@ export async function reviewFiles(engine: Engine, files: readonly string[], opti
 }
 
 /** A file's tree-sitter findings with bandit's, where bandit has a result for it: bandit's graded like their tree-sitter twins (grading/merged.ts). */
-function merged(engine: Engine, outcome: FileResult | FileError, bandit: ReadonlyMap<string, BanditResult[]>): FileResult | FileError {
+function merged(engine: Engine, outcome: FileResult | FileError, bandit: ReadonlyMap<string, BanditResult[]>, project: () => RunProject): FileResult | FileError {
   if ('message' in outcome) return outcome;
   const found = bandit.get(outcome.path);
   if (!found) return outcome;
   const findings = mergeGraded(outcome.findings, banditFindings(found, outcome.text, engine.ruleset.byId), (o) => outcome.doc.positionAt(o).line, (rest) =>
-    gradeByParsing(engine, outcome.path, outcome.text, rest),
+    gradeByParsing(engine, outcome.path, outcome.text, rest, project().index),
   );
   return { ...outcome, findings };
 }

@@ -4,6 +4,7 @@ import type { Finding } from '../findings/finding.js';
 import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
 import { checkFile, type FileResult } from './file.js';
+import { RunProject } from './project.js';
 
 /**
  * One pool worker (pool.ts): loads the grammar and the rules once, then
@@ -16,6 +17,8 @@ export interface CheckTask {
   index: number;
   path: string;
   selection: number;
+  /** The file's project root: the modules it imports are looked for there (batch/project.ts). */
+  root?: string;
 }
 
 /** What one file gave: its text and findings, or why there are none. */
@@ -57,10 +60,13 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
     return;
   }
   const enabled = opts.selections.map(selectionFor);
+  // This thread's own index of the project's modules, read from disk once for the run.
+  const project = new RunProject(engine);
   port.on('message', (msg: ToWorker) => {
     for (const t of msg.tasks) {
       opts.before?.(t.path);
-      const r = checkFile(engine, t.path, enabled[t.selection]);
+      if (t.root) project.addRoot(t.root);
+      const r = checkFile(engine, t.path, enabled[t.selection], project.index);
       const outcome: CheckOutcome = 'message' in r ? r : withoutDoc(r);
       port.postMessage({ index: t.index, outcome } satisfies FromWorker);
     }

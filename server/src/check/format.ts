@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
 import type { FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
@@ -36,14 +37,25 @@ export interface JsonFlowStep {
   note: string;
 }
 
-/** A finding's path for the JSON contract; a step in another file is placed by its own line and (UTF-16) column. */
+/**
+ * A finding's path for the JSON contract; a step in another file is placed
+ * by its own line and (UTF-16) column, its path written as the run's are
+ * (relative to the working folder when the finding's path is relative).
+ */
 function jsonFlow(r: FileResult, flow: readonly FlowStep[] | null | undefined, starts: number[]): JsonFlowStep[] | null {
   if (!flow?.length) return null;
   return flow.map((s) => {
-    if (s.file !== null) return { path: s.file, line: s.line + 1, column: s.column + 1, note: s.note };
+    if (s.file !== null) return { path: stepPath(r.path, s.file), line: s.line + 1, column: s.column + 1, note: s.note };
     const p = codePointPosition(r.text, s.span.start, starts);
     return { path: r.path, line: p.line, column: p.column, note: s.note };
   });
+}
+
+/** Another file's path (absolute) as the run writes its own: relative to the working folder when `own` is relative and the file is under it. */
+function stepPath(own: string, file: string): string {
+  if (isAbsolute(own)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /** A file's findings, with its hygiene findings (`check` has them; the report does not). */

@@ -15,6 +15,9 @@ import { checkChanges } from './validate.js';
 import type { RemoteAnalysis } from './large.js';
 import type { ImportFact } from '../engine/imports.js';
 import type { RuleSelection } from '../engine/rule.js';
+import type { ProjectIndex } from '../engine/flow/state.js';
+import { forgetMemo } from '../engine/memo.js';
+import { withProject } from '../engine/flow/index.js';
 import type { PoolSelection } from '../batch/worker.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
@@ -75,12 +78,16 @@ export class PythonDocument {
     content: string,
     private readonly parser: Parser,
     analysis: DocumentAnalysis | RemoteAnalysis,
+    /** The workspace's other modules (documents/project.ts), for attack paths across files. */
+    project?: ProjectIndex,
   ) {
+    this.project = project;
     this.text = TextDocument.create(uri, 'python', version, content);
     if (analysis instanceof DocumentAnalysis) {
       this.local = analysis;
       this.tree = this.parse(content);
-      analysis.full(this.tree);
+      // The rules that ask the flow layer see the project too (one analysis per def for them and the grading).
+      withProject(project, () => analysis.full(this.tree!));
     } else this.remote = analysis;
   }
 
@@ -114,7 +121,7 @@ export class PythonDocument {
 
   /** Runs the rules again from scratch with another selection (the settings changed); `selection` is the same as data, for the worker. */
   reanalyse(enabled: RuleSelection, selection: PoolSelection): void {
-    if (this.local) this.local.reset(this.syntaxTree, enabled);
+    if (this.local) withProject(this.project, () => this.local!.reset(this.syntaxTree, enabled));
     else this.remote!.reset(selection);
   }
 
@@ -203,7 +210,7 @@ export class PythonDocument {
       try {
         if (this.local) {
           const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-          this.local.update(tree, edits, changed, old);
+          withProject(this.project, () => this.local!.update(tree, edits, changed, old));
         }
       } finally {
         // Deleting a tree costs as much as a fifth of a keystroke's run: the
@@ -255,18 +262,35 @@ export class PythonDocument {
    */
   allFindings(ignoreNosec = false): Finding[] {
     const local = this.local;
-    const key = { tree: this.tree, analysed: local ? local.findings : this.remote!.result, bandit: this.bandit?.findings, ignoreNosec };
+    const key = { tree: this.tree, analysed: local ? local.findings : this.remote!.result, bandit: this.bandit?.findings, ignoreNosec, projectRev: this.projectRev };
     const last = this.lastAll;
-    if (last && last.tree === key.tree && last.analysed === key.analysed && last.bandit === key.bandit && last.ignoreNosec === ignoreNosec) return last.findings;
+    if (last && last.tree === key.tree && last.analysed === key.analysed && last.bandit === key.bandit && last.ignoreNosec === ignoreNosec && last.projectRev === key.projectRev) return last.findings;
     const ts = this.findings(ignoreNosec);
     // bandit's findings without a tree-sitter twin are graded on this tree; a large document's keep bandit's default grade.
     const findings = this.bandit
-      ? mergeGraded(ts, this.bandit.findings, (o) => this.text.positionAt(o).line, (rest) => (local ? gradeAnalysed(rest, this.syntaxTree, local, local.ruleset, this.uri) : [...rest]))
+      ? mergeGraded(ts, this.bandit.findings, (o) => this.text.positionAt(o).line, (rest) => (local ? gradeAnalysed(rest, this.syntaxTree, local, local.ruleset, this.uri, this.project) : [...rest]))
       : ts;
     this.lastAll = { ...key, findings };
     return findings;
   }
-  private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; findings: Finding[] } | undefined;
+  private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; projectRev: number; findings: Finding[] } | undefined;
+
+  /** The workspace's other modules, for attack paths across files (documents/project.ts). */
+  readonly project: ProjectIndex | undefined;
+  /** Counts changes to the modules this document's grading read: a new count grades it again. */
+  private projectRev = 0;
+
+  /**
+   * A module this document's grading read changed (edited, opened, closed,
+   * changed on disk): grade again. The tree's memo goes too: it holds the
+   * analyses made with the old summaries, which the cache across edits then
+   * checks against the new ones (only the defs that called a changed
+   * summary are analysed again).
+   */
+  projectChanged(): void {
+    this.projectRev++;
+    if (this.tree) forgetMemo(this.tree);
+  }
 
 
   /**
@@ -292,7 +316,7 @@ export class PythonDocument {
    */
   findings(ignoreNosec = false): Finding[] {
     const local = this.local;
-    if (local) return gradeAnalysed(applySuppressions(local.findings, this.text, this.syntaxTree, ignoreNosec), this.syntaxTree, local, local.ruleset, this.uri);
+    if (local) return gradeAnalysed(applySuppressions(local.findings, this.text, this.syntaxTree, ignoreNosec), this.syntaxTree, local, local.ruleset, this.uri, this.project);
     const r = this.remote!.result;
     if (!r) return [];
     let carried = ignoreNosec ? r.ignoringNosec : r.findings;

@@ -4,6 +4,7 @@ import { ALL_RULES, type RuleSelection } from '../engine/rule.js';
 import { LARGE_DOCUMENT, LargeDocuments, poolSelection } from './large.js';
 import type { PositionEncoding } from '../positions/encoding.js';
 import { PythonDocument } from './document.js';
+import { WorkspaceProject } from './project.js';
 import { uriToPath } from './uri.js';
 
 /** Is this an LSP document we review? Python by language id or by extension. */
@@ -20,6 +21,8 @@ export class DocumentStore {
   private readonly docs = new Map<string, PythonDocument>();
   /** The worker thread for documents over LARGE_DOCUMENT (large.ts), when the server gave a way to hear from it. */
   private readonly large: LargeDocuments | undefined;
+  /** The workspace's modules for attack paths across files (project.ts). */
+  readonly project: WorkspaceProject;
 
   constructor(
     readonly engine: Engine,
@@ -28,7 +31,10 @@ export class DocumentStore {
     private readonly enabledFor?: (uri: string) => RuleSelection,
     /** A large document's findings arrived from the worker (or its analysis failed: `failure`). */
     analysed?: (uri: string, failure?: string) => void,
+    /** The workspace folders (absolute paths): where the modules a document imports are looked for. */
+    folders: () => readonly string[] = () => [],
   ) {
+    this.project = new WorkspaceProject(engine, folders);
     if (analysed) this.large = new LargeDocuments((uri) => analysed(uri), (uri, message) => analysed(uri, message));
   }
 
@@ -50,10 +56,28 @@ export class DocumentStore {
       doc = new PythonDocument(uri, version, text, this.engine.parser, remote);
     } else {
       const analysis = this.engine.analysis(uriToPath(uri), enabled, (rule, e) => this.onRuleError?.(rule.id, e));
-      doc = new PythonDocument(uri, version, text, this.engine.parser, analysis);
+      doc = new PythonDocument(uri, version, text, this.engine.parser, analysis, this.project.indexFor(uri));
     }
     this.docs.set(uri, doc);
+    this.project.opened(doc);
     return doc;
+  }
+
+  /**
+   * The open documents whose grading read the module of `uri` (or of a file
+   * path), marked to be graded again: a change there may change their
+   * paths. The caller publishes them.
+   */
+  dependentsOf(uriOrPath: string): PythonDocument[] {
+    const path = uriOrPath.startsWith('file:') ? uriToPath(uriOrPath) : uriOrPath;
+    const out: PythonDocument[] = [];
+    for (const uri of this.project.dependentsOf(path)) {
+      const doc = this.docs.get(uri);
+      if (!doc) continue;
+      doc.projectChanged();
+      out.push(doc);
+    }
+    return out;
   }
 
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[], encoding: PositionEncoding): PythonDocument | undefined {
@@ -75,6 +99,7 @@ export class DocumentStore {
   /** Stops the large documents' worker (the server is shutting down). */
   dispose(): void {
     this.large?.dispose();
+    this.project.dispose();
   }
 
   close(uri: string): boolean {
@@ -82,6 +107,7 @@ export class DocumentStore {
     if (!doc) return false;
     doc.dispose();
     this.docs.delete(uri);
+    this.project.closed(uri);
     return true;
   }
 }

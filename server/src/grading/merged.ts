@@ -7,8 +7,8 @@ import type { RuleSet } from '../engine/ruleset.js';
 import type { Finding } from '../findings/finding.js';
 import { pairFindings } from '../findings/merge.js';
 import { gradeFindings } from './pass.js';
-import { reachOf } from '../engine/flow/index.js';
-import type { ReachOf } from './reach.js';
+import { reachOf, type ProjectIndex } from '../engine/flow/index.js';
+import { constantsOnly, type ReachOf } from './reach.js';
 
 /**
  * Where the grading pass runs: on the tree-sitter findings where their
@@ -19,26 +19,33 @@ import type { ReachOf } from './reach.js';
  * by `gradeRest`, which has or parses the tree.
  */
 
-/** The flow layer the grading asks: engine/flow's `reachOf`; `constantsOnly` (grading/reach.ts) turns it off (the bench compares both). */
-let flowLayer: ReachOf = (expr, kind, ctx) => reachOf(expr, kind, ctx);
+/**
+ * The flow layer the grading asks: engine/flow's `reachOf`; `constantsOnly`
+ * (grading/reach.ts) turns it off. A bench switch, nothing else: `npm run
+ * bench` measures the keystroke and the whole-stdlib `check` with
+ * `PYSEC_BENCH_FLOW=off` in the processes it starts (server, CLI and their
+ * worker threads inherit it) to compare the flow layer's cost in the same
+ * run. The PS rules that ask the flow layer themselves still do.
+ */
+let flowLayer: ReachOf = process.env.PYSEC_BENCH_FLOW === 'off' ? constantsOnly : (expr, kind, ctx, project) => reachOf(expr, kind, ctx, project);
 export function useFlowLayer(layer: ReachOf): void {
   flowLayer = layer;
 }
 
-/** The tree-sitter findings of an analysed tree, graded. */
-export function gradeAnalysed(findings: readonly Finding[], tree: Tree, analysis: Pick<DocumentAnalysis, 'imports' | 'settings'>, ruleset: RuleSet, path: string): Finding[] {
+/** The tree-sitter findings of an analysed tree, graded; `project`: the project's other modules (paths across files). */
+export function gradeAnalysed(findings: readonly Finding[], tree: Tree, analysis: Pick<DocumentAnalysis, 'imports' | 'settings'>, ruleset: RuleSet, path: string, project?: ProjectIndex): Finding[] {
   const ctx = new FileContext(analysis.imports, path, analysis.settings);
-  return gradeFindings(findings, { tree, ctx, path, rules: ruleset.byId, reachOf: flowLayer });
+  return gradeFindings(findings, { tree, ctx, path, rules: ruleset.byId, reachOf: flowLayer, ...(project ? { project } : {}) });
 }
 
 /** Findings of a file graded on a tree parsed for them (a bandit finding the tree-sitter rules did not report). */
-export function gradeByParsing(engine: Engine, path: string, text: string, findings: readonly Finding[]): Finding[] {
+export function gradeByParsing(engine: Engine, path: string, text: string, findings: readonly Finding[], project?: ProjectIndex): Finding[] {
   if (findings.length === 0) return [];
   const tree = engine.parser.parse(text);
   if (!tree) return [...findings];
   try {
     const facts = collectFacts(engine.ruleset, tree.rootNode, null);
-    return gradeAnalysed(findings, tree, facts, engine.ruleset, path);
+    return gradeAnalysed(findings, tree, facts, engine.ruleset, path, project);
   } finally {
     tree.delete();
   }

@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { FileContext } from '../engine/context.js';
+import type { ProjectIndex } from '../engine/flow/state.js';
 import type { Reach, SinkKind } from '../engine/flow/types.js';
 import { unparen } from '../engine/pyast.js';
 import type { RuleMeta, Sink } from '../engine/rule.js';
@@ -24,6 +25,8 @@ export interface GradingContext {
   rules: ReadonlyMap<string, Pick<RuleMeta, 'sink' | 'credential'>>;
   /** The flow layer; default: constants only (`constantsOnly`). */
   reachOf?: ReachOf;
+  /** The project's other modules (the document store's or `check`'s index): paths through them cross files. */
+  project?: ProjectIndex;
 }
 
 /** Every finding graded (new objects; the input is not changed). */
@@ -67,13 +70,13 @@ function reachAtSink(f: Finding, sink: Sink, g: GradingContext): Reach | null {
   const kind: SinkKind = sink.kind;
   if (sink.arg === undefined && sink.keyword === undefined) {
     const expr = exprAt(g.tree, f.range);
-    return expr ? ask(builtFrom(expr), kind, g.ctx) : null;
+    return expr ? ask(builtFrom(expr), kind, g.ctx, g.project) : null;
   }
   const call = callAt(g.tree, f.range);
   if (!call) return null;
   const args = sinkArguments(call, sink);
   if (args.length === 0) return null;
-  return worst(args.map((a) => ask(a, kind, g.ctx)));
+  return worst(args.map((a) => ask(a, kind, g.ctx, g.project)));
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../engine/context.js';
+import type { ProjectIndex } from '../engine/flow/state.js';
 import type { Reach, SinkKind } from '../engine/flow/types.js';
 import { isAstConstant } from '../engine/literal.js';
 import { unparen } from '../engine/pyast.js';
 
-/** The flow layer's question (engine/flow): what reaches `expr`, an argument of a `kind` sink. */
-export type ReachOf = (expr: Node, kind: SinkKind, ctx: FileContext) => Reach;
+/** The flow layer's question (engine/flow): what reaches `expr`, an argument of a `kind` sink; `project`: the project's other modules, for paths across files. */
+export type ReachOf = (expr: Node, kind: SinkKind, ctx: FileContext, project?: ProjectIndex) => Reach;
 
 /** Nodes looked at before `constantsOnly` gives up (a literal list of thousands of strings is not worth more). */
 const CONSTANT_NODE_LIMIT = 256;

@@ -5,7 +5,9 @@ import type {
   DidOpenTextDocumentParams,
   DidSaveTextDocumentParams,
 } from 'vscode-languageserver';
+import { FileChangeType } from 'vscode-languageserver';
 import { isPython } from '../documents/store.js';
+import { uriToPath } from '../documents/uri.js';
 import type { Session } from '../session/session.js';
 import { publish } from './publish.js';
 
@@ -17,6 +19,17 @@ export function didOpen(session: Session, { textDocument: td }: DidOpenTextDocum
   // A large document's diagnostics go out when the worker has its findings.
   if (!doc.isRemote) void publish(session, doc);
   session.bandit.onOpen(doc);
+  // Its text is the module now, not the disk's: the documents that import it are graded on it.
+  republishDependents(session, td.uri);
+}
+
+/**
+ * The open documents whose attack paths went through the module at `uri`
+ * (or a path), graded again and published: an edit there may have changed
+ * a summary their findings depend on (documents/project.ts).
+ */
+function republishDependents(session: Session, uriOrPath: string): void {
+  for (const dep of session.documents.dependentsOf(uriOrPath)) if (!dep.isRemote) void publish(session, dep).catch(() => undefined);
 }
 
 export function didChange(session: Session, { textDocument: td, contentChanges }: DidChangeTextDocumentParams): void {
@@ -25,17 +38,23 @@ export function didChange(session: Session, { textDocument: td, contentChanges }
   // The replaced tree is freed once the diagnostics are out: off the keystroke's path
   // (a large document's are published when the worker answers).
   if (doc.isRemote) doc.releaseOldTree();
-  else
-    void publish(session, doc)
-      .catch(() => undefined)
-      .finally(() => doc.releaseOldTree());
+  else {
+    const published = publish(session, doc);
+    // The documents that import it, graded on its new tree before that tree's predecessor is freed.
+    republishDependents(session, td.uri);
+    void published.catch(() => undefined).finally(() => doc.releaseOldTree());
+  }
   session.bandit.onChange(doc);
 }
 
 export function didClose(session: Session, { textDocument: td }: DidCloseTextDocumentParams): void {
   session.bandit.onClose(td.uri);
   session.settings.forget(td.uri);
-  if (session.documents.close(td.uri) && session.pulled.pushes(td.uri)) void session.connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
+  if (session.documents.close(td.uri)) {
+    if (session.pulled.pushes(td.uri)) void session.connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
+    // The disk's file is the module again.
+    republishDependents(session, td.uri);
+  }
 }
 
 /** The tree-sitter engine is already current; bandit runs on the buffer's text. */
@@ -43,11 +62,22 @@ export function didSave(session: Session, { textDocument: td }: DidSaveTextDocum
   session.bandit.onSave(td.uri);
 }
 
-/** bandit's project config files, watched (handlers/initialized.ts). */
-export const CONFIG_GLOBS = ['**/pyproject.toml', '**/.bandit', '**/*.{yaml,yml}'];
+/** bandit's project config files, and the Python files (modules the open documents import), watched (handlers/initialized.ts). */
+export const CONFIG_GLOBS = ['**/pyproject.toml', '**/.bandit', '**/*.{yaml,yml}', '**/*.py'];
 
-/** A bandit config may have changed: both engines read the project's config again. */
+/**
+ * A Python file changed on disk: read again when next asked, and the open
+ * documents that import it graded again (an open one's text wins: nothing
+ * to do). A bandit config may have changed: both engines read the project's
+ * config again.
+ */
 export function didChangeWatchedFiles(session: Session, { changes }: DidChangeWatchedFilesParams): void {
+  for (const c of changes) {
+    if (!c.uri.startsWith('file:') || !/\.pyi?$/i.test(c.uri) || session.documents.get(c.uri)) continue;
+    const path = uriToPath(c.uri);
+    session.documents.project.diskChanged(path, c.type !== FileChangeType.Changed);
+    republishDependents(session, path);
+  }
   if (!changes.some((c) => /(?:^|\/)(?:pyproject\.toml|\.bandit|[^/]+\.(?:ya?ml|toml))$/.test(c.uri))) return;
   session.settings.projectConfigsChanged();
   session.bandit.rerunAll(session.documents.all().map((d) => d.uri));

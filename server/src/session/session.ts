@@ -65,6 +65,8 @@ export class Session {
         const doc = this.documents.get(uri);
         if (doc) changed(this, doc);
       },
+      // The modules a document imports are looked for in the workspace folders (documents/project.ts).
+      () => this.folders.all(),
     );
     this.folders.initialize(params);
     settings.initialize(params, engine.ruleset.rules);

@@ -42,8 +42,28 @@ export { CRITICAL_SINKS } from './types.js';
 export type { ProjectIndex, ProjectModule } from './state.js';
 export { analysisOf, ownerScope } from './summary.js';
 
+/** The project a caller that passes none is asked about (`withProject`). */
+let ambient: ProjectIndex | undefined;
+
+/**
+ * Runs `fn` with `project` as the project of every `reachOf` that names
+ * none: the rules ask the layer during a file's analysis without knowing
+ * the project; the file's owner (the document, the check worker) knows it.
+ * One analysis per def then serves the rules and the grading alike.
+ */
+export function withProject<T>(project: ProjectIndex | undefined, fn: () => T): T {
+  const before = ambient;
+  ambient = project;
+  try {
+    return fn();
+  } finally {
+    ambient = before;
+  }
+}
+
 /** What reaches `expr` at a sink of kind `sink`. */
-export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
+export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
+  const project = given ?? ambient;
   const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
   const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
   const v = valueAt(node, fs);

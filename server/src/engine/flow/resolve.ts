@@ -56,14 +56,21 @@ export interface Target {
   skip: number;
 }
 
-/** A project module by the dotted name an import gave, and the rest of the name (`pkg.mod.f` → pkg.mod, f). */
+/**
+ * A project module by the dotted name an import gave, and the rest of the
+ * name (`pkg.mod.f` → pkg.mod, f). One import away: the module's own calls
+ * into further modules are not followed (its FileScope has no project), so
+ * a def's analysis never parses the project's import graph transitively
+ * (a module's top-level names, a callee's callees: unresolved calls there).
+ */
 export function projectModule(qualified: string, fs: FileScope): { fs: FileScope; rest: string[] } | undefined {
   if (!fs.project) return undefined;
   const parts = qualified.split('.');
   const from = fs.file ?? fs.ctx.filename;
   for (let i = parts.length - 1; i >= 1; i--) {
+    if (fs.project.mayDefine && !fs.project.mayDefine(parts.slice(0, i).join('.'), from, parts[i])) continue;
     const m = fs.project.module(parts.slice(0, i).join('.'), from);
-    if (m) return { fs: { root: m.root, ctx: m.ctx, file: m.file, project: fs.project, module: parts.slice(0, i).join('.') }, rest: parts.slice(i) };
+    if (m) return { fs: { root: m.root, ctx: m.ctx, file: m.file, module: parts.slice(0, i).join('.') }, rest: parts.slice(i) };
   }
   return undefined;
 }
@@ -116,7 +123,7 @@ export function targetsOf(call: Node, env: Env, a: Analysis, fs: FileScope): Tar
     if (first?.type !== 'identifier') return [];
     const imported = fs.ctx.importBinding(first.text, call.startIndex)?.qualified ?? (fs.ctx.importsAt(call.startIndex).has(first.text) ? first.text : null);
     const m = imported && fs.project?.module(imported, fs.file ?? fs.ctx.filename);
-    const mfs: FileScope | undefined = m && imported ? { root: m.root, ctx: m.ctx, file: m.file, project: fs.project, module: imported } : undefined;
+    const mfs: FileScope | undefined = m && imported ? { root: m.root, ctx: m.ctx, file: m.file, module: imported } : undefined;
     const cls = !m ? moduleDefs(fs.root).get(first.text) : undefined;
     if (mfs) return [...moduleDefs(mfs.root).values()].flatMap((d) => (d.type === 'function_definition' ? [{ def: d, fs: mfs, skip: 0 }] : constructor(d, mfs)));
     if (cls?.type === 'class_definition') return [...classMethods(cls).values()].map((d) => ({ def: d, fs, skip: 1 }));

@@ -15,6 +15,11 @@ export type Env = Map<string, Value>;
  */
 export interface ProjectIndex {
   module(name: string, fromFile: string): ProjectModule | undefined;
+  /**
+   * Optional, to spare a parse: false when the module `name` certainly
+   * defines no top-level def or class `def` (`os.path.join` and `os.py`).
+   */
+  mayDefine?(name: string, fromFile: string, def: string): boolean;
 }
 
 export interface ProjectModule {

@@ -2,9 +2,10 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
 import { fingerprint } from './fingerprint.js';
-import { frameworkParams, paramsOf } from './sources.js';
+import { frameworkParams, paramsOf, stepAt } from './sources.js';
 import { argumentsFor, defsIn, enclosingClass, projectModule, substitute, targetsOf } from './resolve.js';
 import { Analysis, MAX_DEPTH, type Env, type ProjectIndex, type Resolver } from './state.js';
+import { evalExpr } from './expr.js';
 import { joinEnvs, runBlock } from './stmt.js';
 import { join, konst, mapLeaves, stepped, type Value } from './value.js';
 
@@ -67,6 +68,17 @@ function scopeKey(scope: Node, file: string | null): string {
   });
 }
 
+/**
+ * The key of a scope's analysis: its scope key, and whether the project's
+ * other modules were there to follow (a rule asks without them, the grading
+ * with them: a call into a helper module resolves in one and not the other,
+ * so their analyses are kept apart).
+ */
+function analysisKey(scope: Node, fs: FileScope): string {
+  const key = scopeKey(scope, fs.file);
+  return fs.project ? `${key}\u0000project` : key;
+}
+
 /** The outermost def around a def (itself at module or class level). */
 function outermostDef(def: Node): Node {
   let out = def;
@@ -104,8 +116,8 @@ export function ownerScope(node: Node): Node {
 
 /** The analysis of a scope, from a cache when it still holds. */
 export function analysisOf(scope: Node, fs: FileScope): Analysis {
-  const key = scopeKey(scope, fs.file);
-  return memo(scope, `flowAnalysis:${fs.file ?? ''}`, () => {
+  const key = analysisKey(scope, fs);
+  return memo(scope, `flowAnalysis:${fs.project ? 'p' : ''}:${fs.file ?? ''}`, () => {
     const hit = cache.get(key);
     if (hit && validating.has(key)) return hit.analysis;
     let holds = false;
@@ -145,10 +157,19 @@ function stillHolds(a: Analysis, fs: FileScope): boolean {
       const tfs = d.module === null ? fs : projectModule(`${d.module}.${d.path.join('.')}`, fs)?.fs;
       const def = tfs && defsIn(tfs, d.path);
       if (!tfs || def?.type !== 'function_definition') return false;
-      if (fingerprint(summaryOf(analysisOf(def, tfs), def)) !== d.fingerprint) return false;
+      if (summaryPrint(summaryOf(analysisOf(def, tfs), def), def, tfs.file !== fs.file) !== d.fingerprint) return false;
     }
   }
   return true;
+}
+
+/**
+ * A callee's summary as a dependency remembers it; for a def of another
+ * module with its place too: the path steps into its parameters (whose
+ * place an edit above the def moves, and the caller's cache would not).
+ */
+function summaryPrint(ret: Value, def: Node, across: boolean): string {
+  return across ? `${fingerprint(ret)}@${def.startIndex}` : fingerprint(ret);
 }
 
 /** What a def returns, its parameters left as parameters, where the def stands now. */
@@ -197,16 +218,43 @@ export function finalEnv(a: Analysis): Env {
  */
 function globalValue(name: string, fs: FileScope): Value | undefined {
   const root = fs.root;
-  const key = scopeKey(root, fs.file);
+  if (fs.file !== null) return assignedGlobal(name, fs);
+  const key = analysisKey(root, fs);
   if (active.includes(key)) return undefined;
   return moduleNames(root, fs).get(name);
+}
+
+/**
+ * A module-level name of another project module (one a path went into): the
+ * value of its last plain top-level assignment (`ALLOWED = {"a", "b"}`,
+ * `CMD = os.environ["CMD"]`), evaluated alone — not the module's whole
+ * top level, which costs as much as analysing that file. A name bound
+ * otherwise (in an `if`, a loop, by `global`) is unknown there.
+ */
+function assignedGlobal(name: string, fs: FileScope): Value | undefined {
+  const rights = memo(fs.root, 'flowAssignedGlobals', (r) => {
+    const out = new Map<string, Node>();
+    for (const st of r.namedChildren) {
+      const asg = st?.type === 'expression_statement' ? st.namedChildren[0] : null;
+      const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+      const right = asg?.childForFieldName('right');
+      if (left?.type === 'identifier' && right) out.set(left.text, right);
+    }
+    return out;
+  });
+  const right = rights.get(name);
+  if (!right) return undefined;
+  return memo(right, `flowAssignedGlobal:${fs.file}`, (n) => {
+    const none: Resolver = { global: () => undefined, callDef: () => undefined };
+    return evalExpr(n, new Map(), new Analysis(fs.root, fs.ctx, fs.file, none, null));
+  });
 }
 
 const namesCache = new Map<string, Env>();
 
 function moduleNames(root: Node, fs: FileScope): Env {
-  return memo(root, `flowNames:${fs.file ?? ''}`, () => {
-    const skeleton = `${fs.file ?? ''}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
+  return memo(root, `flowNames:${fs.project ? 'p' : ''}:${fs.file ?? ''}`, () => {
+    const skeleton = `${fs.project ? 'p' : ''}\u0000${fs.file ?? ''}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
     const hit = namesCache.get(skeleton);
     if (hit) return hit;
     const env = finalEnv(analysisOf(root, fs));
@@ -267,16 +315,20 @@ export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
       const name = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? 'the call';
       const note = `through ${name.length > 40 ? `${name.slice(0, 37)}...` : name}() on line ${call.startPosition.row + 1}`;
       for (const t of targets) {
-        const key = scopeKey(t.def, t.fs.file);
+        const key = analysisKey(t.def, t.fs);
         if (active.includes(key)) return undefined;
         const calleeAnalysis = analysisOf(t.def, t.fs);
         if (calleeAnalysis.truncated) a.truncated = true;
         const ret = summaryOf(calleeAnalysis, t.def);
         const cls = enclosingClass(t.def)?.childForFieldName('name')?.text;
         const defName = t.def.childForFieldName('name')?.text ?? '';
-        a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: fingerprint(ret) });
+        a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: summaryPrint(ret, t.def, t.fs.file !== fs.file) });
         const params = paramsOf(t.def);
-        const actual = argumentsFor(params, t.skip, args, kwargs).map((v) => stepped(v, a.step(call, note)));
+        // Into another module, the path says where it went there (the callee's parameter, in its file), then comes back through the call.
+        const across = t.fs.file !== fs.file;
+        const actual = argumentsFor(params, t.skip, args, kwargs).map((v, i) =>
+          across && params[i] ? stepped(v, stepAt(params[i].node, `parameter ${params[i].name} of ${defName}() in ${t.fs.module ?? 'another module'}`, t.fs.file)) : stepped(v, a.step(call, note)),
+        );
         out.push(stepped(substitute(ret, actual), a.step(call, note)));
       }
       return join(...out);

@@ -1,0 +1,313 @@
+import { lstatSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Tree } from 'web-tree-sitter';
+import { collectFacts } from '../engine/analyzer.js';
+import { FileContext } from '../engine/context.js';
+import type { Engine } from '../engine/engine.js';
+import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
+import { decodeSource } from '../files/decode.js';
+import { readRegularFile } from '../files/read.js';
+
+/**
+ * The project's own modules for the flow layer (engine/flow `ProjectIndex`):
+ * a dotted name as an import wrote it (`helpers`, `app.util`; relative
+ * imports come without their dots, as bandit reads them), from the file
+ * that imports it, found as Python would find it in the project and parsed.
+ *
+ * Where a name is looked for, in order: the importing file's folder (a
+ * sibling module, a relative import), the folders above it while they are
+ * packages (`__init__.py`: the package chain's top is where `app.util`
+ * starts), then the project root holding the file and its `src/`. Never
+ * outside that root (a file in no root: its own folder only for `check`,
+ * nothing for the editor: its index is the workspace folders'). In each
+ * folder the package (`name/__init__.py`) before the module (`name.py`),
+ * regular files only (a link is not followed).
+ *
+ * `check` builds one per worker thread with the run's project roots, read
+ * from disk once (`DiskModules` with no recheck); the language server
+ * builds one over the workspace folders with the open documents first
+ * (documents/project.ts). Every tree parsed here is this index's: deleted
+ * when its file changes or the index is dropped, never while a grading runs
+ * (deletion waits for the next turn of the event loop; the grading is
+ * synchronous).
+ */
+
+/** One identifier of a dotted name (ASCII: a module file's name the index will look for). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Folders above a file looked at for its package chain. */
+const MAX_PACKAGE_DEPTH = 32;
+/** A module over this size is not parsed (a generated file is no helper worth following). */
+export const MAX_MODULE_BYTES = 1_000_000;
+/** Modules kept parsed; beyond, the least recently used are let go. */
+const MAX_MODULES = 512;
+
+export interface DiskModulesOptions {
+  /** How long a file's stat (and a name's resolution) is trusted before it is looked at again; Infinity: read once (a `check` run). */
+  recheckMs?: number;
+  maxBytes?: number;
+}
+
+interface Parsed {
+  /** The decoded text; null: unreadable, undecodable or too large. */
+  text: string | null;
+  /** Parsed when first asked for (undefined: not yet; null: no tree). */
+  module: ProjectModule | null | undefined;
+  tree: Tree | null;
+  mtimeMs: number;
+  size: number;
+  checked: number;
+}
+
+/** Files of the project read from disk, parsed lazily and kept until they change. */
+export class DiskModules {
+  private readonly parsed = new Map<string, Parsed>();
+  private readonly recheckMs: number;
+  private readonly maxBytes: number;
+  private retired: Tree[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    opts: DiskModulesOptions = {},
+  ) {
+    this.recheckMs = opts.recheckMs ?? Infinity;
+    this.maxBytes = opts.maxBytes ?? MAX_MODULE_BYTES;
+  }
+
+  /** Whether a regular file is there (a module candidate). */
+  isFile(path: string): boolean {
+    try {
+      return lstatSync(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** The text of the file at an absolute path (read once until it changes); undefined when it cannot be read, decoded or is too large. */
+  text(path: string): string | undefined {
+    return this.entry(path).text ?? undefined;
+  }
+
+  /** The module at an absolute path, parsed; undefined when it cannot be read, decoded or is too large. */
+  get(path: string): ProjectModule | undefined {
+    const p = this.entry(path);
+    if (p.module === undefined) p.module = this.parse(path, p);
+    return p.module ?? undefined;
+  }
+
+  private entry(path: string): Parsed {
+    const now = Date.now();
+    let p = this.parsed.get(path);
+    if (p && now - p.checked >= this.recheckMs) {
+      const st = statOf(path);
+      if (!st || st.mtimeMs !== p.mtimeMs || st.size !== p.size) this.invalidate(path);
+      else p.checked = now;
+      p = this.parsed.get(path);
+    }
+    if (p) {
+      // Most recently used last: the first ones go when the index is full.
+      this.parsed.delete(path);
+      this.parsed.set(path, p);
+      return p;
+    }
+    p = this.read(path, now);
+    this.parsed.set(path, p);
+    while (this.parsed.size > MAX_MODULES) this.invalidate(this.parsed.keys().next().value!);
+    return p;
+  }
+
+  private read(path: string, now: number): Parsed {
+    const none = (st?: { mtimeMs: number; size: number }): Parsed => ({ text: null, module: null, tree: null, mtimeMs: st?.mtimeMs ?? -1, size: st?.size ?? -1, checked: now });
+    const st = statOf(path);
+    if (!st || st.size > this.maxBytes) return none(st);
+    let text: string;
+    try {
+      const decoded = decodeSource(readRegularFile(path));
+      if ('error' in decoded) return none(st);
+      text = decoded.text;
+    } catch {
+      return none(st);
+    }
+    if (text.length > this.maxBytes) return none(st);
+    return { text, module: undefined, tree: null, mtimeMs: st.mtimeMs, size: st.size, checked: now };
+  }
+
+  private parse(path: string, p: Parsed): ProjectModule | null {
+    if (p.text === null) return null;
+    const tree = this.engine.parser.parse(p.text);
+    if (!tree) return null;
+    p.tree = tree;
+    const facts = collectFacts(this.engine.ruleset, tree.rootNode, null);
+    return { file: path, root: tree.rootNode, ctx: new FileContext(facts.imports, path, facts.settings) };
+  }
+
+  /** Forgets a file (it changed on disk, or the index is full); its tree is deleted on the next turn. */
+  invalidate(path: string): void {
+    const p = this.parsed.get(path);
+    if (!p) return;
+    this.parsed.delete(path);
+    if (p.tree) this.retire(p.tree);
+  }
+
+  /** Forgets every file. */
+  clear(): void {
+    for (const path of [...this.parsed.keys()]) this.invalidate(path);
+  }
+
+  /** How many files are held (tests count reads with it). */
+  get size(): number {
+    return this.parsed.size;
+  }
+
+  private retire(tree: Tree): void {
+    this.retired.push(tree);
+    if (this.retired.length === 1) {
+      setImmediate(() => {
+        const trees = this.retired;
+        this.retired = [];
+        for (const t of trees) t.delete();
+      }).unref?.();
+    }
+  }
+}
+
+function statOf(path: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? { mtimeMs: st.mtimeMs, size: st.size } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a module's text may define a top-level def or class `name`: a
+ * plain search (no parse), so that `os.path.join` does not parse `os.py`
+ * to find no `def path` there. Only ever says no when there is none.
+ */
+export function definesName(text: string, name: string): boolean {
+  return text.includes(`def ${name}(`) || text.includes(`def ${name} `) || text.includes(`class ${name}(`) || text.includes(`class ${name}:`) || text.includes(`class ${name} `);
+}
+
+/** Whether `path` is `root` or inside it. */
+export function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * The folders a name imported by `fromFile` is looked for in (absolute),
+ * in order; `root`: the project root or workspace folder holding the file
+ * (undefined: its own folder only).
+ */
+export function searchFolders(fromFile: string, root: string | undefined, isFile: (path: string) => boolean): string[] {
+  const own = dirname(resolve(fromFile));
+  if (root === undefined || !isInside(own, root)) return [own];
+  const out = [own];
+  let dir = own;
+  for (let i = 0; i < MAX_PACKAGE_DEPTH && dir !== root && isFile(join(dir, '__init__.py')); i++) {
+    const up = dirname(dir);
+    if (up === dir || !isInside(up, root)) break;
+    out.push(up);
+    dir = up;
+  }
+  for (const d of [root, join(root, 'src')]) if (!out.includes(d)) out.push(d);
+  return out;
+}
+
+/** The files a dotted name may be in a folder: the package's `__init__.py`, then the module. */
+export function candidatesIn(dir: string, name: string): string[] {
+  const parts = name.split('.');
+  return [join(dir, ...parts, '__init__.py'), `${join(dir, ...parts)}.py`];
+}
+
+export interface ProjectFilesOptions {
+  /** The project root or workspace folder holding a file (absolute), or undefined. */
+  rootOf: (file: string) => string | undefined;
+  /** A file's module as the editor holds it (an open document), before the disk's. */
+  overlay?: (path: string) => ProjectModule | undefined;
+  /** An overlaid file's text (an open document's). */
+  overlayText?: (path: string) => string | undefined;
+  /** Whether an overlay holds a file that may not be on disk (an unsaved document). */
+  overlaid?: (path: string) => boolean;
+  /** How long a name's resolution is trusted; Infinity: for the whole run. */
+  recheckMs?: number;
+  /** For a file in no root: its own folder is looked in (`check`, default), or nothing is (the editor: only the workspace folders' files). */
+  noRoot?: 'own-folder' | 'nothing';
+}
+
+/** A ProjectIndex over the project's files: open documents (the overlay) first, else the disk. */
+export class ProjectFiles implements ProjectIndex {
+  /** `folder \0 name` → the file it resolved to (null: none), and when. */
+  private readonly resolved = new Map<string, { file: string | null; at: number }>();
+  private readonly recheckMs: number;
+
+  constructor(
+    readonly disk: DiskModules,
+    private readonly opts: ProjectFilesOptions,
+  ) {
+    this.recheckMs = opts.recheckMs ?? Infinity;
+  }
+
+  module(name: string, fromFile: string): ProjectModule | undefined {
+    const file = this.fileOf(name, fromFile);
+    if (!file) return undefined;
+    return this.opts.overlay?.(file) ?? this.disk.get(file);
+  }
+
+  /** Whether the module a name resolves to may define `def` (its text holds `def def(` or `class def`): else it is not parsed for it. */
+  mayDefine(name: string, fromFile: string, def: string): boolean {
+    const file = this.fileOf(name, fromFile);
+    if (!file) return false;
+    const text = this.opts.overlayText?.(file) ?? this.disk.text(file);
+    return text !== undefined && definesName(text, def);
+  }
+
+  /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */
+  fileOf(name: string, fromFile: string): string | undefined {
+    if (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part))) return undefined;
+    const from = resolve(fromFile);
+    const key = `${dirname(from)}\u0000${name}`;
+    const now = Date.now();
+    const hit = this.resolved.get(key);
+    if (hit && now - hit.at < this.recheckMs) return hit.file ?? undefined;
+    const exists = (p: string) => this.opts.overlaid?.(p) === true || this.disk.isFile(p);
+    const root = this.opts.rootOf(from);
+    let found: string | null = null;
+    for (const dir of root === undefined && this.opts.noRoot === 'nothing' ? [] : searchFolders(from, root, exists)) {
+      found = candidatesIn(dir, name).find((c) => c !== from && exists(c)) ?? null;
+      if (found) break;
+    }
+    this.resolved.set(key, { file: found, at: now });
+    if (this.resolved.size > 8192) this.resolved.delete(this.resolved.keys().next().value!);
+    return found ?? undefined;
+  }
+
+  /** Forgets every resolution (a file was created, deleted or opened: a name may resolve elsewhere now). */
+  forgetResolutions(): void {
+    this.resolved.clear();
+  }
+}
+
+/**
+ * The index of a `check` run (one per worker thread, one for the main
+ * thread's inline checks): roots are the projects of the files it was given
+ * (`addRoot`), each file resolved within the deepest root holding it; files
+ * read once for the whole run.
+ */
+export class RunProject {
+  private readonly roots = new Set<string>();
+  readonly index: ProjectFiles;
+
+  constructor(engine: Engine) {
+    this.index = new ProjectFiles(new DiskModules(engine), { rootOf: (file) => this.rootOf(file) });
+  }
+
+  addRoot(root: string): void {
+    this.roots.add(resolve(root));
+  }
+
+  private rootOf(file: string): string | undefined {
+    let best: string | undefined;
+    for (const r of this.roots) if (isInside(file, r) && (!best || r.length > best.length)) best = r;
+    return best;
+  }
+}

@@ -279,6 +279,20 @@ describe('exit codes', () => {
     }
   });
 
+  it('classic Mac line endings (a lone \\r) read as Python reads them: every statement, each on its line, suppressions on theirs (issue 20)', async () => {
+    const root = tree('cr-only', { 'mac.py': 'eval(s)\reval(s)\r', 'nosec.py': 'eval(s)  # nosec B307  # reviewed\reval(t)\r' });
+    for (const bandit of [['--no-bandit'], []]) {
+      const r = await runCli(['check', ...bandit, '--format', 'json', root]);
+      const report = JSON.parse(r.stdout) as { findings: { path: string; rule: string; line: number; column: number; suppressed: boolean }[] };
+      expect(report.findings.map((f) => `${relative(root, f.path)}:${f.line}:${f.column} ${f.rule}${f.suppressed ? ' suppressed' : ''}`), bandit.join(' ')).toEqual([
+        'mac.py:1:1 B307',
+        'mac.py:2:1 B307',
+        'nosec.py:1:1 B307 suppressed',
+        'nosec.py:2:1 B307',
+      ]);
+    }
+  });
+
   it('2 on a bad --format, an unknown option, or a missing path', async () => {
     const root = tree('usage', { 'bad.py': 'eval(x)\n' });
     for (const args of [

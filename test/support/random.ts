@@ -108,6 +108,7 @@ const TOKENS = [
   '\n    ',
   '\n\n',
   '\r\n',
+  '\r',
   '\\\n',
   '😀',
   'é',
@@ -260,6 +261,11 @@ export const SNIPPETS: Base[] = [
   {
     name: 'crlf',
     text: 'import os\r\neval(x)\r\nos.system(c)\r\n\r\ndef f():\r\n    return eval(y)\r\n',
+  },
+  {
+    // Classic Mac line endings: Python (and bandit) read a lone \r as a line break.
+    name: 'cr-only',
+    text: 'import os\reval(x)\ros.system(c)\r\rdef f():\r    return eval(y)  # nosec B307  # ok\reval(z)\r',
   },
   {
     name: 'broken',

@@ -10,6 +10,7 @@ import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { firstSyntaxError } from '../engine/syntax-error.js';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 export interface FileResult {
   path: string;
@@ -34,7 +35,7 @@ export function syntaxError(r: FileResult): FileError | undefined {
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
-  const tree = engine.parser.parse(text);
+  const tree = engine.parser.parse(asPythonReadsIt(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const analysis = engine.analysis(path, selection);

@@ -9,6 +9,7 @@ import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCod
 import { banditOver, type BanditRun } from '../batch/bandit.js';
 import type { FileResult } from '../batch/file.js';
 import { ruleTurnedOff } from './settings.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
  * `check`'s suppression hygiene (PSN001–PSN007): the editor's checks
@@ -84,7 +85,7 @@ function needsSecondLook(i: HygieneIssue): boolean {
 
 /** The hygiene issues of one file, given every finding known on it. */
 function judge(r: FileResult, findings: readonly Finding[], ctx: HygieneContext, banditUnknown: boolean): HygieneIssue[] {
-  const tree = ctx.engine.parser.parse(r.text);
+  const tree = ctx.engine.parser.parse(asPythonReadsIt(r.text));
   if (!tree) return [];
   try {
     const cfg = ctx.configOf(r.path);

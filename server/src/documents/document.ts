@@ -19,6 +19,7 @@ import type { ProjectIndex } from '../engine/flow/state.js';
 import { forgetMemo } from '../engine/memo.js';
 import { withProject } from '../engine/flow/index.js';
 import type { PoolSelection } from '../batch/worker.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
@@ -141,7 +142,8 @@ export class PythonDocument {
     return this.tree;
   }
 
-  private parse(content: string, old?: Tree): Tree {
+  private parse(text: string, old?: Tree): Tree {
+    const content = asPythonReadsIt(text);
     // Given a string, web-tree-sitter copies 10 kB of it into wasm memory at
     // every place the parser reads from, and an incremental reparse reads
     // from many places (after each reused subtree): short chunks make a
@@ -167,20 +169,24 @@ export class PythonDocument {
       if ('range' in change && change.range) {
         const a = doc.offsetAt(positionToUtf16(doc, change.range.start, encoding));
         const b = doc.offsetAt(positionToUtf16(doc, change.range.end, encoding));
-        const start = Math.min(a, b);
+        // A lone `\r` before the edit may become half of a `\r\n` (or stop being one): its
+        // newline as the parser sees it (engine/newlines.ts) changes, so the edit starts there.
+        const at = Math.min(a, b);
+        const start = at > 0 && doc.getText().charCodeAt(at - 1) === 0x0d ? at - 1 : at;
         const oldEnd = Math.max(a, b);
         const startPos = doc.positionAt(start);
+        const atPos = doc.positionAt(at);
         const oldEndPos = doc.positionAt(oldEnd);
-        const newEnd = start + change.text.length;
+        const newEnd = at + change.text.length;
         this.tree?.edit({
           startIndex: start,
           oldEndIndex: oldEnd,
           newEndIndex: newEnd,
           startPosition: point(startPos),
           oldEndPosition: point(oldEndPos),
-          newEndPosition: point(advance(startPos, change.text)),
+          newEndPosition: point(advance(startPos, doc.getText().slice(start, at) + change.text)),
         });
-        doc = TextDocument.update(doc, [{ range: { start: startPos, end: oldEndPos }, text: change.text }], version);
+        doc = TextDocument.update(doc, [{ range: { start: atPos, end: oldEndPos }, text: change.text }], version);
         edits.push({ start, oldEnd, newEnd });
         // None before: one now lies across the new text or the join (a deletion's).
         if (this.markerWords === false) this.markerWords = hasMarkerWord(doc.getText().slice(Math.max(0, start - MARKER_WORD_LENGTH + 1), newEnd + MARKER_WORD_LENGTH - 1));

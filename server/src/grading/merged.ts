@@ -9,6 +9,7 @@ import { pairFindings } from '../findings/merge.js';
 import { gradeFindings } from './pass.js';
 import { reachOf, type ProjectIndex } from '../engine/flow/index.js';
 import { constantsOnly, type ReachOf } from './reach.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
  * Where the grading pass runs: on the tree-sitter findings where their
@@ -41,7 +42,7 @@ export function gradeAnalysed(findings: readonly Finding[], tree: Tree, analysis
 /** Findings of a file graded on a tree parsed for them (a bandit finding the tree-sitter rules did not report). */
 export function gradeByParsing(engine: Engine, path: string, text: string, findings: readonly Finding[], project?: ProjectIndex): Finding[] {
   if (findings.length === 0) return [];
-  const tree = engine.parser.parse(text);
+  const tree = engine.parser.parse(asPythonReadsIt(text));
   if (!tree) return [...findings];
   try {
     const facts = collectFacts(engine.ruleset, tree.rootNode, null);

@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { displayPath, type ReportInput } from './model.js';
 import { PracticeScanner } from './positives.js';
 import { suppressionComments, type SuppressionComment } from './suppressions.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 export interface GatherOptions {
   /** Files or folders to review (default: `base`). */
@@ -41,7 +42,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
   const comments = new Map<string, SuppressionComment[]>();
   try {
     for (const r of review.results) {
-      const tree = engine.parser.parse(r.text);
+      const tree = engine.parser.parse(asPythonReadsIt(r.text));
       if (!tree) continue;
       try {
         scanner.scan(tree, displayPath(options.base, r.path), r.text);

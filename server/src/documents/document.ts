@@ -11,6 +11,7 @@ import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
 import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { advance } from '../positions/lines.js';
 import { uriToPath } from './uri.js';
+import { looksBinary } from '../files/decode.js';
 import { checkChanges } from './validate.js';
 import type { RemoteAnalysis } from './large.js';
 import type { ImportFact } from '../engine/imports.js';
@@ -77,14 +78,31 @@ export class PythonDocument {
     analysis: DocumentAnalysis | RemoteAnalysis,
   ) {
     this.text = TextDocument.create(uri, 'python', version, content);
+    this.isBinary = looksBinary(content);
     if (analysis instanceof DocumentAnalysis) {
       this.local = analysis;
-      this.tree = this.parse(content);
+      this.tree = this.parse(this.isBinary ? '' : content);
       analysis.full(this.tree);
-    } else this.remote = analysis;
+    } else {
+      this.remote = analysis;
+      // What a restarted worker opens again (large.ts).
+      analysis.source = () => ({ version: this.text.version, text: this.text.getText() });
+    }
   }
 
   private readonly remote: RemoteAnalysis | undefined;
+
+  /**
+   * A binary file's text (it holds NUL: files/decode.ts `looksBinary`):
+   * not parsed nor analysed. Its tree is an empty module's, so that what
+   * asks for one gets one; the rules find nothing in it.
+   */
+  private isBinary: boolean;
+
+  /** Whether the text looks binary, and is therefore not analysed. */
+  get binary(): boolean {
+    return this.isBinary;
+  }
 
   /** The incremental analysis run in this thread (not for a large document: the worker runs it). */
   get analysis(): DocumentAnalysis {
@@ -130,7 +148,7 @@ export class PythonDocument {
     // A large document's tree is needed here only by code actions and the
     // suppression checks: parsed on the first such request, then kept
     // current with each change.
-    this.tree ??= this.parse(this.text.getText());
+    this.tree ??= this.parse(this.isBinary ? '' : this.text.getText());
     return this.tree;
   }
 
@@ -154,6 +172,9 @@ export class PythonDocument {
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): void {
     checkChanges(changes);
     this.releaseOldTree();
+    const wasBinary = this.isBinary;
+    // A binary document's tree is an empty module's, not its text's: not edited.
+    const edited = wasBinary ? undefined : this.tree;
     const edits: OffsetEdit[] = [];
     for (const change of changes) {
       let doc = this.text;
@@ -165,7 +186,7 @@ export class PythonDocument {
         const startPos = doc.positionAt(start);
         const oldEndPos = doc.positionAt(oldEnd);
         const newEnd = start + change.text.length;
-        this.tree?.edit({
+        edited?.edit({
           startIndex: start,
           oldEndIndex: oldEnd,
           newEndIndex: newEnd,
@@ -180,7 +201,7 @@ export class PythonDocument {
         else this.markerWords = undefined;
       } else {
         const oldEnd = doc.getText().length;
-        this.tree?.edit({
+        edited?.edit({
           startIndex: 0,
           oldEndIndex: oldEnd,
           newEndIndex: change.text.length,
@@ -196,8 +217,17 @@ export class PythonDocument {
     }
     if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
     this.remote?.change(version, changes, encoding);
+    // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.
+    this.isBinary = wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0'));
     const old = this.tree;
-    if (old) {
+    if (old && (wasBinary || this.isBinary)) {
+      if (!wasBinary || !this.isBinary) {
+        // Into or out of binary: parsed and analysed afresh (still binary: nothing to run).
+        this.tree = this.parse(this.isBinary ? '' : this.text.getText());
+        this.retired = old;
+        this.local?.full(this.tree);
+      }
+    } else if (old) {
       const tree = this.parse(this.text.getText(), old);
       this.tree = tree;
       try {

@@ -296,6 +296,7 @@ export class PythonDocument {
     this.lastAll = { ...key, findings };
     return findings;
   }
+  private readonly lastLocal: ({ tree: Tree; analysed: readonly Finding[]; findings: Finding[] } | undefined)[] = [undefined, undefined];
   private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; findings: Finding[] } | undefined;
 
 
@@ -322,7 +323,16 @@ export class PythonDocument {
    */
   findings(ignoreNosec = false): Finding[] {
     const local = this.local;
-    if (local) return gradeAnalysed(applySuppressions(local.findings, this.text, this.syntaxTree, ignoreNosec), this.syntaxTree, local, local.ruleset, this.uri);
+    if (local) {
+      // Kept for the tree and run they come from: a publish asks more than once, and grading
+      // 100,000 findings again each time cost seconds and their garbage.
+      const tree = this.syntaxTree;
+      const last = this.lastLocal[ignoreNosec ? 1 : 0];
+      if (last && last.tree === tree && last.analysed === local.findings) return last.findings;
+      const findings = gradeAnalysed(applySuppressions(local.findings, this.text, tree, ignoreNosec), tree, local, local.ruleset, this.uri);
+      this.lastLocal[ignoreNosec ? 1 : 0] = { tree, analysed: local.findings, findings };
+      return findings;
+    }
     const r = this.remote!.result;
     if (!r) return [];
     let carried = ignoreNosec ? r.ignoringNosec : r.findings;

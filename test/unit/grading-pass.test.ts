@@ -12,7 +12,8 @@ import { collectFacts } from '../../server/src/engine/analyzer.js';
 import { FileContext } from '../../server/src/engine/context.js';
 import type { Reach, SinkKind } from '../../server/src/engine/flow/types.js';
 import type { Finding } from '../../server/src/findings/finding.js';
-import { gradeFindings } from '../../server/src/grading/pass.js';
+import { gradeFindings, TRACED_PER_FILE } from '../../server/src/grading/pass.js';
+import { gradingInWords } from '../../server/src/grading/words.js';
 import { gradeByParsing, mergeGraded } from '../../server/src/grading/merged.js';
 import type { ReachOf } from '../../server/src/grading/reach.js';
 
@@ -220,5 +221,21 @@ describe('facts for a parsed tree', () => {
     } finally {
       tree.delete();
     }
+  });
+});
+
+describe('the flow layer is asked about a bounded number of findings per file', () => {
+  it(`the first ${TRACED_PER_FILE} findings at a sink are traced; the rest keep the default risk and say they were not traced`, () => {
+    const n = TRACED_PER_FILE + 500;
+    const asked: [string, SinkKind][] = [];
+    // A sink-less finding first (B101 assert): it does not count.
+    const fs = graded('assert x\n' + 'eval(tainted)\n'.repeat(n), table(asked));
+    expect(asked.length).toBe(TRACED_PER_FILE);
+    const evals = fs.filter((f) => f.rule === 'B307');
+    expect(evals.length).toBe(n);
+    expect(brief(evals.slice(0, TRACED_PER_FILE)).every(([, risk, reach]) => risk === 'Critical' && reach === 'untrusted')).toBe(true);
+    const rest = evals.slice(TRACED_PER_FILE);
+    expect(new Set(rest.map((f) => JSON.stringify(brief([f])[0])))).toEqual(new Set([JSON.stringify(['B307', 'High', 'unknown', null])]));
+    expect(gradingInWords(rest[0])).toBe('What reaches this sink could not be traced (graded at most High): check where its input comes from.');
   });
 });

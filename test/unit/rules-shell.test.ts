@@ -188,3 +188,30 @@ describe('severity, confidence and messages per case', () => {
     expect(r.findings.filter((f) => f.rule === 'B602').map((f) => f.suppressed !== null)).toEqual([true]);
   });
 });
+
+describe('B608 on `+` chains: each chain read once, the strings bandit 1.9.4 reports', () => {
+  /** [snippet, the columns of bandit 1.9.4's B608 findings on line 1 (all ML)]. */
+  const CHAINS: [string, number[]][] = [
+    ['q = "a " + ("SELECT b " + c) + " FROM t"\n', [12]],
+    ['q = ("x" + "SELECT ") + (v + " FROM t")\n', [11]],
+    ['q = "SELECT " + v + " FROM " + w + " WHERE " + "a"\n', [4]],
+    ['cursor.execute("SELECT " + ("a, " + (b + (" FROM " + t))))\n', []],
+    ['q = "UPDATE t " + ("SET a = " + v) % w + " WHERE x"\n', []],
+    ['q = ("DELETE" + " FROM ") * 2 + v\n', []],
+    ['q = "x" + ("y" + ("from " + ("select " + v)))\n', [29]],
+    ['q = "from " + v + "select " + w + " from t"\n', [4, 18]],
+  ];
+  it.each(CHAINS)('%s', (snippet, columns) => {
+    const r = checkText(engine, '/virtual/chain.py', snippet);
+    const got = r.findings.filter((f) => f.rule === 'B608').map((f) => [r.doc.positionAt(f.range.start).character, f.severity[0] + f.confidence[0]]);
+    expect(got).toEqual(columns.map((c) => [c, 'ML']));
+  });
+
+  it('a chain too long to read once per string (3,000 parts) is read whole and reported once, on its first string', () => {
+    // bandit 1.9.4 itself fails on this chain (RecursionError in utils.concat_string, once per string).
+    const parts = Array.from({ length: 1500 }, (_, i) => `v${i}`).join(' + "," + ');
+    const r = checkText(engine, '/virtual/long.py', `q = "select a " + ${parts} + " from t"\ncursor.execute(q)\n`);
+    const got = r.findings.filter((f) => f.rule === 'B608').map((f) => [r.doc.positionAt(f.range.start).character, f.severity[0] + f.confidence[0]]);
+    expect(got).toEqual([[4, 'ML']]);
+  });
+});

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
  * The project's own modules for the flow layer (engine/flow `ProjectIndex`):
@@ -133,7 +134,7 @@ export class DiskModules {
 
   private parse(path: string, p: Parsed): ProjectModule | null {
     if (p.text === null) return null;
-    const tree = this.engine.parser.parse(p.text);
+    const tree = this.engine.parser.parse(asPythonReadsIt(p.text));
     if (!tree) return null;
     p.tree = tree;
     const facts = collectFacts(this.engine.ruleset, tree.rootNode, null);

@@ -11,6 +11,7 @@ import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
 import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { advance } from '../positions/lines.js';
 import { uriToPath } from './uri.js';
+import { looksBinary } from '../files/decode.js';
 import { checkChanges } from './validate.js';
 import type { RemoteAnalysis } from './large.js';
 import type { ImportFact } from '../engine/imports.js';
@@ -84,15 +85,32 @@ export class PythonDocument {
   ) {
     this.project = project;
     this.text = TextDocument.create(uri, 'python', version, content);
+    this.isBinary = looksBinary(content);
     if (analysis instanceof DocumentAnalysis) {
       this.local = analysis;
-      this.tree = this.parse(content);
+      this.tree = this.parse(this.isBinary ? '' : content);
       // The rules that ask the flow layer see the project too (one analysis per def for them and the grading).
       withProject(project, () => analysis.full(this.tree!));
-    } else this.remote = analysis;
+    } else {
+      this.remote = analysis;
+      // What a restarted worker opens again (large.ts).
+      analysis.source = () => ({ version: this.text.version, text: this.text.getText() });
+    }
   }
 
   private readonly remote: RemoteAnalysis | undefined;
+
+  /**
+   * A binary file's text (it holds NUL: files/decode.ts `looksBinary`):
+   * not parsed nor analysed. Its tree is an empty module's, so that what
+   * asks for one gets one; the rules find nothing in it.
+   */
+  private isBinary: boolean;
+
+  /** Whether the text looks binary, and is therefore not analysed. */
+  get binary(): boolean {
+    return this.isBinary;
+  }
 
   /** The incremental analysis run in this thread (not for a large document: the worker runs it). */
   get analysis(): DocumentAnalysis {
@@ -138,7 +156,7 @@ export class PythonDocument {
     // A large document's tree is needed here only by code actions and the
     // suppression checks: parsed on the first such request, then kept
     // current with each change.
-    this.tree ??= this.parse(this.text.getText());
+    this.tree ??= this.parse(this.isBinary ? '' : this.text.getText());
     return this.tree;
   }
 
@@ -163,6 +181,9 @@ export class PythonDocument {
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): void {
     checkChanges(changes);
     this.releaseOldTree();
+    const wasBinary = this.isBinary;
+    // A binary document's tree is an empty module's, not its text's: not edited.
+    const edited = wasBinary ? undefined : this.tree;
     const edits: OffsetEdit[] = [];
     for (const change of changes) {
       let doc = this.text;
@@ -178,7 +199,7 @@ export class PythonDocument {
         const atPos = doc.positionAt(at);
         const oldEndPos = doc.positionAt(oldEnd);
         const newEnd = at + change.text.length;
-        this.tree?.edit({
+        edited?.edit({
           startIndex: start,
           oldEndIndex: oldEnd,
           newEndIndex: newEnd,
@@ -193,7 +214,7 @@ export class PythonDocument {
         else this.markerWords = undefined;
       } else {
         const oldEnd = doc.getText().length;
-        this.tree?.edit({
+        edited?.edit({
           startIndex: 0,
           oldEndIndex: oldEnd,
           newEndIndex: change.text.length,
@@ -209,8 +230,17 @@ export class PythonDocument {
     }
     if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
     this.remote?.change(version, changes, encoding);
+    // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.
+    this.isBinary = wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0'));
     const old = this.tree;
-    if (old) {
+    if (old && (wasBinary || this.isBinary)) {
+      if (!wasBinary || !this.isBinary) {
+        // Into or out of binary: parsed and analysed afresh (still binary: nothing to run).
+        this.tree = this.parse(this.isBinary ? '' : this.text.getText());
+        this.retired = old;
+        this.local?.full(this.tree);
+      }
+    } else if (old) {
       const tree = this.parse(this.text.getText(), old);
       this.tree = tree;
       try {
@@ -279,6 +309,7 @@ export class PythonDocument {
     this.lastAll = { ...key, findings };
     return findings;
   }
+  private readonly lastLocal: ({ tree: Tree; analysed: readonly Finding[]; projectRev: number; findings: Finding[] } | undefined)[] = [undefined, undefined];
   private lastAll: { tree: Tree | undefined; analysed: unknown; bandit: Finding[] | undefined; ignoreNosec: boolean; projectRev: number; findings: Finding[] } | undefined;
 
   /** The workspace's other modules, for attack paths across files (documents/project.ts). */
@@ -322,7 +353,16 @@ export class PythonDocument {
    */
   findings(ignoreNosec = false): Finding[] {
     const local = this.local;
-    if (local) return gradeAnalysed(applySuppressions(local.findings, this.text, this.syntaxTree, ignoreNosec), this.syntaxTree, local, local.ruleset, this.uri, this.project);
+    if (local) {
+      // Kept for the tree, run and project state they come from: a publish asks more than once,
+      // and grading 100,000 findings again each time cost seconds and their garbage.
+      const tree = this.syntaxTree;
+      const last = this.lastLocal[ignoreNosec ? 1 : 0];
+      if (last && last.tree === tree && last.analysed === local.findings && last.projectRev === this.projectRev) return last.findings;
+      const findings = gradeAnalysed(applySuppressions(local.findings, this.text, tree, ignoreNosec), tree, local, local.ruleset, this.uri, this.project);
+      this.lastLocal[ignoreNosec ? 1 : 0] = { tree, analysed: local.findings, projectRev: this.projectRev, findings };
+      return findings;
+    }
     const r = this.remote!.result;
     if (!r) return [];
     let carried = ignoreNosec ? r.ignoringNosec : r.findings;

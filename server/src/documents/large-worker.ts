@@ -11,7 +11,14 @@ import type { FromLargeWorker, ToLargeWorker } from './large.js';
  * would hold it (document.ts: text, tree, incremental analysis), the same
  * changes applied in the same order; after each message, the findings.
  */
-export async function serveLarge(port: MessagePort): Promise<void> {
+/**
+ * `PYSEC_TEST_LARGE_WORKER_EXIT=first-open`, set only by the test of the
+ * worker's restart: the first worker (generation 0) exits on its first
+ * document, as one dying of a pathological file would.
+ */
+const EXIT_HOOK = 'PYSEC_TEST_LARGE_WORKER_EXIT';
+
+export async function serveLarge(port: MessagePort, generation = 0): Promise<void> {
   const engine = await Engine.load();
   const docs = new Map<string, PythonDocument>();
   const send = (msg: FromLargeWorker) => port.postMessage(msg);
@@ -31,6 +38,7 @@ export async function serveLarge(port: MessagePort): Promise<void> {
     const uri = 'open' in msg ? msg.open.uri : 'change' in msg ? msg.change.uri : 'reset' in msg ? msg.reset.uri : msg.close.uri;
     try {
       if ('open' in msg) {
+        if (generation === 0 && process.env[EXIT_HOOK] === 'first-open') process.exit(70);
         docs.get(uri)?.dispose();
         const { filename, version, text, selection } = msg.open;
         const doc = new PythonDocument(uri, version, text, engine.parser, engine.analysis(filename || uriToPath(uri), selectionFor(selection)));

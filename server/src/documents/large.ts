@@ -48,6 +48,15 @@ export class RemoteAnalysis {
   /** The revision the worker has been sent; `settled` waits for its result. */
   private sent = 0;
   private waiting: (() => void)[] = [];
+  /** The revision the worker's copy was opened at (a restarted worker counts its revisions from there). */
+  private base = 0;
+  private filename = '';
+  private selection: PoolSelection = null;
+  /**
+   * The document's current text and version (document.ts sets it): what a
+   * restarted worker is given to open again.
+   */
+  source: (() => { version: number; text: string }) | undefined;
 
   constructor(
     private readonly host: LargeDocuments,
@@ -55,7 +64,18 @@ export class RemoteAnalysis {
   ) {}
 
   open(filename: string, version: number, text: string, selection: PoolSelection): void {
+    this.filename = filename;
+    this.selection = selection;
     this.host.post({ open: { uri: this.uri, filename, version, text, selection } });
+  }
+
+  /** @internal the worker was restarted: it gets the current text, as of the last revision sent. */
+  reopen(): boolean {
+    const now = this.source?.();
+    if (!now) return false;
+    this.base = this.sent;
+    this.host.post({ open: { uri: this.uri, filename: this.filename, version: now.version, text: now.text, selection: this.selection } });
+    return true;
   }
 
   change(version: number, changes: readonly TextDocumentContentChangeEvent[], encoding: PositionEncoding): void {
@@ -64,6 +84,7 @@ export class RemoteAnalysis {
   }
 
   reset(selection: PoolSelection): void {
+    this.selection = selection;
     this.host.post({ reset: { uri: this.uri, selection } });
   }
 
@@ -79,9 +100,9 @@ export class RemoteAnalysis {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** @internal the worker's answer. */
+  /** @internal the worker's answer (its revision counted from the copy it opened). */
   receive(result: RemoteResult | null): void {
-    if (result) this.result = result;
+    if (result) this.result = { ...result, revision: result.revision + this.base };
     if (!result || result.revision >= this.sent) this.release();
   }
 
@@ -97,12 +118,19 @@ const WORKER_MAIN = import.meta.url.endsWith('.ts') ? new URL('../../../dist/doc
 /**
  * The worker thread for large documents (one, started at the first one):
  * messages are handled in order, so a document's changes apply in order.
- * When the worker dies (out of memory on a pathological file), its
- * documents get no more tree-sitter findings and the server says so once.
+ * When the worker dies (out of memory on a pathological file), a new one
+ * is started and given each document's current text; after RESTARTS deaths
+ * with no result between them, its documents get no more tree-sitter
+ * findings and the server says so once.
  */
 export class LargeDocuments {
   private worker: Worker | undefined;
   private readonly docs = new Map<string, RemoteAnalysis>();
+  /** Workers started so far (the fault-injection hook of the tests kills the first). */
+  private started = 0;
+  /** Deaths since the last result: past RESTARTS, no new worker. */
+  private deaths = 0;
+  static readonly RESTARTS = 2;
 
   constructor(
     /** A document's new findings arrived. */
@@ -134,10 +162,11 @@ export class LargeDocuments {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_MAIN);
+    const worker = new Worker(WORKER_MAIN, { workerData: { generation: this.started++ } });
     worker.unref();
     worker.on('message', (msg: FromLargeWorker) => {
       if ('result' in msg) {
+        this.deaths = 0;
         const { uri, ...result } = msg.result;
         const doc = this.docs.get(uri);
         if (!doc) return;
@@ -151,6 +180,16 @@ export class LargeDocuments {
     const died = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      if (this.docs.size && ++this.deaths <= LargeDocuments.RESTARTS) {
+        // A new worker, each document opened again at its current text; one that cannot be is failed.
+        for (const [uri, doc] of [...this.docs]) {
+          if (doc.reopen()) continue;
+          doc.receive(null);
+          this.docs.delete(uri);
+          this.failed(uri, `the analysis of a large document stopped: ${why}`);
+        }
+        return;
+      }
       for (const [uri, doc] of this.docs) {
         doc.receive(null);
         this.failed(uri, `the analysis of a large document stopped: ${why}`);

@@ -5,7 +5,7 @@ import { FileContext } from './context.js';
 import { unparen } from './pyast.js';
 import { settingFact, type SettingFact } from './facts.js';
 import { importFact, type ImportFact } from './imports.js';
-import { seedParent } from './memo.js';
+import { forgetMemo, seedParent } from './memo.js';
 import { ALL_RULES, type CheckGate, type Hit, type Rule, type RuleMatch, type RuleSelection } from './rule.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -32,18 +32,40 @@ function hitSpan(x: Node | Span): Span {
  */
 const WINDOW_GAP = 256;
 
+/**
+ * A window longer than this is queried in pieces of this size: a query's
+ * matches come as one array, and those of a 10 MB statement (a one-line
+ * dict) held at once, with what the rules memoised about their nodes, took
+ * over a gigabyte. Between pieces the per-tree memo is let go (it is a
+ * cache), so a run holds one piece's matches and memo at a time.
+ */
+export const MAX_WINDOW = 1 << 18;
+
+/** The windows `ranges` are queried in: close ranges joined, long ones cut into MAX_WINDOW pieces. */
+function windowsOf(ranges: Span[]): Span[] {
+  const joined: Span[] = [];
+  for (const r of ranges) {
+    const last = joined[joined.length - 1];
+    if (last && r.start - last.end <= WINDOW_GAP) last.end = Math.max(last.end, r.end);
+    else joined.push({ start: r.start, end: r.end });
+  }
+  const windows: Span[] = [];
+  for (const w of joined) {
+    for (let at = w.start; ; at += MAX_WINDOW) {
+      windows.push({ start: at, end: Math.min(w.end, at + MAX_WINDOW) });
+      if (at + MAX_WINDOW >= w.end) break;
+    }
+  }
+  return windows;
+}
+
 /** Queries over the whole tree (`ranges` null) or confined to `ranges`. */
 function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, scale: number): Generator<QueryMatch> {
   if (!ranges) {
     yield* query.matches(root);
     return;
   }
-  const windows: Span[] = [];
-  for (const r of ranges) {
-    const last = windows[windows.length - 1];
-    if (last && r.start - last.end <= WINDOW_GAP) last.end = Math.max(last.end, r.end);
-    else windows.push({ start: r.start, end: r.end });
-  }
+  const windows = windowsOf(ranges);
   if (windows.length === 1) {
     const r = windows[0];
     yield* query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale });
@@ -53,8 +75,15 @@ function* matchesIn(query: RuleSet['query'], root: Node, ranges: Span[] | null, 
   // nodes (the module, a class): each match once, or a scope-wide rule
   // would run its check once per piece.
   const seen = new Set<string>();
+  let piece = 0;
   for (const r of windows) {
+    if (piece++ > 0 && r.end - r.start >= MAX_WINDOW) forgetMemo(root.tree);
     for (const m of query.matches(root, { startIndex: Math.max(0, r.start - 1) * scale, endIndex: (r.end + 1) * scale })) {
+      // A match whose nodes all lie inside this window, clear of its edges, is met in no other window: not kept.
+      if (m.captures.every((c) => c.node.startIndex > r.start + 1 && c.node.endIndex < r.end - 1)) {
+        yield m;
+        continue;
+      }
       let key = String(m.patternIndex);
       for (const c of m.captures) key += `:${c.name}=${c.node.id}`;
       if (seen.has(key)) continue;

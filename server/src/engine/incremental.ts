@@ -4,7 +4,7 @@ import { shiftSpan, type OffsetEdit } from '../findings/span.js';
 
 export type { OffsetEdit };
 export { shiftSpan };
-import { collectFacts, combinedMatches, runRules, touches, type RuleErrorSink } from './analyzer.js';
+import { collectFacts, combinedMatches, MAX_WINDOW, runRules, touches, type RuleErrorSink } from './analyzer.js';
 import { FileContext } from './context.js';
 import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
@@ -92,9 +92,19 @@ export class DocumentAnalysis {
 
   full(tree: Tree): void {
     try {
+      const root = tree.rootNode;
+      if (root.endIndex > MAX_WINDOW) {
+        // A large text: the facts, then the rules, each walking the tree in
+        // windows (analyzer.ts `MAX_WINDOW`): memory bounded by a window's matches, not the file's.
+        const all = [{ start: 0, end: root.endIndex }];
+        ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, root, all));
+        this.findings = runRules(this.ruleset, tree, this.context(), all, this.selection, this.onError);
+        this.lastRun = { full: true, chars: root.endIndex };
+        return;
+      }
       // One walk of the tree for the facts and the rules.
-      const whole = combinedMatches(this.ruleset, tree.rootNode, null);
-      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, tree.rootNode, null, whole));
+      const whole = combinedMatches(this.ruleset, root, null);
+      ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, root, null, whole));
       this.findings = runRules(this.ruleset, tree, this.context(), null, this.selection, this.onError, whole);
       this.lastRun = { full: true, chars: tree.rootNode.endIndex };
     } finally {

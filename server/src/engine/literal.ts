@@ -41,6 +41,33 @@ export function firstStringPartId(concatenation: Node): number | undefined {
 export function literalValue(node: Node | null | undefined): PyValue {
   if (!node) return undefined;
   const n = unparen(node);
+  if (!isSequence(n)) return scalarValue(n);
+  // Nested lists, tuples and sets with an explicit stack: a literal may
+  // nest as deep as the file is long (20,000 levels), the call stack not.
+  const root: PyValue[] = [];
+  const stack: { items: Node[]; next: number; out: PyValue[] }[] = [{ items: listElements(n), next: 0, out: root }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.next >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const c = unparen(top.items[top.next++]);
+    if (isSequence(c)) {
+      const out: PyValue[] = [];
+      top.out.push(out);
+      stack.push({ items: listElements(c), next: 0, out });
+    } else top.out.push(scalarValue(c));
+  }
+  return root;
+}
+
+function isSequence(n: Node): boolean {
+  return n.type === 'list' || n.type === 'tuple' || n.type === 'set';
+}
+
+/** A literal that is not a list, tuple or set (those hold others: `literalValue`). */
+function scalarValue(n: Node): PyValue {
   switch (n.type) {
     case 'string':
     case 'concatenated_string': {
@@ -60,10 +87,6 @@ export function literalValue(node: Node | null | undefined): PyValue {
       return 'None';
     case 'identifier':
       return n.text;
-    case 'list':
-    case 'tuple':
-    case 'set':
-      return n.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => literalValue(c!));
     case 'dictionary': {
       const keys: Node[] = [];
       const values: Node[] = [];

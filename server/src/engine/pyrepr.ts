@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { parseBigInteger } from './literal.js';
+import { listElements, parseBigInteger } from './literal.js';
 import { unparen } from './pyast.js';
 import { stringLiteral } from './pystring.js';
 
@@ -115,6 +115,44 @@ export function pyConstantStr(node: Node | null | undefined): string | undefined
  */
 export function pyLiteralRepr(node: Node): string | undefined {
   const n = unparen(node);
+  if (!isSequence(n)) return scalarRepr(n);
+  // Nested containers with an explicit stack (a literal may nest 20,000
+  // deep): each frame gathers its items' reprs, then joins them into its own.
+  type Frame = { node: Node; items: Node[]; next: number; reprs: string[] };
+  const frame = (c: Node): Frame => ({ node: c, items: listElements(c), next: 0, reprs: [] });
+  const stack: Frame[] = [frame(n)];
+  for (;;) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.items.length) {
+      const c = unparen(top.items[top.next++]);
+      if (isSequence(c)) stack.push(frame(c));
+      else {
+        const r = scalarRepr(c);
+        if (r === undefined) return undefined;
+        top.reprs.push(r);
+      }
+      continue;
+    }
+    stack.pop();
+    const r = containerRepr(top.node.type, top.reprs);
+    if (r === undefined) return undefined;
+    if (stack.length === 0) return r;
+    stack[stack.length - 1].reprs.push(r);
+  }
+}
+
+function isSequence(n: Node): boolean {
+  return n.type === 'list' || n.type === 'tuple' || n.type === 'set';
+}
+
+function containerRepr(type: string, items: string[]): string | undefined {
+  if (type === 'list') return `[${items.join(', ')}]`;
+  if (type === 'tuple') return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+  return items.length > 1 ? undefined : `{${items.join(', ')}}`;
+}
+
+/** `pyLiteralRepr` of anything but a list, tuple or set. */
+function scalarRepr(n: Node): string | undefined {
   switch (n.type) {
     case 'string':
     case 'concatenated_string': {
@@ -134,19 +172,9 @@ export function pyLiteralRepr(node: Node): string | undefined {
     case 'float':
     case 'ellipsis':
       return pyConstantStr(n);
-    case 'list':
-    case 'tuple':
-    case 'set': {
-      const items = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map(pyLiteralRepr);
-      if (items.some((i) => i === undefined)) return undefined;
-      if (n.type === 'list') return `[${items.join(', ')}]`;
-      if (n.type === 'tuple') return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-      return items.length > 1 ? undefined : `{${items.join(', ')}}`;
-    }
     case 'dictionary':
       return undefined;
     default:
       return 'None';
   }
 }
-

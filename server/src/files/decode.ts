@@ -5,7 +5,22 @@
  */
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
+/**
+ * Whether a text is a binary file's rather than source: it holds a NUL
+ * character, which Python refuses in source ("source code cannot contain
+ * null bytes"). Such a text is neither parsed nor analysed: tree-sitter's
+ * error recovery on random bytes costs ~140 MB of memory per MB.
+ */
+export function looksBinary(text: string): boolean {
+  return text.includes('\0');
+}
+
+/** What `check` and the report say of a binary file instead of its findings. */
+export const BINARY_FILE = 'looks binary (it holds NUL bytes): not analysed';
+
 export function decodeSource(bytes: Uint8Array): { text: string } | { error: string } {
+  // NUL is NUL in every encoding Python accepts for source (all ASCII-compatible): not decoded at all.
+  if (bytes.includes(0)) return { error: BINARY_FILE };
   let data = bytes;
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
   let encoding = 'utf-8';

@@ -29,10 +29,26 @@ export interface GradingContext {
   project?: ProjectIndex;
 }
 
-/** Every finding graded (new objects; the input is not changed). */
-export function gradeFindings(findings: readonly Finding[], g: GradingContext): Finding[] {
+/**
+ * Findings per file the flow layer is asked about. Past them (100,000
+ * `eval(x)` on one line asked it 100,000 times: 2.7 GB), a finding at a sink
+ * is not traced: it keeps its rule's default risk (at most High) and says
+ * that what reaches it could not be traced, as any untraced finding does.
+ */
+export const TRACED_PER_FILE = 2_000;
+
+const NOT_TRACED: ReachOf = () => ({ kind: 'unknown' });
+
+/** Every finding graded (new objects; the input is not changed): the flow layer asked for the first TRACED_PER_FILE at a sink. */
+export function gradeFindings(findings: readonly Finding[], g: GradingContext, limit = TRACED_PER_FILE): Finding[] {
   const testCode = isTestPath(g.path);
-  return findings.map((f) => gradeFinding(f, g, testCode));
+  const untraced: GradingContext = { ...g, reachOf: NOT_TRACED };
+  let asked = 0;
+  return findings.map((f) => {
+    const kind = g.rules.get(f.rule)?.sink?.kind;
+    const asks = kind !== undefined && kind !== 'crypto';
+    return gradeFinding(f, asks && ++asked > limit ? untraced : g, testCode);
+  });
 }
 
 export function gradeFinding(f: Finding, g: GradingContext, testCode = isTestPath(g.path)): Finding {

@@ -18,7 +18,8 @@ export function didOpen(session: Session, { textDocument: td }: DidOpenTextDocum
   const doc = session.documents.open(td.uri, td.version, td.text);
   // A large document's diagnostics go out when the worker has its findings.
   if (!doc.isRemote) void publish(session, doc);
-  session.bandit.onOpen(doc);
+  if (doc.binary) binaryNotice(session, td.uri);
+  else session.bandit.onOpen(doc);
   // Its text is the module now, not the disk's: the documents that import it are graded on it.
   republishDependents(session, td.uri);
 }
@@ -44,7 +45,13 @@ export function didChange(session: Session, { textDocument: td, contentChanges }
     republishDependents(session, td.uri);
     void published.catch(() => undefined).finally(() => doc.releaseOldTree());
   }
-  session.bandit.onChange(doc);
+  if (doc.binary) binaryNotice(session, td.uri);
+  else session.bandit.onChange(doc);
+}
+
+/** A binary file (NUL bytes) is neither parsed nor given to bandit: said once per file. */
+function binaryNotice(session: Session, uri: string): void {
+  session.notices.warnOnce(`binary:${uri}`, `pysec: ${uri} looks binary (it holds NUL bytes) and is not analysed.`);
 }
 
 export function didClose(session: Session, { textDocument: td }: DidCloseTextDocumentParams): void {

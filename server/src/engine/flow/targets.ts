@@ -14,16 +14,21 @@ export function bindTarget(target: Node, value: Value, env: Env, a: Analysis, st
     const { t, v } = stack.pop()!;
     switch (t.type) {
       case 'identifier': {
-        env.set(t.text, step ? stepped(v, a.step(t, `assigned to ${t.text}`)) : v);
-        // A name rebound: what was tracked of its attributes goes.
-        for (const k of [...env.keys()]) if (k.startsWith(`${t.text}.`)) env.delete(k);
+        const name = t.text;
+        env.set(name, step ? stepped(v, a.step(t, `assigned to ${name}`)) : v);
+        // A name rebound: what was tracked of its attributes goes (the name
+        // read once: each read of a node's text is a call into wasm, and
+        // once per key made 20,000 assignments cost 20,000² of them).
+        const prefix = `${name}.`;
+        for (const k of [...env.keys()]) if (k.startsWith(prefix)) env.delete(k);
         break;
       }
       case 'attribute': {
         const key = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(t.text) ? t.text : null;
         if (key) {
           env.set(key, step ? stepped(v, a.step(t, `assigned to ${key}`)) : v);
-          for (const k of [...env.keys()]) if (k.startsWith(`${key}.`)) env.delete(k);
+          const prefix = `${key}.`;
+          for (const k of [...env.keys()]) if (k.startsWith(prefix)) env.delete(k);
         }
         break;
       }

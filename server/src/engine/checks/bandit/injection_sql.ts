@@ -1,4 +1,4 @@
-import { parentOf } from '../../memo.js';
+import { memo, parentOf } from '../../memo.js';
 import type { Node } from 'web-tree-sitter';
 import { firstStringPartId } from '../../literal.js';
 import { astParent, calledName, unparen } from '../../pyast.js';
@@ -65,28 +65,84 @@ function isStr(node: Node): boolean {
   return s !== null && !s.bytes;
 }
 
-/** `utils.concat_string(node, stop=parent)`: the chain's root and the str parts joined by spaces. */
-function concatString(node: Node, stop: Node): { root: Node; statement: string } {
-  const bits: (Node | null)[] = [node];
-  const get = (n: Node): void => {
-    if (n.id === stop.id) return;
-    for (const field of ['left', 'right']) {
-      const child = n.childForFieldName(field);
-      const c = child ? unparen(child) : null;
-      if (c && c.type === 'binary_operator') {
-        get(c);
-        bits.push(null);
-      } else bits.push(c);
+/**
+ * One `BinOp` chain, read once (bandit reads it again for each of its
+ * strings, which is quadratic in its length and, recursive, as deep as it):
+ * the str operands' values in bandit's order (left before right, the
+ * chain's nested `BinOp`s walked in place), and for each `BinOp` of the
+ * chain the range of those values its subtree holds.
+ */
+interface SqlChain {
+  root: Node;
+  strs: string[];
+  ranges: Map<number, readonly [number, number]>;
+  /** The id of the chain's first str operand (it stands for the chain read whole). */
+  firstStr: number | undefined;
+  /** Set when the chain is too long to read once per string (`WHOLE_CHAIN`): its statement, read once. */
+  whole?: string;
+}
+
+/**
+ * Past this many characters read (the chain's str operands times their
+ * total length), each string's statement is not built apart: the chain is
+ * read once as a whole and reported, if it looks like SQL, on its first
+ * string. Chains of up to a thousand short parts are read as bandit does.
+ */
+const WHOLE_CHAIN = 1 << 20;
+
+function readChain(root: Node): SqlChain {
+  const chain: SqlChain = { root, strs: [], ranges: new Map(), firstStr: undefined };
+  // An explicit stack (a long chain nests as deep as it is long): enter a
+  // BinOp, its left operand, its right operand, then close its range.
+  const stack: { node: Node; from?: number }[] = [{ node: root }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    const n = top.node;
+    if (top.from !== undefined) {
+      chain.ranges.set(n.id, [top.from, chain.strs.length]);
+      memo(n, 'sqlChain', () => chain);
+      continue;
     }
-  };
-  let root = node;
-  for (let p = astParent(root); p && p.type === 'binary_operator'; p = astParent(root)) root = p;
-  if (root.type === 'binary_operator') get(root);
-  const statement = bits
-    .filter((b): b is Node => b !== null && isStr(b))
-    .map((b) => stringLiteral(b)!.value)
-    .join(' ');
-  return { root, statement };
+    if (n.type === 'binary_operator') {
+      stack.push({ node: n, from: chain.strs.length });
+      for (const field of ['right', 'left']) {
+        const child = n.childForFieldName(field);
+        if (child) stack.push({ node: unparen(child) });
+      }
+    } else if (isStr(n)) {
+      chain.firstStr ??= n.id;
+      chain.strs.push(stringLiteral(n)!.value);
+    }
+  }
+  let chars = 0;
+  for (const s of chain.strs) chars += s.length + 1;
+  if (chain.strs.length * chars > WHOLE_CHAIN) chain.whole = chain.strs.join(' ');
+  return chain;
+}
+
+/** The chain a `BinOp` is part of, read once for all its strings. */
+function chainOf(binop: Node): SqlChain {
+  return memo(binop, 'sqlChain', (n) => {
+    let root = n;
+    for (let p = astParent(root); p && p.type === 'binary_operator'; p = astParent(root)) root = p;
+    return memo(root, 'sqlChain', readChain);
+  });
+}
+
+/**
+ * `utils.concat_string(node, stop=parent)`: the chain's root and the str
+ * parts joined by spaces: `node` first, then every str operand of the chain
+ * outside `stop`'s subtree. Null when the chain is read whole and `node` is
+ * not its first string (the chain is reported once).
+ */
+function concatString(node: Node, stop: Node): { root: Node; statement: string } | null {
+  const chain = chainOf(stop);
+  if (chain.whole !== undefined) return chain.firstStr === node.id ? { root: chain.root, statement: chain.whole } : null;
+  const [from, to] = chain.ranges.get(stop.id) ?? [0, 0];
+  const bits = [stringLiteral(node)!.value];
+  for (let i = 0; i < from; i++) bits.push(chain.strs[i]);
+  for (let i = to; i < chain.strs.length; i++) bits.push(chain.strs[i]);
+  return { root: chain.root, statement: bits.join(' ') };
 }
 
 function isExecuteCall(wrapper: Node | null): boolean {
@@ -120,6 +176,7 @@ const hardcodedSqlExpressions: Check = (m) => {
   } else if (parent.type === 'binary_operator') {
     if (!isStr(unit)) return null; // bytes: bandit's B608 looks at str only
     const out = concatString(unit, parent);
+    if (!out) return null;
     statement = out.statement;
     wrapper = astParent(out.root);
   } else if (parent.type === 'attribute') {

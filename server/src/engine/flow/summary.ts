@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
@@ -41,7 +42,10 @@ const validating = new Set<string>();
 
 /** Across edits: scope key → analysis. Bounded; the oldest go first. */
 const cache = new Map<string, Entry>();
-const CACHE_LIMIT = 4000;
+// An entry weighs ~100 kB (measured: test/unit/stdlib-edits.test.ts's 1,500 edits grew the
+// heap by 30 MB with 500 entries allowed); 200 hold the defs one edited file's rules and
+// grading ask about, and bound the cache near 20 MB. Lighter entries would allow more.
+const CACHE_LIMIT = 200;
 /** Scopes being analysed now (a recursive call is not followed). */
 const active: string[] = [];
 
@@ -57,7 +61,20 @@ const memoSig = new WeakMap<FileContext, string>();
  * moved keeps its analysis, rebased (`rebase`).
  */
 function scopeKey(scope: Node, file: string | null): string {
-  return memo(scope, 'flowKey', (s) => {
+  return memo(scope, 'flowKey', (s) => digest(scopeText(s, file)));
+}
+
+/**
+ * A long key kept as its digest: the cache holds thousands of keys across
+ * edits, and a module's (its whole text) or a big def's would keep a copy
+ * of that text alive per edit.
+ */
+function digest(key: string): string {
+  return key.length <= 256 ? key : `#${createHash('sha256').update(key).digest('base64')}`;
+}
+
+function scopeText(s: Node, file: string | null): string {
+  {
     if (s.type === 'module') return `${file ?? ''}\u0000module\u0000${s.tree.rootNode.text}`;
     const outermost = outermostDef(s);
     const cls = enclosingClass(s)?.childForFieldName('name')?.text ?? '';
@@ -65,7 +82,7 @@ function scopeKey(scope: Node, file: string | null): string {
     const parent = parentOf(s);
     const own = parent?.type === 'decorated_definition' ? parent.text : s.text;
     return `${file ?? ''}\u0000${cls}\u0000${outermost.id === s.id ? '' : outermost.text}\u0000${own}`;
-  });
+  }
 }
 
 /**

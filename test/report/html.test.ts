@@ -99,7 +99,7 @@ describe('report --format html in headless Chromium', () => {
       // Findings by file: three files, each finding with its code excerpt, the finding's line marked.
       const groups = page.locator('.file-group');
       expect(await groups.count()).toBe(3);
-      expect(await groups.locator('h3').allInnerTexts()).toEqual(['test/fixtures/apps/flask/app.py (6)', 'test/fixtures/apps/flask/tasks.py (5)', 'test/fixtures/apps/flask/views.py (23)']);
+      expect(await groups.locator('h3').allInnerTexts()).toEqual(['test/fixtures/apps/flask/app.py (6)', 'test/fixtures/apps/flask/tasks.py (5)', 'test/fixtures/apps/flask/views.py (25)']);
       const sqli = page.locator('.finding', { hasText: 'B608' });
       expect(await sqli.locator('pre.excerpt .hit').first().innerText()).toContain('cur.execute(f"SELECT * FROM users WHERE id = {user_id}")');
       expect(await page.locator('#technical-findings tbody tr').count()).toBe(34);

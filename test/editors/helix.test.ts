@@ -93,7 +93,8 @@ async function helix(setup: Setup = {}): Promise<Session> {
       }),
     done: async () => {
       await term.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // Helix's language servers may still be writing their logs under home as they exit: rm retries on ENOTEMPTY.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

@@ -19,8 +19,14 @@ export function looksBinary(text: string): boolean {
 export const BINARY_FILE = 'looks binary (it holds NUL bytes): not analysed';
 
 export function decodeSource(bytes: Uint8Array): { text: string } | { error: string } {
-  // NUL is NUL in every encoding Python accepts for source (all ASCII-compatible): not decoded at all.
-  if (bytes.includes(0)) return { error: BINARY_FILE };
+  const decoded = decodeText(bytes);
+  // What does not decode says so first (a UTF-16 file is "not valid utf-8", though it holds NULs);
+  // a text that decodes and holds a NUL is a binary file's (Python refuses it as source too).
+  if ('text' in decoded && decoded.text.includes('\0')) return { error: BINARY_FILE };
+  return decoded;
+}
+
+function decodeText(bytes: Uint8Array): { text: string } | { error: string } {
   let data = bytes;
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
   let encoding = 'utf-8';

@@ -67,7 +67,7 @@ export function pairFindings(treeSitter: readonly Finding[], bandit: readonly Fi
   const out: MergedFinding[] = [];
   const moved: Finding[] = [];
   // First every bandit finding on its own line, so that a moved one never takes a twin another finding owns.
-  for (const b of [...bandit].sort(compareFindings)) {
+  for (const b of withoutRepeats(bandit, (rule, line) => free.get(key(rule, line))?.length ?? 0, lineOf)) {
     const twin = take(key(b.rule, lineOf(b.range.start)));
     if (twin) out.push({ finding: b, twin });
     else moved.push(b);
@@ -86,4 +86,24 @@ export function pairFindings(treeSitter: readonly Finding[], bandit: readonly Fi
   }
   for (const f of ours) if (!taken.has(f)) out.push({ finding: f });
   return out.sort((a, b) => compareFindings(a.finding, b.finding));
+}
+
+/**
+ * bandit's findings with exact repeats (same rule, place and message) kept
+ * only as often as the tree-sitter rules find that rule on that line, and
+ * at least once: bandit before 1.7.1 gives no column, so two issues of a
+ * rule on one line are two identical records (the tree-sitter pair counts
+ * them), while a report that repeats one record a thousand times is not a
+ * thousand issues.
+ */
+function withoutRepeats(bandit: readonly Finding[], oursAt: (rule: string, line: number) => number, lineOf: (offset: number) => number): Finding[] {
+  const seen = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const b of [...bandit].sort(compareFindings)) {
+    const k = `${b.rule}:${b.range.start}:${b.range.end}:${b.message}`;
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    if (n === 1 || n <= oursAt(b.rule, lineOf(b.range.start))) out.push(b);
+  }
+  return out;
 }

@@ -299,3 +299,16 @@ describe('request input through a def (the flow rules PS001, PS101, PS102, PS301
     expect(at('# pysec: ignore[PS001] # internal admin tool', '')).toEqual([false]);
   });
 });
+
+describe('the request rules and the operator\'s own input', () => {
+  // A command-line tool opening the file or URL it is given is not under attack: only request data makes PS001/PS101/PS102/PS301 fire.
+  const ps = (text: string) => checkText(engine, '/virtual/tool.py', text).findings.filter((f) => f.rule.startsWith('PS')).map((f) => f.rule);
+  it.each([
+    ['PS102', 'import sys\ndef main():\n    with open(sys.argv[1]) as f:\n        return f.read()\n', 'from flask import request\ndef view():\n    with open(request.args["p"]) as f:\n        return f.read()\n'],
+    ['PS001', 'import requests\ndef main():\n    return requests.get(input(), timeout=5)\n', 'import requests\nfrom flask import request\ndef view():\n    return requests.get(request.args["u"], timeout=5)\n'],
+    ['PS102', 'import os\ndef main():\n    return open(os.environ["CONFIG"]).read()\n', 'from flask import request\ndef view():\n    return open(request.form["p"]).read()\n'],
+  ])('%s: the operator\'s input does not fire it, request data does', (rule, local, request) => {
+    expect(ps(local)).toEqual([]);
+    expect(ps(request)).toContain(rule);
+  });
+});

@@ -13,7 +13,8 @@ import { reach } from './reach.js';
  * headers, PS401 session, PS508 XXE, PS802 mass assignment): each matches a def, lists the
  * places in it where a value reaches its sink (`sites`), and asks the
  * data-flow layer what reaches each (`reach`). A site is reported only
- * where untrusted input does, with the traced path as the finding's `flow`.
+ * where request data does (not the operator's own input), with the traced
+ * path as the finding's `flow`.
  *
  * The def is the match so that an edit anywhere in it (where the value is
  * assigned, a guard, a sanitiser) re-runs the rule on it; a rule's `words`
@@ -69,7 +70,9 @@ export function flowRule(words: Gate, sites: Sites): Check {
         });
         continue;
       }
-      if (r.kind !== 'untrusted' || (r.opaque && s.characters)) continue;
+      // Request rules: the operator's own input (`sys.argv`, `input()`, `os.environ`) choosing a
+      // file or a URL is not an attack on the program (a CLI opening the file it is given).
+      if (r.kind !== 'untrusted' || r.trust !== 'request' || (r.opaque && s.characters)) continue;
       hits.push({
         node: s.value,
         anchor: s.at,

@@ -8,26 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, type JsonReport } from '../support/cli.js';
 import { tempProjects } from '../support/temp-projects.js';
+import { APP, HELPERS, QUOTING } from '../support/two-module-app.js';
 
 const { project } = tempProjects('pysec-check-project-');
 
-const APP = [
-  'import subprocess',
-  'from flask import Flask, request',
-  'import helpers',
-  '',
-  'app = Flask(__name__)',
-  '',
-  '@app.route("/list")',
-  'def listing():',
-  '    cmd = helpers.build(request.args["dir"])',
-  '    subprocess.run(cmd, shell=True)',
-  '    return "ok"',
-  '',
-].join('\n');
 
-const HELPERS = ['def build(arg):', '    return "ls " + arg', ''].join('\n');
-const QUOTING = ['import shlex', '', 'def build(arg):', '    return "ls " + shlex.quote(arg)', ''].join('\n');
 
 async function check(root: string): Promise<JsonReport> {
   const r = await runCli(['check', '--no-bandit', '--format', 'json', '.'], { cwd: root });

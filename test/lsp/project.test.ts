@@ -12,25 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { tempProjects } from '../support/temp-projects.js';
+import { APP, HELPERS, QUOTING } from '../support/two-module-app.js';
 import { LspClient } from './client.js';
 
 const { project } = tempProjects('pysec-lsp-project-');
-
-const APP = [
-  'import subprocess',
-  'from flask import Flask, request',
-  'import helpers',
-  '',
-  'app = Flask(__name__)',
-  '',
-  '@app.route("/list")',
-  'def listing():',
-  '    cmd = helpers.build(request.args["dir"])',
-  '    subprocess.run(cmd, shell=True)',
-  '    return "ok"',
-  '',
-].join('\n');
-const HELPERS = ['def build(arg):', '    return "ls " + arg', ''].join('\n');
 
 let c: LspClient;
 let root: string;
@@ -85,7 +70,7 @@ describe('attack paths across files over LSP', () => {
 
   it('closed, the disk file is the module again; a change on disk (didChangeWatchedFiles) re-grades app.py', async () => {
     await c.close(helpersUri);
-    writeFileSync(join(root, 'helpers.py'), ['import shlex', '', 'def build(arg):', '    return "ls " + shlex.quote(arg)', ''].join('\n'));
+    writeFileSync(join(root, 'helpers.py'), QUOTING);
     const before = c.mark();
     await c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: helpersUri, type: 2 }] });
     const p = await c.waitForDiagnostics(appUri, { after: before, predicate: (x) => risk(shell(x.diagnostics)) !== 'Critical' });

@@ -66,8 +66,8 @@ function indexOf(text: string, start: number, enc: ColumnUnit): LineIndex | unde
   return index;
 }
 
-/** The last checkpoint whose `key` (offsets or units) is at most `value`. */
-function bisect(keys: number[], value: number): number {
+/** The index of the last of sorted `keys` that is at most `value` (the first when none is). */
+export function bisect(keys: number[], value: number): number {
   let lo = 0;
   let hi = keys.length - 1;
   while (lo < hi) {

@@ -1,4 +1,4 @@
-import { unitsBefore } from './columns.js';
+import { bisect, unitsBefore } from './columns.js';
 
 /**
  * Lines of a text, on UTF-16 offsets (JS string indexes): where they start,
@@ -51,13 +51,7 @@ export function advance(start: LinePosition, text: string): LinePosition {
 
 /** 1-based line and column in Unicode code points, as the JSON contract and ruff's text output use. */
 export function codePointPosition(text: string, offset: number, lineStarts: number[]): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
+  const lo = bisect(lineStarts, offset);
   // Code points from the line's start (a surrogate pair is one; one the offset splits counts whole),
   // bisected on a long line (columns.ts): a line of 100,000 findings is not walked once per finding.
   return { line: lo + 1, column: 1 + unitsBefore(text, lineStarts[lo], offset, 'utf-32') };

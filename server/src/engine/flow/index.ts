@@ -61,15 +61,23 @@ export function withProject<T>(project: ProjectIndex | undefined, fn: () => T): 
   }
 }
 
-/** What reaches `expr` at a sink of kind `sink`. */
-export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
-  const project = given ?? ambient;
+/**
+ * The value at a sink's argument (a keyword argument's value), resolved
+ * through the callers of its scope; 'dead' where the constants prove the
+ * code never runs, undefined where the layer cannot tell.
+ */
+function valueReaching(expr: Node, ctx: FileContext, project: ProjectIndex | undefined): { node: Node; value: Value | 'dead' | undefined } {
   const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
   const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
   const v = valueAt(node, fs);
-  if (v === 'dead') return { kind: 'constant' };
-  if (v === undefined) return { kind: 'unknown' };
-  const resolved = throughCallers(v, ownerScope(node), fs, 0);
+  return { node, value: v === 'dead' || v === undefined ? v : throughCallers(v, ownerScope(node), fs, 0) };
+}
+
+/** What reaches `expr` at a sink of kind `sink`. */
+export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
+  const { node, value: resolved } = valueReaching(expr, ctx, given ?? ambient);
+  if (resolved === 'dead') return { kind: 'constant' };
+  if (resolved === undefined) return { kind: 'unknown' };
   const safe = sinkSafety(node, sink, ctx);
   const r = reachOfValue(resolved, sink);
   if (safe && (safe.always || r.kind === 'constant')) return { kind: 'sanitised', by: safe.by };
@@ -86,12 +94,9 @@ export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: Pr
  * when untrusted, ends at the sink's argument as `reachOf`'s does.
  */
 export function reachOfElement(expr: Node, index: number, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
-  const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
-  const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
-  const v = valueAt(node, fs);
-  if (v === 'dead') return { kind: 'constant' };
-  if (v === undefined) return { kind: 'unknown' };
-  const resolved = throughCallers(v, ownerScope(node), fs, 0);
+  const { node, value: resolved } = valueReaching(expr, ctx, project);
+  if (resolved === 'dead') return { kind: 'constant' };
+  if (resolved === undefined) return { kind: 'unknown' };
   const element = join(...altsOf(resolved).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
   const r = reachOfValue(element, sink);
   if (r.kind === 'untrusted') return { ...r, path: [...r.path, stepAt(node, sinkNote(node))] };

@@ -58,33 +58,28 @@ export function flowRule(words: Gate, sites: Sites): Check {
     for (const s of sites(fn, ctx)) {
       const r = reach(s.value, s.kind, ctx);
       if (r.kind === 'unknown' && s.unknown) {
-        const u = s.unknown;
-        hits.push({
-          node: s.value,
-          anchor: s.at,
-          ...(s.call ? { call: s.call } : {}),
-          message: u.message,
-          ...(u.severity ? { severity: u.severity } : {}),
-          ...(u.confidence ? { confidence: u.confidence } : {}),
-          ...(u.risk ? { risk: u.risk } : {}),
-        });
+        hits.push(hitAt(s, s.unknown));
         continue;
       }
       // Request rules: the operator's own input (`sys.argv`, `input()`, `os.environ`) choosing a
       // file or a URL is not an attack on the program (a CLI opening the file it is given).
       if (r.kind !== 'untrusted' || r.trust !== 'request' || (r.opaque && s.characters)) continue;
-      hits.push({
-        node: s.value,
-        anchor: s.at,
-        ...(s.call ? { call: s.call } : {}),
-        message: s.message,
-        ...(s.severity ? { severity: s.severity } : {}),
-        ...(s.confidence ? { confidence: s.confidence } : {}),
-        ...(s.risk ? { risk: s.risk } : {}),
-        flow: r.path,
-      });
+      hits.push({ ...hitAt(s, s), flow: r.path });
     }
     return hits;
+  };
+}
+
+/** A site's hit, worded by `w`: the site's own words, or those it has for an input that could not be traced. */
+function hitAt(s: Site, w: Pick<Site, 'message' | 'severity' | 'confidence' | 'risk'>): Hit {
+  return {
+    node: s.value,
+    anchor: s.at,
+    ...(s.call ? { call: s.call } : {}),
+    message: w.message,
+    ...(w.severity ? { severity: w.severity } : {}),
+    ...(w.confidence ? { confidence: w.confidence } : {}),
+    ...(w.risk ? { risk: w.risk } : {}),
   };
 }
 

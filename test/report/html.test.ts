@@ -1,8 +1,9 @@
 /**
  * `report --format html` rendered in headless Chromium (Debian's
  * /usr/bin/chromium, driven by playwright-core): what a reader sees — the
- * sections, the counts in the charts, one group per file with its code —
- * and that the page asks for nothing over the network.
+ * sections, the counts in the charts, the findings by risk then rule with
+ * their code, the index by file — and that the page asks for nothing over
+ * the network. The Flask-sized report is html-scale.test.ts's.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,13 +97,40 @@ describe('report --format html in headless Chromium', () => {
       for (const b of await page.locator('#chart-owasp g.bar').all()) owasp[(await b.getAttribute('data-label'))!.slice(0, 3)] = (await b.locator('text.bar-count').textContent())!;
       expect(owasp).toEqual({ A01: '2', A03: '20', A04: '6', A05: '4', A08: '2', A10: '2' });
 
-      // Findings by file: three files, each finding with its code excerpt, the finding's line marked.
+      // Technical findings by risk, then rule (issue 20): a group per risk with its count, Low closed; the code of Critical and High shown.
+      const riskGroups = page.locator('#technical-findings details.risk-group');
+      expect(await riskGroups.evaluateAll((ds) => ds.map((d) => `${(d as HTMLElement).dataset.risk} ${(d as HTMLDetailsElement).open}`))).toEqual(['Critical true', 'High true', 'Medium true', 'Low false']);
+      expect(await riskGroups.locator(':scope > summary').allInnerTexts()).toEqual(['Critical 8 findings (5 rules)', 'High 12 findings (11 rules)', 'Medium 3 findings (3 rules)', 'Low 13 findings (10 rules)']);
+      const sqli = page.locator('#rule-critical-B608');
+      expect(await sqli.locator(':scope > summary').innerText()).toBe('B608 hardcoded_sql_expressions (2)');
+      expect(await sqli.locator('pre.excerpt .hit').first().innerText()).toContain('cur.execute(f"SELECT * FROM users WHERE id = {user_id}")');
+      expect(await sqli.locator('pre.excerpt').first().isVisible()).toBe(true);
+      expect(await page.locator('#technical-findings tbody tr').count()).toBe(36);
+      // Medium and Low: the code one click away, as the finding's line.
+      const medium = page.locator('#technical-findings details.risk-group[data-risk="Medium"] tbody tr').first();
+      expect(await medium.locator('pre').isVisible()).toBe(false);
+      await medium.locator('details > summary', { hasText: 'Code' }).click();
+      expect(await medium.locator('pre').isVisible()).toBe(true);
+      // Low opens on a click; its next step is a count per rule.
+      const low = riskGroups.last();
+      expect(await low.locator('tbody tr').first().isVisible()).toBe(false);
+      await low.locator(':scope > summary').click();
+      await low.locator('details.rule-group > summary').first().click();
+      expect(await low.locator('tbody tr').first().isVisible()).toBe(true);
+      expect(await page.locator('#next-steps h3:has-text("(Low)") + ul li').first().innerText()).toMatch(/^\d+ findings? \(B\d{3}\): /);
+
+      // The index by file: three files, each open (few files) with its count by risk, linking to the findings.
       const groups = page.locator('.file-group');
       expect(await groups.count()).toBe(3);
-      expect(await groups.locator('h3').allInnerTexts()).toEqual(['test/fixtures/apps/flask/app.py (6)', 'test/fixtures/apps/flask/tasks.py (5)', 'test/fixtures/apps/flask/views.py (25)']);
-      const sqli = page.locator('.finding', { hasText: 'B608' });
-      expect(await sqli.locator('pre.excerpt .hit').first().innerText()).toContain('cur.execute(f"SELECT * FROM users WHERE id = {user_id}")');
-      expect(await page.locator('#technical-findings tbody tr').count()).toBe(36);
+      expect(await groups.locator(':scope > summary').allInnerTexts()).toEqual([
+        'test/fixtures/apps/flask/app.py (6) 3 Critical, 2 High, 1 Low',
+        'test/fixtures/apps/flask/tasks.py (5) 2 High, 3 Low',
+        'test/fixtures/apps/flask/views.py (25) 5 Critical, 8 High, 3 Medium, 9 Low',
+      ]);
+      const link = groups.first().locator('a').first();
+      const target = (await link.getAttribute('href'))!;
+      expect(target).toMatch(/^#F-\d{3}$/);
+      expect(await page.locator(`#technical-findings tr${target}`).count()).toBe(1);
 
       // Suppressions: the unjustified one is called out, visibly.
       expect(await page.locator('#suppressed tr.suppression').count()).toBe(2);

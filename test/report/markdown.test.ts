@@ -149,6 +149,9 @@ describe('a review that could not read everything says so at the top (issue 20)'
       expect(r.stdout).not.toContain('Nothing to fix: keep the review running');
       expect(r.stdout).toContain('syntax error at line 2, column 7');
       expect(r.stdout).toContain('latin.py');
+      // The HTML lists them at the top too, in a warning of its own.
+      if (format === 'html') expect(r.stdout.indexOf('<section id="files-not-reviewed" class="warning"><h2>Files not reviewed</h2>')).toBeGreaterThan(0);
+      if (format === 'html') expect(r.stdout.indexOf('latin.py')).toBeLessThan(r.stdout.indexOf('Risk Summary'));
     });
   }
 });

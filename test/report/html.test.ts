@@ -131,6 +131,13 @@ describe('report --format html in headless Chromium', () => {
       const target = (await link.getAttribute('href'))!;
       expect(target).toMatch(/^#F-\d{3}$/);
       expect(await page.locator(`#technical-findings tr${target}`).count()).toBe(1);
+      // A link into a closed group shows its finding: Chromium opens the <details> around a fragment's target.
+      await low.evaluate((d) => ((d as HTMLDetailsElement).open = false));
+      const lowLink = groups.locator('li.k-low a').last();
+      const lowTarget = (await lowLink.getAttribute('href'))!;
+      expect(await page.locator(`tr${lowTarget}`).isVisible()).toBe(false);
+      await lowLink.click();
+      await page.locator(`tr${lowTarget}`).waitFor({ state: 'visible', timeout: 30_000 });
 
       // Suppressions: the unjustified one is called out, visibly.
       expect(await page.locator('#suppressed tr.suppression').count()).toBe(2);

@@ -117,6 +117,8 @@ function suppressTitle(ids: readonly string[], diagnosticLine: number, p: Placem
   if (everyFinding && p && p.line !== diagnosticLine) title += ` (comment on line ${p.line + 1})`;
   if (choice.kind === 'reason') title += ` — ${choice.text}`;
   if (p && !p.everyVersion) title += ' [read by bandit ≥ 1.7.5 only]';
+  // bandit 1.6 reads any `# nosec` as blanket (suppress/bandit16.ts): say what else it silences there.
+  if (p && p.bandit16.ids.length) title += ` [bandit 1.6 silences the whole ${p.bandit16.beyondLine ? 'statement' : 'line'}, ${p.bandit16.ids.join(', ')} too]`;
   if (p && p.collateral.length) {
     const n = p.collateral.length;
     title += ` (also the other ${n === 1 ? '' : `${n} `}${ids.join('/')} finding${n === 1 ? '' : 's'} there: bandit cannot tell them apart)`;

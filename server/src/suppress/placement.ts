@@ -1,7 +1,8 @@
 import type { Tree } from 'web-tree-sitter';
 import type { TextLines } from '../positions/lines.js';
 import type { Finding } from '../findings/finding.js';
-import { findingLines, lineCommentReader, readComment, suppressionAt, type FindingLines, type LineComments } from './apply.js';
+import { commentOnLine, findingLines, lineCommentReader, readComment, suppressionAt, type FindingLines, type LineComments } from './apply.js';
+import { ISSUE_LINE_MOVED_AFTER_16, nosec16, silencedOn16 } from './bandit16.js';
 import { buildComment, dedupe, isBanditId, parseComment } from './comment.js';
 import { commentEdit, lineSlot, type LineSlot, type OffsetTextEdit } from './lines.js';
 
@@ -25,6 +26,12 @@ import { commentEdit, lineSlot, type LineSlot, type OffsetTextEdit } from './lin
  * nothing else wins; failing that, the first that only bandit ≥ 1.7.5
  * reads; failing that, one that also silences a finding bandit cannot tell
  * apart (same test, same line), which the caller names in its title.
+ *
+ * B106 is the exception to "every version reads the issue's line": 1.6
+ * reports it on the call's first line (bandit16.ts), so in a multi-line
+ * call only that line is read by every version. And since 1.6 reads any
+ * `# nosec` as blanket, the placement also says which other findings 1.6
+ * would silence with it (the caller's title warns).
  */
 
 /** bandit tests that run on string constants: their "node" starts on the issue's line. */
@@ -39,6 +46,12 @@ export interface Placement {
   everyVersion: boolean;
   /** Other findings the comment silences too (same rule, lines bandit cannot tell apart). */
   collateral: Finding[];
+  /**
+   * bandit 1.6 reads any `# nosec` as blanket: the ids of the other findings
+   * it would silence too (on the line, or under the statement that starts
+   * there: `beyondLine`), which newer bandits keep reporting.
+   */
+  bandit16: { ids: string[]; beyondLine: boolean };
 }
 
 export type PlacementResult = { ok: true; placement: Placement } | { ok: false; reason: string };
@@ -97,7 +110,7 @@ export function candidateLines(rule: string, lines: FindingLines): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<number>();
   const bandit = isBanditId(rule);
-  const every = (l: number) => !bandit || l === lines.issue || (l === lines.first && !STRING_TESTS.has(rule));
+  const every = (l: number) => !bandit || (l === lines.issue && (l === lines.first || !ISSUE_LINE_MOVED_AFTER_16.has(rule))) || (l === lines.first && !STRING_TESTS.has(rule));
   for (const l of [lines.issue, lines.first]) {
     if (seen.has(l)) continue;
     seen.add(l);
@@ -165,11 +178,17 @@ export function placeSuppression(ctx: PlacementContext, targets: readonly Findin
     const everyVersion = targets.every((t, i) => candidateLines(t.rule, targetLines[i]).some((c) => c.line === line && c.everyVersion));
     const score = (collateral.length ? 2 : 0) + (everyVersion ? 0 : 1);
     if (!best || score < best.score) {
-      best = { score, placement: { line, edit: commentEdit(slot, added.text, added.tabStop), everyVersion, collateral } };
+      best = { score, placement: { line, edit: commentEdit(slot, added.text, added.tabStop), everyVersion, collateral, bandit16: { ids: [], beyondLine: false } } };
       if (score === 0) break;
     }
   }
-  if (best) return { ok: true, placement: best.placement };
+  if (best) {
+    const p = best.placement;
+    const existing = (l: number) => commentOnLine(doc, tree, l)?.text ?? null;
+    const addsNosec = targets.some((t) => isBanditId(t.rule)) && nosec16(p.edit.text);
+    p.bandit16 = addsNosec ? silencedOn16(doc, tree, p.line, others, new Set([...targets, ...p.collateral]), existing) : { ids: [], beyondLine: false };
+    return { ok: true, placement: p };
+  }
   return {
     ok: false,
     reason: reasons.length ? `no line can carry the comment (${reasons.join('; ')})` : 'no line can carry the comment',

@@ -38,6 +38,8 @@ const SNIPPETS: Record<string, string> = {
   'ml-funcarg-string': "def connect(client):\n    return client.connect(host='db', password='s3cret', banner=\"\"\"\nhello\n\"\"\")\n",
   'line-shared': 'import subprocess\n\n\ndef run(cmd, expr):\n    return subprocess.check_output(cmd, shell=True) + eval(expr)\n',
   'statement-shared': "def connect(client, spec):\n    return client.connect(\n        host=eval(spec),\n        password='s3cret',\n    )\n",
+  // 1.6 skips the whole function under a comment on its `def` line.
+  'def-shared': "def login(user, password='s3cret'):\n    return eval(user)\n",
 };
 
 /** The action's title for each target (snippet, rule): what each case must say. */
@@ -50,6 +52,8 @@ const TITLES: [string, string, string][] = [
   ['line-shared', 'B307', 'pysec: suppress B307 on this line [bandit 1.6 silences the whole line, B602 too]'],
   ['statement-shared', 'B106', 'pysec: suppress B106 (comment on line 2) [bandit 1.6 silences the whole statement, B307 too]'],
   ['statement-shared', 'B307', 'pysec: suppress B307 on this line'],
+  ['def-shared', 'B107', 'pysec: suppress B107 on this line [bandit 1.6 silences the whole statement, B307 too]'],
+  ['def-shared', 'B307', 'pysec: suppress B307 on this line'],
 ];
 
 interface Trial {
@@ -147,6 +151,6 @@ suite('the suppress action says what bandit 1.6 does with its comment', () => {
       expect(ids(after.get(t.path)), `${t.title}\n${t.text}`).toEqual(was.filter((id) => !gone.has(id)));
     }
     expect(newerOnly).toBe(2);
-    expect(wider).toBe(3);
+    expect(wider).toBe(4);
   });
 });

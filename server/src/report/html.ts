@@ -116,8 +116,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][]
 function findingRow(f: ReportFinding, common: string | null): string {
   const shown = f.risk === 'Critical' || f.risk === 'High';
   const code = shown ? excerpt(f) : `<details><summary>Code</summary><pre><code>${esc(f.code)}</code></pre></details>`;
-  const description = f.description === common ? '' : `<p>${clipped(f.description)}</p>`;
-  const path = f.attackPath ? `<p><em>Attack path:</em> ${clipped(f.attackPath)}</p>` : '';
+  // Divs, not paragraphs: a cut value is a <details>, which a <p> cannot hold.
+  const description = f.description === common ? '' : `<div>${clipped(f.description)}</div>`;
+  const path = f.attackPath ? `<div><em>Attack path:</em> ${clipped(f.attackPath)}</div>` : '';
   return `<tr id="${f.id}"><td>${f.id}</td><td>${esc(f.path)}</td><td>${f.line}</td><td>${description}${path}${code}</td></tr>`;
 }
 
@@ -139,7 +140,7 @@ function byRisk(m: ReportModel): string {
           const common = rs.every((r) => r.description === f.description) ? f.description : null;
           return (
             `<details class="rule-group" id="rule-${risk.toLowerCase()}-${esc(rule)}" data-rule="${esc(rule)}"${open}><summary><strong>${esc(rule)}</strong> ${esc(f.name)} <span class="count">(${rs.length.toLocaleString('en')})</span></summary>` +
-            `<p class="rule-meta">${esc(f.owaspName)}${f.cwe !== null ? ` · CWE-${f.cwe}` : ''}${common !== null ? ` · ${clipped(common)}` : ''}</p>` +
+            `<div class="rule-meta">${esc(f.owaspName)}${f.cwe !== null ? ` · CWE-${f.cwe}` : ''}${common !== null ? ` · ${clipped(common)}` : ''}</div>` +
             `<p class="remediation"><em>How to fix:</em> ${esc(f.remediation)}</p>` +
             `<table class="findings"><colgroup><col class="c-id"><col class="c-file"><col class="c-line"><col></colgroup>` +
             `<thead><tr><th>ID</th><th>File</th><th>Line</th><th>${common !== null ? 'Code' : 'Description and code'}</th></tr></thead><tbody>` +
@@ -205,7 +206,7 @@ th { background: #f0f2f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 col.c-id { width: 6.5em; } col.c-file { width: 28%; } col.c-line { width: 4.5em; }
 #suppressed col.c-line { width: 4.5em; } #suppressed col.c-file { width: 28%; } #suppressed col.c-comment { width: 18%; }
-td p { margin: 0 0 4px; }
+table.findings td > div { margin: 0 0 4px; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; }
 .card { flex: 1 1 150px; border-radius: 8px; padding: 12px 16px; color: #fff; }
 .card .count { font-size: 32px; font-weight: 700; display: block; }
@@ -222,7 +223,7 @@ figure.chart { margin: 0; max-width: 100%; }
 figure.chart svg { max-width: 100%; height: auto; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .bar-label, .bar-count { font: 13px system-ui, sans-serif; fill: #1d232b; }
-pre.excerpt { background: #0f1419; color: #e6e1cf; padding: 8px 0; border-radius: 6px; font-size: 13px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.excerpt { background: #0f1419; color: #e6e1cf; padding: 8px 12px 8px 0; border-radius: 6px; font-size: 13px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 pre.excerpt > code > span { display: block; padding-left: 4.5em; text-indent: -4.5em; }
 pre.excerpt span.hit { background: rgba(255, 80, 80, .25); }
 pre.excerpt span.ctx { opacity: .8; }

@@ -129,6 +129,30 @@ describe('report --format markdown on a hostile workspace', () => {
   });
 });
 
+describe('report --format html on the same hostile workspace', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pysec-report-html-hostile-'));
+    const app = join(dir, '<img src=x onerror=alert(1)>');
+    mkdirSync(app);
+    writeFileSync(join(app, `${'deep_'.repeat(40)}views.py`), ['password = "<script>alert(1)</script>' + 'x'.repeat(300) + '"', 'eval(x)  # nosec B307  # </code><h1>pwned</h1>', 'exec("<b>bold</b>")', ''].join('\n'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every workspace text escaped in the groups, the index, the cut values and the suppressions', async () => {
+    const r = await runCli(['report', '--no-bandit', '--format', 'html', dir]);
+    expect(r.code).toBe(0);
+    const html = r.stdout;
+    // The texts are there, escaped (the long password cut, all of it on expand)…
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/code&gt;&lt;h1&gt;pwned&lt;/h1&gt;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;' + 'x'.repeat(300));
+    expect(html).toMatch(/<details class="long"><summary>/);
+    // …and never markup.
+    expect(html).not.toMatch(/<img|<script|<h1>pwned|<b>bold/i);
+  });
+});
+
 describe('a review that could not read everything says so at the top (issue 20)', () => {
   let dir: string;
   beforeAll(() => {

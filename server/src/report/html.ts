@@ -181,7 +181,7 @@ function notReviewed(m: ReportModel): string {
   const list = `<ul>${m.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${clipped(e.message)}</li>`).join('')}</ul>`;
   return (
     `<section id="files-not-reviewed" class="warning"><h2>Files not reviewed</h2><p>${esc(notReviewedLead(m.errors))}: the findings below are not the whole picture.</p>` +
-    (m.errors.length > 10 ? `<details><summary>${plural(m.errors.length, 'entry').replace(/entrys$/, 'entries')}</summary>${list}</details>` : list) +
+    (m.errors.length > 10 ? `<details><summary>${plural(new Set(m.errors.map((e) => e.path)).size, 'file')}: show the list</summary>${list}</details>` : list) +
     `</section>`
   );
 }

@@ -39,7 +39,8 @@ function project(root: string): void {
   }
   const deep = join(root, ...DEEP);
   mkdirSync(deep, { recursive: true });
-  for (let i = 0; i < 12; i++) {
+  // 60 of one Medium rule: past 50, its group starts closed.
+  for (let i = 0; i < 60; i++) {
     writeFileSync(join(deep, `module_with_a_long_descriptive_name_number_${String(i).padStart(2, '0')}.py`), `import random\n\n\ndef jitter():\n    return random.random()\n`);
   }
   writeFileSync(join(deep, 'settings.py'), `SECRET_KEY = "k3y-0f-th3-pr0duct10n-s1t3"\npassword = "${LONG_SECRET}"\n`);
@@ -91,7 +92,7 @@ describe.skipIf(MISSING)(MISSING ? `SKIPPED: ${CHROMIUM} is absent (apt-get inst
     try {
       const counts: Record<string, string> = {};
       for (const card of await page.locator('#risk-summary .card').all()) counts[(await card.getAttribute('data-risk'))!] = await card.locator('.count').innerText();
-      // 300 test files: 3 asserts, random, and every tenth a secret and its assert (Low in tests); 12 jitters (Medium); the settings' secrets (Critical).
+      // 300 test files: 3 asserts, random, and every tenth a secret and its assert (Low in tests); 60 jitters (Medium); the settings' secrets (Critical).
       expect(Number(counts.Low)).toBeGreaterThanOrEqual(TEST_FILES * (ASSERTS + 1) + (TEST_FILES / 10) * 2);
       expect(Number(counts.Critical)).toBeGreaterThanOrEqual(2);
 
@@ -106,6 +107,10 @@ describe.skipIf(MISSING)(MISSING ? `SKIPPED: ${CHROMIUM} is absent (apt-get inst
         expect(await page.locator(`#technical-findings details.risk-group[data-risk="${risk}"]`).evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
       }
       expect(await page.locator('#technical-findings details.risk-group[data-risk="Critical"] pre.excerpt').first().isVisible()).toBe(true);
+      // Medium open, but its 60 jitters (B311) one closed group with their count.
+      const jitters = page.locator('#rule-medium-B311');
+      expect(await jitters.locator(':scope > summary').innerText()).toBe('B311 random (60)');
+      expect(await jitters.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
 
       // The 265-character secret: cut in its row, all of it on expand.
       const secret = page.locator('#rule-critical-B105 tr', { hasText: 'settings.py', has: page.locator('details.long') });

@@ -73,6 +73,9 @@ function clipped(s: string): string {
   return `<details class="long"><summary>${esc(s.slice(0, LONG - 40))}… <small>(${s.length} characters: show all)</small></summary>${esc(s)}</details>`;
 }
 
+/** A High or Medium rule with more findings than this starts closed. */
+const RULE_OPEN = 50;
+
 /** A next step lists at most this many ids of one rule; the rest are counted (its group has them all). */
 const STEP_IDS = 12;
 
@@ -124,7 +127,9 @@ function findingRow(f: ReportFinding, common: string | null): string {
 
 /**
  * The findings by risk, then rule: each group a `<details>` with its count,
- * Low's closed (and its rules' too: opening Low shows a count per rule).
+ * Low's closed (and its rules' too: opening Low shows a count per rule),
+ * and a High or Medium rule's past RULE_OPEN findings (that many of one
+ * rule are a pattern to fix once, not a list to read: its count says it).
  * The rule's category, CWE, message and remediation are said once, in the
  * group; its table fits the page (fixed layout, values wrapped).
  */
@@ -138,8 +143,9 @@ function byRisk(m: ReportModel): string {
         .map(([rule, rs]) => {
           const f = rs[0];
           const common = rs.every((r) => r.description === f.description) ? f.description : null;
+          const ruleOpen = risk === 'Critical' || (open && rs.length <= RULE_OPEN) ? open : '';
           return (
-            `<details class="rule-group" id="rule-${risk.toLowerCase()}-${esc(rule)}" data-rule="${esc(rule)}"${open}><summary><strong>${esc(rule)}</strong> ${esc(f.name)} <span class="count">(${rs.length.toLocaleString('en')})</span></summary>` +
+            `<details class="rule-group" id="rule-${risk.toLowerCase()}-${esc(rule)}" data-rule="${esc(rule)}"${ruleOpen}><summary><strong>${esc(rule)}</strong> ${esc(f.name)} <span class="count">(${rs.length.toLocaleString('en')})</span></summary>` +
             `<div class="rule-meta">${esc(f.owaspName)}${f.cwe !== null ? ` · CWE-${f.cwe}` : ''}${common !== null ? ` · ${clipped(common)}` : ''}</div>` +
             `<p class="remediation"><em>How to fix:</em> ${esc(f.remediation)}</p>` +
             `<table class="findings"><colgroup><col class="c-id"><col class="c-file"><col class="c-line"><col></colgroup>` +

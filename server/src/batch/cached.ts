@@ -42,6 +42,7 @@ export class CachedReview {
   /** Each stored or reused result's entry, by absolute path: `check` adds the hygiene to it. */
   private readonly known = new Map<string, Known>();
   private readonly resolver = new RunProject();
+  private readonly held = new Map<string, boolean>();
 
   constructor(
     readonly store: ResultStore,
@@ -62,7 +63,10 @@ export class CachedReview {
       this.stats.misses++;
       return undefined;
     }
-    const key = fileKey(this.run, this.projectKey(cfg), sha256(bytes));
+    const hash = sha256(bytes);
+    // Another file's lookups may name this one: its hash is known now.
+    this.hashes.set(abs, hash);
+    const key = fileKey(this.run, this.projectKey(cfg), hash);
     const e = this.store.get(abs, key);
     const data = e && resultData(e.data);
     if (!e || !data || !e.deps.every((d) => this.holds(d))) {
@@ -124,9 +128,16 @@ export class CachedReview {
   }
 
   /** Whether a module lookup still gives the same file with the same content. */
-  private holds([name, from, file, hash]: StoredDep): boolean {
-    const now = this.resolver.index.fileOf(name, from) ?? null;
-    return now === file && (file === null || this.hashOf(file) === hash);
+  private holds(dep: StoredDep): boolean {
+    // Many files import the same names from one folder: each lookup is checked once per run.
+    const k = dep.join('\u0000');
+    let ok = this.held.get(k);
+    if (ok === undefined) {
+      const [name, from, file, hash] = dep;
+      const now = this.resolver.index.fileOf(name, from) ?? null;
+      this.held.set(k, (ok = now === file && (file === null || this.hashOf(file) === hash)));
+    }
+    return ok;
   }
 
   private hashOf(path: string): string | null {

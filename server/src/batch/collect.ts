@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { findProjectRoot, isExcluded, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { banditIdentity, runInputs, type KeyInput } from '../cache/key.js';
 import { ResultStore } from '../cache/store.js';
@@ -57,8 +58,12 @@ export interface Review {
  */
 export function projectConfigs(cwd: string, warn: (message: string) => void): (path: string) => ProjectBanditConfig {
   const configs = new Map<string, ProjectBanditConfig>();
+  // The root depends on the file's folder only: looked for once per folder (a warm cached run over a library is mostly this).
+  const rootOf = new Map<string, string>();
   return (path: string) => {
-    const root = findProjectRoot(path, cwd);
+    const folder = dirname(resolve(path));
+    let root = rootOf.get(folder);
+    if (root === undefined) rootOf.set(folder, (root = findProjectRoot(path, cwd)));
     let cfg = configs.get(root);
     if (!cfg) {
       cfg = loadProjectConfig(root);

@@ -85,7 +85,8 @@ export class ResultStore {
    * merged with what is on disk now. Returns why it could not, or undefined.
    */
   save(): string | undefined {
-    if (this.written.size === 0 && this.touched.size === 0) return undefined;
+    // A run that only reused entries writes nothing (a warm run stays a read): their use is recorded with the next write.
+    if (this.written.size === 0) return undefined;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const now = Date.now();

@@ -178,6 +178,16 @@ describe('check --cache-dir: what a warm run reuses, and what a change invalidat
     expect(readdirSync(dir)).toEqual(['results.json']);
   });
 
+  it('a cache folder that cannot be made: the same findings, and a word on stderr', async () => {
+    const root = app('unwritable');
+    const file = join(temp.dir, 'a-file');
+    writeFileSync(file, '');
+    const r = await runCli(['check', '--no-bandit', '--format', 'json', '--cache-dir', join(file, 'cache'), '.'], { cwd: root });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(await uncached(root, ['--no-bandit']));
+    expect(r.stderr).toMatch(/cannot write the cache in .*a-file.cache: ENOTDIR/);
+  });
+
   it('--no-cache reads and writes nothing', async () => {
     const root = app('no-cache');
     const home = mkdtempSync(join(temp.dir, 'home-'));
@@ -275,5 +285,24 @@ describe('with the real bandit: its findings are cached, keyed by its version', 
     expect([r.hits, r.misses]).toEqual([1, 1]);
     expect(r.stdout).toBe(await uncached(root, [], env));
     expect(existsSync(join(dir, 'results.json'))).toBe(true);
+  });
+});
+
+describe('report: the same cache as check', () => {
+  it("a report over a tree check has cached says what a --no-cache report says, and leaves the cache whole", async () => {
+    const root = app('report');
+    const dir = cacheDir();
+    expect((await check(root, ['--no-bandit', '--cache-dir', dir])).misses).toBe(5);
+    const report = async (args: string[]) => {
+      const r = await runCli(['report', '--no-bandit', '--format', 'json', ...args, '.'], { cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      const { date: _d, generatedAt: _g, ...rest } = JSON.parse(r.stdout) as Record<string, unknown>;
+      return rest;
+    };
+    const cached = await report(['--cache-dir', dir]);
+    expect(cached).toEqual(await report(['--no-cache']));
+    expect(JSON.stringify(cached)).toContain('B602');
+    // check's stored hygiene survives the report's run: all five still answered.
+    expect((await check(root, ['--no-bandit', '--cache-dir', dir])).hits).toBe(5);
   });
 });

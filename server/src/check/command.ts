@@ -53,7 +53,8 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   });
   if (stored) {
     const failed = stored.save();
-    if (failed) warn(failed);
+    // A folder the user named is worth a word when it cannot be written; the default one only with --verbose (a read-only home is no error).
+    if (failed && (options.cache.dir !== undefined || options.verbose)) warn(failed);
     if (options.verbose) warn(`cache ${stored.store.dir}: ${stored.stats.hits} files unchanged, ${stored.stats.misses} reviewed`);
   } else if (options.verbose) warn('cache: not used (--no-cache)');
   let results = checked.map((r) => {

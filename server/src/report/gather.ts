@@ -47,7 +47,8 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
     ...(options.cache ? { cache: options.cache } : {}),
   });
   const failed = review.cache?.save();
-  if (failed) options.warn(failed);
+  // Only for a folder the user named (--cache-dir): the default one may be read-only without harm.
+  if (failed && !options.cache?.evictSiblings) options.warn(failed);
 
   const scanner = new PracticeScanner(engine.parser.language!);
   const comments = new Map<string, SuppressionComment[]>();

@@ -52,7 +52,9 @@ export function fileKey(run: string, project: string, content: string): string {
 
 /** The key of the inputs every file of a run shares (`extra`: a caller's own, such as the advisory database's stamp). */
 export function runInputs(version: string, bandit: string | null, extra: readonly KeyInput[] = []): string {
-  return digest([['schema', String(CACHE_SCHEMA)], ['pysec', version], ['build', buildStamp()], ['bandit', bandit ?? 'none'], ...extra]);
+  // PYSEC_BENCH_FLOW=off (the bench's switch, grading/merged.ts) grades without the flow layer: other results.
+  const flow = process.env.PYSEC_BENCH_FLOW === 'off' ? 'off' : 'on';
+  return digest([['schema', String(CACHE_SCHEMA)], ['pysec', version], ['build', buildStamp()], ['flow', flow], ['bandit', bandit ?? 'none'], ...extra]);
 }
 
 /** bandit's identity for the key: its command line and the version it reports. */

@@ -111,6 +111,20 @@ describe('check --cache-dir: what a warm run reuses, and what a change invalidat
     expect(r.stdout).toBe(await uncached(root, ['--no-bandit']));
   });
 
+  it('the same view in two folders, a quoting helper beside one: each graded by its own folder, and invalidated by it', async () => {
+    // The flow layer once kept one analysis for a def of identical text in two files: b/app.py took a/app.py's "helpers not found".
+    const root = temp.project('twin-views', { 'a/app.py': APP, 'b/app.py': APP, 'b/helpers.py': QUOTING });
+    const dir = cacheDir();
+    const risks = (out: string) => (JSON.parse(out) as JsonReport).findings.filter((f) => f.rule === 'B602').map((f) => `${f.path} ${f.risk}`);
+    const cold = await check(root, ['--no-bandit', '--cache-dir', dir]);
+    expect(risks(cold.stdout)).toEqual(['a/app.py Critical', 'b/app.py Low']);
+    writeFileSync(join(root, 'b/helpers.py'), HELPERS);
+    const r = await check(root, ['--no-bandit', '--cache-dir', dir]);
+    expect([r.hits, r.misses]).toEqual([1, 2]);
+    expect(risks(r.stdout)).toEqual(['a/app.py Critical', 'b/app.py Critical']);
+    expect(r.stdout).toBe(await uncached(root, ['--no-bandit']));
+  });
+
   it("a changed [tool.pysec] setting invalidates the project's files", async () => {
     const root = app('changed-setting', { 'pyproject.toml': '[tool.pysec]\nsuppress.placeholder = "TODO"\n' });
     const dir = cacheDir();

@@ -76,6 +76,11 @@ async function main() {
     rows.push([`check --no-bandit, ${what} (${s.files} files, best of ${s.runs ?? 1})`, sec(s.check.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.check.ms, s.ruff.ms), verdict(s.check.ms <= s.ruff.ms)]);
     if (s.checkNoFlow) rows.push([`  flow layer on vs off (PYSEC_BENCH_FLOW=off), target ≤ 1.25×`, sec(s.check.ms), `off ${sec(s.checkNoFlow.ms)}`, ratio(s.check.ms, s.checkNoFlow.ms), verdict(s.check.ms <= 1.25 * s.checkNoFlow.ms)]);
     rows.push([`  in one warm thread, no process start`, sec(s.serial.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.serial.ms, s.ruff.ms), '']);
+    if (s.cacheWarm) {
+      rows.push([`  result cache cold (fresh --cache-dir) vs --no-cache: no slower`, sec(s.cacheCold.ms), `no-cache ${sec(s.check.ms)}`, ratio(s.cacheCold.ms, s.check.ms), verdict(s.cacheCold.ms <= 1.05 * s.check.ms)]);
+      rows.push([`  result cache warm (nothing changed), target ≤ 0.5× ruff cold`, sec(s.cacheWarm.ms), `ruff-wasm ${sec(s.ruff.ms)}`, ratio(s.cacheWarm.ms, s.ruff.ms), verdict(s.cacheWarm.ms <= 0.5 * s.ruff.ms)]);
+    }
+    if (s.cacheBandit) rows.push([`check with bandit, warm cache (${s.cacheBandit.what}, ${s.cacheBandit.files} files)`, sec(s.cacheBandit.warmMs), 'budget 1 s', ratio(s.cacheBandit.warmMs, 1000), verdict(s.cacheBandit.warmMs <= 1000)]);
     for (const b of s.bandit ?? []) {
       rows.push([`  vs ${b.name} -r (${b.files} files${b.files === s.files ? '' : ', a subset'})`, sec(b.pysecMs), `${b.timedOut ? '> ' : ''}${sec(b.ms)}`, ratio(b.pysecMs, b.ms), '']);
     }

@@ -14,12 +14,17 @@
 //     with --bandit-subset, over a few of its packages; each run capped at
 //     --bandit-cap seconds (a run that hits the cap is reported as "more than").
 //
+//   - the result cache (issue 19): the same command cold into a fresh cache
+//     folder (--cache-dir, a private temp folder), then warm (run again,
+//     nothing changed), and with bandit 1.6.2 warm over a small project (the
+//     `json` package); the first `check` figure above runs with --no-cache.
+//
 // The check, one-thread and ruff figures are the best of --runs (default 2) runs.
 //
 //   node test/bench/stdlib.mjs [--stdlib DIR] [--subset] [--runs N] [--bandit-subset] [--bandit-cap S] [--no-bandit] [--json PATH]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './lsp-client.mjs';
 import { ruffLinter } from './ruff.mjs';
@@ -101,16 +106,31 @@ async function main() {
   ruff.check('x = 1\n');
   for (let run = 0; run < opts.runs; run++) {
     // --- pysec check, the command -------------------------------------------
-    const check = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--format', 'json', ...roots], { cwd: ROOT });
+    const check = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--no-cache', '--format', 'json', ...roots], { cwd: ROOT });
     if (check.code !== 0 && check.code !== 1) throw new Error(`check exited ${check.code}: ${check.stderr.slice(-2000)}`);
     const report = JSON.parse(check.stdout);
     if (!results.check || check.ms < results.check.ms) results.check = { ms: check.ms, findings: report.findings.length, errors: report.errors.length };
 
     // --- the same command, the flow layer off ---------------------------------
-    const off = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--format', 'json', ...roots], { cwd: ROOT, env: { ...process.env, PYSEC_BENCH_FLOW: 'off' } });
+    const off = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--no-cache', '--format', 'json', ...roots], { cwd: ROOT, env: { ...process.env, PYSEC_BENCH_FLOW: 'off' } });
     if (off.code !== 0 && off.code !== 1) throw new Error(`check (flow off) exited ${off.code}: ${off.stderr.slice(-2000)}`);
     const offReport = JSON.parse(off.stdout);
     if (!results.checkNoFlow || off.ms < results.checkNoFlow.ms) results.checkNoFlow = { ms: off.ms, findings: offReport.findings.length, errors: offReport.errors.length };
+
+    // --- the result cache: cold into a fresh folder, then warm -----------------
+    const cacheDir = mkdtempSync(join(tmpdir(), 'pysec-bench-cache-'));
+    try {
+      const args = [join(DIST, 'cli.js'), 'check', '--no-bandit', '--cache-dir', cacheDir, '--format', 'json', ...roots];
+      const cold = await timed(process.execPath, args, { cwd: ROOT });
+      const warm = await timed(process.execPath, args, { cwd: ROOT });
+      for (const r of [cold, warm]) if (r.code !== 0 && r.code !== 1) throw new Error(`check --cache-dir exited ${r.code}: ${r.stderr.slice(-2000)}`);
+      // A cache that changed the output would be no figure at all.
+      if (warm.stdout !== check.stdout || cold.stdout !== check.stdout) throw new Error('check with the cache printed other findings than check --no-cache');
+      if (!results.cacheCold || cold.ms < results.cacheCold.ms) results.cacheCold = { ms: cold.ms };
+      if (!results.cacheWarm || warm.ms < results.cacheWarm.ms) results.cacheWarm = { ms: warm.ms };
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
 
     // --- the same files, one thread, in this process -------------------------
     let t0 = performance.now();
@@ -144,6 +164,25 @@ async function main() {
   }
   results.runs = opts.runs;
 
+  // --- the cache with bandit: a small project (the json package), warm ---------
+  if (opts.bandit && existsSync('/usr/bin/bandit')) {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'pysec-bench-cache-'));
+    try {
+      const project = join(stdlib, 'json');
+      const args = [join(DIST, 'cli.js'), 'check', '--bandit', '/usr/bin/bandit', '--cache-dir', cacheDir, '--format', 'json', '.'];
+      const cold = await timed(process.execPath, args, { cwd: project });
+      let best;
+      for (let run = 0; run < opts.runs; run++) {
+        const warm = await timed(process.execPath, args, { cwd: project });
+        if (warm.stdout !== cold.stdout) throw new Error('check with bandit and a warm cache printed other findings');
+        if (!best || warm.ms < best) best = warm.ms;
+      }
+      results.cacheBandit = { what: 'json package, bandit 1.6.2', files: pythonFiles([project]).files.length, coldMs: cold.ms, warmMs: best };
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }
+
   // --- bandit -r --------------------------------------------------------------
   results.bandit = [];
   if (opts.bandit) {
@@ -154,7 +193,7 @@ async function main() {
     let pysecOnSubset;
     let ruffOnSubset;
     if (opts.banditSubset && !opts.subset) {
-      const c = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--format', 'json', ...targets.map((t) => join(stdlib, t))], { cwd: ROOT });
+      const c = await timed(process.execPath, [join(DIST, 'cli.js'), 'check', '--no-bandit', '--no-cache', '--format', 'json', ...targets.map((t) => join(stdlib, t))], { cwd: ROOT });
       pysecOnSubset = c.ms;
       const t1 = performance.now();
       for (const f of banditFiles) {
@@ -189,6 +228,14 @@ async function main() {
   console.log(`pysec, the same files one after another in one thread of this process (grammar loaded; warm after the first run): ${s(results.serial.ms)}  (the command's worker pool vs this: ${ratio(results.serial.ms, results.check.ms)} faster, its start and cold workers included)`);
   console.log(`ruff ${results.ruff.version} (wasm, S rules), the same files in one thread of this process (warm after the first run): ${s(results.ruff.ms)}  (${results.ruff.diagnostics} diagnostics, ${results.ruff.errors} files not linted)`);
   console.log(`  check vs ruff: ${ratio(results.check.ms, results.ruff.ms)}   (target ≤ 1.00×: ${results.check.ms <= results.ruff.ms ? 'PASS' : 'OVER'})   one-thread pysec vs ruff: ${ratio(results.serial.ms, results.ruff.ms)}`);
+  if (results.cacheWarm) {
+    console.log(`pysec check --no-bandit with the result cache, cold (a fresh --cache-dir): ${s(results.cacheCold.ms)}  vs --no-cache ${ratio(results.cacheCold.ms, results.check.ms)}   (target: no slower)`);
+    console.log(`  warm (run again, nothing changed): ${s(results.cacheWarm.ms)}  vs ruff's cold lint ${ratio(results.cacheWarm.ms, results.ruff.ms)}   (target ≤ 0.50×: ${results.cacheWarm.ms <= 0.5 * results.ruff.ms ? 'PASS' : 'OVER'})`);
+  }
+  if (results.cacheBandit) {
+    const c = results.cacheBandit;
+    console.log(`pysec check with bandit and the result cache over the ${c.what} (${c.files} files): cold ${s(c.coldMs)}, warm ${s(c.warmMs)}   (budget ≤ 1 s: ${c.warmMs <= 1000 ? 'PASS' : 'OVER'})`);
+  }
   for (const b of results.bandit) {
     const t = b.timedOut ? `more than ${s(b.ms)} (stopped at the cap)` : s(b.ms);
     console.log(`${b.name} -r over ${b.what} (${b.files} files): ${t}${b.issues === undefined ? '' : `  (${b.issues} issues)`}`);

@@ -1,6 +1,11 @@
-import { findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { dirname, resolve } from 'node:path';
+import { findProjectRoot, isExcluded, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { banditIdentity, runInputs, type KeyInput } from '../cache/key.js';
+import { ResultStore } from '../cache/store.js';
 import type { Engine } from '../engine/engine.js';
+import { VERSION } from '../version.js';
 import type { BanditChoice, BanditRun } from './bandit.js';
+import { CachedReview } from './cached.js';
 import { syntaxError, type FileError, type FileResult } from './file.js';
 import { reviewFiles } from './review.js';
 
@@ -20,6 +25,17 @@ export interface CollectOptions {
   /** Appended to the warning when bandit cannot run (the CLI says how to install it, or to pass --no-bandit). */
   banditHint?: string;
   timeoutMs?: number;
+  /** The result cache to answer unchanged files from and store the others in (batch/cached.ts); none: every file reviewed. */
+  cache?: CacheOptions;
+}
+
+export interface CacheOptions {
+  /** The cache folder (cache/location.ts). */
+  dir: string;
+  /** It is one of the user cache's folders: the oldest others are removed beyond a bound. */
+  evictSiblings?: boolean;
+  /** More inputs every file's key depends on (the advisory database's stamp, say). */
+  extra?: readonly KeyInput[];
 }
 
 /** The whole review at once: what `check` and `report` print. */
@@ -31,6 +47,8 @@ export interface Review {
   bandit: BanditStatus;
   /** The bandit that ran, when one did (`check` runs it again on a few files: check/hygiene.ts). */
   banditRun?: BanditRun;
+  /** The result cache, when one was used: its counts, and where `check` stores the hygiene; the caller saves it. */
+  cache?: CachedReview;
 }
 
 /**
@@ -40,8 +58,12 @@ export interface Review {
  */
 export function projectConfigs(cwd: string, warn: (message: string) => void): (path: string) => ProjectBanditConfig {
   const configs = new Map<string, ProjectBanditConfig>();
+  // The root depends on the file's folder only: looked for once per folder (a warm cached run over a library is mostly this).
+  const rootOf = new Map<string, string>();
   return (path: string) => {
-    const root = findProjectRoot(path, cwd);
+    const folder = dirname(resolve(path));
+    let root = rootOf.get(folder);
+    if (root === undefined) rootOf.set(folder, (root = findProjectRoot(path, cwd)));
     let cfg = configs.get(root);
     if (!cfg) {
       cfg = loadProjectConfig(root);
@@ -57,7 +79,7 @@ export function projectConfigs(cwd: string, warn: (message: string) => void): (p
  * bandit for all (asked for once, when the first project starts, or at the
  * end when there is none: the report names it either way), collected.
  */
-export async function reviewAll(engine: Engine, files: readonly string[], options: CollectOptions): Promise<Review> {
+export async function reviewAll(engine: Engine | (() => Promise<Engine>), files: readonly string[], options: CollectOptions): Promise<Review> {
   const configOf = options.projectConfig ?? projectConfigs(options.cwd, options.warn);
   const reviewed: (FileResult | FileError | undefined)[] = new Array(files.length);
   const banditErrors: FileError[] = [];
@@ -77,15 +99,41 @@ export async function reviewAll(engine: Engine, files: readonly string[], option
   };
   const pick = options.bandit;
   const banditFor = pick ? () => (chosen ??= choose(pick)) : undefined;
-  await reviewFiles(engine, files, {
-    configOf: (path) => configOf(path),
-    ...(banditFor ? { bandit: banditFor } : {}),
-    onFile: (outcome, index) => {
-      reviewed[index] = outcome;
-    },
-    onBanditError: (e) => banditErrors.push(e),
-  });
+  let todo = files.map((path, index) => ({ path, index }));
+  let cache: CachedReview | undefined;
+  if (options.cache) {
+    // bandit's identity is part of every key: asked for before the first lookup.
+    const run = await banditFor?.();
+    const store = ResultStore.open(options.cache.dir, { evictSiblings: options.cache.evictSiblings ?? false });
+    cache = new CachedReview(store, runInputs(VERSION, run ? banditIdentity(run.cmd, run.version.text) : null, options.cache.extra), configOf);
+    const c = cache;
+    // Excluded files are left out as reviewFiles leaves them out; an unchanged file is answered here, without parsing.
+    todo = todo.filter(({ path, index }) => {
+      if (isExcluded(configOf(path), path)) return false;
+      const hit = c.lookup(path);
+      if (hit) reviewed[index] = hit;
+      return !hit;
+    });
+  }
+  if (todo.length) {
+    await reviewFiles(typeof engine === 'function' ? await engine() : engine, todo.map((t) => t.path), {
+      configOf: (path) => configOf(path),
+      ...(banditFor ? { bandit: banditFor } : {}),
+      onFile: (outcome, k) => {
+        reviewed[todo[k].index] = outcome;
+      },
+      onBanditError: (e) => banditErrors.push(e),
+    });
+  }
   await banditFor?.();
+  if (cache) {
+    // A file bandit could not check is not stored: the next run asks bandit again.
+    const banditFailed = new Set(banditErrors.map((e) => e.path));
+    for (const { index } of todo) {
+      const r = reviewed[index];
+      if (r && !('message' in r) && !banditFailed.has(r.path)) cache.record(r);
+    }
+  }
   const results: FileResult[] = [];
   const errors: FileError[] = [];
   for (const r of reviewed) {
@@ -98,5 +146,5 @@ export async function reviewAll(engine: Engine, files: readonly string[], option
     }
   }
   errors.push(...banditErrors);
-  return { results, errors, bandit, ...(banditRun ? { banditRun } : {}) };
+  return { results, errors, bandit, ...(banditRun ? { banditRun } : {}), ...(cache ? { cache } : {}) };
 }

@@ -11,6 +11,7 @@ import { readRegularFile } from '../files/read.js';
 import { firstSyntaxError } from '../engine/syntax-error.js';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
+import type { ModuleLookup } from '../cache/deps.js';
 
 export interface FileResult {
   path: string;
@@ -19,6 +20,8 @@ export interface FileResult {
   findings: Finding[];
   /** Where the text stops being Python (engine/syntax-error.ts), when it does: the valid parts were still reviewed. */
   syntaxErrorAt?: number;
+  /** The project modules its analysis looked up (cache/deps.ts): the result cache's cross-file inputs. */
+  lookups?: ModuleLookup[];
 }
 
 export interface FileError {

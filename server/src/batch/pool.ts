@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
-import { checkFile } from './file.js';
 import { RunProject } from './project.js';
-import { selectionFor, withoutDoc, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
+import { checkRecorded, selectionFor, withoutDoc, type CheckOutcome, type CheckTask, type FromWorker, type PoolSelection, type ServeOptions, type ToWorker } from './worker.js';
 
 export type { CheckOutcome };
 
@@ -160,7 +159,7 @@ function checkInline(engine: Engine, files: readonly PoolFile[], selections: rea
       continue;
     }
     if (f.root) project.addRoot(f.root);
-    const r = checkFile(engine, f.path, enabled[f.selection], project.index);
+    const r = checkRecorded(engine, f.path, enabled[f.selection], project);
     out.push('message' in r ? r : withoutDoc(r));
     opts.progress?.(out.length, files.length);
   }

@@ -66,8 +66,9 @@ export class DiskModules {
   private readonly maxBytes: number;
   private retired: Tree[] = [];
 
+  /** Without an engine nothing is parsed: a resolver only (the result cache checks where names resolve, cache/deps.ts). */
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: Engine | undefined,
     opts: DiskModulesOptions = {},
   ) {
     this.recheckMs = opts.recheckMs ?? Infinity;
@@ -133,7 +134,7 @@ export class DiskModules {
   }
 
   private parse(path: string, p: Parsed): ProjectModule | null {
-    if (p.text === null) return null;
+    if (p.text === null || !this.engine) return null;
     const tree = this.engine.parser.parse(asPythonReadsIt(p.text));
     if (!tree) return null;
     p.tree = tree;
@@ -298,7 +299,8 @@ export class RunProject {
   private readonly roots = new Set<string>();
   readonly index: ProjectFiles;
 
-  constructor(engine: Engine) {
+  /** `engine` undefined: it resolves names but parses nothing. */
+  constructor(engine?: Engine) {
     this.index = new ProjectFiles(new DiskModules(engine), { rootOf: (file) => this.rootOf(file) });
   }
 

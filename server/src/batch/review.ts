@@ -9,6 +9,7 @@ import { banditOverProject, type BanditRun } from './bandit.js';
 import type { FileError, FileResult } from './file.js';
 import { checkInPool } from './pooled.js';
 import { RunProject } from './project.js';
+import { RecordingIndex, unionLookups } from '../cache/deps.js';
 
 /** The files of one project root, reviewed together under its bandit config. */
 export interface Project {
@@ -103,8 +104,10 @@ function merged(engine: Engine, outcome: FileResult | FileError, bandit: Readonl
   if ('message' in outcome) return outcome;
   const found = bandit.get(outcome.path);
   if (!found) return outcome;
+  let index: RecordingIndex | undefined;
   const findings = mergeGraded(outcome.findings, banditFindings(found, outcome.text, engine.ruleset.byId), (o) => outcome.doc.positionAt(o).line, (rest) =>
-    gradeByParsing(engine, outcome.path, outcome.text, rest, project().index),
+    gradeByParsing(engine, outcome.path, outcome.text, rest, (index = new RecordingIndex(project().index))),
   );
-  return { ...outcome, findings };
+  // The grading of bandit's findings may look into other modules too: the cache keys the result by those as well.
+  return { ...outcome, findings, ...(index ? { lookups: unionLookups(outcome.lookups, index.lookups()) } : {}) };
 }

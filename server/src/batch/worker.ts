@@ -3,8 +3,9 @@ import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import { ruleSelection, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
-import { checkFile, type FileResult } from './file.js';
+import { checkFile, type FileError, type FileResult } from './file.js';
 import { RunProject } from './project.js';
+import { RecordingIndex, type ModuleLookup } from '../cache/deps.js';
 
 /**
  * One pool worker (pool.ts): loads the grammar and the rules once, then
@@ -22,7 +23,7 @@ export interface CheckTask {
 }
 
 /** What one file gave: its text and findings, or why there are none. */
-export type CheckOutcome = { path: string; text: string; findings: Finding[]; syntaxErrorAt?: number } | { path: string; message: string };
+export type CheckOutcome = { path: string; text: string; findings: Finding[]; syntaxErrorAt?: number; lookups?: ModuleLookup[] } | { path: string; message: string };
 
 export type ToWorker = { tasks: CheckTask[] };
 export type FromWorker = { ready: true } | { index: number; outcome: CheckOutcome } | { chunkDone: true } | { fatal: string };
@@ -66,7 +67,7 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
     for (const t of msg.tasks) {
       opts.before?.(t.path);
       if (t.root) project.addRoot(t.root);
-      const r = checkFile(engine, t.path, enabled[t.selection], project.index);
+      const r = checkRecorded(engine, t.path, enabled[t.selection], project);
       const outcome: CheckOutcome = 'message' in r ? r : withoutDoc(r);
       port.postMessage({ index: t.index, outcome } satisfies FromWorker);
     }
@@ -75,7 +76,14 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
   port.postMessage({ ready: true } satisfies FromWorker);
 }
 
+/** `checkFile` with the project modules its analysis looked up noted on the result (the result cache's cross-file inputs). */
+export function checkRecorded(engine: Engine, path: string, selection: RuleSelection | undefined, project: RunProject): FileResult | FileError {
+  const index = new RecordingIndex(project.index);
+  const r = checkFile(engine, path, selection, index);
+  return 'message' in r ? r : { ...r, lookups: index.lookups() };
+}
+
 /** What crosses the thread boundary: the result without its TextDocument (rebuilt on the other side, batch/pooled.ts). */
 export function withoutDoc(r: FileResult): CheckOutcome {
-  return { path: r.path, text: r.text, findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}) };
+  return { path: r.path, text: r.text, findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}), ...(r.lookups ? { lookups: r.lookups } : {}) };
 }

@@ -2,7 +2,11 @@ import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { projectConfigs, reviewAll } from '../batch/collect.js';
 import type { FileResult } from '../batch/file.js';
 import { type CheckOptions, UsageError } from '../cli/args.js';
+import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
+import type { Rule } from '../engine/rule.js';
+import { readRules } from '../engine/ruleset.js';
+import type { HygieneIssue } from '../suppress/hygiene.js';
 import { pythonFiles } from '../files/walk.js';
 import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
@@ -22,18 +26,37 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   const { files, missing } = pythonFiles(options.paths);
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
-  const engine = await Engine.load();
+  // Loaded only when a file is not answered by the result cache: a warm run parses nothing.
+  let loading: Promise<Engine> | undefined;
+  const engine = () => (loading ??= Engine.load());
+  let rules: Rule[] | undefined;
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = projectSettings(engine, configOf, warn);
-  const review = await reviewAll(engine, files, { bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
+  const settingsOf = projectSettings(() => (rules ??= readRules()), configOf, warn);
+  const cache = cacheFolder(options.cache, cwd);
+  const review = await reviewAll(engine, files, {
+    bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)),
+    banditHint: CLI_BANDIT_HINT,
+    cwd,
+    warn,
+    projectConfig: configOf,
+    ...(cache ? { cache } : {}),
+  });
   // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
   const run = review.banditRun;
+  const stored = review.cache;
   const checked = await withHygiene(review.results, {
     engine,
     configOf,
     settingsOf,
-    ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run, warn) } : {}),
+    ...(run ? { banditIgnoringNosec: async (group: FileResult[]) => banditSecondLook(group, configOf, await engine(), run, warn) } : {}),
+    ...(stored ? { stored: { get: (r: FileResult) => stored.hygieneOf<HygieneIssue>(r), set: (r: FileResult, issues: HygieneIssue[]) => stored.setHygiene(r, issues) } } : {}),
   });
+  if (stored) {
+    const failed = stored.save();
+    // A folder the user named is worth a word when it cannot be written; the default one only with --verbose (a read-only home is no error).
+    if (failed && (options.cache.dir !== undefined || options.verbose)) warn(failed);
+    if (options.verbose) warn(`cache ${stored.store.dir}: ${stored.stats.hits} files unchanged, ${stored.stats.misses} reviewed`);
+  } else if (options.verbose) warn('cache: not used (--no-cache)');
   let results = checked.map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));

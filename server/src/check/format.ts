@@ -64,6 +64,8 @@ type Reviewed = FileResult & { hygiene?: readonly HygieneFinding[] };
 export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
   const out: JsonFinding[] = [];
   for (const r of results) {
+    // Most files of a large run have no finding: their lines are not needed (a warm cached run is mostly this loop).
+    if (r.findings.length === 0 && !r.hygiene?.length) continue;
     const starts = lineStartsOf(r.text);
     // Each hygiene finding goes before the first finding that starts after it: the file's findings stay in their order.
     const hygiene = [...(r.hygiene ?? [])].sort((a, b) => a.range.start - b.range.start);

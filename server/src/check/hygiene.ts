@@ -46,7 +46,8 @@ export interface CheckedFile extends FileResult {
 }
 
 export interface HygieneContext {
-  engine: Engine;
+  /** The engine, or how to load it (only a file whose hygiene is not stored needs it). */
+  engine: Engine | (() => Promise<Engine>);
   configOf: (path: string) => ProjectBanditConfig;
   settingsOf: (path: string) => Settings;
   /**
@@ -54,6 +55,12 @@ export interface HygieneContext {
    * bandit ran); `failed` holds the files it could not check.
    */
   banditIgnoringNosec?: (files: FileResult[]) => Promise<{ found: Map<FileResult, Finding[]>; failed: Set<FileResult> }>;
+  /**
+   * The result cache's hygiene (batch/cached.ts): a file's issues judged
+   * by an earlier run with the same inputs, and where to keep those judged
+   * now (not those judged without bandit's second look: it failed).
+   */
+  stored?: { get(r: FileResult): HygieneIssue[] | undefined; set(r: FileResult, issues: HygieneIssue[]): void };
 }
 
 const LEVEL: Record<LspSeverityName, Level> = { error: 'HIGH', warning: 'MEDIUM', information: 'LOW', hint: 'LOW' };
@@ -61,16 +68,28 @@ const LEVEL: Record<LspSeverityName, Level> = { error: 'HIGH', warning: 'MEDIUM'
 export async function withHygiene(results: readonly FileResult[], ctx: HygieneContext): Promise<CheckedFile[]> {
   const issues = new Map<FileResult, HygieneIssue[]>();
   const candidates: FileResult[] = [];
+  const judged: FileResult[] = [];
+  let engine: Engine | undefined;
   for (const r of results) {
     if (!mayHaveSuppressions(r.text)) continue;
-    const found = judge(r, r.findings, ctx, false);
+    const stored = ctx.stored?.get(r);
+    if (stored) {
+      issues.set(r, stored);
+      continue;
+    }
+    engine ??= typeof ctx.engine === 'function' ? await ctx.engine() : ctx.engine;
+    const found = judge(engine, r, r.findings, ctx, false);
     issues.set(r, found);
+    judged.push(r);
     if (found.some(needsSecondLook)) candidates.push(r);
   }
-  if (candidates.length && ctx.banditIgnoringNosec) {
-    const { found, failed } = await ctx.banditIgnoringNosec(candidates);
-    for (const r of candidates) issues.set(r, judge(r, [...r.findings, ...(found.get(r) ?? [])], ctx, failed.has(r)));
+  let failed = new Set<FileResult>();
+  if (engine && candidates.length && ctx.banditIgnoringNosec) {
+    const second = await ctx.banditIgnoringNosec(candidates);
+    failed = second.failed;
+    for (const r of candidates) issues.set(r, judge(engine, r, [...r.findings, ...(second.found.get(r) ?? [])], ctx, failed.has(r)));
   }
+  for (const r of judged) if (!failed.has(r)) ctx.stored?.set(r, issues.get(r)!);
   return results.map((r) => ({ ...r, hygiene: (issues.get(r) ?? []).flatMap((i) => configured(i, ctx.settingsOf(r.path))) }));
 }
 
@@ -84,14 +103,14 @@ function needsSecondLook(i: HygieneIssue): boolean {
 }
 
 /** The hygiene issues of one file, given every finding known on it. */
-function judge(r: FileResult, findings: readonly Finding[], ctx: HygieneContext, banditUnknown: boolean): HygieneIssue[] {
-  const tree = ctx.engine.parser.parse(asPythonReadsIt(r.text));
+function judge(engine: Engine, r: FileResult, findings: readonly Finding[], ctx: HygieneContext, banditUnknown: boolean): HygieneIssue[] {
+  const tree = engine.parser.parse(asPythonReadsIt(r.text));
   if (!tree) return [];
   try {
     const cfg = ctx.configOf(r.path);
     const settings = ctx.settingsOf(r.path);
     const off = ruleTurnedOff(settings);
-    const rules = ctx.engine.ruleset.byId;
+    const rules = engine.ruleset.byId;
     return suppressionHygiene(r.doc, tree, findings, {
       placeholder: oneLine(settings.suppress.placeholder) || DEFAULT_SETTINGS.suppress.placeholder,
       reasons: [],

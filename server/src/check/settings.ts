@@ -7,7 +7,6 @@ import { ruleSelector } from '../config/rules.js';
 import { extractSection, parseSettings, type ParseOptions } from '../config/parse.js';
 import type { Settings } from '../config/schema.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
-import type { Engine } from '../engine/engine.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
 import { HYGIENE_RULES } from '../suppress/hygiene.js';
 import { readRegularFile } from '../files/read.js';
@@ -86,14 +85,16 @@ export function ruleTurnedOff(settings: Settings): (rule: { id: string; name: st
 }
 
 /** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */
-export function projectSettings(engine: Engine, configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
-  const known = new Set([...engine.ruleset.rules.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]);
+export function projectSettings(rules: () => readonly { id: string; name: string }[], configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
+  // The rule names are read only when a `[tool.pysec]` table names a rule (a warm run loads no engine).
+  let names: Set<string> | undefined;
+  const known = () => (names ??= new Set([...rules().flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]));
   const byRoot = new Map<string, Settings>();
   return (path) => {
     const root = configOf(path).root;
     let s = byRoot.get(root);
     if (!s) {
-      const read = readCheckSettings(root, { knownRule: (id) => known.has(id), ruleNames: () => known });
+      const read = readCheckSettings(root, { knownRule: (id) => known().has(id), ruleNames: () => known() });
       for (const p of read.problems) say(p);
       byRoot.set(root, (s = read.settings));
     }

@@ -16,6 +16,7 @@ export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json
                       [--bandit PATH] [--project-venv]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
                       [--min-risk RISK] [--baseline FILE] [--exit-zero]
+                      [--cache-dir DIR | --no-cache] [--verbose]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds, and what is wrong with its suppression comments
@@ -34,10 +35,15 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
   --baseline FILE            only findings absent from an earlier JSON report
                              (matched on file, rule and text, not line)
   --exit-zero                exit 0 even when there are findings
+  --cache-dir DIR            keep the result cache in DIR (default: the user's
+                             cache folder, never the workspace)
+  --no-cache                 review every file again; read and write no cache
+  --verbose                  say on stderr where the cache is and how many
+                             files it answered
 `;
 
 export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
-                       [--bandit PATH] [--project-venv]
+                       [--bandit PATH] [--project-venv] [--cache-dir DIR | --no-cache]
 
 Reviews the Python files under each PATH (default: the current folder) and
 writes a security report: risk summary, top findings in plain words, what
@@ -50,6 +56,8 @@ its justification. Exit status: 0 report written, 2 usage error.
   --bandit PATH     the bandit executable to run (default: bandit on PATH)
   --project-venv    also run a bandit inside the current folder (its .venv/venv):
                     only for a workspace you trust
+  --cache-dir DIR   keep the result cache in DIR (default: the user's cache folder)
+  --no-cache        review every file again; read and write no cache
 `;
 
 export const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
@@ -80,6 +88,15 @@ export interface CheckOptions {
   /** An earlier JSON report, as given. */
   baseline?: string;
   exitZero: boolean;
+  cache: CacheChoice;
+  /** `--verbose`: the cache's folder and counts on stderr. */
+  verbose: boolean;
+}
+
+/** `--cache-dir DIR` and `--no-cache`: whether the result cache is used, and where (undefined: the user's cache folder, cache/location.ts). */
+export interface CacheChoice {
+  enabled: boolean;
+  dir?: string;
 }
 
 export interface ReportOptions {
@@ -89,6 +106,7 @@ export interface ReportOptions {
   output?: string;
   bandit: boolean;
   banditChoice: CliBanditOptions;
+  cache: CacheChoice;
 }
 
 /** What the command line asks for. */
@@ -141,6 +159,8 @@ const SHARED = {
   bandit: { type: 'string' },
   'project-venv': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
 } as const;
 
 function checkLine(args: string[]): CommandLine {
@@ -155,6 +175,7 @@ function checkLine(args: string[]): CommandLine {
       'min-risk': { type: 'string', default: 'low' },
       baseline: { type: 'string' },
       'exit-zero': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (values.help) return { command: 'help', of: 'check' };
@@ -172,6 +193,8 @@ function checkLine(args: string[]): CommandLine {
       minRisk: parseRisk('--min-risk', values['min-risk']),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       exitZero: values['exit-zero'],
+      cache: cacheChoice(values),
+      verbose: values.verbose,
     },
   };
 }
@@ -187,13 +210,19 @@ function reportLine(args: string[]): CommandLine {
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
   return {
     command: 'report',
-    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'], banditChoice: banditChoice(values) },
+    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'], banditChoice: banditChoice(values), cache: cacheChoice(values) },
   };
 }
 
 /** The bandit the user names: never one from a workspace file. */
 function banditChoice(values: { bandit?: string; 'project-venv'?: boolean }): CliBanditOptions {
   return { ...(values.bandit !== undefined ? { path: values.bandit } : {}), projectVenv: values['project-venv'] === true };
+}
+
+function cacheChoice(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): CacheChoice {
+  if (values['no-cache'] && values['cache-dir'] !== undefined) throw new UsageError('--cache-dir and --no-cache do not go together');
+  if (values['cache-dir'] === '') throw new UsageError('--cache-dir needs a folder');
+  return { enabled: values['no-cache'] !== true, ...(values['cache-dir'] !== undefined ? { dir: values['cache-dir'] } : {}) };
 }
 
 /** bandit's `--severity-level`/`--confidence-level` words: `all` and `low` keep everything. */

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { type ReportOptions, UsageError } from '../cli/args.js';
 import { defaultSettings } from '../config/defaults.js';
+import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
 import { renderReport } from './formats.js';
 import { gatherReport } from './gather.js';
@@ -12,6 +13,7 @@ export async function runReport(options: ReportOptions, out: (s: string) => void
   const format = options.format;
   const cwd = process.cwd();
   const engine = await Engine.load();
+  const cache = cacheFolder(options.cache, cwd);
   const warn = (message: string) => void process.stderr.write(`pysec-lsp report: ${message}\n`);
   const input = await gatherReport(engine, {
     paths: options.paths,
@@ -20,6 +22,7 @@ export async function runReport(options: ReportOptions, out: (s: string) => void
     warn,
     banditHint: CLI_BANDIT_HINT,
     placeholder: defaultSettings().suppress.placeholder,
+    ...(cache ? { cache } : {}),
   });
   if ('missing' in input) throw new UsageError(`no such file or folder: ${input.missing.join(', ')}`);
   const text = renderReport(buildReport(input), format);

@@ -22,6 +22,8 @@ export interface GatherOptions {
   warn: (message: string) => void;
   banditHint?: string;
   placeholder: string;
+  /** The result cache (batch/collect.ts): the review's unchanged files answered from it. The good practices and suppression comments are still read from each file. */
+  cache?: CollectOptions['cache'];
   /** The report's date (tests pin it). */
   date?: Date;
 }
@@ -36,7 +38,17 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
   const walked = pythonFiles(paths);
   if (walked.missing.length) return { missing: walked.missing };
   const files = options.exclude ? walked.files.filter((f) => !options.exclude!(resolve(f))) : walked.files;
-  const review = await reviewAll(engine, files, { bandit: options.bandit, cwd: options.base, projectConfig: options.projectConfig, warn: options.warn, banditHint: options.banditHint });
+  const review = await reviewAll(engine, files, {
+    bandit: options.bandit,
+    cwd: options.base,
+    projectConfig: options.projectConfig,
+    warn: options.warn,
+    banditHint: options.banditHint,
+    ...(options.cache ? { cache: options.cache } : {}),
+  });
+  const failed = review.cache?.save();
+  // Only for a folder the user named (--cache-dir): the default one may be read-only without harm.
+  if (failed && !options.cache?.evictSiblings) options.warn(failed);
 
   const scanner = new PracticeScanner(engine.parser.language!);
   const comments = new Map<string, SuppressionComment[]>();

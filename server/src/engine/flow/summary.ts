@@ -92,7 +92,9 @@ function scopeText(s: Node, file: string | null): string {
  * so their analyses are kept apart).
  */
 function analysisKey(scope: Node, fs: FileScope): string {
-  const key = scopeKey(scope, fs.file);
+  // The file asked about (fs.file null) is named too: an identical def in another file may resolve its names elsewhere
+  // (a module found there and not here is no dependency a kept analysis would check).
+  const key = scopeKey(scope, fs.file ?? `\u0001${fs.ctx.filename}`);
   return fs.project ? `${key}\u0000project` : key;
 }
 
@@ -271,7 +273,7 @@ const namesCache = new Map<string, Env>();
 
 function moduleNames(root: Node, fs: FileScope): Env {
   return memo(root, `flowNames:${fs.project ? 'p' : ''}:${fs.file ?? ''}`, () => {
-    const skeleton = `${fs.project ? 'p' : ''}\u0000${fs.file ?? ''}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
+    const skeleton = `${fs.project ? 'p' : ''}\u0000${fs.file ?? `\u0001${fs.ctx.filename}`}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
     const hit = namesCache.get(skeleton);
     if (hit) return hit;
     const env = finalEnv(analysisOf(root, fs));

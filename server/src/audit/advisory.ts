@@ -110,8 +110,12 @@ function firstSentence(s: string): string {
   return dot > 0 ? line.slice(0, dot + 1) : line;
 }
 
+/** At most this many characters of a summary: a message says it on one line. */
+const SUMMARY_MAX = 160;
+
 function oneLine(s: string): string {
-  return s.split(/\s+/).filter(Boolean).join(' ');
+  const line = s.split(/\s+/).filter(Boolean).join(' ');
+  return line.length <= SUMMARY_MAX ? line : `${line.slice(0, SUMMARY_MAX - 1).trimEnd()}…`;
 }
 
 /** The alias a reader looks for first: the CVE, else the first alias. */

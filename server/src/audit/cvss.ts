@@ -1,4 +1,5 @@
-import { fromVector } from 'ae-cvss-calculator';
+// A CommonJS package: its exports come through the default import under Node's ESM.
+import cvssCalculator from 'ae-cvss-calculator';
 import type { Risk } from '../findings/finding.js';
 
 /** A CVSS vector (v2, v3.0, v3.1 or v4.0) and its base score, from `ae-cvss-calculator`. */
@@ -10,7 +11,7 @@ export interface Cvss {
 /** The score of one vector, or null when the library does not read it. */
 export function scoreOf(vector: string): number | null {
   try {
-    const v = fromVector(vector.trim());
+    const v = cvssCalculator.fromVector(vector.trim());
     const s = v?.calculateScores?.() as { overall?: unknown; base?: unknown } | undefined;
     const score = typeof s?.base === 'number' ? s.base : typeof s?.overall === 'number' ? s.overall : null;
     return score !== null && Number.isFinite(score) ? score : null;

@@ -8,9 +8,11 @@ export { DatabaseCache, databaseAgeDays, databaseStamp, defaultDatabasePath, loa
 export type { Advisory, AffectedPackage, RangeEvent } from './advisory.js';
 export { cveOf } from './advisory.js';
 export { manifestFiles } from './discover.js';
+export { auditPaths, NO_DATABASE_HINT, type AuditOptions, type AuditStatus, type DependencySummary, type ManifestResult, type ProjectAudit } from './project.js';
 export { PS601, PS602, type DependencyRule } from './findings.js';
 export { isLock, manifestKind, type Include, type Manifest, type ManifestKind, type NotChecked, type Requirement } from './manifest.js';
 export { normaliseName } from './names.js';
 export { parseManifest } from './parse.js';
 export { poetryToPep440 } from './poetry-constraint.js';
 export { riskOfScore, scoreOf } from './cvss.js';
+export { manifestHygiene } from './hygiene.js';

@@ -104,3 +104,24 @@ export function firstFixedAbove(pkgs: readonly AffectedPackage[], v: string): st
 export function fixedLowerBound(pkgs: readonly AffectedPackage[], specifier: string): string | null {
   return fixedVersions(pkgs).find((f) => allowedAffected(pkgs, specifier.trim() ? `${specifier},>=${f}` : `>=${f}`) === null) ?? null;
 }
+
+/** Each range as a specifier-like text (`>=3.0, <3.2.13`; `<2.20.0` from the start), and the listed versions, for people. */
+export function describeAffected(pkgs: readonly AffectedPackage[]): string[] {
+  const out: string[] = [];
+  for (const p of pkgs) {
+    for (const r of p.ranges) {
+      let from: string | null = null;
+      for (const e of r) {
+        if (e.kind === 'introduced') from = e.version;
+        else if (from !== null) {
+          const low = from === '0' ? '' : `>=${from}, `;
+          out.push(`${low}${e.kind === 'fixed' ? '<' : '<='}${e.version}`);
+          from = null;
+        }
+      }
+      if (from !== null) out.push(from === '0' ? 'every version' : `>=${from}`);
+    }
+    if (p.versions.length) out.push(p.versions.join(', '));
+  }
+  return [...new Set(out)];
+}

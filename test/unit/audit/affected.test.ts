@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { advisoryFromOsv, type Advisory } from '../../../server/src/audit/advisory.js';
-import { affects, allowedAffected, firstFixedAbove, fixedLowerBound } from '../../../server/src/audit/affected.js';
+import { affects, allowedAffected, describeAffected, firstFixedAbove, fixedLowerBound } from '../../../server/src/audit/affected.js';
 
 function osv(affected: unknown[], extra: Record<string, unknown> = {}): Advisory {
   const a = advisoryFromOsv({ id: 'GHSA-test-0000-0000', modified: '2024-01-01T00:00:00Z', aliases: ['CVE-2024-0001'], summary: 'A test flaw.', affected, ...extra });
@@ -57,6 +57,11 @@ describe('OSV ranges', () => {
     const b = osv([range({ introduced: '1!0' }, { fixed: '1!2.0' })]).affected;
     expect(affects(b, '1!1.5')).toBe(true);
     expect(affects(b, '5.0')).toBe(false);
+  });
+
+  it('the affected versions in words', () => {
+    expect(describeAffected(p)).toEqual(['<2.20.0', '>=3.0.0, <3.0.2']);
+    expect(describeAffected(osv([{ ...range({ introduced: '1.0' }, { last_affected: '1.4.2' }), versions: ['1.0', '1.4.2'] }]).affected)).toEqual(['>=1.0, <=1.4.2', '1.0, 1.4.2']);
   });
 
   it('the first fixed version above a pin', () => {

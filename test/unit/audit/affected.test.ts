@@ -4,7 +4,7 @@
  * pre-releases, epochs, local versions, `!=` and `~=`.
  */
 import { describe, expect, it } from 'vitest';
-import { advisoryFromOsv, type Advisory } from '../../../server/src/audit/advisory.js';
+import { advisoryCvss, advisoryFromOsv, type Advisory } from '../../../server/src/audit/advisory.js';
 import { affects, allowedAffected, describeAffected, firstFixedAbove, fixedLowerBound } from '../../../server/src/audit/affected.js';
 
 function osv(affected: unknown[], extra: Record<string, unknown> = {}): Advisory {
@@ -82,7 +82,7 @@ describe('OSV ranges', () => {
 
   it('the CVSS vector gives the score', () => {
     const b = osv([range({ introduced: '0' })], { severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] });
-    expect(b.cvss).toEqual({ vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8 });
+    expect(advisoryCvss(b)).toEqual({ vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8 });
   });
 });
 

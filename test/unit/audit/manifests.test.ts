@@ -171,3 +171,30 @@ describe('lock files', () => {
     expect(m.notChecked.map((n) => n.text)).toEqual(['mine']);
   });
 });
+
+describe('TOML positions', () => {
+  it('dotted keys, comments inside arrays, literal and multi-line strings, escapes: each string where it is written', () => {
+    const text = [
+      'project.name = "x"',
+      'project.dependencies = [ # the runtime ones',
+      '  # a comment line with "quotes"',
+      "  'requests==2.19.0',",
+      '  """django>=3.2""",',
+      '  "jinja2\\u003d=2.10",',
+      ']',
+      '[tool.poetry.dependencies]',
+      'flask = { version = "^1.0", extras = ["async"], markers = "python_version > \'3\'" }',
+    ].join('\n');
+    const m = parse('pyproject.toml', text);
+    expect(m.errors).toEqual([]);
+    expect(m.requirements.map((r) => [r.package, r.line, at(text, r.nameSpan), at(text, r.specSpan)])).toEqual([
+      ['requests', 3, 'requests', '==2.19.0'],
+      ['django', 4, 'django', '>=3.2'],
+      // An escape inside: the whole string token is the place.
+      ['jinja2', 5, '"jinja2\\u003d=2.10"', '"jinja2\\u003d=2.10"'],
+      ['flask', 8, 'flask', '^1.0'],
+    ]);
+    expect(m.requirements[3].extras).toEqual(['async']);
+    expect(m.requirements[3].marker).toBe("python_version > '3'");
+  });
+});

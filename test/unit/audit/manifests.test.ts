@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../server/src/audit/parse.js';
 import { poetryToPep440 } from '../../../server/src/audit/poetry-constraint.js';
-import type { Manifest } from '../../../server/src/audit/manifest.js';
+import { manifestKind, type Manifest } from '../../../server/src/audit/manifest.js';
 
 const at = (text: string, s: { start: number; end: number } | null) => (s ? text.slice(s.start, s.end) : null);
 function parse(name: string, text: string): Manifest {
@@ -196,5 +196,26 @@ describe('TOML positions', () => {
     ]);
     expect(m.requirements[3].extras).toEqual(['async']);
     expect(m.requirements[3].marker).toBe("python_version > '3'");
+  });
+});
+
+describe('which files are manifests', () => {
+  it.each([
+    ['requirements.txt', 'requirements'],
+    ['requirements-dev.txt', 'requirements'],
+    ['requirements.in', 'requirements'],
+    ['dev.in', 'requirements'],
+    ['MANIFEST.in', null],
+    ['Makefile.in', null],
+    ['config.h.in', null],
+    ['notes.txt', null],
+    ['pyproject.toml', 'pyproject'],
+    ['poetry.lock', 'poetry.lock'],
+    ['uv.lock', 'uv.lock'],
+    ['Pipfile.lock', 'Pipfile.lock'],
+    ['pylock.toml', 'pylock'],
+    ['pylock.dev.toml', 'pylock'],
+  ])('%s → %s', (name, kind) => {
+    expect(manifestKind(`/p/${name}`)).toBe(kind);
   });
 });

@@ -12,6 +12,7 @@ import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
 import { atLeastRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
+import { checkDependencies } from './audit.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 
 /** `pysec-lsp check` with its options (cli/args.ts): the exit status. */
@@ -57,7 +58,9 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
     if (failed && (options.cache.dir !== undefined || options.verbose)) warn(failed);
     if (options.verbose) warn(`cache ${stored.store.dir}: ${stored.stats.hits} files unchanged, ${stored.stats.misses} reviewed`);
   } else if (options.verbose) warn('cache: not used (--no-cache)');
-  let results = checked.map((r) => {
+  // The manifests under the same paths (PS601/PS602): results beside the Python files', under the same filters.
+  const deps = checkDependencies(options.paths, options, () => (rules ??= readRules()), review.results, settingsOf, warn);
+  let results = [...checked, ...deps.results].map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
     return findings.length === r.findings.length ? r : { ...r, findings };

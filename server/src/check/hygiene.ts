@@ -128,7 +128,7 @@ function judge(engine: Engine, r: FileResult, findings: readonly Finding[], ctx:
 }
 
 /** An issue under the settings: its severity, or nothing when ignored or `off`. */
-function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
+export function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
   const name = HYGIENE_RULES[issue.code];
   const level = hygieneLevel({ id: issue.code, name }, issue.severity, settings.severity.overrides, settings.rules.ignore);
   if (level === null) return [];

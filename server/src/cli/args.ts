@@ -17,10 +17,13 @@ export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json
                       [--severity-level LEVEL] [--confidence-level LEVEL]
                       [--min-risk RISK] [--baseline FILE] [--exit-zero]
                       [--cache-dir DIR | --no-cache] [--verbose]
+                      [--no-audit] [--advisories PATH]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds, and what is wrong with its suppression comments
-(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml).
+(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml). The
+requirements files, pyproject.toml and lock files found there are audited
+against the offline advisory database (PS601, PS602).
 Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
@@ -40,6 +43,9 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
   --no-cache                 review every file again; read and write no cache
   --verbose                  say on stderr where the cache is and how many
                              files it answered
+  --no-audit                 do not audit the dependencies
+  --advisories PATH          the advisory database (a folder or .zip of OSV
+                             records; default: the one \`advisories update\` keeps)
 `;
 
 export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
@@ -58,6 +64,8 @@ its justification. Exit status: 0 report written, 2 usage error.
                     only for a workspace you trust
   --cache-dir DIR   keep the result cache in DIR (default: the user's cache folder)
   --no-cache        review every file again; read and write no cache
+  --no-audit        do not audit the dependencies
+  --advisories PATH the advisory database (default: the one \`advisories update\` keeps)
 `;
 
 export const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
@@ -91,6 +99,10 @@ export interface CheckOptions {
   cache: CacheChoice;
   /** `--verbose`: the cache's folder and counts on stderr. */
   verbose: boolean;
+  /** Audit the manifests found (`--no-audit`: false). */
+  audit: boolean;
+  /** `--advisories PATH`: the advisory database; absent: the user cache. */
+  advisories?: string;
 }
 
 /** `--cache-dir DIR` and `--no-cache`: whether the result cache is used, and where (undefined: the user's cache folder, cache/location.ts). */
@@ -107,6 +119,10 @@ export interface ReportOptions {
   bandit: boolean;
   banditChoice: CliBanditOptions;
   cache: CacheChoice;
+  /** Audit the manifests found (`--no-audit`: false). */
+  audit: boolean;
+  /** `--advisories PATH`; absent: the user cache. */
+  advisories?: string;
 }
 
 /** What the command line asks for. */
@@ -176,6 +192,8 @@ function checkLine(args: string[]): CommandLine {
       baseline: { type: 'string' },
       'exit-zero': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'no-audit': { type: 'boolean', default: false },
+      advisories: { type: 'string' },
     },
   });
   if (values.help) return { command: 'help', of: 'check' };
@@ -195,6 +213,8 @@ function checkLine(args: string[]): CommandLine {
       exitZero: values['exit-zero'],
       cache: cacheChoice(values),
       verbose: values.verbose,
+      audit: !values['no-audit'],
+      ...(values.advisories !== undefined ? { advisories: values.advisories } : {}),
     },
   };
 }
@@ -203,14 +223,23 @@ function reportLine(args: string[]): CommandLine {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' } },
+    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' }, 'no-audit': { type: 'boolean', default: false }, advisories: { type: 'string' } },
   });
   if (values.help) return { command: 'help', of: 'report' };
   const format = values.format;
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
   return {
     command: 'report',
-    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'], banditChoice: banditChoice(values), cache: cacheChoice(values) },
+    options: {
+      paths: positionals,
+      format,
+      ...(values.output !== undefined ? { output: values.output } : {}),
+      bandit: !values['no-bandit'],
+      banditChoice: banditChoice(values),
+      cache: cacheChoice(values),
+      audit: !values['no-audit'],
+      ...(values.advisories !== undefined ? { advisories: values.advisories } : {}),
+    },
   };
 }
 

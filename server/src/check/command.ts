@@ -24,7 +24,7 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
 
   const engine = await Engine.load();
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = projectSettings(engine, configOf, warn);
+  const settingsOf = await projectSettings(engine, configOf, warn, files);
   const review = await reviewAll(engine, files, { bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)), banditHint: CLI_BANDIT_HINT, cwd, warn, projectConfig: configOf });
   // The suppression comments are judged on every finding, before the settings and the thresholds drop any.
   const run = review.banditRun;

@@ -23,6 +23,21 @@ const DIST = `${ROOT}dist`;
 // Chunk names change with their contents: the previous build's go first.
 for (const f of readdirSync(DIST)) if (/^bundle-.*\.js$/.test(f)) rmSync(`${DIST}/${f}`);
 
+/**
+ * zod's namespace of every language's error messages (`z.locales`, 360 kB,
+ * half of zod) is reachable from both its builds, so it would load with
+ * every command that validates anything; nothing here uses it (English,
+ * the one we set, is imported by its own path), so the bundle gets an empty
+ * namespace in its place.
+ */
+const noZodLocales = {
+  name: 'no-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'no-zod-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-zod-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
@@ -42,6 +57,7 @@ const result = await build({
   // alias keeps clear of a bundled module's own `createRequire`.
   banner: { js: "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);" },
   // The wasm files stay in their packages: found at run time (engine/grammar.ts).
+  plugins: [noZodLocales],
   metafile: true,
   logLevel: 'warning',
 });

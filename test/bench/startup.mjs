@@ -35,8 +35,6 @@ DB = os.environ.get("APP_DB", "app.db")
 
 def connect():
     return sqlite3.connect(DB)
-
-
 def digest(data):
     return hashlib.md5(data.encode()).hexdigest()
 
@@ -72,8 +70,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
-`;
+    main()`;
 
 function parseArgs(argv) {
   const opts = { runs: 10, json: join(ROOT, '.bench', 'startup.json') };
@@ -149,7 +146,7 @@ async function main() {
     }
     load.after = loadavg()[0];
     const med = (k) => (runs[k].length ? stats(runs[k]) : undefined);
-    const out = { runs: opts.runs, lines: FILE.split('\n').length - 1, findings, load, node: med('node'), version: med('version'), check: med('check'), bandit16: med('bandit16'), bandit19: med('bandit19'), initialize: med('initialize'), first: med('first') };
+    const out = { runs: opts.runs, lines: FILE.split('\n').length, findings, load, node: med('node'), version: med('version'), check: med('check'), bandit16: med('bandit16'), bandit19: med('bandit19'), initialize: med('initialize'), first: med('first') };
     const f = (s) => (s ? `${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)})` : 'n/a');
     console.log(`load average ${load.before.toFixed(1)} → ${load.after.toFixed(1)} (2 cores shared); medians of ${opts.runs} fresh processes`);
     console.log(`node -e ''                         ${f(out.node)}`);

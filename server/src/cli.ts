@@ -36,7 +36,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     case 'stdio': {
-      const [{ createConnection, ProposedFeatures }, { startServer }, { stdioTransport }] = await Promise.all([
+      // The grammar's wasm compiles off the main thread while the server's modules load: the
+      // session's Engine.load takes the same promise (grammar.ts), and says it if it fails.
+      import('./engine/grammar.js').then((g) => g.loadPython()).catch(() => {});
+      // A CommonJS module: its exports are its `default` under node and in the bundle alike (esbuild's import() of it has no named ones).
+      const [{ default: { createConnection, ProposedFeatures } }, { startServer }, { stdioTransport }] = await Promise.all([
         import('vscode-languageserver/node.js'),
         import('./server.js'),
         import('./transport/stdio.js'),

@@ -3,7 +3,8 @@
 //   keystroke.mjs  _pydecimal.py: open and keystroke → diagnostics, vs ruff-wasm, and with the flow layer off;
 //   stdlib.mjs     check --no-bandit over the standard library, vs ruff-wasm and bandit -r, and with the flow layer off;
 //   memory.mjs     resident memory with 50 open 5,000-line documents;
-//   burst.mjs      hover/code-action latency while a burst of 100 opens keeps bandit busy.
+//   burst.mjs      hover/code-action latency while a burst of 100 opens keeps bandit busy;
+//   startup.mjs    --version, check of one 50-line file vs bandit 1.6.2 and 1.9.x, server spawn → first diagnostics (issue 19).
 // BENCH_QUICK=1 measures less (fewer edits, a part of the library, 10 documents):
 // a smoke run, not the issue's figures. A benchmark, not a test: exits 0
 // whatever the figures, non-zero only when something could not be measured.
@@ -21,6 +22,7 @@ const RUNS = [
   { name: 'stdlib', args: QUICK ? ['--subset', '--runs', '1'] : [] },
   { name: 'memory', args: QUICK ? ['--docs', '10'] : [] },
   { name: 'burst', args: QUICK ? ['--files', '20'] : [] },
+  { name: 'startup', args: QUICK ? ['--runs', '3'] : [] },
 ];
 
 function run(script, args) {
@@ -58,6 +60,7 @@ async function main() {
   const s = failed.includes('stdlib') ? undefined : read('stdlib');
   const m = failed.includes('memory') ? undefined : read('memory');
   const b = failed.includes('burst') ? undefined : read('burst');
+  const st = failed.includes('startup') ? undefined : read('startup');
 
   // [measure, pysec's figure, anchor, ratio, target verdict]
   const rows = [];
@@ -92,6 +95,15 @@ async function main() {
   if (b) {
     rows.push([`requests during a burst of ${b.files} opens (bandit busy), p99`, ms(b.p99), 'budget 50 ms', ratio(b.p99, 50), verdict(b.p99 <= 50)]);
     rows.push([`  p50 (${b.requests} hovers and code actions)`, ms(b.p50), 'budget 50 ms', ratio(b.p50, 50), '']);
+  }
+  if (st) {
+    const s = (v) => sec(v?.median);
+    rows.push([`pysec-lsp --version, median of ${st.runs} (load ${st.load.before.toFixed(1)}→${st.load.after.toFixed(1)})`, s(st.version), 'budget 0.15 s', ratio(st.version?.median, 150), verdict(st.version?.median <= 150)]);
+    rows.push(['  beside a bare `node -e \'\'`', s(st.version), `node ${s(st.node)}`, ratio(st.version?.median, st.node?.median), '']);
+    rows.push([`check --no-bandit --no-cache, one ${st.lines}-line file, median`, s(st.check), `bandit 1.6.2 ${s(st.bandit16)}`, ratio(st.check?.median, st.bandit16?.median), verdict(st.check?.median <= 0.8 * st.bandit16?.median)]);
+    rows.push(['  the same vs bandit 1.9.x', s(st.check), `bandit 1.9 ${s(st.bandit19)}`, ratio(st.check?.median, st.bandit19?.median), '']);
+    rows.push([`server spawn → first diagnostics (${st.lines}-line file), median`, ms(st.first?.median), 'budget 300 ms', ratio(st.first?.median, 300), verdict(st.first?.median <= 300)]);
+    rows.push(['  spawn → initialize answered', ms(st.initialize?.median), 'budget 300 ms', ratio(st.initialize?.median, 300), '']);
   }
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'pysec', 'anchor', 'ratio', 'target'][i].length));
   const line = (r) => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');

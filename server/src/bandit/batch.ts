@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { execa } from 'execa';
 import type { BanditCommand, BanditVersion } from './discover.js';
-import { pythonToolOptions, runFolder } from './python-env.js';
+import { loadExeca, pythonToolOptions, runFolder } from './python-env.js';
 import { parseBanditOutputInSlices, type BanditResult } from './output.js';
 import { readReport, reportArgs } from './report-file.js';
 
@@ -84,6 +83,7 @@ export async function runBanditOnFiles(req: BatchRequest): Promise<BatchOutcome>
 /** One batch's run: how the process ended and the report it wrote (read before its private folder goes). */
 async function execBatch(req: BatchRequest, files: string[], signal: AbortSignal | undefined, timeoutMs: number) {
   // In a private empty folder, files and config by absolute path (python-env.ts: nothing from the workspace is imported).
+  const { execa } = await loadExeca();
   const folder = runFolder();
   try {
     const exec = await execa(req.cmd.program, [...req.cmd.args, ...reportArgs(folder), ...req.configArgs, ...files], {

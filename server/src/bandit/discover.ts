@@ -1,7 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
-import { execa } from 'execa';
-import { pythonToolOptions, runFolder } from './python-env.js';
+import { loadExeca, pythonToolOptions, runFolder } from './python-env.js';
 
 /** How to start bandit: a program and the arguments that come before bandit's own. */
 export interface BanditCommand {
@@ -174,6 +173,7 @@ export function banditVersion(cmd: BanditCommand, timeoutMs = 20_000): Promise<B
   let p = versions.get(key);
   if (!p) {
     p = (async () => {
+      const { execa } = await loadExeca();
       const folder = runFolder();
       const r = await execa(cmd.program, [...cmd.args, '--version'], { ...pythonToolOptions(folder.cwd), reject: false, timeout: timeoutMs, stdin: 'ignore', shell: false }).finally(() => folder.remove());
       if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ${[cmd.program, ...cmd.args].join(' ')}: ${startFailure(r)}`);

@@ -44,3 +44,11 @@ export function runFolder(): RunFolder {
 export function pythonToolOptions(cwd: string): { cwd: string; env: NodeJS.ProcessEnv; extendEnv: false } {
   return { cwd, env: pythonToolEnv(), extendEnv: false };
 }
+
+/**
+ * execa, loaded when a Python tool first runs: its hundred modules would
+ * otherwise load with every `check --no-bandit` and every server start.
+ */
+export function loadExeca(): Promise<typeof import('execa')> {
+  return import('execa');
+}

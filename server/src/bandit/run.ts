@@ -1,7 +1,6 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { pythonToolOptions, runFolder, type RunFolder } from './python-env.js';
+import { loadExeca, pythonToolOptions, runFolder, type RunFolder } from './python-env.js';
 import { atLeast, type BanditCommand, type BanditVersion } from './discover.js';
 import { parseBanditOutputInSlices, type BanditReport } from './output.js';
 import { readReport, reportArgs } from './report-file.js';
@@ -40,6 +39,7 @@ export async function runBandit(req: RunRequest): Promise<RunOutcome> {
   const pipe = atLeast(req.version, 1, 7, 3);
   let folder: RunFolder | undefined;
   let fd: number | undefined;
+  const { execa } = await loadExeca();
   try {
     folder = runFolder();
     if (!pipe) {

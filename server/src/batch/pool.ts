@@ -86,7 +86,7 @@ export async function checkFiles(engine: Engine, files: readonly PoolFile[], sel
     };
 
     const spawn = () => {
-      const data: ServeOptions & Record<string, unknown> = { ...opts.workerData, selections: [...selections] };
+      const data: ServeOptions & Record<string, unknown> = { ...opts.workerData, selections: [...selections], rules: engine.ruleset.rules };
       const worker = new Worker(opts.workerUrl ?? WORKER_MAIN, { workerData: data });
       live.add(worker);
       /** The files sent to this worker and not yet answered, in the order it checks them. */

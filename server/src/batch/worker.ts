@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
-import { ruleSelection, type RuleSelection } from '../engine/rule.js';
+import { ruleSelection, type Rule, type RuleSelection } from '../engine/rule.js';
 import { overridesKey, ruleVariant } from '../bandit/plugin-config.js';
 import { checkFile, type FileError, type FileResult } from './file.js';
 import { RunProject } from './project.js';
@@ -48,6 +48,8 @@ export function selectionFor(sel: PoolSelection): RuleSelection | undefined {
 export interface ServeOptions {
   /** Rule selections (`PoolSelection`), by index. */
   selections: PoolSelection[];
+  /** The parent's rules, as read from queries/ (plain data): not read again. */
+  rules?: readonly Rule[];
   /** Called before each file (tests use it to crash a worker on purpose). */
   before?: (path: string) => void;
 }
@@ -55,7 +57,7 @@ export interface ServeOptions {
 export async function serve(port: MessagePort, opts: ServeOptions): Promise<void> {
   let engine: Engine;
   try {
-    engine = await Engine.load();
+    engine = await Engine.load(undefined, opts.rules);
   } catch (e) {
     port.postMessage({ fatal: `cannot load the rules: ${e instanceof Error ? e.message : String(e)}` } satisfies FromWorker);
     return;

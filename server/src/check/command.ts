@@ -32,7 +32,7 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   const engine = () => (loading ??= Engine.load());
   let rules: Rule[] | undefined;
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = projectSettings(() => (rules ??= readRules()), configOf, warn);
+  const settingsOf = await projectSettings(() => (rules ??= readRules()), configOf, warn, files);
   const cache = cacheFolder(options.cache, cwd);
   const review = await reviewAll(engine, files, {
     bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)),

@@ -4,7 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { DEFAULT_SETTINGS } from '../config/defaults.js';
 import { mergeSettings } from '../config/merge.js';
 import { ruleSelector } from '../config/rules.js';
-import { extractSection, parseSettings, type ParseOptions } from '../config/parse.js';
+import type { ParseOptions } from '../config/parse.js';
 import type { Settings } from '../config/schema.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
@@ -37,20 +37,25 @@ export function defaultCheckSettings(): CheckSettings {
   return { settings: DEFAULT_SETTINGS, problems: [] };
 }
 
-/** Reads `[tool.pysec]` of `root`'s pyproject.toml. Never throws: what cannot be read is a problem, and the defaults apply. */
-export function readCheckSettings(root: string, opts: ParseOptions = {}): CheckSettings {
+/** The settings parser (config/parse.ts): with the editor settings' zod schemas, loaded only for a project that has `[tool.pysec]`. */
+type SettingsParser = typeof import('../config/parse.js');
+
+/** The `[tool.pysec]` table of `root`'s pyproject.toml, or undefined: none, or unreadable (the bandit config reader, bandit/project-config.ts, already says so). */
+function pysecSection(root: string): { pyproject: string; section: unknown } | undefined {
   const pyproject = join(root, 'pyproject.toml');
-  if (!existsSync(pyproject)) return defaultCheckSettings();
-  let section: unknown;
+  if (!existsSync(pyproject)) return undefined;
   try {
-    section = (parseToml(readRegularFile(pyproject).toString('utf8')) as { tool?: { pysec?: unknown } }).tool?.pysec;
+    const section = (parseToml(readRegularFile(pyproject).toString('utf8')) as { tool?: { pysec?: unknown } }).tool?.pysec;
+    return section === undefined ? undefined : { pyproject, section };
   } catch {
-    // Unreadable or not TOML: the bandit config reader (bandit/project-config.ts) already says so.
-    return defaultCheckSettings();
+    return undefined;
   }
-  if (section === undefined) return defaultCheckSettings();
+}
+
+/** The settings a `[tool.pysec]` table gives `check`, and what is wrong with them. Never throws: what is wrong is a problem, and the defaults apply. */
+function settingsFrom({ pyproject, section }: { pyproject: string; section: unknown }, parser: SettingsParser, opts: ParseOptions): CheckSettings {
   const where = `${pyproject} [tool.pysec]`;
-  const { patch, problems } = parseSettings(extractSection(section), opts);
+  const { patch, problems } = parser.parseSettings(parser.extractSection(section), opts);
   const out = problems.map((p) => `${where}: ${p.message}`);
   const ignored = setPaths(patch).filter((p) => !CHECK_SETTINGS.some((c) => p === c || p.startsWith(`${c}.`)));
   if (ignored.length) out.push(`${where}: check reads only ${CHECK_SETTINGS.map((c) => `pysec.${c}`).join(', ')}; ${ignored.map((p) => `pysec.${p}`).join(', ')} ${ignored.length === 1 ? 'is an editor setting' : 'are editor settings'}, left alone here`);
@@ -84,17 +89,34 @@ export function ruleTurnedOff(settings: Settings): (rule: { id: string; name: st
   return (rule) => !runs(rule);
 }
 
-/** `[tool.pysec]` of each file's project root, read once per root; its problems said once. */
-export function projectSettings(rules: () => readonly { id: string; name: string }[], configOf: (path: string) => ProjectBanditConfig, say: (message: string) => void): (path: string) => Settings {
+/**
+ * `[tool.pysec]` of each file's project root (`paths`: the files to be
+ * asked about), read once per root; its problems said once, when a file of
+ * the root is first asked about.
+ */
+export async function projectSettings(
+  rules: () => readonly { id: string; name: string }[],
+  configOf: (path: string) => ProjectBanditConfig,
+  say: (message: string) => void,
+  paths: readonly string[],
+): Promise<(path: string) => Settings> {
   // The rule names are read only when a `[tool.pysec]` table names a rule (a warm run loads no engine).
   let names: Set<string> | undefined;
   const known = () => (names ??= new Set([...rules().flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]));
+  const sections = new Map<string, ReturnType<typeof pysecSection>>();
+  const sectionOf = (root: string) => {
+    if (!sections.has(root)) sections.set(root, pysecSection(root));
+    return sections.get(root);
+  };
+  // The parser, and zod with it, loads only when some root has a [tool.pysec] table.
+  const parser = paths.some((p) => sectionOf(configOf(p).root) !== undefined) ? await import('../config/parse.js') : undefined;
   const byRoot = new Map<string, Settings>();
   return (path) => {
     const root = configOf(path).root;
     let s = byRoot.get(root);
     if (!s) {
-      const read = readCheckSettings(root, { knownRule: (id) => known().has(id), ruleNames: () => known() });
+      const found = sectionOf(root);
+      const read = found && parser ? settingsFrom(found, parser, { knownRule: (id) => known().has(id), ruleNames: () => known() }) : defaultCheckSettings();
       for (const p of read.problems) say(p);
       byRoot.set(root, (s = read.settings));
     }

@@ -1,4 +1,4 @@
-import { DiagnosticSeverity } from 'vscode-languageserver';
+import type { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Level, Risk } from '../findings/finding.js';
 
 export type LspSeverityName = 'error' | 'warning' | 'information' | 'hint';
@@ -32,11 +32,18 @@ export const DEFAULT_MATRIX: SeverityMatrix = {
   LOW: { HIGH: 'information', MEDIUM: 'information', LOW: 'hint' },
 };
 
+/**
+ * The protocol's numbers, written out: importing vscode-languageserver's
+ * `DiagnosticSeverity` for four constants would load the whole LSP library
+ * into `check` (this module is on its path), a tenth of a second at start.
+ */
+const SEVERITY = { Error: 1, Warning: 2, Information: 3, Hint: 4 } as const satisfies Record<string, DiagnosticSeverity>;
+
 const LSP: Record<LspSeverityName, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
+  error: SEVERITY.Error,
+  warning: SEVERITY.Warning,
+  information: SEVERITY.Information,
+  hint: SEVERITY.Hint,
 };
 
 export function lspSeverity(severity: Level, confidence: Level, matrix: SeverityMatrix = DEFAULT_MATRIX): DiagnosticSeverity {
@@ -70,10 +77,10 @@ export function findingSeverity(
 }
 
 const NAME: Record<DiagnosticSeverity, LspSeverityName> = {
-  [DiagnosticSeverity.Error]: 'error',
-  [DiagnosticSeverity.Warning]: 'warning',
-  [DiagnosticSeverity.Information]: 'information',
-  [DiagnosticSeverity.Hint]: 'hint',
+  [SEVERITY.Error]: 'error',
+  [SEVERITY.Warning]: 'warning',
+  [SEVERITY.Information]: 'information',
+  [SEVERITY.Hint]: 'hint',
 };
 
 /**

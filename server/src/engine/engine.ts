@@ -16,10 +16,23 @@ export class Engine {
     readonly ruleset: RuleSet,
   ) {}
 
-  static async load(queriesDir?: string): Promise<Engine> {
-    const language = await loadPython();
+  /**
+   * `rules`: the rules as another thread read them (a pool worker gets its
+   * parent's, plain data, rather than reading and validating queries/ again);
+   * by default those of `queries/`.
+   */
+  static async load(queriesDir?: string, rules?: readonly Rule[]): Promise<Engine> {
+    // The wasm compiles off the main thread while the rules are read here.
+    const loading = loadPython();
+    try {
+      rules ??= readRules(queriesDir);
+    } catch (e) {
+      loading.catch(() => {});
+      throw e;
+    }
+    const language = await loading;
     const parser = await createParser();
-    const ruleset = new RuleSet(language, readRules(queriesDir));
+    const ruleset = new RuleSet(language, rules);
     ruleset.rangeScale = queryRangeScale(language, parser);
     return new Engine(parser, ruleset);
   }

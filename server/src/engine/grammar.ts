@@ -9,13 +9,20 @@ import { Language, Parser, Query } from 'web-tree-sitter';
 let loading: Promise<Language> | undefined;
 
 export function pythonWasmPath(): string {
-  const require = createRequire(import.meta.url);
-  return require.resolve('tree-sitter-python/tree-sitter-python.wasm');
+  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+}
+
+/**
+ * web-tree-sitter's own wasm, resolved as a package file: left to itself it
+ * looks beside its script, and in the bundle (dist/) its script is a chunk.
+ */
+function treeSitterWasmPath(): string {
+  return createRequire(import.meta.url).resolve('web-tree-sitter/tree-sitter.wasm');
 }
 
 export function loadPython(): Promise<Language> {
   loading ??= (async () => {
-    await Parser.init();
+    await Parser.init({ locateFile: () => treeSitterWasmPath() });
     return Language.load(pythonWasmPath());
   })();
   return loading;

@@ -9,8 +9,8 @@ import { RuleMetaSchema, type Rule } from './rule.js';
 /** `queries/` beside `dist/` (or beside `server/src` when run from sources). */
 export function defaultQueriesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  // dist/engine/ruleset.js → ../../queries ; server/src/engine/ruleset.ts → ../../../queries
-  for (const up of ['../..', '../../..']) {
+  // the bundle's dist/chunk-*.js → ../queries ; dist/engine/ruleset.js → ../../queries ; server/src/engine/ruleset.ts → ../../../queries
+  for (const up of ['..', '../..', '../../..']) {
     const dir = resolve(here, up, 'queries');
     try {
       if (readdirSync(dir).some((f) => f.endsWith('.scm'))) return dir;

@@ -27,7 +27,7 @@ export async function runReport(options: ReportOptions, out: (s: string) => void
     audit: { enabled: options.audit, ...(options.advisories !== undefined ? { database: options.advisories } : {}) },
   });
   if ('missing' in input) throw new UsageError(`no such file or folder: ${input.missing.join(', ')}`);
-  const text = renderReport(buildReport(input), format);
+  const text = await renderReport(buildReport(input), format);
   if (options.output !== undefined) {
     try {
       writeFileSync(options.output, text.endsWith('\n') ? text : `${text}\n`);

@@ -1,21 +1,18 @@
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
-import { renderMarkdown } from './markdown.js';
 import type { ReportModel } from './model.js';
-import { renderSarif } from './sarif.js';
 import type { ReportFormat } from './format-names.js';
 
 export { EXTENSION, isReportFormat, REPORT_FORMATS, type ReportFormat } from './format-names.js';
 
-export function renderReport(m: ReportModel, format: ReportFormat): string {
+/** The report in `format`: only that format's renderer is loaded. */
+export async function renderReport(m: ReportModel, format: ReportFormat): Promise<string> {
   switch (format) {
     case 'markdown':
-      return renderMarkdown(m);
+      return (await import('./markdown.js')).renderMarkdown(m);
     case 'json':
-      return renderJson(m);
+      return (await import('./json.js')).renderJson(m);
     case 'sarif':
-      return renderSarif(m);
+      return (await import('./sarif.js')).renderSarif(m);
     case 'html':
-      return renderHtml(m);
+      return (await import('./html.js')).renderHtml(m);
   }
 }

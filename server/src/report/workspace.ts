@@ -57,7 +57,7 @@ export async function writeWorkspaceReport(host: WorkspaceReportHost, format: Re
   if ('missing' in input) throw new Error(`workspace folder(s) not found: ${input.missing.join(', ')}`);
   const model = buildReport(input);
   const path = join(base, `pysec-report.${EXTENSION[format]}`);
-  const text = renderReport(model, format);
+  const text = await renderReport(model, format);
   writeReplacing(path, text.endsWith('\n') ? text : `${text}\n`);
   return { path, format, findings: model.total, suppressions: model.suppressions.length };
 }

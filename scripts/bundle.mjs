@@ -1,0 +1,67 @@
+// `npm run build`, after tsc: bundles the command line and the two worker
+// entries with esbuild into dist/ (issue 19), the package's dependencies
+// included, so that a command loads a few files instead of hundreds of
+// modules. `splitting` keeps what cli.ts imports lazily (the server, each
+// command, each report renderer) in chunks of its own, loaded only when asked.
+//
+// Layout, all flat in dist/ beside tsc's module tree (which benches and
+// tests import): cli.js (the `bin`), worker-main.js and large-worker-main.js
+// (started as worker threads: pool.ts and large.ts find them beside
+// themselves, `./worker-main.js`, from any bundle file), and
+// bundle-*.js (the chunks). From dist/ the rest is found as from tsc's
+// tree: queries/ one folder up (engine/ruleset.ts), the grammars' wasm
+// files as package files (engine/grammar.ts), package.json one folder up
+// (version.ts). dist/bundle.meta.json is esbuild's account of which module
+// went where (test/cli/cold-start.test.ts reads it); it is not shipped.
+import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = `${ROOT}dist`;
+
+// Chunk names change with their contents: the previous build's go first.
+for (const f of readdirSync(DIST)) if (/^bundle-.*\.js$/.test(f)) rmSync(`${DIST}/${f}`);
+
+/**
+ * zod's namespace of every language's error messages (`z.locales`, 360 kB,
+ * half of zod) is reachable from both its builds, so it would load with
+ * every command that validates anything; nothing here uses it (English,
+ * the one we set, is imported by its own path), so the bundle gets an empty
+ * namespace in its place.
+ */
+const noZodLocales = {
+  name: 'no-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'no-zod-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-zod-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: {
+    cli: 'server/src/cli.ts',
+    'worker-main': 'server/src/batch/worker-main.ts',
+    'large-worker-main': 'server/src/documents/large-worker-main.ts',
+  },
+  outdir: 'dist',
+  chunkNames: 'bundle-[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // CommonJS dependencies (vscode-languageserver) call require() for node's
+  // own modules; an ES module has no require, so each file makes one. The
+  // alias keeps clear of a bundled module's own `createRequire`.
+  banner: { js: "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);" },
+  // The wasm files stay in their packages: found at run time (engine/grammar.ts).
+  plugins: [noZodLocales],
+  metafile: true,
+  logLevel: 'warning',
+});
+
+writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
+// npm links `bin` to it.
+chmodSync(`${DIST}/cli.js`, 0o755);

@@ -1,0 +1,112 @@
+/**
+ * Each command loads only what it needs (issue 19): the built CLI (the
+ * esbuild bundle in dist/) runs with a module hook that writes down every
+ * file node loads, and esbuild's own account of the bundle
+ * (dist/bundle.meta.json) says which source modules each of those files
+ * holds. A static import that drags the server, the editor settings' zod
+ * schemas, execa or another report renderer into a command fails here —
+ * by what is loaded, never by how long it takes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../lsp/client.js';
+import { runCli } from '../support/cli.js';
+
+interface Meta {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+let dir: string;
+let meta: Meta;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pysec-cold-start-'));
+  // The hook appends each loaded URL to the file named by PYSEC_TEST_LOADED.
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.PYSEC_TEST_LOADED, url + '\\n');\n  return next(url, context);\n}\n",
+  );
+  writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n");
+  writeFileSync(join(dir, 'app.py'), 'import subprocess\n\nsubprocess.call("ls -l", shell=True)\n');
+  meta = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as Meta;
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI and gives the source modules (paths relative to the repository, `node_modules/…` for packages) of every file it loaded. */
+async function loadedModules(args: string[], log: string): Promise<{ code: number | null; stdout: string; files: string[]; modules: string[] }> {
+  const file = join(dir, log);
+  writeFileSync(file, '');
+  const r = await runCli(args, { cwd: dir, env: { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'register.mjs')).href}`, PYSEC_TEST_LOADED: file } });
+  const urls = readFileSync(file, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+  const files = urls.map((u) => fileURLToPath(u)).filter((p) => !p.startsWith(dir));
+  const modules = new Set<string>();
+  for (const f of files) {
+    const out = meta.outputs[resolve(f).slice(REPO_ROOT.length + 1)];
+    // A file outside the bundle (a package loaded from node_modules by itself) counts as itself.
+    const inputs = out ? Object.keys(out.inputs) : [f];
+    for (const i of inputs) modules.add(i.includes('node_modules/') ? `node_modules/${i.split('node_modules/').pop()}` : i);
+  }
+  return { code: r.code, stdout: r.stdout, files, modules: [...modules] };
+}
+
+const has = (modules: string[], part: string) => modules.some((m) => m.includes(part));
+
+/** What no command but the server may load. */
+const SERVER_ONLY = ['server/src/server.ts', 'server/src/session/', 'server/src/handlers/', 'node_modules/vscode-languageserver/', 'node_modules/vscode-jsonrpc/', 'node_modules/vscode-languageserver-protocol/'];
+
+describe('what each command loads (the bundle)', () => {
+  it('every file loaded comes from the bundle: dist/cli.js and its chunks, nothing from node_modules', async () => {
+    const r = await loadedModules(['check', '--no-bandit', 'app.py'], 'check-files.log');
+    expect(r.code).toBe(1);
+    expect(r.files).toContain(join(REPO_ROOT, 'dist/cli.js'));
+    for (const f of r.files) expect(f.startsWith(join(REPO_ROOT, 'dist') + '/'), f).toBe(true);
+    for (const f of r.files) expect(meta.outputs[f.slice(REPO_ROOT.length + 1)], f).toBeDefined();
+  });
+
+  it.each(['--version', '--help', 'check --help'])('%s loads the option parser only: no engine, no server, no package', async (line) => {
+    const args = line.split(' ');
+    const r = await loadedModules(args, `${args.join('')}.log`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toBe('');
+    expect(r.modules).toContain('server/src/cli.ts');
+    expect(r.modules).toContain('server/src/cli/args.ts');
+    expect(r.modules.filter((m) => m.startsWith('node_modules/'))).toEqual([]);
+    expect(r.modules.filter((m) => m.startsWith('server/src/engine/') || m.startsWith('server/src/check/'))).toEqual([]);
+    for (const part of SERVER_ONLY) expect(has(r.modules, part), part).toBe(false);
+  });
+
+  it('check --no-bandit loads the engine, and not the server, the editor settings, zod\'s classic build, execa or a report renderer', async () => {
+    const r = await loadedModules(['check', '--no-bandit', 'app.py'], 'check.log');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('B602');
+    for (const m of ['server/src/check/command.ts', 'server/src/engine/engine.ts', 'node_modules/web-tree-sitter/']) expect(has(r.modules, m), m).toBe(true);
+    for (const part of [...SERVER_ONLY, 'server/src/config/schema.ts', 'server/src/config/parse.ts', 'node_modules/zod/v4/classic/', 'node_modules/execa/', 'server/src/report/command.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts']) expect(has(r.modules, part), part).toBe(false);
+  });
+
+  it('check loads the settings parser when the project has [tool.pysec]', async () => {
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.pysec.rules]\nignore = ["B602"]\n');
+    try {
+      const r = await loadedModules(['check', '--no-bandit', 'app.py'], 'check-configured.log');
+      expect(r.stdout).not.toContain('B602');
+      expect(has(r.modules, 'server/src/config/parse.ts')).toBe(true);
+      for (const part of SERVER_ONLY) expect(has(r.modules, part), part).toBe(false);
+    } finally {
+      rmSync(join(dir, 'pyproject.toml'));
+    }
+  });
+
+  it.each([
+    ['markdown', 'server/src/report/markdown.ts'],
+    ['sarif', 'server/src/report/sarif.ts'],
+  ])('report --format %s loads its renderer only', async (format, renderer) => {
+    const r = await loadedModules(['report', '--no-bandit', '--format', format, 'app.py'], `report-${format}.log`);
+    expect(r.code).toBe(0);
+    expect(has(r.modules, renderer)).toBe(true);
+    const others = ['markdown', 'sarif', 'html'].map((f) => `server/src/report/${f}.ts`).filter((m) => m !== renderer);
+    for (const part of [...others, ...SERVER_ONLY, 'node_modules/execa/']) expect(has(r.modules, part), part).toBe(false);
+  });
+});

@@ -56,12 +56,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-/** A fresh cache folder; the database's path inside it. */
+/** A fresh cache folder; the database's path inside it (the zip itself) and its folder. */
 function cache(name: string): { env: NodeJS.ProcessEnv; db: string; dir: string } {
   const root = join(temp.dir, name);
   mkdirSync(root, { recursive: true });
-  const dir = join(root, 'pysec-lsp', 'advisories');
-  return { env: { ...process.env, XDG_CACHE_HOME: root }, db: join(dir, 'PyPI.zip'), dir };
+  const dir = join(root, 'pysec-lsp');
+  return { env: { ...process.env, XDG_CACHE_HOME: root }, db: join(dir, 'advisories'), dir };
 }
 
 const update = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(['advisories', 'update', ...args], { env });
@@ -76,7 +76,7 @@ describe('advisories update', () => {
     expect(r.stdout).toContain(`installed 3 advisories, newest advisory modified 2024-11-19 at ${c.db}`);
     expect(Buffer.compare(readFileSync(c.db), Buffer.from(good))).toBe(0);
     expect(statSync(c.db).mode & 0o077).toBe(0);
-    expect(readdirSync(c.dir)).toEqual(['PyPI.zip']);
+    expect(readdirSync(c.dir)).toEqual(['advisories']);
   });
 
   it('replaces an installed database with a new download', async () => {
@@ -98,7 +98,7 @@ describe('advisories update', () => {
     expect(r.stderr).toContain(`The previous database is kept: ${c.db}`);
     expect(r.stdout).toBe('');
     expect(Buffer.compare(readFileSync(c.db), Buffer.from(good))).toBe(0);
-    expect(readdirSync(c.dir)).toEqual(['PyPI.zip']);
+    expect(readdirSync(c.dir)).toEqual(['advisories']);
   });
 
   it('keeps the previous database when the connection drops before the announced length', async () => {
@@ -108,7 +108,7 @@ describe('advisories update', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/(stopped after |is truncated: )\d+ (bytes )?of \d+/);
     expect(Buffer.compare(readFileSync(c.db), Buffer.from(good))).toBe(0);
-    expect(readdirSync(c.dir)).toEqual(['PyPI.zip']);
+    expect(readdirSync(c.dir)).toEqual(['advisories']);
   });
 
   it.each([
@@ -123,6 +123,17 @@ describe('advisories update', () => {
     expect(r.stderr).toContain('No database was installed.');
     expect(existsSync(c.db)).toBe(false);
     expect(readdirSync(c.dir)).toEqual([]);
+  });
+
+  it('never replaces a folder at the database path (an unpacked database)', async () => {
+    const c = cache('folder');
+    mkdirSync(join(c.db, 'osv'), { recursive: true });
+    writeFileSync(join(c.db, 'osv', 'A-1.json'), '{"id": "A-1"}');
+    const r = await update(c.env, '--source', `${base}/all.zip`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${c.db} is a folder`);
+    expect(readFileSync(join(c.db, 'osv', 'A-1.json'), 'utf8')).toBe('{"id": "A-1"}');
+    expect(readdirSync(c.dir)).toEqual(['advisories']);
   });
 
   it('says so when the server cannot be reached', async () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError, type AdvisoriesOptions } from '../cli/args.js';
-import { advisoriesCacheDir, DATABASE_FILE } from './cache-dir.js';
+import { installedDatabase } from './cache-dir.js';
 import { download, DownloadFailed, type Progress } from './download.js';
 import { NotADatabase, verifyOsvZip } from './verify.js';
 
@@ -35,8 +35,8 @@ const STALE_MS = 24 * 3600 * 1000;
  */
 export async function runAdvisoriesUpdate(options: AdvisoriesOptions, io: UpdateIO): Promise<number> {
   const source = sourceUrl(options.source ?? DEFAULT_SOURCE);
-  const dir = advisoriesCacheDir(io.env ?? process.env);
-  const target = join(dir, DATABASE_FILE);
+  const target = installedDatabase(io.env ?? process.env);
+  const dir = dirname(target);
   const say = (s: string) => io.err(`pysec-lsp advisories update: ${s}\n`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -44,8 +44,14 @@ export async function runAdvisoriesUpdate(options: AdvisoriesOptions, io: Update
     say(`cannot create ${dir}: ${(e as Error).message}`);
     return 1;
   }
-  removeStaleParts(dir);
-  const temp = join(dir, `.${DATABASE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
+  // A folder there is a database someone unpacked: never replaced, never merged into.
+  if (isFolder(target)) {
+    say(`${target} is a folder (an unpacked database?): the download would replace it. Move it away, or keep it and set pysec.audit.database to it.`);
+    return 1;
+  }
+  const prefix = `.${basename(target)}.`;
+  removeStaleParts(dir, prefix);
+  const temp = join(dir, `${prefix}${process.pid}.${randomBytes(6).toString('hex')}.part`);
   // An interrupted run leaves no temp file behind.
   const onSignal = (signal: NodeJS.Signals) => {
     try {
@@ -109,11 +115,19 @@ async function installedState(target: string): Promise<string | undefined> {
   }
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Temp files of runs that were killed (SIGKILL, a power cut), once old enough that no run can still be writing them. */
-function removeStaleParts(dir: string): void {
+function removeStaleParts(dir: string, prefix: string): void {
   try {
     for (const name of readdirSync(dir)) {
-      if (!name.startsWith(`.${DATABASE_FILE}.`) || !name.endsWith('.part')) continue;
+      if (!name.startsWith(prefix) || !name.endsWith('.part')) continue;
       const path = join(dir, name);
       if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
     }

@@ -16,6 +16,8 @@ export interface RuleMeta {
   risk: string;
   message: string;
   docs: string;
+  /** `dependency`: a rule of the dependency audit, without a `.scm` or a Python fixture. */
+  kind?: 'dependency';
 }
 
 /** Every `.py` file below test/fixtures/rules, sorted, as absolute paths. */

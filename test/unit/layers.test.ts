@@ -19,7 +19,7 @@ const FS = /^(?:node:)?fs(?:\/promises)?$/;
 type Target = string | RegExp;
 
 /** Everything above the engine: what it is used by, never what it uses. */
-const ABOVE_ENGINE = ['documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'cli/', 'server.ts', 'cli.ts'];
+const ABOVE_ENGINE = ['audit/', 'documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'cli/', 'server.ts', 'cli.ts'];
 
 /** Each layer (a folder of server/src, with its slash) and what it may not import, as docs/architecture.md says. */
 const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
@@ -42,6 +42,10 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'grading/': { mayNotImport: [LSP, FS, ...ABOVE_ENGINE], why: 'grading by attack path is pure over findings and trees: used where the engines meet, knowing none of them' },
   'files/': { mayNotImport: [LSP, 'engine/', 'findings/', ...ABOVE_ENGINE.filter((l) => l !== 'files/')], why: 'walking, reading and decoding files knows nothing of the server' },
   'batch/': { mayNotImport: [LSP, 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'actions/', 'cli/', 'server.ts'], why: 'the batch review (both engines over files) is used by check/, report/ and the scan, never using them, and knows no LSP' },
+  'audit/': {
+    mayNotImport: [LSP, 'engine/', ...ABOVE_ENGINE.filter((l) => l !== 'audit/' && l !== 'files/' && l !== 'suppress/')],
+    why: 'the dependency audit reads manifests, lock files and the advisory database (files/), and suppression comments (suppress/): no LSP, no Python engine; check/, report/ and the editor use it',
+  },
   'cli/': { mayNotImport: [LSP, 'engine/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'option parsing loads nothing a command does not need' },
   'positions/': { mayNotImport: ['engine/', 'findings/', ...ABOVE_ENGINE], why: 'offsets, lines and encodings: a leaf that imports nothing of the server' },
   'actions/': { mayNotImport: ['session/', 'handlers/', 'commands/', 'workspace/', 'check/', 'report/', 'bandit/', 'server.ts'], why: 'the LSP side of suppression and fixes takes one document\'s context, never the session or the connection' },

@@ -8,6 +8,7 @@ import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
 import { atLeastRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
+import { checkDependencies } from './audit.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 
 /** `pysec-lsp check` with its options (cli/args.ts): the exit status. */
@@ -34,7 +35,9 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
     settingsOf,
     ...(run ? { banditIgnoringNosec: (group: FileResult[]) => banditSecondLook(group, configOf, engine, run, warn) } : {}),
   });
-  let results = checked.map((r) => {
+  // The manifests under the same paths (PS601/PS602): results beside the Python files', under the same filters.
+  const deps = checkDependencies(options.paths, options, engine, review.results, settingsOf, warn);
+  let results = [...checked, ...deps.results].map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
     return findings.length === r.findings.length ? r : { ...r, findings };

@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
-import type { FlowStep } from '../findings/finding.js';
+import type { Finding, FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
 import type { FileError, FileResult } from '../batch/file.js';
 
@@ -27,6 +27,24 @@ export interface JsonFinding {
   flow: JsonFlowStep[] | null;
   /** A hygiene finding's configured severity (`error`, `warning`, `information`, `hint`); only on those. */
   level?: string;
+  /** A dependency finding's (PS6xx) package (PEP 503 name); only on those, as the four after it. */
+  package?: string;
+  /** The pinned or locked version; null for a range (PS602: see `specifier`). */
+  version?: string | null;
+  /** The requirement's specifier (`==2.19.0`, `>=2.0`). */
+  specifier?: string;
+  /** The advisory's id (GHSA-…, PYSEC-…) and its other ids (CVE-…). */
+  advisory?: string;
+  aliases?: string[];
+  /** The version to upgrade to (the pin's first fixed version, or the lower bound that leaves the advisory out); null when none is fixed. */
+  fixedIn?: string | null;
+}
+
+/** A dependency finding's own keys (PS6xx): none on the others, whose contract stays as it was. */
+function dependencyKeys(f: Finding): Partial<JsonFinding> {
+  const d = f.dependency;
+  if (!d) return {};
+  return { package: d.package, version: d.version, specifier: d.specifier, advisory: d.advisory, aliases: d.aliases, fixedIn: d.fixedIn };
 }
 
 /** One step of an attack path: its file (the finding's own, or another of the project), 1-based line and column in code points, and what happens there. */
@@ -93,6 +111,7 @@ export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
         suppressed: f.suppressed !== null,
         justification: f.suppressed?.justification ?? null,
         flow: jsonFlow(r, f.flow, starts),
+        ...dependencyKeys(f),
       });
     }
     flush(Infinity);

@@ -109,7 +109,7 @@ function judge(r: FileResult, findings: readonly Finding[], ctx: HygieneContext,
 }
 
 /** An issue under the settings: its severity, or nothing when ignored or `off`. */
-function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
+export function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
   const name = HYGIENE_RULES[issue.code];
   const level = hygieneLevel({ id: issue.code, name }, issue.severity, settings.severity.overrides, settings.rules.ignore);
   if (level === null) return [];

@@ -16,10 +16,13 @@ export const CHECK_USAGE = `Usage: pysec-lsp check [PATH...] [--format text|json
                       [--bandit PATH] [--project-venv]
                       [--severity-level LEVEL] [--confidence-level LEVEL]
                       [--min-risk RISK] [--baseline FILE] [--exit-zero]
+                      [--no-audit] [--advisories PATH]
 
 Reviews the Python files under each PATH (default: the current folder) and
 prints what it finds, and what is wrong with its suppression comments
-(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml).
+(PSN001-PSN007; settings from [tool.pysec] in pyproject.toml). The
+requirements files, pyproject.toml and lock files found there are audited
+against the offline advisory database (PS601, PS602).
 Exit status: 0 nothing found, 1 findings, 2 usage error.
 
   --format text|json         output format (default: text)
@@ -34,6 +37,9 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
   --baseline FILE            only findings absent from an earlier JSON report
                              (matched on file, rule and text, not line)
   --exit-zero                exit 0 even when there are findings
+  --no-audit                 do not audit the dependencies
+  --advisories PATH          the advisory database (a folder or .zip of OSV
+                             records; default: the one \`advisories update\` keeps)
 `;
 
 export const REPORT_USAGE = `Usage: pysec-lsp report [PATH...] [--format markdown|json|sarif|html] [--output FILE] [--no-bandit]
@@ -96,6 +102,10 @@ export interface CheckOptions {
   /** An earlier JSON report, as given. */
   baseline?: string;
   exitZero: boolean;
+  /** Audit the manifests found (`--no-audit`: false). */
+  audit: boolean;
+  /** `--advisories PATH`: the advisory database; absent: the user cache. */
+  advisories?: string;
 }
 
 export interface ReportOptions {
@@ -193,6 +203,8 @@ function checkLine(args: string[]): CommandLine {
       'min-risk': { type: 'string', default: 'low' },
       baseline: { type: 'string' },
       'exit-zero': { type: 'boolean', default: false },
+      'no-audit': { type: 'boolean', default: false },
+      advisories: { type: 'string' },
     },
   });
   if (values.help) return { command: 'help', of: 'check' };
@@ -210,6 +222,8 @@ function checkLine(args: string[]): CommandLine {
       minRisk: parseRisk('--min-risk', values['min-risk']),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       exitZero: values['exit-zero'],
+      audit: !values['no-audit'],
+      ...(values.advisories !== undefined ? { advisories: values.advisories } : {}),
     },
   };
 }

@@ -77,6 +77,13 @@ export const RuleMetaSchema = z
     sink: SinkSchema.optional(),
     /** A hardcoded credential: Critical in application code unless a placeholder or in test code (grading/risk.ts). */
     credential: z.literal(true).optional(),
+    /**
+     * `dependency`: a rule of the dependency audit (server/src/audit/), with no
+     * `.scm`: it reads manifests, not Python, and is registered here so that
+     * rule selection, severity overrides, hover and the README table treat it
+     * as any rule. Absent: a tree-sitter rule.
+     */
+    kind: z.literal('dependency').optional(),
     /** bandit's `tests`/`skips` may name this rule by its test name too: see `name`. */
   })
   .strict();

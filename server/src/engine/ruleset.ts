@@ -21,7 +21,11 @@ export function defaultQueriesDir(): string {
   throw new Error(`pysec: cannot find the queries/ folder near ${here}`);
 }
 
-/** Reads every `<ID>.json` + `<ID>.scm` pair; a broken rule is an error, not a silent skip. */
+/**
+ * Reads every `<ID>.json` + `<ID>.scm` pair; a broken rule is an error, not a
+ * silent skip. A dependency rule (`"kind": "dependency"`, PS6xx) has no
+ * `.scm`: its query is empty, so it matches nothing in Python.
+ */
 export function readRules(dir: string = defaultQueriesDir()): Rule[] {
   const rules: Rule[] = [];
   for (const file of readdirSync(dir).sort()) {
@@ -32,7 +36,7 @@ export function readRules(dir: string = defaultQueriesDir()): Rule[] {
     const meta = parsed.data;
     if (`${meta.id}.json` !== file) throw new Error(`${path}: file name must be ${meta.id}.json`);
     if (meta.check && !CHECKS[meta.check]) throw new Error(`${path}: unknown check "${meta.check}"`);
-    const query = readFileSync(join(dir, `${meta.id}.scm`), 'utf8');
+    const query = meta.kind === 'dependency' ? '' : readFileSync(join(dir, `${meta.id}.scm`), 'utf8');
     rules.push({ ...meta, query });
   }
   return rules;

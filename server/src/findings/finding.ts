@@ -12,7 +12,8 @@ export const LEVELS: readonly Level[] = ['LOW', 'MEDIUM', 'HIGH'];
 export type Risk = 'Critical' | 'High' | 'Medium' | 'Low';
 export const RISKS: readonly Risk[] = ['Critical', 'High', 'Medium', 'Low'];
 
-export type Engine = 'tree-sitter' | 'bandit';
+/** `audit`: the dependency audit (server/src/audit/), over manifests and lock files. */
+export type Engine = 'tree-sitter' | 'bandit' | 'audit';
 
 /** A half-open range of UTF-16 offsets. */
 export interface Span {
@@ -90,6 +91,37 @@ export interface Finding {
    * for a rule without a sink, or an ungraded finding.
    */
   reach?: 'untrusted' | 'constant' | 'sanitised' | 'unknown';
+  /** A dependency finding's package, version and advisory (engine `audit`); absent on the others. */
+  dependency?: DependencyData;
+}
+
+/** What a dependency finding (PS601, PS602) is about: the package, its version, the advisory. */
+export interface DependencyData {
+  /** PEP 503-normalised name. */
+  package: string;
+  /** The pinned or locked version; null for a range (PS602). */
+  version: string | null;
+  /** The specifier as the manifest gives it (`==2.19.0`, `>=2.0`; a poetry constraint in PEP 440 form). */
+  specifier: string;
+  /** The advisory's id (GHSA-…, PYSEC-…). */
+  advisory: string;
+  /** Its other ids (CVE-…). */
+  aliases: string[];
+  /** The upgrade: the first fixed version above the pin, or the lower bound that leaves every affected version out; null when none is fixed. */
+  fixedIn: string | null;
+  /** Every fixed version the advisory names, ascending. */
+  fixedVersions: string[];
+  /** An affected version the specifier allows (PS602), else the pin. */
+  affectedVersion: string | null;
+  /** The advisory's one-line summary. */
+  summary: string;
+  cvss: { score: number; vector: string } | null;
+  /** false: no Python file of the project imports it (graded one step lower); null: not known. */
+  imported: boolean | null;
+  /** Links of the advisory (the first is its page when it has one). */
+  references: string[];
+  /** The version comes from a lock file. */
+  locked: boolean;
 }
 
 /** Stable order: position first, then rule id. */

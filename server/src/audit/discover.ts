@@ -1,0 +1,81 @@
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isSkippedDir } from '../files/walk.js';
+import { readRegularFile } from '../files/read.js';
+import { manifestKind } from './manifest.js';
+import { parseManifest } from './parse.js';
+
+/**
+ * The manifests and lock files under each path (a path that is a manifest
+ * itself is taken as is), in a stable order, plus the files their `-r`/`-c`
+ * lines include (followed relative to the including file, each once).
+ */
+export function manifestFiles(paths: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (!st.isDirectory()) {
+      if (manifestKind(p)) found.push(p);
+      continue;
+    }
+    // Iterative: a deep tree costs no stack.
+    const dirs = [p];
+    while (dirs.length) {
+      const dir = dirs.pop()!;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch {
+        continue;
+      }
+      const sub: string[] = [];
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!e.name.startsWith('.') && !isSkippedDir(dir, e.name)) sub.push(path);
+        } else if (e.isFile() && manifestKind(e.name)) found.push(path);
+      }
+      dirs.push(...sub.reverse());
+    }
+  }
+  return withIncludes(found);
+}
+
+/** At most this many files are followed through `-r`/`-c` (a loop of includes ends at the first repeat anyway). */
+const MAX_INCLUDED = 200;
+
+function withIncludes(files: string[]): string[] {
+  const seen = new Set(files.map((f) => resolve(f)));
+  const out = [...files];
+  const queue = files.filter((f) => manifestKind(f) === 'requirements');
+  let followed = 0;
+  while (queue.length && followed < MAX_INCLUDED) {
+    const file = queue.shift()!;
+    let text: string;
+    try {
+      text = readRegularFile(file).toString('utf8');
+    } catch {
+      continue;
+    }
+    for (const inc of parseManifest(file, text, 'requirements')?.includes ?? []) {
+      const target = join(dirname(file), inc.path);
+      const abs = resolve(target);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      try {
+        if (!statSync(abs).isFile()) continue;
+      } catch {
+        continue;
+      }
+      followed++;
+      out.push(target);
+      queue.push(target);
+    }
+  }
+  return out;
+}

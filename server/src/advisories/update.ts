@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, type AdvisoriesOptions } from '../cli/args.js';
-import { installedDatabase } from './cache-dir.js';
+import { defaultDatabasePath } from '../audit/database.js';
 import { download, DownloadFailed, type Progress } from './download.js';
 import { NotADatabase, verifyOsvZip } from './verify.js';
 
@@ -35,7 +35,9 @@ const STALE_MS = 24 * 3600 * 1000;
  */
 export async function runAdvisoriesUpdate(options: AdvisoriesOptions, io: UpdateIO): Promise<number> {
   const source = sourceUrl(options.source ?? DEFAULT_SOURCE);
-  const target = installedDatabase(io.env ?? process.env);
+  // The path the audit reads by default (audit/database.ts): the zip is installed as that file,
+  // which the loader reads as a zip whatever its name, and one rename replaces whole.
+  const target = defaultDatabasePath(io.env ?? process.env);
   const dir = dirname(target);
   const say = (s: string) => io.err(`pysec-lsp advisories update: ${s}\n`);
   try {

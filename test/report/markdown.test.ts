@@ -113,7 +113,7 @@ describe('report --format markdown on a hostile workspace', () => {
     expect(outside).not.toMatch(/(?<!\\)\[/);
     expect(outside).not.toMatch(/(?<!\\)_/);
     // Emphasis only as the report's own bold labels.
-    expect(outside.replace(/\*\*(Application:|Date:|Framework\(s\):|Scope:|Engines:|UNJUSTIFIED|Partial review\.|\d+ suppressions? ha(?:s|ve) no justification\.|(?:Critical|High|Medium|Low): [A-Za-z ]+ in )\*\*/g, '')).not.toMatch(/(?<!\\)\*/);
+    expect(outside.replace(/\*\*(Application:|Date:|Framework\(s\):|Scope:|Engines:|Dependencies:|UNJUSTIFIED|Partial review\.|\d+ suppressions? ha(?:s|ve) no justification\.|(?:Critical|High|Medium|Low): [A-Za-z ]+ in )\*\*/g, '')).not.toMatch(/(?<!\\)\*/);
     // Every code span stays on its line (a span that swallowed a row would have a line break).
     for (const s of spans) expect(s).not.toContain('\n');
     // Table rows keep their columns: the technical table has 8 cells per row.

@@ -61,6 +61,13 @@ export interface JsonFinding {
   flow: { path: string; line: number; column: number; note: string }[] | null;
   /** A hygiene finding's configured severity; only on those. */
   level?: string;
+  /** A dependency finding's (PS6xx) keys; only on those. */
+  package?: string;
+  version?: string | null;
+  specifier?: string;
+  advisory?: string;
+  aliases?: string[];
+  fixedIn?: string | null;
 }
 
 export interface JsonReport {

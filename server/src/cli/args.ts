@@ -56,6 +56,8 @@ its justification. Exit status: 0 report written, 2 usage error.
   --bandit PATH     the bandit executable to run (default: bandit on PATH)
   --project-venv    also run a bandit inside the current folder (its .venv/venv):
                     only for a workspace you trust
+  --no-audit        do not audit the dependencies
+  --advisories PATH the advisory database (default: the one \`advisories update\` keeps)
 `;
 
 export const ADVISORIES_USAGE = `Usage: pysec-lsp advisories update [--source URL]
@@ -115,6 +117,10 @@ export interface ReportOptions {
   output?: string;
   bandit: boolean;
   banditChoice: CliBanditOptions;
+  /** Audit the manifests found (`--no-audit`: false). */
+  audit: boolean;
+  /** `--advisories PATH`; absent: the user cache. */
+  advisories?: string;
 }
 
 /** `advisories update`'s options. */
@@ -232,14 +238,22 @@ function reportLine(args: string[]): CommandLine {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' } },
+    options: { ...SHARED, format: { type: 'string', default: 'markdown' }, output: { type: 'string', short: 'o' }, 'no-audit': { type: 'boolean', default: false }, advisories: { type: 'string' } },
   });
   if (values.help) return { command: 'help', of: 'report' };
   const format = values.format;
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
   return {
     command: 'report',
-    options: { paths: positionals, format, ...(values.output !== undefined ? { output: values.output } : {}), bandit: !values['no-bandit'], banditChoice: banditChoice(values) },
+    options: {
+      paths: positionals,
+      format,
+      ...(values.output !== undefined ? { output: values.output } : {}),
+      bandit: !values['no-bandit'],
+      banditChoice: banditChoice(values),
+      audit: !values['no-audit'],
+      ...(values.advisories !== undefined ? { advisories: values.advisories } : {}),
+    },
   };
 }
 

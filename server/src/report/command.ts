@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { type ReportOptions, UsageError } from '../cli/args.js';
 import { defaultSettings } from '../config/defaults.js';
@@ -11,6 +11,7 @@ import { buildReport } from './model.js';
 export async function runReport(options: ReportOptions, out: (s: string) => void): Promise<number> {
   const format = options.format;
   const cwd = process.cwd();
+  if (options.audit && options.advisories !== undefined && !existsSync(options.advisories)) throw new UsageError(`--advisories: no such file or folder: ${options.advisories}`);
   const engine = await Engine.load();
   const warn = (message: string) => void process.stderr.write(`pysec-lsp report: ${message}\n`);
   const input = await gatherReport(engine, {
@@ -20,6 +21,7 @@ export async function runReport(options: ReportOptions, out: (s: string) => void
     warn,
     banditHint: CLI_BANDIT_HINT,
     placeholder: defaultSettings().suppress.placeholder,
+    audit: { enabled: options.audit, ...(options.advisories !== undefined ? { database: options.advisories } : {}) },
   });
   if ('missing' in input) throw new UsageError(`no such file or folder: ${input.missing.join(', ')}`);
   const text = renderReport(buildReport(input), format);

@@ -9,6 +9,8 @@ import { displayPath, type ReportInput } from './model.js';
 import { PracticeScanner } from './positives.js';
 import { suppressionComments, type SuppressionComment } from './suppressions.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
+import { auditPaths } from '../audit/index.js';
+import { manifestResults } from './manifests.js';
 
 export interface GatherOptions {
   /** Files or folders to review (default: `base`). */
@@ -24,6 +26,8 @@ export interface GatherOptions {
   placeholder: string;
   /** The report's date (tests pin it). */
   date?: Date;
+  /** The dependency audit: off (`--no-audit`), or the database to use (default: the user cache). */
+  audit?: { enabled: boolean; database?: string };
 }
 
 /**
@@ -56,13 +60,19 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
     scanner.dispose();
   }
 
+  // The manifests under the same paths (PS601/PS602), counted with the rest; their `# pysec: ignore` comments listed too.
+  const deps = auditPaths(paths, { enabled: options.audit?.enabled ?? true, ...(options.audit?.database !== undefined ? { database: options.audit.database } : {}), python: review.results, rules: engine.ruleset.byId });
+  for (const n of deps.notes) options.warn(n);
+  const manifests = manifestResults(deps.results);
+  for (const m of manifests) if (m.comments.length) comments.set(m.result.path, m.comments);
+
   return {
     // Named after the one folder reviewed, else after the base folder.
     application: applicationName(paths, options.base),
     base: resolve(options.base),
     scope: paths.map((p) => (resolve(p) === resolve(options.base) ? '.' : displayPath(options.base, resolve(p)))),
     date: options.date ?? new Date(),
-    results: review.results,
+    results: [...review.results, ...manifests.map((m) => m.result)],
     errors: review.errors,
     frameworks: frameworksOf(paths, options.base),
     positives: scanner.result(),
@@ -76,6 +86,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
     toolVersion: VERSION,
     rulesLoaded: engine.ruleset.byId.size,
     placeholder: options.placeholder,
+    dependencies: deps.summary,
   };
 }
 

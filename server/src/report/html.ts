@@ -1,6 +1,7 @@
 import { notReviewedLead, nothingToFix, untracedLead } from './markdown.js';
 import type { Risk } from '../findings/finding.js';
 import type { ReportFinding, ReportModel } from './model.js';
+import { DEPENDENCY_COLUMNS, dependencyHeader, dependencyRows } from './dependencies.js';
 
 /**
  * The report as one self-contained HTML page for people who would rather
@@ -106,6 +107,7 @@ export function renderHtml(m: ReportModel): string {
       `<dt>Date</dt><dd><time datetime="${esc(m.generatedAt)}">${esc(m.date)}</time></dd>` +
       `<dt>Framework(s)</dt><dd id="frameworks">${esc(fw)}</dd>` +
       `<dt>Scope</dt><dd>${m.scope.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed</dd>` +
+      (m.dependencies ? `<dt>Dependencies</dt><dd id="dependencies-status">${esc(dependencyHeader(m.dependencies))}</dd>` : '') +
       `</dl>` +
       (m.errors.length ? `<p id="not-reviewed" class="unjustified">${esc(notReviewedLead(m.errors))} (see <a href="#files-not-reviewed">Files not reviewed</a>).</p>` : '') +
       `</header>`,
@@ -185,6 +187,17 @@ export function renderHtml(m: ReportModel): string {
         : '<p>No open findings.</p>') +
       `</section>`,
   );
+
+  // The dependency audit's own section (issue 15), kept apart from the technical table.
+  if (m.dependencies?.vulnerable.length) {
+    parts.push(
+      `<section id="vulnerable-dependencies"><h2>Vulnerable Dependencies</h2><table><thead><tr>${DEPENDENCY_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>` +
+        dependencyRows(m.dependencies)
+          .map((row) => `<tr>${row.map((c, i) => (i === row.length - 1 ? `<td><code>${esc(c)}</code></td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+          .join('') +
+        `</tbody></table></section>`,
+    );
+  }
 
   parts.push(
     `<section id="suppressed"><h2>Reviewed and Suppressed</h2>` +

@@ -1,4 +1,5 @@
 import type { ReportFinding, ReportModel } from './model.js';
+import { DEPENDENCY_COLUMNS, dependencyHeader, dependencyRows } from './dependencies.js';
 
 /**
  * The report as markdown, in the review checklist's order: header, risk
@@ -75,6 +76,7 @@ export function renderMarkdown(m: ReportModel): string {
   out.push(`- **Framework(s):** ${m.frameworks.length ? m.frameworks.map((f) => `${mdText(f.name)} (${f.files} file${f.files === 1 ? '' : 's'})`).join(', ') : 'none detected'}`);
   out.push(`- **Scope:** ${m.scope.paths.map(code).join(', ')} — ${m.scope.files} Python file${m.scope.files === 1 ? '' : 's'} reviewed`);
   out.push(`- **Engines:** ${m.engines.map((e) => (e.ran ? `${e.name} ${e.version ?? ''}`.trim() : `${e.name} (did not run)`)).join(', ')}`);
+  if (m.dependencies) out.push(`- **Dependencies:** ${mdText(dependencyHeader(m.dependencies))}`);
   out.push('');
   if (m.errors.length) out.push(`**${notReviewedLead(m.errors)}** (see Files Not Reviewed).`, '');
 
@@ -128,6 +130,13 @@ export function renderMarkdown(m: ReportModel): string {
     for (const f of m.findings) {
       out.push(`| ${f.id} | ${f.risk} | ${cell(f.owaspName)} | ${cellCode(f.path)} | ${f.line} | ${f.rule}${f.cwe !== null ? ` (CWE-${f.cwe})` : ''} | ${cell(f.description)} | ${cell(f.remediation)} |`);
     }
+    out.push('');
+  }
+
+  if (m.dependencies?.vulnerable.length) {
+    out.push('## Vulnerable Dependencies', '');
+    out.push(`| ${DEPENDENCY_COLUMNS.join(' | ')} |`, `|${DEPENDENCY_COLUMNS.map(() => '---').join('|')}|`);
+    for (const row of dependencyRows(m.dependencies)) out.push(`| ${row.map((c, i) => (i === row.length - 1 ? cellCode(c) : cell(c))).join(' | ')} |`);
     out.push('');
   }
 

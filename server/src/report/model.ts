@@ -12,6 +12,8 @@ import { fixSnippet } from '../hover/snippets.js';
 import { CVSS_BAND, grade, HORIZON, IMPACT, RISK_ORDER, riskRank } from './grading.js';
 import type { Positive } from './positives.js';
 import type { SuppressionComment } from './suppressions.js';
+import { isManifest, type DependencySummary } from '../audit/index.js';
+import { dependencyBlock, dependencyKeys, type DependencyKeys, type ReportDependencies } from './dependencies.js';
 
 /**
  * One report model, built once from what the review found; every format
@@ -41,6 +43,8 @@ export interface ReportInput {
   rulesLoaded: number;
   /** The placeholder justification the code actions write: it does not count as one. */
   placeholder: string;
+  /** The dependency audit's summary (manifests read, database, status); absent: the report says nothing of dependencies. */
+  dependencies?: DependencySummary;
 }
 
 export interface ExcerptLine {
@@ -50,7 +54,8 @@ export interface ExcerptLine {
   hit: boolean;
 }
 
-export interface ReportFinding {
+/** A finding; a dependency finding (PS6xx) also has its package keys (`DependencyKeys`). */
+export interface ReportFinding extends DependencyKeys {
   /** `F-001`, … in report order (most serious first). */
   id: string;
   risk: Risk;
@@ -178,6 +183,8 @@ export interface ReportModel {
   rules: RuleInfo[];
   engines: EngineRun[];
   errors: { path: string; message: string }[];
+  /** The dependency audit: whether it ran, and the vulnerable dependencies (open and suppressed); absent when not asked for. */
+  dependencies?: ReportDependencies;
 }
 
 const EXCERPT_CONTEXT = 2;
@@ -208,6 +215,7 @@ export function buildReport(input: ReportInput): ReportModel {
   const silencedBy = new Map<string, string[]>();
   const silenced: (Omit<SuppressedFinding, 'suppression'> & { key: string })[] = [];
   const rulesUsed = new Map<string, RuleInfo>();
+  const dependencyFound: { finding: Finding; path: string; line: number }[] = [];
   const noteRule = (f: Finding) => {
     if (rulesUsed.has(f.rule)) return;
     rulesUsed.set(f.rule, input.ruleInfo(f.rule) ?? { id: f.rule, name: f.name, message: f.message, remediation: remediationOf(f, input), docs: f.docs, cwe: f.cwe, owasp: f.owasp, risk: f.risk, confidence: f.confidence });
@@ -219,6 +227,7 @@ export function buildReport(input: ReportInput): ReportModel {
     for (const f of r.findings) {
       noteRule(f);
       const s = codePointPosition(r.text, f.range.start, starts);
+      if (f.dependency) dependencyFound.push({ finding: f, path, line: s.line });
       if (f.suppressed) {
         const key = `${r.path}\0${f.suppressed.line}\0${f.suppressed.kind}`;
         silencedBy.set(key, [...(silencedBy.get(key) ?? []), f.rule]);
@@ -256,6 +265,7 @@ export function buildReport(input: ReportInput): ReportModel {
           : null,
         attackPath: f.flow?.length ? pathInWords(f.flow) : f.risk === 'Critical' && input.ruleInfo(f.rule)?.credential ? exposureInWords(s.line) : null,
         ...(f.reach ? { reach: f.reach } : {}),
+        ...dependencyKeys(f),
       });
     }
   }
@@ -357,7 +367,7 @@ export function buildReport(input: ReportInput): ReportModel {
       : { name: 'bandit', ran: false, version: null, detail: `bandit did not run: ${input.bandit.reason}` },
   ];
 
-  const fileCount = input.results.length;
+  const fileCount = input.results.filter((r) => !isManifest(r.path)).length;
   return {
     title: `Security review: ${input.application}`,
     application: input.application,
@@ -380,5 +390,6 @@ export function buildReport(input: ReportInput): ReportModel {
     rules: [...rulesUsed.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     engines,
     errors: input.errors.map((e) => ({ path: displayPath(input.base, e.path), message: e.message })),
+    ...(input.dependencies ? { dependencies: dependencyBlock(input.dependencies, dependencyFound, findings, (p) => displayPath(input.base, p)) } : {}),
   };
 }

@@ -76,7 +76,17 @@ export function renderSarif(m: ReportModel): string {
     ...(f.flow?.length
       ? { codeFlows: [{ message: { text: f.attackPath ?? '' }, threadFlows: [{ locations: f.flow.map((s) => ({ location: { ...location(s.path, s.line, s.column), message: { text: s.note } } })) }] }] }
       : {}),
-    properties: { id: f.id, risk: f.risk, owasp: owaspLabel(f.owasp), severity: f.severity, confidence: f.confidence, engine: f.engine, remediation: f.remediation },
+    properties: {
+      id: f.id,
+      risk: f.risk,
+      owasp: owaspLabel(f.owasp),
+      severity: f.severity,
+      confidence: f.confidence,
+      engine: f.engine,
+      remediation: f.remediation,
+      // A vulnerable dependency (PS6xx): which package, version and advisory, and the fix.
+      ...(f.advisory ? { package: f.package, version: f.version, specifier: f.specifier, advisory: f.advisory, aliases: f.aliases, fixedIn: f.fixedIn } : {}),
+    },
   }));
   const silenced = suppressed.map((s) => ({
     ruleId: s.rule,

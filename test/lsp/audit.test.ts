@@ -202,6 +202,20 @@ describe('the dependency audit over LSP', () => {
     expect(ignored.split('\n')[3]).toBe('  "requests[socks]>=2.20,<3 ; python_version >= \'3.8\'",  # http  # pysec: ignore[GHSA-j8r2-6x86-q33q]  # justification required');
   });
 
+  it('a package no Python file of the project imports is graded one step lower, once the imports are read (after the first publish)', async () => {
+    const proj = temp.project('imports', { 'requirements.txt': REQUIREMENTS, 'app.py': 'import requests\n', 'pkg/util.py': 'from requests import adapters\n' });
+    const uri = uriOf(join(proj, 'requirements.txt'));
+    const c = await start(proj);
+    await c.open(uri, REQUIREMENTS, 1, 'pip-requirements');
+    const graded = await c.waitForDiagnostics(uri, { version: 1, predicate: (p) => p.diagnostics.some((d) => d.message.includes('Not imported by this project')) });
+    const byLine = (line: number) => graded.diagnostics.filter((d) => d.range.start.line === line);
+    // jinja2 is imported nowhere: one step lower (Medium → Low), and said; requests is imported.
+    for (const d of byLine(2)) expect(d.message).toContain('Not imported by this project');
+    for (const d of byLine(1)) expect(d.message).not.toContain('Not imported');
+    expect(byLine(2).map((d) => (d.data as { risk: string }).risk)).toEqual(['Low', 'Low']);
+    expect(byLine(1).map((d) => (d.data as { risk: string }).risk)).toEqual(['Medium']);
+  });
+
   it('a pulling client gets the same findings by pull', async () => {
     const c = await start(root, { capabilities: { ...ACTIONS, textDocument: { ...ACTIONS.textDocument, diagnostic: {} } } });
     await c.open(reqUri, REQUIREMENTS, 1, 'pip-requirements');

@@ -26,6 +26,9 @@ export {
   type Requirement,
 } from '../audit/index.js';
 
+/** What a project imports and what its `.venv` installs: read here in slices, off the first audit's path (service.ts). */
+export { importsOfText, installedTopLevels, MAX_IMPORT_FILES } from '../audit/imports.js';
+
 /** The hygiene of a manifest's `# pysec: ignore[...]` comments (PSN005, PSN006), as `check` reports it. */
 export { manifestHygiene } from '../audit/hygiene.js';
 

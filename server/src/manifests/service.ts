@@ -5,6 +5,7 @@ import type { Settings } from '../config/schema.js';
 import type { PositionEncoding } from '../positions/encoding.js';
 import type { AdvisoryDatabase, DatabaseCache, DependencyRule, DocumentAudit, ProjectContext } from './adapter.js';
 import { ManifestDocument } from './document.js';
+import { importsBelow } from './imports.js';
 import { isLockKind, manifestKindOf, manifestOf } from './names.js';
 
 /** The audit's API (adapter.ts), loaded when the first manifest opens. */
@@ -56,6 +57,9 @@ export class ManifestService {
   private readonly contexts = new Map<string, ProjectContext>();
   /** Bumped when any context changes: part of every audit's key. */
   private generation = 0;
+
+  /** Manifests whose project context changed (their imports were read): the server publishes them again. */
+  onContextChanged: ((docs: readonly ManifestDocument[]) => void) | undefined;
 
   constructor(private readonly host: ManifestHost) {}
 
@@ -177,13 +181,27 @@ export class ManifestService {
     return db;
   }
 
-  /** The project context of a document's folder, read once. */
+  /**
+   * The project context of a document's folder, read once: the lock files
+   * beside it and the `.venv`'s metadata at once; the imports of the Python
+   * files below it in slices, after the first audit (which grades nothing
+   * down meanwhile), and then the folder's manifests are published again.
+   */
   private context(api: AuditApi, doc: ManifestDocument): ProjectContext {
     const folder = dirname(doc.path);
     let ctx = this.contexts.get(folder);
     if (!ctx) {
-      ctx = api.projectContextFor(doc.path);
+      ctx = { locked: api.lockedIn(folder), imports: null, installed: api.installedTopLevels(folder) };
       this.contexts.set(folder, ctx);
+      void importsBelow(folder, api.MAX_IMPORT_FILES, api.importsOfText, () => this.docs.size === 0)
+        .then((imports) => {
+          const now = this.contexts.get(folder);
+          if (!imports || !now) return;
+          this.contexts.set(folder, { ...now, imports });
+          this.generation++;
+          this.onContextChanged?.(this.all().filter((d) => dirname(d.path) === folder));
+        })
+        .catch((e: unknown) => this.host.logOnce(`audit:imports:${folder}`, `pysec: reading the imports below ${folder} failed: ${String(e)}`));
     }
     return ctx;
   }

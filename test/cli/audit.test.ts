@@ -125,6 +125,17 @@ describe('check --advisories on the fixture project', () => {
   });
 });
 
+describe('the dependency rules are selected as any rule', () => {
+  it('[tool.pysec] rules.ignore turns PS602 off, by id or by name', async () => {
+    for (const name of ['PS602', 'dependency_allows_vulnerable']) {
+      const dir = copyProject(`ignore-${name}`);
+      writeFileSync(join(dir, 'pyproject.toml'), `${readFileSync(join(dir, 'pyproject.toml'), 'utf8')}\n[tool.pysec.rules]\nignore = ["${name}"]\n`);
+      const { report, stderr } = await check(dir, ['--advisories', DB, '.']);
+      expect(report.findings.map((f) => f.rule).sort(), stderr).toEqual(['PS601', 'PS601', 'PS601', 'PS601', 'PS601', 'PS601']);
+    }
+  });
+});
+
 describe('check without a database, and --no-audit', () => {
   it('says once how to get a database, and the exit status is the code\'s', async () => {
     const { code, report, stderr } = await check(join(FIXTURE, 'project'), ['.']);

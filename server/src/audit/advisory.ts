@@ -15,8 +15,8 @@ export interface Advisory {
   details: string;
   /** ISO date of the last change, or null. */
   modified: string | null;
-  /** The worst CVSS vector given, with its score; null when none parses. */
-  cvss: Cvss | null;
+  /** The CVSS vectors of its `severity` list, as written (`advisoryCvss` scores them, on first use). */
+  vectors: string[];
   references: string[];
   affected: AffectedPackage[];
 }
@@ -30,9 +30,9 @@ export interface RangeEvent {
 export interface AffectedPackage {
   /** PEP 503-normalised. */
   name: string;
-  /** Each ECOSYSTEM range's events, sorted by version (`0` first). */
+  /** Each ECOSYSTEM range's events, as written (`sortedRanges` orders them, on first use). */
   ranges: RangeEvent[][];
-  /** Versions named one by one (valid ones only). */
+  /** Versions named one by one, as written (compared by `affects` as PEP 440 versions, invalid ones never match). */
   versions: string[];
 }
 
@@ -71,9 +71,10 @@ export function advisoryFromOsv(record: unknown): Advisory | null {
           }
         }
       }
-      if (events.length) ranges.push(sortEvents(events));
+      if (events.length) ranges.push(events);
     }
-    const versions = (Array.isArray(entry.versions) ? (entry.versions as unknown[]) : []).map(str).filter((v) => v && validVersion(v) !== null);
+    // Not validated here: a record lists hundreds, and a database has tens of thousands of records (`affects` reads them for the packages audited only).
+    const versions = (Array.isArray(entry.versions) ? (entry.versions as unknown[]) : []).map(str).filter(Boolean);
     if (ranges.length || versions.length) affected.push({ name: normaliseName(str(pkg.name)), ranges, versions });
   }
   if (!affected.length) return null;
@@ -86,13 +87,22 @@ export function advisoryFromOsv(record: unknown): Advisory | null {
     summary: oneLine(str(o.summary) || firstSentence(str(o.details))),
     details: str(o.details),
     modified: str(o.modified) || null,
-    cvss: cvssOf(severity.map((s) => str(s?.score)).filter(Boolean)),
+    vectors: severity.map((s) => str(s?.score)).filter(Boolean),
     references,
     affected,
   };
 }
 
-/** Events in version order, `0` first; at one version, `introduced` before the end that closes it. */
+/** Sorted on first use: ordering costs comparisons, and a database has tens of thousands of records, an audit reads a few. */
+const sorted = new WeakMap<AffectedPackage, RangeEvent[][]>();
+
+/** The entry's ranges, each one's events in version order (`0` first; at one version, `introduced` before the end that closes it). */
+export function sortedRanges(p: AffectedPackage): RangeEvent[][] {
+  let r = sorted.get(p);
+  if (!r) sorted.set(p, (r = p.ranges.map(sortEvents)));
+  return r;
+}
+
 function sortEvents(events: RangeEvent[]): RangeEvent[] {
   const rank = { introduced: 0, last_affected: 1, fixed: 2 };
   return events
@@ -122,4 +132,13 @@ function oneLine(s: string): string {
 export function cveOf(a: Pick<Advisory, 'id' | 'aliases'>): string | null {
   if (a.id.startsWith('CVE-')) return a.id;
   return a.aliases.find((x) => x.startsWith('CVE-')) ?? null;
+}
+
+/** Scored on first use: a database has tens of thousands of records, an audit reads a few. */
+const scored = new WeakMap<Advisory, Cvss | null>();
+
+/** The advisory's worst CVSS vector with its score, or null when none parses. */
+export function advisoryCvss(a: Advisory): Cvss | null {
+  if (!scored.has(a)) scored.set(a, cvssOf(a.vectors));
+  return scored.get(a)!;
 }

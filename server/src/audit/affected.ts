@@ -1,5 +1,5 @@
-import type { AffectedPackage, RangeEvent } from './advisory.js';
-import { afterPrefix, allows, compareVersions, constraintsOf, isPrerelease, justAbove, releaseOf, sameVersion } from './versions.js';
+import { sortedRanges, type AffectedPackage, type RangeEvent } from './advisory.js';
+import { afterPrefix, allows, compareVersions, constraintsOf, isPrerelease, justAbove, releaseOf, sameVersion, versionKey } from './versions.js';
 
 /**
  * Whether a version, or a specifier's allowed versions, fall in an
@@ -23,9 +23,30 @@ function inRange(events: readonly RangeEvent[], v: string): boolean {
   return affected;
 }
 
-/** Whether the (valid) version `v` is affected. */
+/** An entry's listed versions by `versionKey`, made on first use (only the packages audited pay for it). */
+const listed = new WeakMap<AffectedPackage, Set<string>>();
+function listedVersions(p: AffectedPackage): Set<string> {
+  let set = listed.get(p);
+  if (!set) {
+    set = new Set();
+    for (const x of p.versions) {
+      const k = versionKey(x);
+      if (k !== null) set.add(k);
+    }
+    listed.set(p, set);
+  }
+  return set;
+}
+
+/**
+ * Whether the (valid) version `v` is affected. The listed versions are
+ * matched as written first; as PEP 440 versions (`1.0` is `1.0.0`) only in
+ * an entry without ranges: where both are given, osv.dev lists the versions
+ * its ranges enumerate, and parsing hundreds of them per advisory would
+ * cost more than the whole audit may.
+ */
 export function affects(pkgs: readonly AffectedPackage[], v: string): boolean {
-  return pkgs.some((p) => p.versions.some((x) => sameVersion(x, v)) || p.ranges.some((r) => inRange(r, v)));
+  return pkgs.some((p) => p.versions.includes(v) || sortedRanges(p).some((r) => inRange(r, v)) || (p.ranges.length === 0 && p.versions.length > 0 && listedVersions(p).has(versionKey(v) ?? '')));
 }
 
 /**
@@ -54,7 +75,7 @@ function affectedStarts(pkgs: readonly AffectedPackage[]): string[] {
   const out: string[] = [];
   for (const p of pkgs) {
     out.push(...p.versions);
-    for (const r of p.ranges) {
+    for (const r of sortedRanges(p)) {
       for (const e of r) {
         if (e.kind !== 'introduced' || e.version === '0') continue;
         out.push(e.version);
@@ -90,7 +111,7 @@ export function allowedAffected(pkgs: readonly AffectedPackage[], specifier: str
 
 /** Every `fixed` version of the advisory's ranges, ascending, no repeats. */
 export function fixedVersions(pkgs: readonly AffectedPackage[]): string[] {
-  const all = pkgs.flatMap((p) => p.ranges.flatMap((r) => r.filter((e) => e.kind === 'fixed').map((e) => e.version)));
+  const all = pkgs.flatMap((p) => sortedRanges(p).flatMap((r) => r.filter((e) => e.kind === 'fixed').map((e) => e.version)));
   const sorted = all.sort(compareVersions);
   return sorted.filter((v, i) => i === 0 || !sameVersion(v, sorted[i - 1]));
 }
@@ -103,4 +124,25 @@ export function firstFixedAbove(pkgs: readonly AffectedPackage[], v: string): st
 /** The least fixed version F for which the specifier with `>=F` added allows no affected version: the lower bound to raise to. */
 export function fixedLowerBound(pkgs: readonly AffectedPackage[], specifier: string): string | null {
   return fixedVersions(pkgs).find((f) => allowedAffected(pkgs, specifier.trim() ? `${specifier},>=${f}` : `>=${f}`) === null) ?? null;
+}
+
+/** Each range as a specifier-like text (`>=3.0, <3.2.13`; `<2.20.0` from the start), and the listed versions, for people. */
+export function describeAffected(pkgs: readonly AffectedPackage[]): string[] {
+  const out: string[] = [];
+  for (const p of pkgs) {
+    for (const r of sortedRanges(p)) {
+      let from: string | null = null;
+      for (const e of r) {
+        if (e.kind === 'introduced') from = e.version;
+        else if (from !== null) {
+          const low = from === '0' ? '' : `>=${from}, `;
+          out.push(`${low}${e.kind === 'fixed' ? '<' : '<='}${e.version}`);
+          from = null;
+        }
+      }
+      if (from !== null) out.push(from === '0' ? 'every version' : `>=${from}`);
+    }
+    if (p.versions.length) out.push(p.versions.join(', '));
+  }
+  return [...new Set(out)];
 }

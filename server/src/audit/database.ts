@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -118,7 +118,8 @@ export function loadDatabase(path: string): AdvisoryDatabase | null {
         } else if (e.isFile() && isRecordName(e.name)) {
           let bytes: Buffer;
           try {
-            bytes = readRegularFile(p);
+            // The entry is a regular file (its dirent says so): read it at once, as 20,000 of them must be in well under a second.
+            bytes = readFileSync(p);
           } catch {
             db.malformed++;
             continue;

@@ -1,7 +1,7 @@
 import type { DependencyData, Finding, Level, Risk, Suppression } from '../findings/finding.js';
 import { parseComment } from '../suppress/comment.js';
-import { cveOf, type Advisory, type AffectedPackage } from './advisory.js';
-import { affects, allowedAffected, firstFixedAbove, fixedLowerBound, fixedVersions } from './affected.js';
+import { advisoryCvss, cveOf, type Advisory, type AffectedPackage } from './advisory.js';
+import { affects, allowedAffected, describeAffected, firstFixedAbove, fixedLowerBound, fixedVersions } from './affected.js';
 import { riskOfScore } from './cvss.js';
 import type { Requirement } from './manifest.js';
 
@@ -61,7 +61,7 @@ export function dependencyFinding(r: Requirement, a: Advisory, rules: ReadonlyMa
     fixedIn = safe(() => fixedLowerBound(pkgs, r.specifier));
   }
   if (!rule) return null;
-  const cvss = a.cvss;
+  const cvss = advisoryCvss(a);
   let risk: Risk = cvss ? riskOfScore(cvss.score) : rule.risk;
   const severity: Level = cvss ? SEVERITY_OF_RISK[riskOfScore(cvss.score)] : rule.severity;
   if (grade.imported === false) risk = LOWER[risk];
@@ -73,6 +73,7 @@ export function dependencyFinding(r: Requirement, a: Advisory, rules: ReadonlyMa
     aliases: a.aliases,
     fixedIn,
     fixedVersions: safe(() => fixedVersions(pkgs)) ?? [],
+    affectedRanges: describeAffected(pkgs),
     affectedVersion,
     summary: a.summary,
     cvss,

@@ -97,12 +97,14 @@ export const IMPORT_NAMES: Readonly<Record<string, readonly string[]>> = {
 /**
  * The top-level modules of a distribution: installed metadata first (`top_level.txt`,
  * by normalised name), then the table, then the name itself with `-` as `_`.
- * `sure` is false for the last guess: a miss then does not grade the finding down.
+ * That last guess is sure only for a one-word name (`django`): a name with
+ * a `-` (`python-foo`, `foo-client`) is often imported by another, so a miss
+ * then does not grade the finding down.
  */
 export function importNamesOf(normalised: string, installed?: ReadonlyMap<string, readonly string[]>): { names: readonly string[]; sure: boolean } {
   const fromMeta = installed?.get(normalised);
   if (fromMeta && fromMeta.length) return { names: fromMeta, sure: true };
   const known = IMPORT_NAMES[normalised];
   if (known) return { names: known, sure: true };
-  return { names: [normalised.split('-').join('_')], sure: false };
+  return { names: [normalised.split('-').join('_')], sure: !normalised.includes('-') };
 }

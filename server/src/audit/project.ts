@@ -5,8 +5,7 @@ import { auditDocument, lockedIn, type DocumentAudit, type ProjectContext } from
 import { DatabaseCache, databaseAgeDays, defaultDatabasePath, STALE_DAYS, type AdvisoryDatabase } from './database.js';
 import { manifestFiles } from './discover.js';
 import type { DependencyRule } from './findings.js';
-import { installedTopLevels } from './imports.js';
-import { importsOfText } from './imports.js';
+import { importsOfText, installedTopLevels } from './imports.js';
 
 /**
  * The audit of every manifest under some paths, for `check` and the report:

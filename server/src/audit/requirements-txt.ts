@@ -108,11 +108,10 @@ export function parseRequirementsTxt(text: string): Manifest {
       const eq = first.indexOf('=');
       const flag = first.startsWith('--') ? (eq < 0 ? first : first.slice(0, eq)) : first.slice(0, 2);
       if (flag in INCLUDE) {
-        let [ps, pe] = first.startsWith('--') ? (eq < 0 ? wordAt(t, we) : [ws + eq + 1, we]) : first.length > 2 ? [ws + 2, we] : wordAt(t, we);
+        // The file: after `=`, glued to a short flag (`-rbase.txt`), or the next word.
+        const [ps, pe] = first.startsWith('--') ? (eq < 0 ? wordAt(t, we) : [ws + eq + 1, we]) : first.length > 2 ? [ws + 2, we] : wordAt(t, we);
         if (ps < pe) includes.push({ path: t.slice(ps, pe), constraint: INCLUDE[flag], line: j.lineOf(ps), span: { start: j.at(ps), end: j.at(pe - 1) + 1 } });
         else errors.push({ line: j.lineOf(ws), message: `${flag} names no file` });
-        void ps;
-        void pe;
       } else if (flag === '-e' || flag === '--editable') {
         notChecked.push({ line: j.lineOf(ws), span, text: t.trim(), reason: 'an editable install: its version is the checkout, not a release' });
       }

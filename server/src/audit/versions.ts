@@ -11,9 +11,20 @@ export function validVersion(v: string): string | null {
   return pep440.valid(v.trim());
 }
 
+/** Comparisons made, remembered: an advisory's events are compared with the same pins again on every audit of a document. */
+const compared = new Map<string, number>();
+const COMPARED_MAX = 200_000;
+
 /** -1, 0, 1 as PEP 440 orders them (local labels included). Throws on an invalid version: callers pass valid ones. */
 export function compareVersions(a: string, b: string): number {
-  return pep440.compare(a, b);
+  const key = `${a}\u0000${b}`;
+  let c = compared.get(key);
+  if (c === undefined) {
+    c = pep440.compare(a, b);
+    if (compared.size >= COMPARED_MAX) compared.clear();
+    compared.set(key, c);
+  }
+  return c;
 }
 
 export function sameVersion(a: string, b: string): boolean {
@@ -94,4 +105,17 @@ export function afterPrefix(prefix: string): string | null {
   const next = [...rel];
   next[next.length - 1]++;
   return `${epochPrefix(prefix)}${next.join('.')}`;
+}
+
+/**
+ * A key equal for versions PEP 440 calls equal (`1.0` and `1.0.0`, `1.0-RC1`
+ * and `1.0rc1`), from the library's parse: for looking a version up in a
+ * set instead of comparing it with each. null for an invalid version.
+ */
+export function versionKey(v: string): string | null {
+  const e = pep440.explain(v);
+  if (!e) return null;
+  const rel = [...e.release];
+  while (rel.length > 1 && rel[rel.length - 1] === 0) rel.pop();
+  return `${e.epoch}!${rel.join('.')}|${e.pre ? e.pre.join('') : ''}|${e.post ?? ''}|${e.dev ?? ''}|${e.local ?? ''}`;
 }

@@ -111,6 +111,8 @@ export interface DependencyData {
   fixedIn: string | null;
   /** Every fixed version the advisory names, ascending. */
   fixedVersions: string[];
+  /** The affected versions in words, one range each (`>=3.0, <3.2.13`, `<=2.10`, `0.9, 1.0` for listed ones), for the hover. */
+  affectedRanges: string[];
   /** An affected version the specifier allows (PS602), else the pin. */
   affectedVersion: string | null;
   /** The advisory's one-line summary. */

@@ -4,8 +4,8 @@
  * pre-releases, epochs, local versions, `!=` and `~=`.
  */
 import { describe, expect, it } from 'vitest';
-import { advisoryFromOsv, type Advisory } from '../../../server/src/audit/advisory.js';
-import { affects, allowedAffected, firstFixedAbove, fixedLowerBound } from '../../../server/src/audit/affected.js';
+import { advisoryCvss, advisoryFromOsv, type Advisory } from '../../../server/src/audit/advisory.js';
+import { affects, allowedAffected, describeAffected, firstFixedAbove, fixedLowerBound } from '../../../server/src/audit/affected.js';
 
 function osv(affected: unknown[], extra: Record<string, unknown> = {}): Advisory {
   const a = advisoryFromOsv({ id: 'GHSA-test-0000-0000', modified: '2024-01-01T00:00:00Z', aliases: ['CVE-2024-0001'], summary: 'A test flaw.', affected, ...extra });
@@ -59,6 +59,11 @@ describe('OSV ranges', () => {
     expect(affects(b, '5.0')).toBe(false);
   });
 
+  it('the affected versions in words', () => {
+    expect(describeAffected(p)).toEqual(['<2.20.0', '>=3.0.0, <3.0.2']);
+    expect(describeAffected(osv([{ ...range({ introduced: '1.0' }, { last_affected: '1.4.2' }), versions: ['1.0', '1.4.2'] }]).affected)).toEqual(['>=1.0, <=1.4.2', '1.0, 1.4.2']);
+  });
+
   it('the first fixed version above a pin', () => {
     expect(firstFixedAbove(p, '2.19.1')).toBe('2.20.0');
     expect(firstFixedAbove(p, '3.0.0')).toBe('3.0.2');
@@ -77,7 +82,7 @@ describe('OSV ranges', () => {
 
   it('the CVSS vector gives the score', () => {
     const b = osv([range({ introduced: '0' })], { severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] });
-    expect(b.cvss).toEqual({ vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8 });
+    expect(advisoryCvss(b)).toEqual({ vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8 });
   });
 });
 

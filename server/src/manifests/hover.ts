@@ -2,7 +2,6 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { findingsAt, md } from '../hover/hover.js';
 import type { Finding } from '../findings/finding.js';
 import { offsetRange, positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
-import type { AdvisoryDatabase, AffectedPackage } from './adapter.js';
 import { isLockKind } from './names.js';
 import { visibleOf } from './diagnostics.js';
 import type { ManifestAudit } from './service.js';
@@ -21,12 +20,12 @@ export function manifestHover(a: ManifestAudit, position: Position, encoding: Po
   if (td.positionAt(offset).character !== pos.character) return null;
   const here = findingsAt(visibleOf(a), offset).filter((f) => f.dependency);
   if (here.length === 0) return null;
-  const value = here.map((f) => explainAdvisory(f, a.db, markdown, isLockKind(a.doc.kind), a.api.riskOfScore)).join(markdown ? '\n\n---\n\n' : '\n\n----------\n\n');
+  const value = here.map((f) => explainAdvisory(f, markdown, isLockKind(a.doc.kind), a.api.riskOfScore)).join(markdown ? '\n\n---\n\n' : '\n\n----------\n\n');
   const first = here[0];
   return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: offsetRange(td, first.range.start, first.range.end, encoding) };
 }
 
-export function explainAdvisory(f: Finding, db: AdvisoryDatabase | null, markdown: boolean, lock: boolean, riskOfScore: (score: number) => string): string {
+export function explainAdvisory(f: Finding, markdown: boolean, lock: boolean, riskOfScore: (score: number) => string): string {
   const d = f.dependency!;
   const t = (s: string) => (markdown ? md(s) : s);
   const bold = (s: string) => (markdown ? `**${s}**` : s);
@@ -37,8 +36,7 @@ export function explainAdvisory(f: Finding, db: AdvisoryDatabase | null, markdow
   const facts: string[] = [];
   facts.push(`Package: ${codeSpan(d.package)} ${d.version !== null ? `${d.version}${d.locked ? ' (locked)' : ' (pinned)'}` : `${d.specifier || 'any version'} (allows ${d.affectedVersion ?? 'an affected version'})`}`);
   facts.push(`Aliases: ${d.aliases.length ? d.aliases.map(codeSpan).join(', ') : 'none'}`);
-  const affected = affectedText(db, d.advisory, d.package);
-  if (affected) facts.push(`Affected versions: ${codeSpan(affected)}`);
+  if (d.affectedRanges.length) facts.push(`Affected versions: ${d.affectedRanges.map(codeSpan).join('; ')}`);
   facts.push(`Fixed in: ${d.fixedIn ? codeSpan(d.fixedIn) : 'no fixed version yet'}${d.fixedVersions.length > 1 ? ` (fixed versions: ${d.fixedVersions.map(codeSpan).join(', ')})` : ''}`);
   facts.push(d.cvss ? `CVSS: ${codeSpan(d.cvss.vector)}, score ${d.cvss.score.toFixed(1)} (${riskOfScore(d.cvss.score)})` : 'CVSS: none given (the rule\'s default severity)');
   if (d.imported === false) facts.push('Not imported by this project: graded one step lower');
@@ -57,27 +55,4 @@ export function explainAdvisory(f: Finding, db: AdvisoryDatabase | null, markdow
     out.push(markdown ? links.map((u) => `- <${u}>`).join('\n') : `Links:\n${links.map((u) => `  ${u}`).join('\n')}`);
   }
   return out.join('\n\n');
-}
-
-/** The advisory's affected versions of `pkg`, in words (`>=2.3.0, <2.31.0`; versions listed one by one). */
-function affectedText(db: AdvisoryDatabase | null, id: string, pkg: string): string | null {
-  const advisory = db?.byPackage.get(pkg)?.find((x) => x.id === id);
-  if (!advisory) return null;
-  const parts: string[] = [];
-  for (const p of advisory.affected.filter((x: AffectedPackage) => x.name === pkg)) {
-    for (const range of p.ranges) {
-      let from: string | null = null;
-      for (const e of range) {
-        if (e.kind === 'introduced') from = e.version;
-        else if (from !== null) {
-          const low = from === '0' ? '' : `>=${from}, `;
-          parts.push(`${low}${e.kind === 'fixed' ? '<' : '<='}${e.version}`);
-          from = null;
-        }
-      }
-      if (from !== null) parts.push(from === '0' ? 'every version' : `>=${from}`);
-    }
-    if (p.versions.length) parts.push(p.versions.length <= 8 ? p.versions.join(', ') : `${p.versions.slice(0, 8).join(', ')} and ${p.versions.length - 8} more`);
-  }
-  return parts.length ? parts.join('; ') : null;
 }

@@ -9,7 +9,7 @@
  * without a database one message says how to get one; a workspace with no
  * manifest hears nothing of the audit; Python files are unchanged.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,29 @@ describe('the dependency audit over LSP', () => {
     for (const d of byLine(1)) expect(d.message).not.toContain('Not imported');
     expect(byLine(2).map((d) => (d.data as { risk: string }).risk)).toEqual(['Low', 'Low']);
     expect(byLine(1).map((d) => (d.data as { risk: string }).risk)).toEqual(['Medium']);
+  });
+
+  it('a lock file beside pyproject.toml decides for the packages it pins: PS602 goes once poetry.lock pins requests, and comes back when it no longer does', async () => {
+    const text = '[project]\nname = "app"\ndependencies = ["requests>=2.20"]\n';
+    const proj = temp.project('locked', { 'pyproject.toml': text, 'poetry.lock': '[[package]]\nname = "flask"\nversion = "3.0.0"\n' });
+    const uri = uriOf(join(proj, 'pyproject.toml'));
+    const c = await start(proj);
+    await c.open(uri, text, 1, 'toml');
+    expect(codes((await c.waitForDiagnostics(uri, { version: 1 })).diagnostics)).toEqual(['PS602:2:GHSA-j8r2-6x86-q33q']);
+    // The lock file changes on disk (a `poetry lock`): the watcher says so, pyproject.toml is audited again.
+    const lock = join(proj, 'poetry.lock');
+    writeFileSync(lock, '[[package]]\nname = "requests"\nversion = "2.31.0"\n');
+    let mark = c.mark();
+    await c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(lock), type: 2 }] });
+    // (A publish of the first text may still be on its way: the one after the change is empty.)
+    expect((await c.waitForDiagnostics(uri, { version: 1, after: mark, predicate: (p) => p.diagnostics.length === 0 })).diagnostics).toEqual([]);
+    // And an open lock file, saved: the same.
+    await c.open(uriOf(lock), '[[package]]\nname = "requests"\nversion = "2.31.0"\n', 1, 'toml');
+    await c.waitForDiagnostics(uriOf(lock), { version: 1 });
+    writeFileSync(lock, '[[package]]\nname = "flask"\nversion = "3.0.0"\n');
+    mark = c.mark();
+    await c.save(uriOf(lock));
+    expect(codes((await c.waitForDiagnostics(uri, { version: 1, after: mark, predicate: (p) => p.diagnostics.length > 0 })).diagnostics)).toEqual(['PS602:2:GHSA-j8r2-6x86-q33q']);
   });
 
   it('a pulling client gets the same findings by pull', async () => {

@@ -6,7 +6,7 @@ import { readRegularFile } from '../files/read.js';
 import type { AdvisoryDatabase } from './database.js';
 import { dependencyFinding, type DependencyRule } from './findings.js';
 import { installedTopLevels, projectImports } from './imports.js';
-import { isLock, manifestKind, type Include, type Manifest, type NotChecked } from './manifest.js';
+import { isLock, manifestKind, type Include, type Manifest, type ManifestKind, type NotChecked } from './manifest.js';
 import { importNamesOf } from './names.js';
 import { parseManifest } from './parse.js';
 
@@ -55,9 +55,13 @@ export function importedBy(pkg: string, ctx: ProjectContext): boolean | null {
   return sure ? false : null;
 }
 
-/** The audit of one document (its text as the editor holds it); `db` null: parsed only, no finding. */
-export function auditDocument(path: string, text: string, db: AdvisoryDatabase | null, ctx: ProjectContext, rules: ReadonlyMap<string, DependencyRule>): DocumentAudit {
-  const manifest = parseManifest(path, text);
+/**
+ * The audit of one document (its text as the editor holds it); `db` null:
+ * parsed only, no finding. `kind`: what the file is when its name does not
+ * say (a file another one includes with `-r`/`-c` is a requirements file).
+ */
+export function auditDocument(path: string, text: string, db: AdvisoryDatabase | null, ctx: ProjectContext, rules: ReadonlyMap<string, DependencyRule>, kind?: ManifestKind): DocumentAudit {
+  const manifest = parseManifest(path, text, kind ?? manifestKind(path));
   if (!manifest) return { manifest: null, findings: [], notChecked: [], errors: [], includes: [], unusedIgnores: [] };
   const findings: Finding[] = [];
   for (const r of manifest.requirements) {

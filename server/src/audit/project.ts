@@ -4,6 +4,7 @@ import { readRegularFile } from '../files/read.js';
 import { auditDocument, lockedIn, type DocumentAudit, type ProjectContext } from './audit.js';
 import { DatabaseCache, databaseAgeDays, defaultDatabasePath, STALE_DAYS, type AdvisoryDatabase } from './database.js';
 import { manifestFiles } from './discover.js';
+import { manifestKind } from './manifest.js';
 import type { DependencyRule } from './findings.js';
 import { importsOfText, installedTopLevels } from './imports.js';
 
@@ -76,7 +77,9 @@ export function auditPaths(paths: readonly string[], options: AuditOptions): Pro
     }
   }
   // Parsed without a database first: a project whose manifests declare nothing hears nothing.
-  const parsed = texts.map((t) => ({ ...t, audit: auditDocument(t.path, t.text, null, { locked: new Set(), imports: null, installed: new Map() }, options.rules) }));
+  // A file found only through `-r`/`-c` is a requirements file whatever its name.
+  const kindOf = (path: string) => manifestKind(path) ?? 'requirements';
+  const parsed = texts.map((t) => ({ ...t, audit: auditDocument(t.path, t.text, null, { locked: new Set(), imports: null, installed: new Map() }, options.rules, kindOf(t.path)) }));
   const manifests = parsed.filter((p) => withRequirements(p.audit)).map((p) => p.path);
   if (!manifests.length) return empty('no manifest');
 
@@ -100,7 +103,7 @@ export function auditPaths(paths: readonly string[], options: AuditOptions): Pro
   };
   const results: ManifestResult[] = parsed
     .filter((p) => withRequirements(p.audit))
-    .map((p) => ({ path: p.path, text: p.text, ...auditDocument(p.path, p.text, db, contextOf(p.path), options.rules) }));
+    .map((p) => ({ path: p.path, text: p.text, ...auditDocument(p.path, p.text, db, contextOf(p.path), options.rules, kindOf(p.path)) }));
   const all: Finding[] = results.flatMap((r) => r.findings);
   const open = all.filter((f) => !f.suppressed).length;
   return {

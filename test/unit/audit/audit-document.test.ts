@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditDocument, DatabaseCache, databaseStamp, defaultDatabasePath, EMPTY_CONTEXT, loadDatabase, type AdvisoryDatabase, type DependencyRule, type ProjectContext } from '../../../server/src/audit/index.js';
+import { auditDocument, auditPaths, DatabaseCache, databaseStamp, defaultDatabasePath, EMPTY_CONTEXT, loadDatabase, type AdvisoryDatabase, type DependencyRule, type ProjectContext } from '../../../server/src/audit/index.js';
 import { importsOfText, installedTopLevels } from '../../../server/src/audit/imports.js';
 import { importedBy } from '../../../server/src/audit/audit.js';
 
@@ -149,5 +149,19 @@ describe('auditDocument', () => {
     expect(a.findings).toEqual([]);
     expect(a.manifest!.requirements).toHaveLength(1);
     expect(a.notChecked).toHaveLength(1);
+  });
+});
+
+describe('auditPaths', () => {
+  it('finds the manifests under a folder and follows -r/-c to files of any name', () => {
+    const dir = join(TMP, 'includes');
+    mkdirSync(join(dir, 'deps'), { recursive: true });
+    writeFileSync(join(dir, 'requirements.txt'), '-r deps/base-list\n-c constraints.cfg\n');
+    writeFileSync(join(dir, 'deps/base-list'), 'requests==2.19.0\n-r ../requirements.txt\n');
+    writeFileSync(join(dir, 'constraints.cfg'), 'urllib3==1.24.1\n');
+    const run = auditPaths([dir], { enabled: true, database: DB, python: [], rules: RULES });
+    expect(run.summary.manifests.map((m) => m.slice(dir.length + 1)).sort()).toEqual(['constraints.cfg', 'deps/base-list']);
+    expect(run.results.flatMap((r) => r.findings.map((f) => `${r.path.slice(dir.length + 1)} ${f.dependency!.package}`)).sort()).toEqual(['constraints.cfg urllib3', 'deps/base-list requests']);
+    expect(run.summary.status).toBe('findings');
   });
 });

@@ -131,13 +131,13 @@ export class ManifestService {
     const db = this.database(api, doc, settings);
     const ctx = this.context(api, doc);
     const key = `${db?.stamp ?? 'none'}\0${this.generation}`;
-    const audit = doc.audit(key, (text) => api.auditDocument(doc.path, text, db, ctx, this.host.rules()));
+    const audit = doc.audit(key, (text) => api.auditDocument(doc.path, text, db, ctx, this.host.rules(), doc.kind));
     return { doc, audit, db, policy, settings, api };
   }
 
   /** The audit of `text` as if it were the document's (to check an edit before offering it). */
   auditText(a: ManifestAudit, text: string): DocumentAudit {
-    return a.api.auditDocument(a.doc.path, text, a.db, this.context(a.api, a.doc), this.host.rules());
+    return a.api.auditDocument(a.doc.path, text, a.db, this.context(a.api, a.doc), this.host.rules(), a.doc.kind);
   }
 
   /** Where the database is for a document: the setting (relative to its workspace folder), else the user cache. */

@@ -76,11 +76,18 @@ export class ManifestService {
 
   /** The audit's API, loaded once (the first manifest's audit waits for it). */
   load(): Promise<AuditApi> {
-    return (this.loading ??= import('./adapter.js').then((api) => {
-      this.api = api;
-      this.databases = new api.DatabaseCache();
-      return api;
-    }));
+    return (this.loading ??= import('./adapter.js').then(
+      (api) => {
+        this.api = api;
+        this.databases = new api.DatabaseCache();
+        return api;
+      },
+      (e: unknown) => {
+        // Said once; the Python documents are not touched by it.
+        this.host.warnOnce('audit:load', `pysec: the dependency audit could not be loaded, manifests are not audited: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      },
+    ));
   }
 
   get(uri: string): ManifestDocument | undefined {

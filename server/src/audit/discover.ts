@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { isSkippedDir } from '../files/walk.js';
 import { readRegularFile } from '../files/read.js';
 import { manifestKind } from './manifest.js';
@@ -43,13 +43,31 @@ export function manifestFiles(paths: readonly string[]): string[] {
       dirs.push(...sub.reverse());
     }
   }
-  return withIncludes(found);
+  const roots = paths.map((p) => {
+    const abs = resolve(p);
+    try {
+      return statSync(abs).isDirectory() ? abs : dirname(abs);
+    } catch {
+      return abs;
+    }
+  });
+  return withIncludes(found, roots);
+}
+
+/** Whether `abs` is `root` or below it. */
+function within(abs: string, root: string): boolean {
+  return abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /** At most this many files are followed through `-r`/`-c` (a loop of includes ends at the first repeat anyway). */
 const MAX_INCLUDED = 200;
 
-function withIncludes(files: string[]): string[] {
+/**
+ * `files` and what their includes name, followed only inside the folders
+ * reviewed (`roots`): a hostile `-r /etc/passwd` would otherwise put lines
+ * of any readable file into a report as "not checked".
+ */
+function withIncludes(files: string[], roots: readonly string[]): string[] {
   const seen = new Set(files.map((f) => resolve(f)));
   const out = [...files];
   const queue = files.filter((f) => manifestKind(f) === 'requirements');
@@ -65,7 +83,7 @@ function withIncludes(files: string[]): string[] {
     for (const inc of parseManifest(file, text, 'requirements')?.includes ?? []) {
       const target = join(dirname(file), inc.path);
       const abs = resolve(target);
-      if (seen.has(abs)) continue;
+      if (seen.has(abs) || !roots.some((r) => within(abs, r))) continue;
       seen.add(abs);
       try {
         if (!statSync(abs).isFile()) continue;

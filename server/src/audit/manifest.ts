@@ -72,9 +72,12 @@ export function manifestKind(path: string): ManifestKind | null {
   if (lower === 'pipfile.lock') return 'Pipfile.lock';
   if (lower === 'pylock.toml' || (lower.startsWith('pylock.') && lower.endsWith('.toml'))) return 'pylock';
   if (lower.endsWith('.txt') && lower.startsWith('requirements')) return 'requirements';
-  if (lower.endsWith('.in') && lower.length > 3) return 'requirements';
+  // pip-tools' inputs (`requirements.in`, `dev.in`); not the other `.in` files a project has (setuptools' MANIFEST.in, autotools' templates, `config.h.in`).
+  if (lower.endsWith('.in') && lower.length > 3 && (lower.startsWith('requirements') || (!lower.slice(0, -3).includes('.') && !NOT_REQUIREMENTS_IN.has(lower)))) return 'requirements';
   return null;
 }
+
+const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'gnumakefile.in', 'doxyfile.in']);
 
 /** Whether a manifest kind is a lock file (its versions are what is installed). */
 export function isLock(kind: ManifestKind): boolean {

@@ -153,10 +153,11 @@ describe('auditDocument', () => {
 });
 
 describe('auditPaths', () => {
-  it('finds the manifests under a folder and follows -r/-c to files of any name', () => {
+  it('finds the manifests under a folder and follows -r/-c to files of any name, never out of the folder', () => {
     const dir = join(TMP, 'includes');
     mkdirSync(join(dir, 'deps'), { recursive: true });
-    writeFileSync(join(dir, 'requirements.txt'), '-r deps/base-list\n-c constraints.cfg\n');
+    writeFileSync(join(dir, 'requirements.txt'), `-r deps/base-list\n-c constraints.cfg\n-r ${join(TMP, 'outside.txt')}\n-r ../outside.txt\n`);
+    writeFileSync(join(TMP, 'outside.txt'), 'django==3.2.12\n');
     writeFileSync(join(dir, 'deps/base-list'), 'requests==2.19.0\n-r ../requirements.txt\n');
     writeFileSync(join(dir, 'constraints.cfg'), 'urllib3==1.24.1\n');
     const run = auditPaths([dir], { enabled: true, database: DB, python: [], rules: RULES });

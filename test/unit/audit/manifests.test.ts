@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../server/src/audit/parse.js';
 import { poetryToPep440 } from '../../../server/src/audit/poetry-constraint.js';
-import type { Manifest } from '../../../server/src/audit/manifest.js';
+import { manifestKind, type Manifest } from '../../../server/src/audit/manifest.js';
 
 const at = (text: string, s: { start: number; end: number } | null) => (s ? text.slice(s.start, s.end) : null);
 function parse(name: string, text: string): Manifest {
@@ -169,5 +169,53 @@ describe('lock files', () => {
     expect(at(text, m.requirements[0].nameSpan)).toBe('requests');
     expect(at(text, m.requirements[0].specSpan)).toBe('2.19.0');
     expect(m.notChecked.map((n) => n.text)).toEqual(['mine']);
+  });
+});
+
+describe('TOML positions', () => {
+  it('dotted keys, comments inside arrays, literal and multi-line strings, escapes: each string where it is written', () => {
+    const text = [
+      'project.name = "x"',
+      'project.dependencies = [ # the runtime ones',
+      '  # a comment line with "quotes"',
+      "  'requests==2.19.0',",
+      '  """django>=3.2""",',
+      '  "jinja2\\u003d=2.10",',
+      ']',
+      '[tool.poetry.dependencies]',
+      'flask = { version = "^1.0", extras = ["async"], markers = "python_version > \'3\'" }',
+    ].join('\n');
+    const m = parse('pyproject.toml', text);
+    expect(m.errors).toEqual([]);
+    expect(m.requirements.map((r) => [r.package, r.line, at(text, r.nameSpan), at(text, r.specSpan)])).toEqual([
+      ['requests', 3, 'requests', '==2.19.0'],
+      ['django', 4, 'django', '>=3.2'],
+      // An escape inside: the whole string token is the place.
+      ['jinja2', 5, '"jinja2\\u003d=2.10"', '"jinja2\\u003d=2.10"'],
+      ['flask', 8, 'flask', '^1.0'],
+    ]);
+    expect(m.requirements[3].extras).toEqual(['async']);
+    expect(m.requirements[3].marker).toBe("python_version > '3'");
+  });
+});
+
+describe('which files are manifests', () => {
+  it.each([
+    ['requirements.txt', 'requirements'],
+    ['requirements-dev.txt', 'requirements'],
+    ['requirements.in', 'requirements'],
+    ['dev.in', 'requirements'],
+    ['MANIFEST.in', null],
+    ['Makefile.in', null],
+    ['config.h.in', null],
+    ['notes.txt', null],
+    ['pyproject.toml', 'pyproject'],
+    ['poetry.lock', 'poetry.lock'],
+    ['uv.lock', 'uv.lock'],
+    ['Pipfile.lock', 'Pipfile.lock'],
+    ['pylock.toml', 'pylock'],
+    ['pylock.dev.toml', 'pylock'],
+  ])('%s → %s', (name, kind) => {
+    expect(manifestKind(`/p/${name}`)).toBe(kind);
   });
 });

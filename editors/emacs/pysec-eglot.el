@@ -14,10 +14,21 @@
 ;;   (add-to-list 'load-path "/path/to/pysec-lsp/editors/emacs")
 ;;   (with-eval-after-load 'eglot (require 'pysec-eglot))
 ;;   (add-hook 'python-mode-hook #'eglot-ensure)
+;;
+;; It also serves the dependency manifests pysec audits
+;; (pysec-manifests.el): requirements files (`pip-requirements-mode', or
+;; `pysec-requirements-mode' without it) and TOML buffers (pyproject.toml,
+;; poetry.lock, uv.lock, pylock.toml; pysec ignores other TOML files).  As
+;; Eglot runs one server a buffer, that makes pysec the TOML server: leave
+;; the TOML modes out of `pysec-eglot-manifest-modes' to keep another.
+;;
+;;   (add-hook 'pysec-requirements-mode-hook #'eglot-ensure)
+;;   (add-hook 'conf-toml-mode-hook #'eglot-ensure)
 
 ;;; Code:
 
 (require 'eglot)
+(require 'pysec-manifests)
 
 (defgroup pysec-eglot nil
   "pysec-lsp, a security reviewer for Python, through Eglot."
@@ -40,6 +51,16 @@ It may end with :initializationOptions PLIST, e.g.
 ;; A function, so a later `setq' of `pysec-eglot-command' takes effect.
 (add-to-list 'eglot-server-programs
              (cons '(python-mode python-ts-mode) #'pysec-eglot--contact))
+
+(defcustom pysec-eglot-manifest-modes
+  '(pysec-requirements-mode pip-requirements-mode conf-toml-mode toml-ts-mode)
+  "Major modes of the manifests for which Eglot starts pysec-lsp.
+Set it before loading this file.  Pipfile.lock is JSON: add `js-json-mode'
+\(or `json-mode') to audit it, if no other server is your JSON one."
+  :type '(repeat symbol))
+
+(add-to-list 'eglot-server-programs
+             (cons pysec-eglot-manifest-modes #'pysec-eglot--contact))
 
 (provide 'pysec-eglot)
 ;;; pysec-eglot.el ends here

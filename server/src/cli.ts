@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CHECK_USAGE, parseCommandLine, REPORT_USAGE, unknownCommandMessage, USAGE, UsageError, usageMessage } from './cli/args.js';
+import { parseCommandLine, unknownCommandMessage, USAGE, UsageError, usageMessage, usageOf } from './cli/args.js';
 import { VERSION } from './version.js';
 
 /**
@@ -13,8 +13,13 @@ async function main(argv: string[]): Promise<number> {
   switch (line.command) {
     case 'check':
     case 'report':
+    case 'advisories':
       try {
         if (line.command === 'check') return await (await import('./check/command.js')).runCheck(line.options, out);
+        if (line.command === 'advisories') {
+          const err = (s: string) => void process.stderr.write(s);
+          return await (await import('./advisories/update.js')).runAdvisoriesUpdate(line.options, { out, err, tty: process.stderr.isTTY === true });
+        }
         return await (await import('./report/command.js')).runReport(line.options, out);
       } catch (e) {
         if (e instanceof UsageError) {
@@ -24,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
         throw e;
       }
     case 'help':
-      out(line.of === 'check' ? CHECK_USAGE : REPORT_USAGE);
+      out(usageOf(line.of));
       return 0;
     case 'usage':
       process.stderr.write(usageMessage(line.of, line.message));

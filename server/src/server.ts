@@ -16,7 +16,7 @@ import { didChange, didChangeWatchedFiles, didClose, didOpen, didSave } from './
 import { guarded } from './handlers/guard.js';
 import { hover } from './handlers/hover.js';
 import { initialized } from './handlers/initialized.js';
-import { publish } from './handlers/publish.js';
+import { publish, publishManifest } from './handlers/publish.js';
 import { status } from './handlers/status.js';
 import type { ClientSupport } from './session/client.js';
 import { Session } from './session/session.js';
@@ -61,6 +61,9 @@ function register(connection: Connection, session: Session): void {
   connection.onDidChangeWatchedFiles(notification('didChangeWatchedFiles', didChangeWatchedFiles));
   connection.onDidChangeConfiguration((params) => didChangeConfiguration(session, params));
   session.settings.onChange((change) => settingsChanged(session, change));
+  session.manifests.onContextChanged = (docs) => {
+    for (const doc of docs) void publishManifest(session, doc).catch(() => undefined);
+  };
   connection.onInitialized(() => initialized(session));
   connection.onHover((params) => hover(session, params));
   connection.onCodeAction((params) => codeActionsFor(session, params));

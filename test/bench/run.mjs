@@ -5,6 +5,7 @@
 //   memory.mjs     resident memory with 50 open 5,000-line documents;
 //   burst.mjs      hover/code-action latency while a burst of 100 opens keeps bandit busy;
 //   startup.mjs    --version, check of one 50-line file vs bandit 1.6.2 and 1.9.x, server spawn → first diagnostics (issue 19).
+//   audit.mjs      the dependency audit: loading and indexing 20,000 advisories, auditing a 300-line lock file.
 // BENCH_QUICK=1 measures less (fewer edits, a part of the library, 10 documents):
 // a smoke run, not the issue's figures. A benchmark, not a test: exits 0
 // whatever the figures, non-zero only when something could not be measured.
@@ -23,6 +24,7 @@ const RUNS = [
   { name: 'memory', args: QUICK ? ['--docs', '10'] : [] },
   { name: 'burst', args: QUICK ? ['--files', '20'] : [] },
   { name: 'startup', args: QUICK ? ['--runs', '3'] : [] },
+  { name: 'audit', args: QUICK ? ['--advisories', '2000', '--runs', '1', '--audits', '10'] : [] },
 ];
 
 function run(script, args) {
@@ -61,6 +63,7 @@ async function main() {
   const m = failed.includes('memory') ? undefined : read('memory');
   const b = failed.includes('burst') ? undefined : read('burst');
   const st = failed.includes('startup') ? undefined : read('startup');
+  const a = failed.includes('audit') ? undefined : read('audit');
 
   // [measure, pysec's figure, anchor, ratio, target verdict]
   const rows = [];
@@ -104,6 +107,13 @@ async function main() {
     rows.push(['  the same vs bandit 1.9.x', s(st.check), `bandit 1.9 ${s(st.bandit19)}`, ratio(st.check?.median, st.bandit19?.median), '']);
     rows.push([`server spawn → first diagnostics (${st.lines}-line file), median`, ms(st.first?.median), 'budget 300 ms', ratio(st.first?.median, 300), verdict(st.first?.median <= 300)]);
     rows.push(['  spawn → initialize answered', ms(st.initialize?.median), 'budget 300 ms', ratio(st.initialize?.median, 300), '']);
+  }
+  if (a) {
+    rows.push([`advisory database: load and index ${a.advisories} advisories (zip), best of runs`, ms(a.zip.ms), 'budget 1000 ms', ratio(a.zip.ms, 1000), verdict(a.zip.ms < 1000)]);
+    rows.push([`  the same, CPU time (fairer on a shared machine)`, ms(a.zip.cpuMs), 'budget 1000 ms', ratio(a.zip.cpuMs, 1000), '']);
+    rows.push([`  from a folder of ${a.advisories} JSON files`, ms(a.folder.ms), 'budget 1000 ms', ratio(a.folder.ms, 1000), '']);
+    rows.push([`audit of a ${a.audit.lines}-line poetry.lock (${a.audit.findings} findings), p95`, ms(a.audit.p95), 'budget 50 ms', ratio(a.audit.p95, 50), verdict(a.audit.p95 < 50)]);
+    rows.push([`  median (mean CPU ${ms(a.audit.cpuMs)})`, ms(a.audit.median), 'budget 50 ms', ratio(a.audit.median, 50), '']);
   }
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'pysec', 'anchor', 'ratio', 'target'][i].length));
   const line = (r) => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');

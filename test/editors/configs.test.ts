@@ -57,6 +57,16 @@ describe('Helix (editors/helix/languages.toml)', () => {
     for (const f of entry['only-features']) expect(HELIX_FEATURES.has(f), f).toBe(true);
   });
 
+  it('sends the manifests too: TOML beside its main server, requirements files and Pipfile.lock to pysec alone', () => {
+    const lang = (name: string) => toml.language.find((l) => l.name === name) as { 'language-servers': (string | { name: string; 'only-features'?: string[] })[]; 'file-types'?: unknown[]; grammar?: string };
+    const tomlServers = lang('toml')['language-servers'];
+    expect(tomlServers[0]).toBe('taplo');
+    expect(tomlServers[1]).toEqual({ name: 'pysec', 'only-features': ['diagnostics', 'code-action'] });
+    expect(lang('pip-requirements')['language-servers']).toEqual(['pysec']);
+    expect(lang('pip-requirements')['file-types']).toEqual(expect.arrayContaining([{ glob: 'requirements*.txt' }, { glob: 'requirements*.in' }]));
+    expect(lang('pipfile-lock')).toMatchObject({ grammar: 'json', 'file-types': [{ glob: 'Pipfile.lock' }], 'language-servers': ['pysec'] });
+  });
+
   it('the check itself rejects a bad setting (it can fail)', () => {
     expect(settingsProblems({ minConfidence: 'SOMETIMES' })).not.toEqual([]);
   });
@@ -102,7 +112,8 @@ describe('Sublime Text (editors/sublime)', () => {
   function checkClient(client: Record<string, unknown>) {
     expect(client.enabled).toBe(true);
     expect(client.command).toEqual([BIN, '--stdio']);
-    expect(client.selector).toBe('source.python');
+    // Python, and the manifests pysec audits (requirements files, TOML, Pipfile.lock's JSON).
+    expect(String(client.selector).split('|').map((x) => x.trim())).toEqual(['source.python', 'source.requirementstxt', 'source.toml', 'source.json']);
     expect(client.settings).toBeDefined();
     expect(settingsProblems(client.settings)).toEqual([]);
     // Sublime's LSP spells it initializationOptions (its documentation's table); the snake-case key would be ignored.

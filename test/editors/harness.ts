@@ -68,8 +68,10 @@ export interface DriverOptions {
   main?: string[];
   /** How long the driver waits for the first diagnostics (ms); every other wait may take 30 s. */
   diagnosticsWaitMs?: number;
-  /** The Python file's text (default FIXTURE). */
+  /** The file's text (default FIXTURE). */
   fixture?: string;
+  /** The file's path in the project (default `pkg/app.py`), such as `requirements.txt`. */
+  file?: string;
   /** More environment for the driver. */
   env?: Record<string, string>;
   /** `pysec-lsp` and the stand-ins on PATH first (`commandShims`), as `npm link` would put it. */
@@ -90,7 +92,7 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
     // A project root marker above the file's folder: the setups must find the root there.
     writeFileSync(join(project, 'pyproject.toml'), '[project]\nname = "e2e"\n');
     mkdirSync(join(project, 'pkg'));
-    const file = join(project, 'pkg', 'app.py');
+    const file = join(project, opts.file ?? join('pkg', 'app.py'));
     writeFileSync(file, opts.fixture ?? FIXTURE);
     const out = join(dir, 'result.json');
     const proc = await execa(bin, args.map((a) => a.replace('{file}', file)), {

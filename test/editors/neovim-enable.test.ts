@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { ADVISORY_FOLDER } from '../support/osv-zip.js';
 import { DRIVERS_DIR, EDITORS_DIR, runDriver, sidEditor, type DriverOptions } from './harness.js';
 
 const nvim = sidEditor('nvim');
@@ -69,6 +70,29 @@ describe.skipIf(nvim === undefined)('Neovim 0.11+ end to end (vim.lsp.enable)', 
     // B602 and B404 come in one answer: with B602 there, B404 would be too.
     expect(res.before).toContain('pysec:B602:4');
     expect(res.before.filter((x) => x.includes('B404'))).toEqual([]);
+  });
+
+  it('attaches to requirements.txt too (filetype requirements): the PS601 finding, its advisory on hover, the upgrade action clears it', { timeout: 180_000 }, async () => {
+    const fixture = 'requests==2.30.0  # http\nflask>=2.0\n';
+    const r = await run({
+      fixture,
+      file: 'requirements.txt',
+      env: {
+        PYSEC_E2E_RULE: 'PS601',
+        PYSEC_E2E_TITLE: 'pysec: upgrade requests to 2.31.0',
+        PYSEC_E2E_SETTINGS: JSON.stringify({ audit: { database: ADVISORY_FOLDER } }),
+      },
+    });
+    const res = r.result as Record<string, unknown> & { before: string[]; after: string[]; hover: string[]; lines: string[]; titles: string[] };
+    expect(res.error, JSON.stringify(res) + r.stderr).toBeUndefined();
+    expect(res.filetype).toBe('requirements');
+    expect(res.root).toBe(r.project);
+    expect(res.before).toEqual(['pysec:PS601:0']);
+    expect(res.hover.join('\n')).toContain('GHSA-j8r2-6x86-q33q');
+    expect(res.titles).toEqual(expect.arrayContaining(['pysec: upgrade requests to 2.31.0']));
+    expect(res.lines).toEqual(['requests==2.31.0  # http', 'flask>=2.0']);
+    expect(res.after).toEqual([]);
+    expect(r.fileOnDisk).toBe(fixture);
   });
 
   it('fails with "no diagnostics" when pysec-lsp is not on PATH', { timeout: 180_000 }, async () => {

@@ -19,7 +19,7 @@ const FS = /^(?:node:)?fs(?:\/promises)?$/;
 type Target = string | RegExp;
 
 /** Everything above the engine: what it is used by, never what it uses. */
-const ABOVE_ENGINE = ['audit/', 'documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'cli/', 'cache/', 'server.ts', 'cli.ts'];
+const ABOVE_ENGINE = ['audit/', 'manifests/', 'advisories/', 'documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'cli/', 'cache/', 'server.ts', 'cli.ts'];
 
 /** Each layer (a folder of server/src, with its slash) and what it may not import, as docs/architecture.md says. */
 const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
@@ -50,6 +50,8 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'cli/': { mayNotImport: [LSP, 'engine/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'option parsing loads nothing a command does not need' },
   'positions/': { mayNotImport: ['engine/', 'findings/', ...ABOVE_ENGINE], why: 'offsets, lines and encodings: a leaf that imports nothing of the server' },
   'actions/': { mayNotImport: ['session/', 'handlers/', 'commands/', 'workspace/', 'check/', 'report/', 'bandit/', 'server.ts'], why: 'the LSP side of suppression and fixes takes one document\'s context, never the session or the connection' },
+  'manifests/': { mayNotImport: ['engine/', 'bandit/', 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'the editor side of the dependency audit takes a document, the settings and the audit: never the Python engine, the session or the connection' },
+  'advisories/': { mayNotImport: [LSP, 'engine/', 'documents/', 'session/', 'handlers/', 'commands/', 'manifests/', 'check/', 'report/', 'server.ts'], why: 'the update command downloads a database: nothing of the server or the engines' },
   'session/': { mayNotImport: ['handlers/', 'commands/', 'server.ts'], why: 'the server\'s state knows no LSP method' },
   'handlers/': { mayNotImport: ['engine/', 'suppress/', 'fixes/', 'config/', 'server.ts'], why: 'a handler hands documents to actions/, hover/, diagnostics/: it knows no rule and no comment' },
   'commands/': { mayNotImport: ['engine/', 'suppress/', 'fixes/', 'actions/', 'handlers/', 'server.ts'], why: 'a command calls what bandit/ and report/ offer with hosts built from the session' },

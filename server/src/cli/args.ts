@@ -68,16 +68,32 @@ its justification. Exit status: 0 report written, 2 usage error.
   --advisories PATH the advisory database (default: the one \`advisories update\` keeps)
 `;
 
+export const ADVISORIES_USAGE = `Usage: pysec-lsp advisories update [--source URL]
+
+Downloads the advisory database (OSV's export of the PyPI advisories) into
+the user cache, $XDG_CACHE_HOME/pysec-lsp/advisories (else
+~/.cache/pysec-lsp/advisories), where the server and check find it. The
+download replaces the installed database only once it is complete and
+checked: a failed or truncated one keeps the previous database. The only
+command that uses the network.
+Exit status: 0 installed, 1 the download failed (the old database kept), 2 usage error.
+
+  --source URL   where to download from: an http(s) or file: URL
+                 (default: https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip)
+`;
+
 export const USAGE = `pysec-lsp ${VERSION} — a security reviewer for Python, in your editor
 
 Usage:
   pysec-lsp --stdio            run the language server over stdin/stdout
   pysec-lsp check [PATH...]    review files and folders from the command line
   pysec-lsp report [PATH...]   write a security report (markdown, json, sarif, html)
+  pysec-lsp advisories update  download the advisory database for the dependency audit
   pysec-lsp --version
 
 ${CHECK_USAGE}
-${REPORT_USAGE}`;
+${REPORT_USAGE}
+${ADVISORIES_USAGE}`;
 
 /** A command line its command cannot run with: exit status 2, the message and the command's usage on stderr. */
 export class UsageError extends Error {}
@@ -125,13 +141,23 @@ export interface ReportOptions {
   advisories?: string;
 }
 
+/** `advisories update`'s options. */
+export interface AdvisoriesOptions {
+  /** `--source URL`; default OSV's PyPI export (advisories/update.ts). */
+  source?: string;
+}
+
+/** A command with its own usage text. */
+export type UsageOf = 'check' | 'report' | 'advisories';
+
 /** What the command line asks for. */
 export type CommandLine =
   | { command: 'check'; options: CheckOptions }
   | { command: 'report'; options: ReportOptions }
+  | { command: 'advisories'; options: AdvisoriesOptions }
   /** `check --help`, `report --help`: the command's usage on stdout. */
-  | { command: 'help'; of: 'check' | 'report' }
-  | { command: 'usage'; of: 'check' | 'report'; message: string }
+  | { command: 'help'; of: UsageOf }
+  | { command: 'usage'; of: UsageOf; message: string }
   | { command: 'version' }
   /** `--help`: every command's usage. */
   | { command: 'overview' }
@@ -152,6 +178,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       return { command: 'usage', of: command, message: (e as Error).message };
     }
   }
+  if (command === 'advisories') {
+    try {
+      return advisoriesLine(rest);
+    } catch (e) {
+      return { command: 'usage', of: 'advisories', message: (e as Error).message };
+    }
+  }
   if (command === '--version' || command === '-V') return { command: 'version' };
   if (command === '--help' || command === '-h') return { command: 'overview' };
   if (argv.includes('--stdio')) return { command: 'stdio' };
@@ -159,8 +192,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 }
 
 /** What stderr says of a usage error, the command's usage after it. */
-export function usageMessage(of: 'check' | 'report', message: string): string {
-  return `pysec-lsp ${of}: ${message}\n\n${of === 'check' ? CHECK_USAGE : REPORT_USAGE}`;
+export function usageMessage(of: UsageOf, message: string): string {
+  return `pysec-lsp ${of}: ${message}\n\n${usageOf(of)}`;
+}
+
+/** A command's usage text. */
+export function usageOf(of: UsageOf): string {
+  return of === 'check' ? CHECK_USAGE : of === 'report' ? REPORT_USAGE : ADVISORIES_USAGE;
 }
 
 /** What stderr says of a command line that names no command. */
@@ -241,6 +279,16 @@ function reportLine(args: string[]): CommandLine {
       ...(values.advisories !== undefined ? { advisories: values.advisories } : {}),
     },
   };
+}
+
+/** `advisories update [--source URL]`; `advisories --help`. */
+function advisoriesLine(args: string[]): CommandLine {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { source: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) return { command: 'help', of: 'advisories' };
+  if (positionals.length === 0) throw new UsageError('which advisories command? (update)');
+  if (positionals[0] !== 'update') throw new UsageError(`unknown advisories command "${positionals[0]}" (update)`);
+  if (positionals.length > 1) throw new UsageError(`update takes no argument, not "${positionals[1]}"`);
+  return { command: 'advisories', options: values.source !== undefined ? { source: values.source } : {} };
 }
 
 /** The bandit the user names: never one from a workspace file. */

@@ -24,6 +24,9 @@ export const DEFAULT_SETTINGS: Settings = deepFreeze({
     timeoutSeconds: 30,
     workspaceScan: false,
   },
+  audit: {
+    enabled: true,
+  },
   suppress: {
     placeholder: 'justification required',
     reasons: ['false positive: input is not user-controlled', 'accepted risk: reviewed'],

@@ -83,6 +83,15 @@ export const SettingsSchema = z
       })
       .strict()
       .describe('an object of bandit settings'),
+    audit: z
+      .object({
+        /** The dependency audit of requirements files, pyproject.toml and lock files (issue 15). */
+        enabled: z.boolean().describe('true or false'),
+        /** The advisory database (an OSV folder or zip); unset: the user cache `advisories update` fills. */
+        database: z.string().min(1).optional().describe('the path of an advisory database (an OSV folder or .zip)'),
+      })
+      .strict()
+      .describe('an object with "enabled" and "database"'),
     suppress: z
       .object({
         placeholder: z.string().describe('a string'),
@@ -96,6 +105,7 @@ export const SettingsSchema = z
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type BanditSettings = Settings['bandit'];
+export type AuditSettings = Settings['audit'];
 export type Override = (typeof OVERRIDE_VALUES)[number];
 
 /** Every property of `T`, at any depth, optional: what one source of settings may say. */

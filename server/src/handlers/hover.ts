@@ -1,9 +1,13 @@
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import { findingHover } from '../hover/hover.js';
+import { manifestHover } from '../manifests/hover.js';
 import type { Session } from '../session/session.js';
 
 /** Hover on a finding: hover/hover.ts explains it. */
-export function hover(session: Session, params: HoverParams): Hover | null {
+export function hover(session: Session, params: HoverParams): Hover | null | Promise<Hover | null> {
+  const manifest = session.manifests.get(params.textDocument.uri);
+  // A requirement's advisories (manifests/hover.ts).
+  if (manifest) return session.manifests.audit(manifest).then((audit) => (audit ? manifestHover(audit, params.position, session.client.encoding, session.client.markdownHover) : null));
   const doc = session.documents.get(params.textDocument.uri);
   if (!doc) return null;
   const view = session.view(doc);

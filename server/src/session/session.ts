@@ -7,6 +7,7 @@ import { WorkspaceFolders } from '../documents/folders.js';
 import type { PythonDocument } from '../documents/document.js';
 import { DocumentStore } from '../documents/store.js';
 import { Engine } from '../engine/engine.js';
+import { ManifestService } from '../manifests/service.js';
 import { SettingsService } from '../workspace/settings.js';
 import { clientSupport, type ClientSupport } from './client.js';
 import { Notices } from './notices.js';
@@ -28,6 +29,8 @@ export class Session {
   readonly notices: Notices;
   /** The URIs the client has pulled diagnostics for: those are pushed no more (`pulled.ts`). */
   readonly pulled = new PulledUris();
+  /** The open manifests and lock files, and their dependency audit (manifests/). */
+  readonly manifests: ManifestService;
   /** The workspace scan running now (`commands/scan.ts`): a new one stops it. */
   scanning: AbortController | undefined;
   private readonly pysecRules: ReadonlySet<string>;
@@ -68,6 +71,14 @@ export class Session {
       // The modules a document imports are looked for in the workspace folders (documents/project.ts).
       () => this.folders.all(),
     );
+    this.manifests = new ManifestService({
+      settingsFor: (uri) => settings.settingsFor(uri),
+      policyFor: (uri) => settings.policyFor(uri),
+      folderFor: (uri) => this.folders.folderFor(uri),
+      rules: () => engine.ruleset.byId,
+      warnOnce: (key, message) => notices.warnOnce(key, message),
+      logOnce: (key, message) => notices.once(key, message),
+    });
     this.folders.initialize(params);
     settings.initialize(params, engine.ruleset.rules);
     this.bandit = new BanditService({

@@ -16,13 +16,20 @@ local timeout = tonumber(os.getenv('PYSEC_E2E_TIMEOUT_MS') or '30000')
 -- The wait for the first diagnostics alone (shorter for a server known to publish nothing).
 local diagnostics_timeout = tonumber(os.getenv('PYSEC_E2E_DIAGNOSTICS_TIMEOUT_MS') or tostring(timeout))
 
+-- $PYSEC_E2E_INIT, when set: more of the `pysec` section, as JSON (the advisory database of a manifest test).
+local init_options = { bandit = { enabled = false } }
+local extra = os.getenv('PYSEC_E2E_INIT')
+if extra and extra ~= '' then
+  init_options = vim.tbl_deep_extend('force', init_options, vim.fn.json_decode(extra))
+end
+
 vim.opt.runtimepath:prepend(setup_dir)
 if vim.lsp.config and vim.lsp.enable then
   -- 0.11+: lsp/pysec.lua through vim.lsp.config/enable (not run in CI: Debian has 0.7).
-  vim.lsp.config('pysec', { cmd = cmd, init_options = { bandit = { enabled = false } } })
+  vim.lsp.config('pysec', { cmd = cmd, init_options = init_options })
   vim.lsp.enable('pysec')
 else
-  require('pysec_lsp').setup({ cmd = cmd, init_options = { bandit = { enabled = false } } })
+  require('pysec_lsp').setup({ cmd = cmd, init_options = init_options })
 end
 
 -- The user's main Python server beside it, when $PYSEC_E2E_MAIN_CMD names one

@@ -20,6 +20,11 @@ export interface ProjectIndex {
    * defines no top-level def or class `def` (`os.path.join` and `os.py`).
    */
   mayDefine?(name: string, fromFile: string, def: string): boolean;
+  /**
+   * Optional, to spare a parse: the file and text the module `name`
+   * resolves to (the request gate, request-gate.ts, scans its text).
+   */
+  moduleSource?(name: string, fromFile: string): { file: string; text: string } | undefined;
 }
 
 export interface ProjectModule {

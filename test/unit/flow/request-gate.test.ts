@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectIndex } from '../../../server/src/engine/flow/index.js';
-import { scanCode } from '../../../server/src/engine/flow/request-gate.js';
+import { scanCode, scanTree } from '../../../server/src/engine/flow/request-gate.js';
 import { gateOpen, loadEngine, parse } from './support.js';
 
 beforeAll(loadEngine);
@@ -38,6 +38,22 @@ describe('scanCode', () => {
     ['a @ b.get(1)', true], // a matrix product read as a decorator: more, never fewer
   ])('%s → %s', (text, want) => {
     expect(scanCode(text).request).toBe(want);
+    // The same read from the tree (what the rules' own file gets): a matrix product is no decorator there.
+    const { tree } = parse(`# a comment first\n${text}`);
+    try {
+      expect(scanTree(tree.rootNode, null).request).toBe(text === 'a @ b.get(1)' ? false : want);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('scanTree: the names called on an import-bound name, over lines and continuations', () => {
+    const { tree } = parse('import pkg\nx = (pkg\n  .mod.f(1))\ny = pkg . other . g()\nz = notpkg.h()\n');
+    try {
+      expect([...scanTree(tree.rootNode, new Set(['pkg'])).chains].sort()).toEqual(['pkg.mod.f', 'pkg.other.g']);
+    } finally {
+      tree.delete();
+    }
   });
 
   it('collects the dotted names called, not an attribute of a call', () => {
@@ -59,6 +75,17 @@ function project(modules: Record<string, string>, asked: string[] = []): Project
     },
   };
 }
+
+it('scanTree on hostile chains: 100 kB of `pkg . a . a …` and of dots, each without a call (a generous time-out only a super-linear search reaches)', { timeout: 10_000 }, () => {
+  for (const text of ['x = pkg' + ' . a'.repeat(25_000) + ' !\n', 'x = pkg' + ' .'.repeat(50_000) + '\n', ('pkg.' + 'a'.repeat(60) + ' \\\n').repeat(1500)]) {
+    const { tree } = parse(text);
+    try {
+      expect(scanTree(tree.rootNode, new Set(['pkg'])).request).toBe(false);
+    } finally {
+      tree.delete();
+    }
+  }
+});
 
 describe('the gate of a file', () => {
   const helper = 'from flask import request\ndef user():\n    return request.args["u"]\n';

@@ -35,7 +35,7 @@ import { paramsOf, stepAt } from './sources.js';
 import { Analysis, type ProjectIndex } from './state.js';
 import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope } from './summary.js';
 import type { Reach, SinkKind } from './types.js';
-import { fileMayReadRequest, scanCode } from './request-gate.js';
+import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
@@ -84,8 +84,11 @@ export function requestMayReach(node: Node, ctx: FileContext, given?: ProjectInd
   const project = given ?? ambient;
   const hit = gates.get(ctx);
   if (hit && hit.project === project) return hit.open;
-  const root = node.tree.rootNode;
-  const scan = memo(root, 'flowRequestScan', (r) => scanCode(r.text));
+  let scan = ctx.gateScan;
+  if (!scan || (project && !scan.chainsRead)) {
+    scan = memo(node.tree.rootNode, `flowRequestScan:${project ? 'p' : ''}`, (r) => scanTree(r, project ? importHeads(ctx) : null));
+    ctx.gateScan = scan;
+  }
   const open = fileMayReadRequest(scan, ctx, project, ctx.filename);
   gates.set(ctx, { project, open });
   return open;

@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
 
@@ -33,6 +34,8 @@ export interface CodeScan {
   request: boolean;
   /** Dotted names called (`a.b.c(`), as written: the calls that may resolve into a project module. */
   chains: Set<string>;
+  /** Whether `chains` was read (only a file with a project needs it). */
+  chainsRead: boolean;
 }
 
 const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -46,7 +49,7 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c ===
  * read as code too (their literal text may add names: more, never fewer).
  */
 export function scanCode(text: string): CodeScan {
-  const out: CodeScan = { request: false, chains: new Set() };
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true };
   const n = text.length;
   // The dotted chain being read, and whether it follows an `@`.
   let chain: string[] = [];
@@ -170,6 +173,101 @@ function skipString(text: string, i: number, _prefix: string): number {
   return n;
 }
 
+/** The request words as whole words, in any text (a native search; each hit is then placed in the tree). */
+const REQUEST_WORD_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b/g;
+/** A line that starts with `@` (a decorator's place). */
+const DECORATOR_LINE_RE = /^[ \t]*@/gm;
+/** A route decorator's call: `.route(`, `.get (`… */
+const ROUTE_CALL_RE = /\.\s*(?:route|get|post|put|delete|patch|options|head|api_route|websocket)\s*\(/;
+/** Hits beyond which a file is taken as open without looking at each. */
+const MAX_HITS = 256;
+/** Where a word in the tree is not code. */
+const NOT_CODE = new Set(['comment', 'string_content', 'string_start', 'string_end', 'escape_sequence', 'string']);
+
+/**
+ * `scanCode` of a parsed file, without a pass over its characters in JS: a
+ * keystroke asks it of the whole file again, and the tree says what is code.
+ * The request words and decorator lines are found by native searches and
+ * each placed in the tree (a comment or a string is not code); the dotted
+ * names called on an import-bound name (`heads`) by one search over the
+ * text, comments and strings included (more names, never fewer).
+ */
+export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeScan {
+  return scanSpans(root, null, heads);
+}
+
+/**
+ * `scanTree` of the spans of a parsed file only (statements an edit
+ * re-ran); null: the whole file.
+ */
+function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
+  const whole = root.text;
+  // The module node may start after leading comments: its text's offsets are from there.
+  const base = root.startIndex;
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null };
+  const state = { hits: 0 };
+  for (const span of spans ?? [{ start: base, end: base + whole.length }]) {
+    const from = Math.max(0, span.start - base);
+    const text = whole.slice(from, Math.max(from, span.end - base));
+    scanText(root, text, base + from, heads, out, state);
+    if (out.request) break;
+  }
+  return out;
+}
+
+function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, out: CodeScan, state: { hits: number }): void {
+  REQUEST_WORD_RE.lastIndex = 0;
+  for (let m = REQUEST_WORD_RE.exec(text); m && !out.request; m = REQUEST_WORD_RE.exec(text)) {
+    const n = root.descendantForIndex(base + m.index, base + m.index + m[0].length - 1);
+    if (++state.hits > MAX_HITS || !n || !NOT_CODE.has(n.type)) out.request = true;
+  }
+  DECORATOR_LINE_RE.lastIndex = 0;
+  for (let m = DECORATOR_LINE_RE.exec(text); m && !out.request; m = DECORATOR_LINE_RE.exec(text)) {
+    const at = base + m.index + m[0].length - 1;
+    let n = root.descendantForIndex(at, at);
+    for (let up = 0; n && n.type !== 'decorator' && up < 2; up++) n = n.parent;
+    if (++state.hits > MAX_HITS) out.request = true;
+    else if (n?.type === 'decorator' && ROUTE_CALL_RE.test(n.text)) out.request = true;
+  }
+  if (heads && heads.size && !out.request) {
+    const re = chainRe(heads);
+    if (!re) out.chains.add('*');
+    else {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) out.chains.add(m[0].replace(/\s+/g, ''));
+    }
+  }
+}
+
+/**
+ * The scan of a file after an edit, from the scan before it: the re-run
+ * spans read again and added (a request word found stays found until the
+ * next whole run: more asking, never less). The spans cover every
+ * statement whose text or structure changed (a quote that turned a string
+ * into code included), so nothing new can be outside them.
+ */
+export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>): CodeScan {
+  if (before.request) return before;
+  const now = scanSpans(root, spans, before.chainsRead ? heads : null);
+  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead };
+}
+
+/** Heads beyond which no search is built: the file is taken as calling into any module (`*`). */
+const MAX_HEADS = 512;
+const chainRes = new Map<string, RegExp | null>();
+
+/** `head.a.b` for any import-bound head, as a linear search (each repetition starts with its `.`). */
+function chainRe(heads: ReadonlySet<string>): RegExp | null {
+  const key = [...heads].join(' ');
+  let re = chainRes.get(key);
+  if (re === undefined) {
+    re = heads.size > MAX_HEADS ? null : new RegExp(String.raw`(?<![\w.])(?:${[...heads].map((h) => h.replace(/[^\w]/g, '\\$&')).join('|')})(?:[\s\\]*\.[\s\\]*[A-Za-z_]\w*)+`, 'g');
+    chainRes.set(key, re);
+    while (chainRes.size > 16) chainRes.delete(chainRes.keys().next().value!);
+  }
+  return re;
+}
+
 /** The first part of every name the file's imports bind (`os` of `import os.path`, `sp` of `import subprocess as sp`). */
 export function importHeads(ctx: FileContext): ReadonlySet<string> {
   let heads = headsOf.get(ctx);
@@ -255,6 +353,7 @@ function moduleSourceByParse(project: ProjectIndex, name: string, from: string):
 export function fileMayReadRequest(scan: CodeScan, ctx: FileContext, project: ProjectIndex | undefined, fromFile: string): boolean {
   if (scan.request) return true;
   if (!project) return false;
+  if (scan.chains.has('*')) return true;
   for (const name of moduleNames(ctx, scan.chains)) if (moduleMayRead(project, name, fromFile)) return true;
   return false;
 }

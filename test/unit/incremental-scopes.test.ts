@@ -178,3 +178,27 @@ describe('scope-wide rules stay current through edits elsewhere in their scope',
     });
   }
 });
+
+describe('the request gate (flow/request-gate.ts) carried from edit to edit', () => {
+  it('a file no request entered: a keystroke that brings one in opens it (PS102 found, as from scratch); one in a comment or a string does not', () => {
+    const text = 'import os\n\n\ndef a(p):\n    return open(p)\n\n\ndef b(x):\n    # the x\n    return open(x)\n';
+    const { inc, scratch } = steps(text, [
+      ['# the x', '# the request'],
+      ['    return open(x)', '    return open("request")'],
+      ['def b(x)', 'def b(request)'],
+      ['open("request")', 'open(request.args["p"])'],
+    ]);
+    expect(scratch.map((s) => s.filter((r) => r.startsWith('PS')))).toEqual([[], [], [], ['PS102@10']]);
+    expect(inc).toEqual(scratch);
+  });
+
+  it('code that was a string: the edits that remove its quotes open the gate', () => {
+    const text = "def b(p):\n    return open(p)\n\n\nX = '''\ndef c(request):\n    return open(request.args['p'])\n'''\n";
+    const { inc, scratch } = steps(text, [
+      ["X = '''\n", ''],
+      ["'])\n'''\n", "'])\n"],
+    ]);
+    expect(scratch[1].filter((r) => r.startsWith('PS'))).toEqual(['PS102@6']);
+    expect(inc).toEqual(scratch);
+  });
+});

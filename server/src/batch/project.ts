@@ -263,6 +263,14 @@ export class ProjectFiles implements ProjectIndex {
     return text !== undefined && definesName(text, def);
   }
 
+  /** The file and text a name resolves to, unparsed (the flow layer's request gate reads it). */
+  moduleSource(name: string, fromFile: string): { file: string; text: string } | undefined {
+    const file = this.fileOf(name, fromFile);
+    if (!file) return undefined;
+    const text = this.opts.overlayText?.(file) ?? this.disk.text(file);
+    return text === undefined ? undefined : { file, text };
+  }
+
   /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */
   fileOf(name: string, fromFile: string): string | undefined {
     if (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part))) return undefined;

@@ -72,6 +72,12 @@ export class WorkspaceProject {
           if (file) seen.add(file);
           return this.files.mayDefine(name, from, def);
         },
+        moduleSource: (name, fromFile) => {
+          const from = fromFile.startsWith('file:') ? uriToPath(fromFile) : fromFile;
+          const src = this.files.moduleSource(name, from);
+          if (src) seen.add(src.file);
+          return src;
+        },
       };
       this.indexes.set(uri, index);
     }

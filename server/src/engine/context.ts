@@ -19,6 +19,12 @@ export class FileContext {
   private detected: DocumentFrameworks | undefined;
   /** What the file's settings assignments say (`facts.ts`): file-wide, like the imports. */
   readonly settings: SettingsView;
+  /**
+   * The flow layer's request gate's reading of the file (flow/request-gate.ts
+   * `CodeScan`), set by the first rule that asks; the incremental analysis
+   * carries it to the next edit's context, read again only where the text changed.
+   */
+  gateScan?: { request: boolean; chains: Set<string>; chainsRead: boolean };
 
   constructor(
     readonly imports: readonly ImportFact[],

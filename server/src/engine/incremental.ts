@@ -6,6 +6,7 @@ export type { OffsetEdit };
 export { shiftSpan };
 import { collectFacts, combinedMatches, MAX_WINDOW, runRules, touches, type RuleErrorSink } from './analyzer.js';
 import { FileContext } from './context.js';
+import { carryScan, importHeads, type CodeScan } from './flow/request-gate.js';
 import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
 import { ALL_RULES, type RuleSelection } from './rule.js';
@@ -74,6 +75,8 @@ export class DocumentAnalysis {
   settings: SettingFact[] = [];
   /** How many statements' worth of text the last update re-ran (for the bench). */
   lastRun: { full: boolean; chars: number } = { full: true, chars: 0 };
+  /** The flow layer's request gate's reading of the file, carried from edit to edit (flow/request-gate.ts `carryScan`). */
+  private gateScan: CodeScan | undefined;
   /** Re-run ranges longer than this are narrowed to the statements that changed (carry.ts); tests set 0 to narrow every range. */
   narrowAbove = NARROW_ABOVE;
 
@@ -98,14 +101,18 @@ export class DocumentAnalysis {
         // windows (analyzer.ts `MAX_WINDOW`): memory bounded by a window's matches, not the file's.
         const all = [{ start: 0, end: root.endIndex }];
         ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, root, all));
-        this.findings = runRules(this.ruleset, tree, this.context(), all, this.selection, this.onError);
+        const ctx = this.context();
+        this.findings = runRules(this.ruleset, tree, ctx, all, this.selection, this.onError);
+        this.gateScan = ctx.gateScan;
         this.lastRun = { full: true, chars: root.endIndex };
         return;
       }
       // One walk of the tree for the facts and the rules.
       const whole = combinedMatches(this.ruleset, root, null);
       ({ imports: this.imports, settings: this.settings } = collectFacts(this.ruleset, root, null, whole));
-      this.findings = runRules(this.ruleset, tree, this.context(), null, this.selection, this.onError, whole);
+      const ctx = this.context();
+      this.findings = runRules(this.ruleset, tree, ctx, null, this.selection, this.onError, whole);
+      this.gateScan = ctx.gateScan;
       this.lastRun = { full: true, chars: tree.rootNode.endIndex };
     } finally {
       forgetMemo(tree);
@@ -181,7 +188,11 @@ export class DocumentAnalysis {
       this.full(tree);
       return;
     }
-    const fresh = runRules(this.ruleset, tree, this.context(), ranges, this.selection, this.onError, matches);
+    const ctx = this.context();
+    // The request gate's reading of the file: only the re-run statements read again (a keystroke reads no whole file).
+    if (this.gateScan) ctx.gateScan = carryScan(this.gateScan, tree.rootNode, ranges, importHeads(ctx));
+    const fresh = runRules(this.ruleset, tree, ctx, ranges, this.selection, this.onError, matches);
+    this.gateScan = ctx.gateScan;
     this.findings = [...kept, ...fresh].sort(compareFindings);
     this.lastRun = { full: false, chars: ranges.reduce((n, r) => n + r.end - r.start, 0) };
   }

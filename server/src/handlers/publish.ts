@@ -1,15 +1,40 @@
-import type { Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { hygieneDiagnostics } from '../actions/hygiene.js';
-import { toDiagnostics } from '../diagnostics/convert.js';
+import { SOURCE, toDiagnostics } from '../diagnostics/convert.js';
+import { offsetRange, type PositionEncoding } from '../positions/encoding.js';
 import type { PythonDocument } from '../documents/document.js';
 import { manifestDiagnostics } from '../manifests/diagnostics.js';
 import type { ManifestDocument } from '../manifests/document.js';
 import type { Session } from '../session/session.js';
 
-/** A document's diagnostics: its visible findings, then the suppression-hygiene ones, from one reading of its findings. */
+/**
+ * Findings published as diagnostics per document, at most (issue 16): a
+ * file of 100,000 findings (`eval(x); ` repeated on one line) published
+ * whole made a 58 MB message and took the server to 1.24 GB. Beyond, one
+ * notice (PSN008, Information, at the first finding left out) says how
+ * many more there are; `check` lists them all.
+ */
+export const MAX_PUBLISHED = 1000;
+
+/** A document's diagnostics: its visible findings (the first MAX_PUBLISHED), then the suppression-hygiene ones, from one reading of its findings. */
 export function diagnosticsOf(session: Session, doc: PythonDocument): Diagnostic[] {
   const view = session.view(doc);
-  return [...toDiagnostics(view.visible, doc.textDocument, view.encoding, view.policy.mapping), ...hygieneDiagnostics(view)];
+  const visible = view.visible;
+  const shown = visible.length > MAX_PUBLISHED ? visible.slice(0, MAX_PUBLISHED) : visible;
+  const out = [...toDiagnostics(shown, doc.textDocument, view.encoding, view.policy.mapping), ...hygieneDiagnostics(view)];
+  if (visible.length > MAX_PUBLISHED) out.push(notShown(visible.length - MAX_PUBLISHED, doc, visible[MAX_PUBLISHED].range.start, view.encoding));
+  return out;
+}
+
+function notShown(more: number, doc: PythonDocument, offset: number, encoding: PositionEncoding): Diagnostic {
+  const range = offsetRange(doc.textDocument, offset, offset, encoding);
+  return {
+    range,
+    severity: DiagnosticSeverity.Information,
+    code: 'PSN008',
+    source: SOURCE,
+    message: `${more.toLocaleString('en-US')} more findings in this file are not shown: the editor shows the first ${MAX_PUBLISHED.toLocaleString('en-US')} (\`pysec-lsp check\` lists them all).`,
+  };
 }
 
 /** Pushes a document's diagnostics; resolves once they are written (at once when none are pushed). */

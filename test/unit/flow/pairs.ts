@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import type { ProjectIndex, Reach, SinkKind } from '../../../server/src/engine/flow/index.js';
-import { reach } from './support.js';
+import { gateOpen, reach } from './support.js';
 
 export interface Pair {
   name: string;
@@ -40,6 +40,8 @@ export function checkPairs(pairs: Pair[]): void {
       expect(r.kind, JSON.stringify(r)).toBe('untrusted');
       if (r.kind !== 'untrusted') return;
       expect(r.trust).toBe(p.trust ?? 'request');
+      // The request gate never closes where request data reaches a sink (the flow rules skip what it closes).
+      if (r.trust === 'request') expect(gateOpen(p.bad, p.project?.(), p.filename)).toBe(true);
       expect(r.path.length).toBeGreaterThanOrEqual(2);
       expect(r.path[r.path.length - 1].note).toMatch(/^(?:reaches|is stored in|is returned)/);
       const notes = r.path.map((s) => s.note);

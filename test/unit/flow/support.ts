@@ -6,7 +6,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { collectFacts } from '../../../server/src/engine/analyzer.js';
 import { FileContext } from '../../../server/src/engine/context.js';
 import { Engine } from '../../../server/src/engine/engine.js';
-import { reachOf, type ProjectIndex, type Reach, type SinkKind } from '../../../server/src/engine/flow/index.js';
+import { reachOf, requestMayReach, type ProjectIndex, type Reach, type SinkKind } from '../../../server/src/engine/flow/index.js';
 
 let engine: Engine | undefined;
 
@@ -62,6 +62,16 @@ export function reach(text: string, sink: SinkKind, callee: string, arg: number 
   try {
     const node = callee.startsWith('=') ? storedValue(tree.rootNode, callee.slice(1)) : sinkArg(tree.rootNode, callee, arg);
     return reachOf(node, sink, ctx, project);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Whether the request gate (flow/request-gate.ts) lets request data into a snippet's file. */
+export function gateOpen(text: string, project?: ProjectIndex, filename?: string): boolean {
+  const { tree, ctx } = parse(text, filename);
+  try {
+    return requestMayReach(tree.rootNode, ctx, project);
   } finally {
     tree.delete();
   }

@@ -35,6 +35,7 @@ import { paramsOf, stepAt } from './sources.js';
 import { Analysis, type ProjectIndex } from './state.js';
 import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope } from './summary.js';
 import type { Reach, SinkKind } from './types.js';
+import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
@@ -72,6 +73,27 @@ function valueReaching(expr: Node, ctx: FileContext, project: ProjectIndex | und
   const v = valueAt(node, fs);
   return { node, value: v === 'dead' || v === undefined ? v : throughCallers(v, ownerScope(node), fs, 0) };
 }
+
+/**
+ * Whether request data may reach anything in `node`'s file (request-gate.ts):
+ * false only where `reachOf` could never answer untrusted with `trust:
+ * 'request'`, so that a rule that reports request data only need not ask.
+ * Per run of the rules (their FileContext) and project.
+ */
+export function requestMayReach(node: Node, ctx: FileContext, given?: ProjectIndex): boolean {
+  const project = given ?? ambient;
+  const hit = gates.get(ctx);
+  if (hit && hit.project === project) return hit.open;
+  let scan = ctx.gateScan;
+  if (!scan || (project && !scan.chainsRead)) {
+    scan = memo(node.tree.rootNode, `flowRequestScan:${project ? 'p' : ''}`, (r) => scanTree(r, project ? importHeads(ctx) : null));
+    ctx.gateScan = scan;
+  }
+  const open = fileMayReadRequest(scan, ctx, project, ctx.filename);
+  gates.set(ctx, { project, open });
+  return open;
+}
+const gates = new WeakMap<FileContext, { project: ProjectIndex | undefined; open: boolean }>();
 
 /** What reaches `expr` at a sink of kind `sink`. */
 export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {

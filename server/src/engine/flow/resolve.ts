@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { memo, parentOf } from '../memo.js';
 import type { Param } from './sources.js';
+import { importHeads } from './request-gate.js';
 import type { Analysis, Env } from './state.js';
 import type { FileScope } from './summary.js';
 import { cleaned, konst, mapLeaves, UNKNOWN, type Value } from './value.js';
@@ -104,9 +105,12 @@ export function targetsOf(call: Node, env: Env, a: Analysis, fs: FileScope): Tar
       const m = cls ? classMethods(cls).get(name) : undefined;
       return m ? [{ def: m, fs, skip: 1 }] : [];
     }
-    if (obj && (obj.type === 'identifier' || obj.type === 'attribute') && !env.has(obj.text.split('.')[0])) {
-      const q = a.ctx.qualname(call);
-      const m = projectModule(q, fs);
+    const head = obj ? obj.text.split('.')[0] : '';
+    if (obj && (obj.type === 'identifier' || obj.type === 'attribute') && !env.has(head)) {
+      // Into a project module only through a name an import binds (`helpers.f()` after `import
+      // helpers`): a name bound otherwise is no module (and the request gate, request-gate.ts,
+      // looks for the modules a file may call into among its imports).
+      const m = importHeads(a.ctx).has(head) ? projectModule(a.ctx.qualname(call), fs) : undefined;
       const d = m && defsIn(m.fs, m.rest);
       if (d?.type === 'function_definition' && m) return [{ def: d, fs: m.fs, skip: 0 }];
       if (obj.type === 'identifier') {

@@ -20,6 +20,11 @@ export interface ProjectIndex {
    * defines no top-level def or class `def` (`os.path.join` and `os.py`).
    */
   mayDefine?(name: string, fromFile: string, def: string): boolean;
+  /**
+   * Optional, to spare a parse: the file and text the module `name`
+   * resolves to (the request gate, request-gate.ts, scans its text).
+   */
+  moduleSource?(name: string, fromFile: string): { file: string; text: string } | undefined;
 }
 
 export interface ProjectModule {
@@ -76,20 +81,58 @@ export class Analysis {
   /** Whether a call was not followed for depth alone: the analysis holds for this run, and is not cached. */
   truncated = false;
 
+  // The scope, the file's context and the resolver are what the analysis works with; `release`
+  // lets go of them once it is done (a cached analysis keeps values and places, no tree).
+  private scopeNode: Node | null;
+  private context: FileContext | null;
+  private resolverOf: Resolver | null;
+
   constructor(
-    readonly scope: Node,
-    readonly ctx: FileContext,
+    scope: Node,
+    ctx: FileContext,
     /** The file as the steps name it: null for the file being asked about. */
     readonly file: string | null,
-    readonly resolver: Resolver,
+    resolver: Resolver,
     /** The enclosing def's final names, for a closure. */
     readonly outer: Env | null,
   ) {
+    this.scopeNode = scope;
+    this.context = ctx;
+    this.resolverOf = resolver;
     // Steps inside the outermost def around the scope move with it (a nested def's cache key holds that def's text).
     let outermost = scope;
     for (let p = scope.parent; p; p = p.parent) if (p.type === 'function_definition') outermost = p;
     this.base = { start: scope.startIndex, row: scope.startPosition.row, end: outermost.endIndex };
     this.baseFrom = outermost.startIndex;
+  }
+
+  get scope(): Node {
+    if (!this.scopeNode) throw new Error('flow: a finished analysis was asked for its scope');
+    return this.scopeNode;
+  }
+
+  get ctx(): FileContext {
+    if (!this.context) throw new Error('flow: a finished analysis was asked for its context');
+    return this.context;
+  }
+
+  get resolver(): Resolver {
+    if (!this.resolverOf) throw new Error('flow: a finished analysis was asked for its resolver');
+    return this.resolverOf;
+  }
+
+  /**
+   * The analysis is done: what it keeps (values by place, returns, exits,
+   * dependencies) holds no tree. Its scope node, the file's context and the
+   * resolver (which holds the file's tree and project) would keep the tree's
+   * JS objects and memo alive as long as the analysis is cached across edits
+   * (~100 kB an entry, measured); they are let go here.
+   */
+  release(): void {
+    this.scopeNode = null;
+    this.context = null;
+    this.resolverOf = null;
+    this.loops.length = 0;
   }
 
   /**

@@ -5,7 +5,7 @@ import { unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
 import type { Level, Risk } from '../../../findings/finding.js';
 import type { Check, Hit } from '../../rule.js';
-import { reach } from './reach.js';
+import { reach, requestMayReach } from './reach.js';
 
 /**
  * The flow rules (PS001 SSRF, PS101 open redirect, PS102 path traversal,
@@ -46,7 +46,12 @@ export type Sites = (fn: Node, ctx: FileContext) => Site[];
 /** Whether a def may hold a rule's sites: its text names a sink (a regex), or a test that also knows the file's import aliases (`sinkGate`). */
 export type Gate = RegExp | ((fn: Node, ctx: FileContext) => boolean);
 
-export function flowRule(words: Gate, sites: Sites): Check {
+/**
+ * A flow rule. `unknownSites`: its sites may be reported when what reaches
+ * them cannot be traced (`Site.unknown`), request data or not: those are
+ * asked even in a file no request data can enter (`requestMayReach`).
+ */
+export function flowRule(words: Gate, sites: Sites, opts: { unknownSites?: true } = {}): Check {
   return (m, _rule, ctx) => {
     const fn = m.node;
     if (fn.type !== 'function_definition') return null;
@@ -54,8 +59,12 @@ export function flowRule(words: Gate, sites: Sites): Check {
       words.lastIndex = 0;
       if (!words.test(fn.text)) return null;
     } else if (!words(fn, ctx)) return null;
+    // Only request data makes a hit (below): where none can enter the file, nothing to ask.
+    const request = requestMayReach(fn, ctx);
+    if (!request && !opts.unknownSites) return null;
     const hits: Hit[] = [];
     for (const s of sites(fn, ctx)) {
+      if (!request && !s.unknown) continue;
       const r = reach(s.value, s.kind, ctx);
       if (r.kind === 'unknown' && s.unknown) {
         hits.push(hitAt(s, s.unknown));

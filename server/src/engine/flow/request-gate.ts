@@ -1,0 +1,359 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileContext } from '../context.js';
+import type { ProjectIndex } from './state.js';
+
+/**
+ * Whether request data can reach anything in a file at all: the flow rules
+ * fire on request data only (scoped.ts), and most defs that call `open` or
+ * `requests.get` are in files no request ever enters, where asking the
+ * flow layer costs an analysis of the def, its callers and callees for
+ * nothing. A pre-filter: it says no only where the layer could never
+ * answer "untrusted, from the request" — never loses a finding.
+ *
+ * Request data enters only where the code names it (sources.ts): the
+ * request object under a request name (`request`, `req`, `self.request`,
+ * `flask.request`: the identifier `request` or `req`), a parameter typed
+ * as one (`Request`, `HttpRequest`, `WebSocket`, `HTTPConnection`,
+ * `BaseRequest`), a route decorator (`@app.route("/<x>")`, FastAPI's
+ * `@router.get(...)`), Django's URL kwargs (after a `request` parameter).
+ * In the file itself (its defs, callers, globals) or in a project module
+ * one import away, the only other code the layer follows (resolve.ts
+ * `projectModule`: a module's own calls into further modules are not
+ * followed). So the file's code tokens (comments and plain strings left
+ * out, f-strings' bodies kept) are scanned for those names, and so are the
+ * modules its calls may resolve to.
+ */
+
+/** Identifiers by which request data enters (sources.ts REQUEST_NAMES' parts and REQUEST_TYPES). */
+const REQUEST_WORDS = new Set(['request', 'req', 'Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'BaseRequest']);
+/** sources.ts ROUTE_METHODS: a decorator `@x.<one>(...)` fills parameters from the request. */
+const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
+
+export interface CodeScan {
+  /** A request name, request type or route decorator appears in the code. */
+  request: boolean;
+  /** Dotted names called (`a.b.c(`), as written: the calls that may resolve into a project module. */
+  chains: Set<string>;
+  /** Whether `chains` was read (only a file with a project needs it). */
+  chainsRead: boolean;
+}
+
+const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+const isIdPart = (c: number): boolean => isIdStart(c) || (c >= 48 && c <= 57);
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 13 || c === 10 || c === 92;
+
+/**
+ * One pass over Python source (linear: each character looked at a bounded
+ * number of times, no regex): identifiers, `.`, `(`, `@`; comments and
+ * string literals skipped, except f-strings, whose bodies hold code and are
+ * read as code too (their literal text may add names: more, never fewer).
+ */
+export function scanCode(text: string): CodeScan {
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true };
+  const n = text.length;
+  // The dotted chain being read, and whether it follows an `@`.
+  let chain: string[] = [];
+  let afterDot = false;
+  let decorator = false;
+  let prevWasDot = false; // the chain's head follows a `.` (`x().a.b(`): not a name
+  const endChain = (next: number): void => {
+    if (chain.length && next === 40 /* ( */) {
+      if (!prevWasDot) out.chains.add(chain.join('.'));
+      if (decorator && chain.length >= 2 && ROUTE_METHODS.has(chain[chain.length - 1])) out.request = true;
+    }
+    chain = [];
+    afterDot = false;
+    decorator = false;
+  };
+  let fBody = false; // inside an f-string's body: quotes end it, nothing else is special
+  let fQuote = '';
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (fBody) {
+      if (text.startsWith(fQuote, i)) {
+        fBody = false;
+        endChain(0);
+        prevWasDot = false;
+        i += fQuote.length;
+        continue;
+      }
+      if (c === 92 /* \ */) {
+        endChain(0);
+        i += 2;
+        continue;
+      }
+    } else if (c === 35 /* # */) {
+      endChain(0);
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+      continue;
+    } else if (c === 34 || c === 39 /* " ' */) {
+      i = skipString(text, i, '');
+      endChain(0);
+      prevWasDot = false;
+      continue;
+    }
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdPart(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      const q = text.charCodeAt(j);
+      if (!fBody && (q === 34 || q === 39) && j - i <= 3 && /^[rRbBuUfF]+$/.test(word)) {
+        // A prefixed string: an f-string's body is read as code, the others skipped.
+        endChain(0);
+        prevWasDot = false;
+        if (/[fF]/.test(word)) {
+          const triple = text.startsWith(String.fromCharCode(q).repeat(3), j);
+          fQuote = String.fromCharCode(q).repeat(triple ? 3 : 1);
+          fBody = true;
+          i = j + fQuote.length;
+        } else i = skipString(text, j, word);
+        continue;
+      }
+      if (REQUEST_WORDS.has(word)) out.request = true;
+      if (chain.length && !afterDot) {
+        // Two names in a row (`return f`, `def f`): the first chain is no call.
+        endChain(0);
+        prevWasDot = false;
+      }
+      if (chain.length === 0) chain = [word];
+      else chain.push(word);
+      afterDot = false;
+      i = j;
+      continue;
+    }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === 46 /* . */ && chain.length && !afterDot) {
+      afterDot = true;
+      i++;
+      continue;
+    }
+    if (c === 64 /* @ */) {
+      endChain(0);
+      prevWasDot = false;
+      decorator = true;
+      i++;
+      continue;
+    }
+    endChain(c);
+    prevWasDot = c === 46;
+    i++;
+  }
+  return out;
+}
+
+/** The index after a string literal starting at `i` (its quote); `prefix` is its prefix (raw strings keep their backslashes, but a backslash still escapes the quote). */
+function skipString(text: string, i: number, _prefix: string): number {
+  const q = text[i];
+  const n = text.length;
+  if (text.startsWith(q + q + q, i)) {
+    const close = q + q + q;
+    for (let j = i + 3; j < n; j++) {
+      if (text.charCodeAt(j) === 92) {
+        j++;
+        continue;
+      }
+      if (text.startsWith(close, j)) return j + 3;
+    }
+    return n;
+  }
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) {
+      j++;
+      continue;
+    }
+    if (c === 10) return j + 1; // an unterminated string ends at the line's end
+    if (text[j] === q) return j + 1;
+  }
+  return n;
+}
+
+/** The request words as whole words, in any text (a native search; each hit is then placed in the tree). */
+const REQUEST_WORD_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b/g;
+/** A line that starts with `@` (a decorator's place). */
+const DECORATOR_LINE_RE = /^[ \t]*@/gm;
+/** A route decorator's call: `.route(`, `.get (`… */
+const ROUTE_CALL_RE = /\.\s*(?:route|get|post|put|delete|patch|options|head|api_route|websocket)\s*\(/;
+/** Hits beyond which a file is taken as open without looking at each. */
+const MAX_HITS = 256;
+/** Where a word in the tree is not code. */
+const NOT_CODE = new Set(['comment', 'string_content', 'string_start', 'string_end', 'escape_sequence', 'string']);
+
+/**
+ * `scanCode` of a parsed file, without a pass over its characters in JS: a
+ * keystroke asks it of the whole file again, and the tree says what is code.
+ * The request words and decorator lines are found by native searches and
+ * each placed in the tree (a comment or a string is not code); the dotted
+ * names called on an import-bound name (`heads`) by one search over the
+ * text, comments and strings included (more names, never fewer).
+ */
+export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeScan {
+  return scanSpans(root, null, heads);
+}
+
+/**
+ * `scanTree` of the spans of a parsed file only (statements an edit
+ * re-ran); null: the whole file.
+ */
+function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
+  const whole = root.text;
+  // The module node may start after leading comments: its text's offsets are from there.
+  const base = root.startIndex;
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null };
+  const state = { hits: 0 };
+  for (const span of spans ?? [{ start: base, end: base + whole.length }]) {
+    const from = Math.max(0, span.start - base);
+    const text = whole.slice(from, Math.max(from, span.end - base));
+    scanText(root, text, base + from, heads, out, state);
+    if (out.request) break;
+  }
+  return out;
+}
+
+function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, out: CodeScan, state: { hits: number }): void {
+  REQUEST_WORD_RE.lastIndex = 0;
+  for (let m = REQUEST_WORD_RE.exec(text); m && !out.request; m = REQUEST_WORD_RE.exec(text)) {
+    const n = root.descendantForIndex(base + m.index, base + m.index + m[0].length - 1);
+    if (++state.hits > MAX_HITS || !n || !NOT_CODE.has(n.type)) out.request = true;
+  }
+  DECORATOR_LINE_RE.lastIndex = 0;
+  for (let m = DECORATOR_LINE_RE.exec(text); m && !out.request; m = DECORATOR_LINE_RE.exec(text)) {
+    const at = base + m.index + m[0].length - 1;
+    let n = root.descendantForIndex(at, at);
+    for (let up = 0; n && n.type !== 'decorator' && up < 2; up++) n = n.parent;
+    if (++state.hits > MAX_HITS) out.request = true;
+    else if (n?.type === 'decorator' && ROUTE_CALL_RE.test(n.text)) out.request = true;
+  }
+  if (heads && heads.size && !out.request) {
+    const re = chainRe(heads);
+    if (!re) out.chains.add('*');
+    else {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) out.chains.add(m[0].replace(/\s+/g, ''));
+    }
+  }
+}
+
+/**
+ * The scan of a file after an edit, from the scan before it: the re-run
+ * spans read again and added (a request word found stays found until the
+ * next whole run: more asking, never less). The spans cover every
+ * statement whose text or structure changed (a quote that turned a string
+ * into code included), so nothing new can be outside them.
+ */
+export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>): CodeScan {
+  if (before.request) return before;
+  const now = scanSpans(root, spans, before.chainsRead ? heads : null);
+  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead };
+}
+
+/** Heads beyond which no search is built: the file is taken as calling into any module (`*`). */
+const MAX_HEADS = 512;
+const chainRes = new Map<string, RegExp | null>();
+
+/** `head.a.b` for any import-bound head, as a linear search (each repetition starts with its `.`). */
+function chainRe(heads: ReadonlySet<string>): RegExp | null {
+  const key = [...heads].join(' ');
+  let re = chainRes.get(key);
+  if (re === undefined) {
+    re = heads.size > MAX_HEADS ? null : new RegExp(String.raw`(?<![\w.])(?:${[...heads].map((h) => h.replace(/[^\w]/g, '\\$&')).join('|')})(?:[\s\\]*\.[\s\\]*[A-Za-z_]\w*)+`, 'g');
+    chainRes.set(key, re);
+    while (chainRes.size > 16) chainRes.delete(chainRes.keys().next().value!);
+  }
+  return re;
+}
+
+/** The first part of every name the file's imports bind (`os` of `import os.path`, `sp` of `import subprocess as sp`). */
+export function importHeads(ctx: FileContext): ReadonlySet<string> {
+  let heads = headsOf.get(ctx);
+  if (!heads) {
+    heads = new Set();
+    for (const fact of ctx.imports) {
+      for (const m of fact.modules) heads.add(m.split('.')[0]);
+      for (const [local] of fact.aliases) heads.add(local.split('.')[0]);
+    }
+    headsOf.set(ctx, heads);
+  }
+  return heads;
+}
+const headsOf = new WeakMap<FileContext, Set<string>>();
+
+/**
+ * Every dotted name the flow layer may ask the project for from this file
+ * (resolve.ts): the imports' modules and aliases' targets (an imported
+ * function, `getattr(module, …)`), and each call on an import-bound name
+ * with the aliases it may expand through (`sp.run` → `subprocess.run`),
+ * with all their prefixes.
+ */
+function moduleNames(ctx: FileContext, chains: ReadonlySet<string>): Set<string> {
+  const aliases = new Map<string, Set<string>>();
+  const names = new Set<string>();
+  /** `q` and its prefixes; `full: false`, its prefixes only (a call `pkg.mod.f()` asks for `pkg.mod`, `pkg`, never `pkg.mod.f`). */
+  const addWithPrefixes = (q: string, full = true): void => {
+    const parts = q.split('.');
+    for (let i = 1; i <= parts.length - (full ? 0 : 1); i++) names.add(parts.slice(0, i).join('.'));
+  };
+  for (const fact of ctx.imports) {
+    for (const m of fact.modules) addWithPrefixes(m);
+    for (const [local, target] of fact.aliases) {
+      addWithPrefixes(target);
+      let s = aliases.get(local);
+      if (!s) aliases.set(local, (s = new Set()));
+      s.add(target);
+    }
+  }
+  const heads = importHeads(ctx);
+  for (const chain of chains) {
+    const parts = chain.split('.');
+    if (parts.length < 2 || !heads.has(parts[0])) continue;
+    // qualifiedName: the head, then each longer prefix, may be replaced by an alias's target.
+    let variants = new Set([parts[0], ...(aliases.get(parts[0]) ?? [])]);
+    for (let i = 1; i < parts.length && variants.size <= 64; i++) {
+      const next = new Set<string>();
+      for (const v of variants) {
+        const q = `${v}.${parts[i]}`;
+        next.add(q);
+        for (const t of aliases.get(q) ?? []) next.add(t);
+      }
+      variants = next;
+    }
+    for (const v of variants) addWithPrefixes(v, false);
+  }
+  return names;
+}
+
+/** A project module's scan, kept while its text is the same string. */
+const scans = new Map<string, { text: string; request: boolean }>();
+
+function moduleMayRead(project: ProjectIndex, name: string, from: string): boolean {
+  const src = project.moduleSource ? project.moduleSource(name, from) : moduleSourceByParse(project, name, from);
+  if (!src) return false;
+  const hit = scans.get(src.file);
+  if (hit && hit.text === src.text) return hit.request;
+  const request = scanCode(src.text).request;
+  scans.set(src.file, { text: src.text, request });
+  while (scans.size > 1024) scans.delete(scans.keys().next().value!);
+  return request;
+}
+
+function moduleSourceByParse(project: ProjectIndex, name: string, from: string): { file: string; text: string } | undefined {
+  const m = project.module(name, from);
+  return m ? { file: m.file, text: m.root.text } : undefined;
+}
+
+/**
+ * Whether request data may enter the file of `text` (its scan given):
+ * through its own code, or through a project module it may call into.
+ */
+export function fileMayReadRequest(scan: CodeScan, ctx: FileContext, project: ProjectIndex | undefined, fromFile: string): boolean {
+  if (scan.request) return true;
+  if (!project) return false;
+  if (scan.chains.has('*')) return true;
+  for (const name of moduleNames(ctx, scan.chains)) if (moduleMayRead(project, name, fromFile)) return true;
+  return false;
+}

@@ -75,6 +75,18 @@ describe('check --cache-dir: what a warm run reuses, and what a change invalidat
     expect(warm.code).toBe(cold.code);
   });
 
+  it('a file of hostile size (over 2,000 findings) is reviewed again each run rather than stored: the others still come from the cache', async () => {
+    const root = app('hostile-size');
+    writeFileSync(join(root, 'many.py'), 'eval(x)\n'.repeat(2_001));
+    const dir = cacheDir();
+    const cold = await check(root, ['--no-bandit', '--cache-dir', dir]);
+    expect([cold.hits, cold.misses]).toEqual([0, 6]);
+    const warm = await check(root, ['--no-bandit', '--cache-dir', dir]);
+    expect([warm.hits, warm.misses]).toEqual([5, 1]);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect((JSON.parse(warm.stdout) as JsonReport).findings.filter((f) => f.path === 'many.py')).toHaveLength(2_001);
+  });
+
   it('a changed file is reviewed again, alone', async () => {
     const root = app('changed-file');
     const dir = cacheDir();

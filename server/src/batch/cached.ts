@@ -10,6 +10,10 @@ import type { Finding } from '../findings/finding.js';
 import type { FileResult } from './file.js';
 import { RunProject } from './project.js';
 
+/** Files above these sizes are not stored (see `record`). */
+export const MAX_STORED_BYTES = 2 * 1024 * 1024;
+export const MAX_STORED_FINDINGS = 2_000;
+
 /**
  * The result cache as the review uses it (batch/collect.ts): before the
  * review, each file whose stored result still holds is answered from the
@@ -97,6 +101,9 @@ export class CachedReview {
     const bytes = this.pending.get(abs);
     this.pending.delete(abs);
     if (!bytes) return;
+    // A hostile file (a 10 MB line, 100,000 calls) is reviewed again each run rather than stored: the one
+    // results.json is read whole by every run, and an entry of 100,000 findings would make every run pay for it.
+    if (bytes.length > MAX_STORED_BYTES || r.findings.length > MAX_STORED_FINDINGS) return;
     const decoded = decodeSource(bytes);
     if ('error' in decoded || decoded.text !== r.text) return;
     const key = fileKey(this.run, this.projectKey(this.configOf(r.path)), sha256(bytes));

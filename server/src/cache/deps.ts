@@ -36,6 +36,14 @@ export class RecordingIndex implements ProjectIndex {
     return this.inner.mayDefine ? this.inner.mayDefine(name, fromFile, def) : true;
   }
 
+  /** The flow layer's request gate reads a module's text: a lookup like the others (its content is in the key). */
+  moduleSource(name: string, fromFile: string): { file: string; text: string } | undefined {
+    this.note(name, fromFile);
+    if (this.inner.moduleSource) return this.inner.moduleSource(name, fromFile);
+    const m = this.inner.module(name, fromFile);
+    return m ? { file: m.file, text: m.root.text } : undefined;
+  }
+
   /** The lookups made, each once. */
   lookups(): ModuleLookup[] {
     return [...this.seen.values()];

@@ -25,7 +25,8 @@ import { CACHE_SCHEMA } from './key.js';
 
 export const CACHE_FILE = 'results.json';
 export const MAX_ENTRIES = 50_000;
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+// The file is read whole by every run: entries of hostile size are never stored (batch/cached.ts), so 64 MB holds tens of thousands of files.
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_FOLDERS = 64;
 
 /** A module a file's analysis looked up: `[name, from file, the file it resolved to or null, that file's hash or null]` (cache/deps.ts). */

@@ -4,7 +4,7 @@ import type { Finding, FlowStep } from '../findings/finding.js';
 import type { HygieneFinding } from './hygiene.js';
 import type { FileError, FileResult } from '../batch/file.js';
 
-export interface JsonFinding {
+export interface JsonFinding extends DependencyKeys {
   path: string;
   rule: string;
   name: string;
@@ -27,7 +27,11 @@ export interface JsonFinding {
   flow: JsonFlowStep[] | null;
   /** A hygiene finding's configured severity (`error`, `warning`, `information`, `hint`); only on those. */
   level?: string;
-  /** A dependency finding's (PS6xx) package (PEP 503 name); only on those, as the four after it. */
+}
+
+/** A dependency finding's (PS6xx) own keys, in `check`'s JSON and the report's (and SARIF's properties); only on those. */
+export interface DependencyKeys {
+  /** A dependency finding's (PS6xx) package (PEP 503 name). */
   package?: string;
   /** The pinned or locked version; null for a range (PS602: see `specifier`). */
   version?: string | null;
@@ -41,10 +45,9 @@ export interface JsonFinding {
 }
 
 /** A dependency finding's own keys (PS6xx): none on the others, whose contract stays as it was. */
-function dependencyKeys(f: Finding): Partial<JsonFinding> {
+export function dependencyKeys(f: Finding): DependencyKeys {
   const d = f.dependency;
-  if (!d) return {};
-  return { package: d.package, version: d.version, specifier: d.specifier, advisory: d.advisory, aliases: d.aliases, fixedIn: d.fixedIn };
+  return d ? { package: d.package, version: d.version, specifier: d.specifier, advisory: d.advisory, aliases: d.aliases, fixedIn: d.fixedIn } : {};
 }
 
 /** One step of an attack path: its file (the finding's own, or another of the project), 1-based line and column in code points, and what happens there. */

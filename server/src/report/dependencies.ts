@@ -1,6 +1,10 @@
 import type { DependencySummary } from '../audit/index.js';
 import type { Finding, Risk } from '../findings/finding.js';
+import { dependencyKeys, type DependencyKeys } from '../check/format.js';
 import { riskRank } from './grading.js';
+
+// One definition of a dependency finding's keys for check's JSON and the report (check/format.ts).
+export { dependencyKeys, type DependencyKeys };
 
 /**
  * The report's dependency audit (issue 15): whether it ran (manifests read,
@@ -39,21 +43,6 @@ export interface ReportDependencies {
   suppressed: number;
   vulnerable: VulnerableDependency[];
   notChecked: DependencySummary['notChecked'];
-}
-
-/** A dependency finding's own keys, as `check`'s JSON has them, for the report's findings (and SARIF's properties). */
-export interface DependencyKeys {
-  package?: string;
-  version?: string | null;
-  specifier?: string;
-  advisory?: string;
-  aliases?: string[];
-  fixedIn?: string | null;
-}
-
-export function dependencyKeys(f: Finding): DependencyKeys {
-  const d = f.dependency;
-  return d ? { package: d.package, version: d.version, specifier: d.specifier, advisory: d.advisory, aliases: d.aliases, fixedIn: d.fixedIn } : {};
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Manifest, ManifestKind } from './manifest.js';
-import { lineAt } from './manifest.js';
+import { lineAt, lockedRequirement } from './manifest.js';
 import { normaliseName } from './names.js';
 import { innerSpan, readToml, withLine, type TomlDoc } from './pyproject.js';
 import { commentAfter, pathKey } from './toml-spans.js';
@@ -41,21 +41,16 @@ function lockedEntry(doc: TomlDoc, table: string, index: number, entry: Obj, out
     out.notChecked.push({ line, span, text: name, reason: version === null ? 'no version locked' : `"${version}" is not a PEP 440 version` });
     return;
   }
-  out.requirements.push({
-    name,
-    package: normaliseName(name),
-    specifier: `==${version}`,
-    pinned: version,
-    locked: true,
-    extras: [],
-    marker: typeof entry.markers === 'string' ? entry.markers : typeof entry.marker === 'string' ? entry.marker : null,
-    line,
-    nameSpan,
-    specSpan: versionTok ? innerSpan(doc, versionTok) : null,
-    span,
-    comment: withLine(doc, commentAfter(doc.text, doc.spans, versionTok?.span.end ?? nameTok?.span.end ?? 0)),
-    group: typeof entry.category === 'string' ? entry.category : '',
-  });
+  out.requirements.push(
+    lockedRequirement(name, normaliseName(name), version, typeof entry.markers === 'string' ? entry.markers : typeof entry.marker === 'string' ? entry.marker : null, {
+      line,
+      nameSpan,
+      specSpan: versionTok ? innerSpan(doc, versionTok) : null,
+      span,
+      comment: withLine(doc, commentAfter(doc.text, doc.spans, versionTok?.span.end ?? nameTok?.span.end ?? 0)),
+      group: typeof entry.category === 'string' ? entry.category : '',
+    }),
+  );
 }
 
 /** `poetry.lock`, `uv.lock` (`[[package]]`) or `pylock.toml` (`[[packages]]`). */
@@ -110,21 +105,16 @@ export function parsePipfileLock(text: string): Manifest {
         out.notChecked.push({ line, span, text: name, reason: how ? `a ${how} source: no release to check` : 'no version locked' });
         continue;
       }
-      out.requirements.push({
-        name,
-        package: normaliseName(name),
-        specifier: `==${version}`,
-        pinned: version,
-        locked: true,
-        extras: [],
-        marker: typeof entry.markers === 'string' ? entry.markers : null,
-        line,
-        nameSpan,
-        specSpan: specSpan ? { start: specSpan.start + 2, end: specSpan.end } : null,
-        span,
-        comment: null,
-        group: section,
-      });
+      out.requirements.push(
+        lockedRequirement(name, normaliseName(name), version, typeof entry.markers === 'string' ? entry.markers : null, {
+          line,
+          nameSpan,
+          specSpan: specSpan ? { start: specSpan.start + 2, end: specSpan.end } : null,
+          span,
+          comment: null,
+          group: section,
+        }),
+      );
     }
   }
   return out;

@@ -95,3 +95,11 @@ export function lineAt(starts: readonly number[], offset: number): number {
   }
   return lo;
 }
+
+/** Where a requirement is written: every field of a Requirement that is not about the release. */
+export type Placement = Pick<Requirement, 'line' | 'nameSpan' | 'specSpan' | 'span' | 'comment' | 'group'>;
+
+/** A lock file's entry: `name` installed at exactly `version`. */
+export function lockedRequirement(name: string, package_: string, version: string, marker: string | null, at: Placement): Requirement {
+  return { name, package: package_, specifier: `==${version}`, pinned: version, locked: true, extras: [], marker, ...at };
+}

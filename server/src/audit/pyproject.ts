@@ -2,7 +2,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { Manifest, NotChecked, Requirement } from './manifest.js';
 import { lineAt } from './manifest.js';
 import { normaliseName } from './names.js';
-import { parseRequirement } from './requirement.js';
+import { declaredRequirement, parseRequirement, uncheckable } from './requirement.js';
 import { poetryToPep440 } from './poetry-constraint.js';
 import { commentAfter, pathKey, scanToml, type TomlPath, type TomlSpans, type TomlString } from './toml-spans.js';
 import { pinnedBy, validSpecifier } from './versions.js';
@@ -59,25 +59,21 @@ function fromPep508(doc: TomlDoc, path: TomlPath, value: string, group: string, 
     return;
   }
   const span = tok ? tok.span : nowhere;
-  if (r.url !== null || !validSpecifier(r.specifier)) {
-    out.notChecked.push({ line, span, text: value, reason: r.url !== null ? 'a direct URL reference: no version to check' : `"${r.specifier}" is not a PEP 440 specifier` });
+  const why = uncheckable(r);
+  if (why !== null) {
+    out.notChecked.push({ line, span, text: value, reason: why });
     return;
   }
-  out.requirements.push({
-    name: r.name,
-    package: r.package,
-    specifier: r.specifier,
-    pinned: pinnedBy(r.specifier),
-    locked: false,
-    extras: r.extras,
-    marker: r.marker,
-    line,
-    nameSpan: exact ? { start: at(r.nameStart), end: at(r.nameEnd) } : span,
-    specSpan: r.specifier ? (exact ? { start: at(r.specStart), end: at(r.specEnd) } : span) : null,
-    span,
-    comment: tok ? withLine(doc, commentAfter(doc.text, doc.spans, tok.span.end)) : null,
-    group,
-  });
+  out.requirements.push(
+    declaredRequirement(r, {
+      line,
+      nameSpan: exact ? { start: at(r.nameStart), end: at(r.nameEnd) } : span,
+      specSpan: r.specifier ? (exact ? { start: at(r.specStart), end: at(r.specEnd) } : span) : null,
+      span,
+      comment: tok ? withLine(doc, commentAfter(doc.text, doc.spans, tok.span.end)) : null,
+      group,
+    }),
+  );
 }
 
 export function withLine(doc: TomlDoc, c: { text: string; start: number } | null): Requirement['comment'] {

@@ -1,4 +1,6 @@
+import type { Placement, Requirement } from './manifest.js';
 import { normaliseName } from './names.js';
+import { pinnedBy, validSpecifier } from './versions.js';
 
 /**
  * One PEP 508 requirement (`name[extra] >=1.0, <2 ; python_version < "3.9"`)
@@ -60,4 +62,15 @@ export function parseRequirement(text: string): ParsedRequirement | { error: str
     while (specEnd > specStart && isSpace(text[specEnd - 1])) specEnd--;
   }
   return { name, package: normaliseName(name), nameStart, nameEnd, extras, specifier: text.slice(specStart, specEnd), specStart, specEnd, marker, url: null };
+}
+
+/** Why the audit cannot check a parsed requirement (a direct URL, a specifier PEP 440 cannot read), or null when it can. */
+export function uncheckable(r: ParsedRequirement): string | null {
+  if (r.url !== null) return 'a direct URL reference: no version to check';
+  return validSpecifier(r.specifier) ? null : `"${r.specifier}" is not a PEP 440 specifier`;
+}
+
+/** A requirement declared in a manifest (not locked), where `at` says. */
+export function declaredRequirement(r: ParsedRequirement, at: Placement): Requirement {
+  return { name: r.name, package: r.package, specifier: r.specifier, pinned: pinnedBy(r.specifier), locked: false, extras: r.extras, marker: r.marker, ...at };
 }

@@ -1,6 +1,5 @@
 import type { Include, Manifest, NotChecked, Requirement } from './manifest.js';
-import { parseRequirement } from './requirement.js';
-import { pinnedBy, validSpecifier } from './versions.js';
+import { declaredRequirement, parseRequirement, uncheckable } from './requirement.js';
 
 /**
  * A requirements file in pip's format (`requirements*.txt`, `*.in`): lines
@@ -139,29 +138,21 @@ export function parseRequirementsTxt(text: string): Manifest {
       errors.push({ line: j.lineOf(ws), message: r.error });
       continue;
     }
-    if (r.url !== null) {
-      notChecked.push({ line: j.lineOf(ws), span: reqSpan, text: reqText.trim(), reason: 'a direct URL reference: no version to check' });
+    const why = uncheckable(r);
+    if (why !== null) {
+      notChecked.push({ line: j.lineOf(ws), span: reqSpan, text: reqText.trim(), reason: why });
       continue;
     }
-    if (!validSpecifier(r.specifier)) {
-      notChecked.push({ line: j.lineOf(ws), span: reqSpan, text: reqText.trim(), reason: `"${r.specifier}" is not a PEP 440 specifier` });
-      continue;
-    }
-    requirements.push({
-      name: r.name,
-      package: r.package,
-      specifier: r.specifier,
-      pinned: pinnedBy(r.specifier),
-      locked: false,
-      extras: r.extras,
-      marker: r.marker,
-      line: j.lineOf(r.nameStart),
-      nameSpan: { start: j.at(r.nameStart), end: j.at(r.nameEnd - 1) + 1 },
-      specSpan: r.specifier ? { start: j.at(r.specStart), end: j.at(r.specEnd - 1) + 1 } : null,
-      span: { start: span.start, end: span.end },
-      comment,
-      group: '',
-    });
+    requirements.push(
+      declaredRequirement(r, {
+        line: j.lineOf(r.nameStart),
+        nameSpan: { start: j.at(r.nameStart), end: j.at(r.nameEnd - 1) + 1 },
+        specSpan: r.specifier ? { start: j.at(r.specStart), end: j.at(r.specEnd - 1) + 1 } : null,
+        span: { start: span.start, end: span.end },
+        comment,
+        group: '',
+      }),
+    );
   }
   return { kind: 'requirements', requirements, notChecked, includes, errors };
 }

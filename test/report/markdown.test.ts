@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { code, mdText } from '../../server/src/report/markdown.js';
+import { code, mdText, stepIds } from '../../server/src/report/markdown.js';
 import { runCli } from '../support/cli.js';
 
 /** The text outside code spans, and the spans' contents (CommonMark: a span ends at the next run of exactly its fence's length). */
@@ -178,4 +178,29 @@ describe('a review that could not read everything says so at the top (issue 20)'
       if (format === 'html') expect(r.stdout.indexOf('latin.py')).toBeLessThan(r.stdout.indexOf('Risk Summary'));
     });
   }
+});
+
+describe('next steps', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `F-${String(i + 1).padStart(3, '0')}`);
+  it('Low as a count, Critical every id, the others at most 12 ids and the rest counted (as the HTML report)', () => {
+    expect(stepIds('Low', ids(1500))).toBe('1,500 findings');
+    expect(stepIds('Low', ids(1))).toBe('1 finding');
+    expect(stepIds('Critical', ids(20))).toBe(ids(20).join(', '));
+    expect(stepIds('Medium', ids(12))).toBe(ids(12).join(', '));
+    expect(stepIds('High', ids(30))).toBe(`${ids(12).join(', ')} and 18 more`);
+  });
+
+  it('a report of many Low findings names them by count, not by a paragraph of ids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pysec-md-steps-'));
+    try {
+      writeFileSync(join(dir, 'checks.py'), Array.from({ length: 40 }, (_, i) => `assert x${i}`).join('\n') + '\n');
+      const r = await runCli(['report', '--no-bandit', '--format', 'markdown', dir]);
+      expect(r.code).toBe(0);
+      const steps = r.stdout.slice(r.stdout.indexOf('## Recommended Next Steps'), r.stdout.indexOf('## Technical Findings'));
+      expect(steps).toMatch(/^- 40 findings \(B101\): /m);
+      expect(steps).not.toContain('F-001');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import type { Risk } from '../findings/finding.js';
 import type { ReportFinding, ReportModel } from './model.js';
 import { DEPENDENCY_COLUMNS, dependencyHeader, dependencyRows } from './dependencies.js';
 
@@ -58,6 +59,20 @@ export function notReviewedLead(errors: readonly { path: string }[]): string {
   return `Not everything was reviewed: ${n} file${n === 1 ? '' : 's'} could not be read, parsed or checked in full`;
 }
 
+/** A next step lists at most this many ids of one rule; the rest are counted (the technical findings list them all). */
+const STEP_IDS = 12;
+
+/**
+ * A next step's ids, as the HTML report gives them: Low's as a count (a
+ * thousand `assert`s are one step, not a paragraph of ids), Critical's all
+ * (each has its path), the others at most STEP_IDS and the rest counted.
+ */
+export function stepIds(risk: Risk, ids: readonly string[]): string {
+  if (risk === 'Low') return `${ids.length.toLocaleString('en')} finding${ids.length === 1 ? '' : 's'}`;
+  if (risk === 'Critical' || ids.length <= STEP_IDS) return ids.join(', ');
+  return `${ids.slice(0, STEP_IDS).join(', ')} and ${(ids.length - STEP_IDS).toLocaleString('en')} more`;
+}
+
 /** Recommended Next Steps with nothing to fix: not a clean bill of health when files were left out. */
 export function nothingToFix(errors: readonly { path: string }[]): string {
   return errors.length ? `Nothing to fix in what was reviewed; first make the files not reviewed readable and valid Python, and review again.` : 'Nothing to fix: keep the review running on every change.';
@@ -114,7 +129,7 @@ export function renderMarkdown(m: ReportModel): string {
   for (const step of m.nextSteps) {
     out.push(`### ${step.horizon} (${step.risk})`, '');
     for (const it of step.items) {
-      out.push(`- ${it.ids.join(', ')} (${it.rule}): ${cell(it.text)}`);
+      out.push(`- ${stepIds(step.risk, it.ids)} (${it.rule}): ${cell(it.text)}`);
       for (const p of it.paths) out.push(`  - ${cell(p)}`);
     }
     out.push('');

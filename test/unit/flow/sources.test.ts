@@ -65,7 +65,7 @@ const pairs: Pair[] = [
   { name: 'aiohttp match_info', sink: 'command', at: 'os.system', bad: aiohttp('    name = request.match_info["name"]\n    os.system(name)'), good: aiohttp('    name = "x"\n    os.system(name)'), path: ["URL parameter 'name'"] },
   { name: 'aiohttp query', sink: 'command', at: 'os.system', bad: aiohttp('    os.system(request.query.get("q"))'), good: aiohttp('    os.system("q")'), path: ["query parameter 'q'"] },
   { name: 'aiohttp post()', sink: 'command', at: 'os.system', bad: aiohttp('    data = await request.post()\n    os.system(data["c"])'), good: aiohttp('    data = {"c": "ls"}\n    os.system(data["c"])'), path: ['form field', 'assigned to data'] },
-  { name: 'input()', sink: 'command', at: 'os.system', bad: script('os.system(input("cmd? "))'), good: script('os.system("date")'), trust: 'local', path: ['input()'] },
+  { name: 'input()', sink: 'command', at: 'os.system', bad: script('os.system(input("cmd? "))'), good: script('os.system("date")'), trust: 'local', path: ['(typed input)'] },
   { name: 'sys.argv', sink: 'command', at: 'os.system', bad: script('target = sys.argv[1]\nos.system("ping " + target)'), good: script('target = "localhost"\nos.system("ping " + target)'), trust: 'local', path: ['command-line argument', 'assigned to target'] },
   { name: 'os.environ[...]', sink: 'code', at: 'eval', bad: script('eval(os.environ["EXPR"])'), good: script('eval("2")'), trust: 'local', path: ["environment variable 'EXPR'"] },
   { name: 'os.getenv', sink: 'command', at: 'os.system', bad: script('os.system(os.getenv("CMD"))'), good: script('os.system("true")'), trust: 'local', path: ["environment variable 'CMD'"] },

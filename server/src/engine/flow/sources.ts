@@ -113,8 +113,8 @@ export function constKey(node: Node | null | undefined): string | null {
 
 /** Calls whose result the operator typed or set (lower trust). */
 const LOCAL_CALLS: ReadonlyMap<string, string> = new Map([
-  ['input', 'input()'],
-  ['raw_input', 'raw_input()'],
+  ['input', 'typed input'],
+  ['raw_input', 'typed input'],
   ['os.getenv', 'environment variable'],
   ['os.environ.get', 'environment variable'],
   ['sys.stdin.read', 'standard input'],

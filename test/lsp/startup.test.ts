@@ -10,6 +10,12 @@
  * So `initialize` is answered, and the notifications and requests below
  * are sent, while the engine certainly is not loaded; only then does it load.
  *
+ * What loads on the way to the `initialize` answer is checked in esbuild's
+ * account of the bundle: the static imports of the server's entry files
+ * hold none of the engine, the session, the settings' schemas, the
+ * dependency audit or the report; the session's own files (loaded after
+ * the answer) hold no audit, report or scan, which load on first use.
+ *
  * And the engine failing to load (a broken rule in a copy of the package)
  * is said once; the server stays up, answers every request and exits
  * cleanly.
@@ -24,9 +30,15 @@ import { docUri, LspClient, REPO_ROOT } from './client.js';
 
 let dir: string;
 
+interface Meta {
+  outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[]; entryPoint?: string }>;
+}
+
+const bundleMeta = (): Meta => JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as Meta;
+
 /** The bundle file (dist/bundle-*.js) that holds engine/engine.ts. */
 function engineChunk(): string {
-  const meta = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const meta = bundleMeta();
   const found = Object.entries(meta.outputs).filter(([out, o]) => out.endsWith('.js') && 'server/src/engine/engine.ts' in o.inputs);
   expect(found.map(([out]) => out)).toHaveLength(1);
   return pathToFileURL(resolve(REPO_ROOT, found[0][0])).href;
@@ -68,6 +80,48 @@ async function heldServer(name: string, opts: Parameters<typeof LspClient.start>
 
 const codes = (p: { diagnostics: { code?: unknown; range: { start: { line: number } } }[] }) => p.diagnostics.map((d) => [d.code, d.range.start.line]);
 const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+
+/**
+ * The source modules (`server/src/…`, `node_modules/…`) node loads with the
+ * bundle files whose entry points are `entries`: their static imports, all
+ * the way down (a dynamic `import()` is not followed).
+ */
+function staticallyLoaded(meta: Meta, entries: string[]): string[] {
+  const byEntry = new Map(Object.entries(meta.outputs).flatMap(([out, o]) => (o.entryPoint ? [[o.entryPoint.replace(/^.*node_modules\//, 'node_modules/'), out] as const] : [])));
+  const stack = entries.map((e) => {
+    const out = byEntry.get(e);
+    expect(out, e).toBeDefined();
+    return out!;
+  });
+  const seen = new Set<string>();
+  while (stack.length) {
+    const out = stack.pop()!;
+    if (seen.has(out)) continue;
+    seen.add(out);
+    for (const i of meta.outputs[out].imports) if (i.kind === 'import-statement' && i.path.startsWith('dist/')) stack.push(i.path);
+  }
+  return [...seen].flatMap((out) => Object.keys(meta.outputs[out].inputs)).map((i) => (i.includes('node_modules/') ? `node_modules/${i.split('node_modules/').pop()}` : i));
+}
+
+describe('what loads before the initialize answer (the bundle)', () => {
+  const has = (modules: string[], part: string) => modules.some((m) => m.startsWith(part));
+  /** cli.ts's `--stdio` imports these three, then answers initialize from server.ts. */
+  const BEFORE = ['server/src/cli.ts', 'server/src/server.ts', 'server/src/transport/stdio.ts', 'node_modules/vscode-languageserver/node.js'];
+
+  it('the server entry loads its wiring, the gate and the LSP library: no engine, session, settings schema, audit or report', () => {
+    const before = staticallyLoaded(bundleMeta(), BEFORE);
+    // (The option parser's list of report format names, report/format-names.ts, is the CLI's: every command loads it.)
+    for (const m of ['server/src/server.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/']) expect(has(before, m), m).toBe(true);
+    const never = ['server/src/engine/', 'server/src/session/session.ts', 'server/src/handlers/', 'server/src/documents/', 'server/src/workspace/', 'server/src/config/', 'server/src/bandit/', 'server/src/manifests/', 'server/src/audit/', 'server/src/report/model.ts', 'server/src/report/gather.ts', 'server/src/report/workspace.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts', 'server/src/report/sarif.ts', 'server/src/commands/execute.ts', 'node_modules/web-tree-sitter/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ae-cvss-calculator/', 'node_modules/execa/'];
+    for (const m of never) expect(has(before, m), m).toBe(false);
+  });
+
+  it('the session (loaded after the answer) loads no audit, report or scan: those load on first use', () => {
+    const session = staticallyLoaded(bundleMeta(), ['server/src/handlers/routes.ts']);
+    for (const m of ['server/src/session/session.ts', 'server/src/handlers/documents.ts', 'server/src/documents/store.ts']) expect(has(session, m), m).toBe(true);
+    for (const m of ['server/src/audit/', 'server/src/report/', 'server/src/commands/scan.ts', 'server/src/commands/report.ts', 'server/src/batch/scan.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/@renovatebot/pep440/', 'node_modules/fflate/', 'node_modules/execa/']) expect(has(session, m), m).toBe(false);
+  });
+});
 
 describe('initialize before the engine', () => {
   it('is answered with the capabilities while the engine is held; a didOpen and two didChanges sent at once apply in order once it loads', async () => {

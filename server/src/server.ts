@@ -45,7 +45,8 @@ export function startServer(connection: Connection): void {
       (e) => failed(connection, e),
       (e) => connection.console.error(`pysec: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
-    register(connection, gate);
+    // As the library reads it: it listens for folder changes where the client says it has workspace folders at all.
+    register(connection, gate, Boolean(params.capabilities.workspace?.workspaceFolders));
     return { capabilities: serverCapabilities(client), serverInfo: { name: 'pysec-lsp', version: VERSION } };
   });
   connection.listen();
@@ -77,14 +78,19 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
 }
 
 /** Each method, handed to the session's handler (handlers/routes.ts) through the gate, in arrival order. */
-function register(connection: Connection, gate: Gate<Routes>): void {
+function register(connection: Connection, gate: Gate<Routes>, folderChanges: boolean): void {
   connection.onDidOpenTextDocument((params) => gate.run((r) => r.didOpen(params)));
   connection.onDidChangeTextDocument((params) => gate.run((r) => r.didChange(params)));
   connection.onDidCloseTextDocument((params) => gate.run((r) => r.didClose(params)));
   connection.onDidSaveTextDocument((params) => gate.run((r) => r.didSave(params)));
   connection.onDidChangeWatchedFiles((params) => gate.run((r) => r.didChangeWatchedFiles(params)));
   connection.onDidChangeConfiguration((params) => gate.run((r) => r.didChangeConfiguration(params)));
-  connection.onInitialized(() => gate.run((r) => void r.initialized()));
+  connection.onInitialized(() => {
+    // From `initialized` on (the library asks the client to send them then, where it must register for them):
+    // a folder added while the session is built waits in the gate like the rest.
+    if (folderChanges) connection.workspace.onDidChangeWorkspaceFolders((e) => gate.run((r) => r.didChangeWorkspaceFolders(e)));
+    gate.run((r) => void r.initialized());
+  });
   connection.onHover((params) => gate.ask((r) => r.hover(params), () => null));
   connection.onCodeAction((params) => gate.ask((r) => r.codeAction(params), () => []));
   connection.languages.diagnostics.on((params) => gate.ask((r) => r.diagnostic(params), unavailable));

@@ -179,6 +179,33 @@ describe('initialize before the engine', () => {
       expect(await client.shutdown()).toBe(0);
     }
   });
+  it('a workspace folder added before the engine is ready is not lost: its settings are asked for once the session is built', async () => {
+    const added = pathToFileURL(join(dir, 'added-folder')).href;
+    let asked!: () => void;
+    const askedForAdded = new Promise<void>((r) => (asked = r));
+    const { client, release, wasHeld } = await heldServer('folders', {
+      rootPath: dir,
+      capabilities: { workspace: { workspaceFolders: true, configuration: true } },
+      onServerRequest: {
+        'workspace/configuration': (p) => {
+          const items = (p as { items: { scopeUri?: string }[] }).items;
+          if (items.some((i) => i.scopeUri === added)) asked();
+          return items.map(() => null);
+        },
+      },
+    });
+    try {
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: added, name: 'added' }], removed: [] } });
+      // Sent before the engine loads: no configuration request can name the folder yet.
+      expect(JSON.stringify(client.serverRequests)).not.toContain(added);
+      release();
+      await askedForAdded;
+      expect(wasHeld()).toBe(true);
+    } finally {
+      release();
+      expect(await client.shutdown()).toBe(0);
+    }
+  });
 });
 
 describe('an engine that does not load', () => {

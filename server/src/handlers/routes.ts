@@ -11,6 +11,7 @@ import type {
   ExecuteCommandParams,
   HoverParams,
   InitializeParams,
+  WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { executeCommand } from '../commands/execute.js';
 import type { ClientSupport } from '../session/client.js';
@@ -51,6 +52,7 @@ function routes(session: Session) {
     didSave: notification<DidSaveTextDocumentParams>('didSave', didSave),
     didChangeWatchedFiles: notification<DidChangeWatchedFilesParams>('didChangeWatchedFiles', didChangeWatchedFiles),
     didChangeConfiguration: (params: DidChangeConfigurationParams) => didChangeConfiguration(session, params),
+    didChangeWorkspaceFolders: (e: WorkspaceFoldersChangeEvent) => void session.settings.didChangeWorkspaceFolders(e),
     initialized: () => initialized(session),
     hover: (params: HoverParams) => hover(session, params),
     codeAction: (params: CodeActionParams) => codeActionsFor(session, params),

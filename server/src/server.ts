@@ -1,43 +1,68 @@
 import {
   ErrorCodes,
   ExecuteCommandRequest,
+  LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver';
-import { CODE_ACTION_KINDS } from './actions/code-actions.js';
-import { COMMANDS, executeCommand } from './commands/execute.js';
-import { codeActionsFor } from './handlers/code-actions.js';
-import { didChangeConfiguration, settingsChanged } from './handlers/configuration.js';
-import { pullDiagnostics } from './handlers/diagnostics.js';
-import { didChange, didChangeWatchedFiles, didClose, didOpen, didSave } from './handlers/documents.js';
-import { guarded } from './handlers/guard.js';
-import { hover } from './handlers/hover.js';
-import { initialized } from './handlers/initialized.js';
-import { publish, publishManifest } from './handlers/publish.js';
-import { status } from './handlers/status.js';
-import type { ClientSupport } from './session/client.js';
-import { Session } from './session/session.js';
+import { CODE_ACTION_KINDS } from './actions/kinds.js';
+import { COMMANDS } from './commands/names.js';
+import type { Routes } from './handlers/routes.js';
+import { clientSupport, type ClientSupport } from './session/client.js';
+import { Gate } from './session/gate.js';
+import type { EngineLoading } from './session/session.js';
 import { VERSION } from './version.js';
 
 /**
- * LSP wiring only: `initialize` builds the session (session/) and hands it
- * to a handler per method (handlers/, commands/). No state of its own: the
- * handlers are registered once there is a session, and nothing reaches
- * them before (transport/lifecycle.ts answers or drops it).
+ * LSP wiring only. `initialize` is answered as soon as the capabilities are
+ * known (issue 19): the engine (wasm, grammar, query) and the session's
+ * modules (handlers/routes.ts and all it imports) start loading when the
+ * server starts, concurrently with the client's `initialize` exchange, and
+ * nothing of them is on the path to that answer. Every method is
+ * registered at `initialize` with a stub that hands the message to the
+ * session through a gate (session/gate.ts): what arrives before the
+ * session is ready waits there, in order. No state of its own; nothing
+ * reaches a stub before `initialize` (transport/lifecycle.ts answers or
+ * drops it).
  */
 export function startServer(connection: Connection): void {
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
+  const engine: EngineLoading = import('./engine/engine.js').then((m) => m.Engine.load());
+  // Said once when the session fails to start (the gate's `failed`), not as an unhandled rejection before that.
+  engine.catch(() => undefined);
+  const modules = import('./handlers/routes.js');
+  modules.catch(() => undefined);
+  connection.onInitialize((params): InitializeResult => {
     // LSP allows one initialize: a second would replace every open document.
     connection.onInitialize(() => new ResponseError(ErrorCodes.InvalidRequest, 'pysec: initialize was already sent; the first initialization stays', { retry: false }));
-    const session = await Session.start(connection, params, (s, doc) => void publish(s, doc));
-    register(connection, session);
-    return { capabilities: serverCapabilities(session.client), serverInfo: { name: 'pysec-lsp', version: VERSION } };
+    const client = clientSupport(params.capabilities);
+    const gate = new Gate(
+      modules.then((m) => m.startSession(connection, params, client, engine)),
+      (e) => failed(connection, e),
+      (e) => connection.console.error(`pysec: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
+    // As the library reads it: it listens for folder changes where the client says it has workspace folders at all.
+    register(connection, gate, Boolean(params.capabilities.workspace?.workspaceFolders));
+    return { capabilities: serverCapabilities(client), serverInfo: { name: 'pysec-lsp', version: VERSION } };
   });
   connection.listen();
 }
+
+/** The engine did not load (a broken wasm or query): said once, and the server stays up, reviewing nothing. */
+function failed(connection: Connection, e: unknown): void {
+  const message = `pysec: the server could not start its engine and reviews nothing until it is restarted: ${e instanceof Error ? e.message : String(e)}`;
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message });
+  connection.console.error(e instanceof Error && e.stack ? `${message}\n${e.stack}` : message);
+}
+
+/** A request the server cannot answer without its engine (said once by `failed`). */
+const unavailable = (e: unknown) => {
+  throw new ResponseError(LSPErrorCodes.RequestFailed, `pysec: the engine did not load: ${e instanceof Error ? e.message : String(e)}`, { retriggerRequest: false });
+};
 
 /** What we offer, given what the client can take. */
 function serverCapabilities(client: ClientSupport): ServerCapabilities {
@@ -52,27 +77,25 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
   };
 }
 
-function register(connection: Connection, session: Session): void {
-  const notification = <P>(what: string, handler: (session: Session, params: P) => void) => guarded(session.notices, what, (params: P) => handler(session, params));
-  connection.onDidOpenTextDocument(notification('didOpen', didOpen));
-  connection.onDidChangeTextDocument(notification('didChange', didChange));
-  connection.onDidCloseTextDocument(notification('didClose', didClose));
-  connection.onDidSaveTextDocument(notification('didSave', didSave));
-  connection.onDidChangeWatchedFiles(notification('didChangeWatchedFiles', didChangeWatchedFiles));
-  connection.onDidChangeConfiguration((params) => didChangeConfiguration(session, params));
-  session.settings.onChange((change) => settingsChanged(session, change));
-  session.manifests.onContextChanged = (docs) => {
-    for (const doc of docs) void publishManifest(session, doc).catch(() => undefined);
-  };
-  connection.onInitialized(() => initialized(session));
-  connection.onHover((params) => hover(session, params));
-  connection.onCodeAction((params) => codeActionsFor(session, params));
-  connection.languages.diagnostics.on((params) => pullDiagnostics(session, params));
-  // The raw request, not onExecuteCommand: that sugar deletes `workDoneToken` from the params.
-  connection.onRequest(ExecuteCommandRequest.type, (params) => executeCommand(session, params));
-  connection.onRequest('pysec/status', () => status(session));
-  connection.onShutdown(() => {
-    session.bandit.dispose();
-    session.documents.dispose();
+/** Each method, handed to the session's handler (handlers/routes.ts) through the gate, in arrival order. */
+function register(connection: Connection, gate: Gate<Routes>, folderChanges: boolean): void {
+  connection.onDidOpenTextDocument((params) => gate.run((r) => r.didOpen(params)));
+  connection.onDidChangeTextDocument((params) => gate.run((r) => r.didChange(params)));
+  connection.onDidCloseTextDocument((params) => gate.run((r) => r.didClose(params)));
+  connection.onDidSaveTextDocument((params) => gate.run((r) => r.didSave(params)));
+  connection.onDidChangeWatchedFiles((params) => gate.run((r) => r.didChangeWatchedFiles(params)));
+  connection.onDidChangeConfiguration((params) => gate.run((r) => r.didChangeConfiguration(params)));
+  connection.onInitialized(() => {
+    // From `initialized` on (the library asks the client to send them then, where it must register for them):
+    // a folder added while the session is built waits in the gate like the rest.
+    if (folderChanges) connection.workspace.onDidChangeWorkspaceFolders((e) => gate.run((r) => r.didChangeWorkspaceFolders(e)));
+    gate.run((r) => void r.initialized());
   });
+  connection.onHover((params) => gate.ask((r) => r.hover(params), () => null));
+  connection.onCodeAction((params) => gate.ask((r) => r.codeAction(params), () => []));
+  connection.languages.diagnostics.on((params) => gate.ask((r) => r.diagnostic(params), unavailable));
+  // The raw request, not onExecuteCommand: that sugar deletes `workDoneToken` from the params.
+  connection.onRequest(ExecuteCommandRequest.type, (params) => gate.ask((r) => r.executeCommand(params), unavailable));
+  connection.onRequest('pysec/status', () => gate.ask((r) => r.status(), unavailable));
+  connection.onShutdown(() => gate.ask((r) => r.shutdown(), () => undefined));
 }

@@ -49,6 +49,8 @@ export interface StartOptions {
   workspaceFolders?: string[];
   /** Extra arguments after `--stdio`. */
   args?: string[];
+  /** The server to run (default: the built `dist/cli.js`), e.g. a copy of the package with something broken in it. */
+  serverJs?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Answers to server → client requests by method (default: null / [] for configuration). */
@@ -115,8 +117,9 @@ export class LspClient {
   }
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
-    if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio', ...(opts.args ?? [])], {
+    const serverJs = opts.serverJs ?? SERVER_JS;
+    if (!existsSync(serverJs)) throw new Error(`${serverJs} is missing: run \`npm run build\` first`);
+    const proc = spawn(process.execPath, [serverJs, '--stdio', ...(opts.args ?? [])], {
       cwd: opts.cwd ?? REPO_ROOT,
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],

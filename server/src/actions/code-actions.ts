@@ -17,7 +17,7 @@ import { hygieneIssues } from './hygiene.js';
  * `window/showMessageRequest`. The server advertises quick fixes only
  * (`CODE_ACTION_KINDS`), without resolve.
  */
-export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix];
+export { CODE_ACTION_KINDS } from './kinds.js';
 
 /** `ctx` is built only for a request that can have an answer (`wantsActions`). */
 export function codeActions(params: CodeActionParams, ctx: ActionContext): CodeAction[] {

@@ -1,5 +1,4 @@
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver';
-import { runScan } from '../commands/scan.js';
 import type { Session } from '../session/session.js';
 import { CONFIG_GLOBS } from './documents.js';
 
@@ -12,5 +11,6 @@ export async function initialized(session: Session): Promise<void> {
   }
   await settings.initialized();
   const scan = session.folders.all().some((f) => session.settingsAt(f).bandit.workspaceScan);
-  if (scan) void runScan(session).catch((e) => session.notices.once(`scan:${String(e)}`, `pysec: the workspace scan failed: ${String(e)}`));
+  // The scan's modules (the batch review) load with it (issue 19).
+  if (scan) void import('../commands/scan.js').then(({ runScan }) => runScan(session)).catch((e) => session.notices.once(`scan:${String(e)}`, `pysec: the workspace scan failed: ${String(e)}`));
 }

@@ -6,19 +6,24 @@ import type { Settings } from '../config/schema.js';
 import { WorkspaceFolders } from '../documents/folders.js';
 import type { PythonDocument } from '../documents/document.js';
 import { DocumentStore } from '../documents/store.js';
-import { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { ManifestService } from '../manifests/service.js';
 import { SettingsService } from '../workspace/settings.js';
-import { clientSupport, type ClientSupport } from './client.js';
+import type { ClientSupport } from './client.js';
 import { Notices } from './notices.js';
 import { PulledUris } from './pulled.js';
 import { DocumentView } from './view.js';
+
+/** The engine as it loads: started at process start, concurrently with the client's `initialize` (server.ts). */
+export type EngineLoading = Promise<Engine>;
 
 /**
  * The server's state from `initialize` on: the client's capabilities, the
  * workspace folders and their settings, the open documents, the bandit
  * runs. There is none before `initialize` (transport/lifecycle.ts answers
- * every request before it), so the handlers take a session, never a maybe.
+ * every request before it), and it is built once the engine is loaded
+ * (what the client sends meanwhile waits in order: `gate.ts`), so the
+ * handlers take a session, never a maybe.
  */
 export class Session {
   readonly folders = new WorkspaceFolders();
@@ -39,9 +44,8 @@ export class Session {
    * `changed`: a document's findings changed outside a request (a bandit
    * run finished): publish it again.
    */
-  static async start(connection: Connection, params: InitializeParams, changed: (session: Session, doc: PythonDocument) => void): Promise<Session> {
-    const client = clientSupport(params.capabilities);
-    return new Session(connection, params, client, await Engine.load(), changed);
+  static async start(connection: Connection, params: InitializeParams, client: ClientSupport, engine: EngineLoading, changed: (session: Session, doc: PythonDocument) => void): Promise<Session> {
+    return new Session(connection, params, client, await engine, changed);
   }
 
   private constructor(

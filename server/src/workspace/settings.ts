@@ -103,9 +103,6 @@ export class SettingsService {
         /* the client sends changes anyway, or never: nothing to do about it */
       });
     }
-    if (ws?.workspaceFolders) {
-      this.connection.workspace.onDidChangeWorkspaceFolders((e) => void this.didChangeWorkspaceFolders(e));
-    }
     if (this.pullsConfiguration) {
       const timer = setTimeout(() => this.setReady(), FIRST_CONFIGURATION_TIMEOUT_MS);
       try {
@@ -133,6 +130,7 @@ export class SettingsService {
     else this.apply();
   }
 
+  /** `workspace/didChangeWorkspaceFolders`, which server.ts listens for from `initialized` on. */
   async didChangeWorkspaceFolders(e: WorkspaceFoldersChangeEvent): Promise<void> {
     this.folders.change(e);
     for (const f of e.removed) {

@@ -1,12 +1,11 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { hygieneDiagnostics } from '../actions/hygiene.js';
+import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { hygieneDiagnostics, notShownSeverity } from '../actions/hygiene.js';
 import { SOURCE, toDiagnostics } from '../diagnostics/convert.js';
 import { offsetRange, type PositionEncoding } from '../positions/encoding.js';
 import type { PythonDocument } from '../documents/document.js';
 import { manifestDiagnostics } from '../manifests/diagnostics.js';
 import type { ManifestDocument } from '../manifests/document.js';
 import type { Session } from '../session/session.js';
-import { HYGIENE_RULES } from '../suppress/hygiene.js';
 
 /**
  * Findings published as diagnostics per document, at most (issue 16): a
@@ -15,7 +14,7 @@ import { HYGIENE_RULES } from '../suppress/hygiene.js';
  * notice (PSN008, Information, at the first finding left out) says how
  * many more there are; `check` lists them all. Its code and name take the
  * severity overrides and `rules.ignore` as the suppression-hygiene codes do
- * (suppress/hygiene.ts HYGIENE_RULES).
+ * (actions/hygiene.ts `notShownSeverity`).
  */
 export const MAX_PUBLISHED = 1000;
 
@@ -27,7 +26,7 @@ export function diagnosticsOf(session: Session, doc: PythonDocument): Diagnostic
   const out = [...toDiagnostics(shown, doc.textDocument, view.encoding, view.policy.mapping), ...hygieneDiagnostics(view)];
   if (visible.length > MAX_PUBLISHED) {
     // Its severity under the settings, as the other PSN codes' (`"off"` or `rules.ignore`: no notice).
-    const severity = view.hygieneSeverity({ id: 'PSN008', name: HYGIENE_RULES.PSN008 }, DiagnosticSeverity.Information);
+    const severity = notShownSeverity(view);
     if (severity !== null) out.push(notShown(visible.length - MAX_PUBLISHED, doc, visible[MAX_PUBLISHED].range.start, view.encoding, severity));
   }
   return out;

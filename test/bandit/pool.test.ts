@@ -7,7 +7,8 @@
  *   `maxProcesses` (default: the cores) alive. Every file gets bandit's
  *   findings, and every hover and code action sent during the burst is
  *   answered; the slowest is printed (no timing assertion: `npm run bench`
- *   has the latency budget).
+ *   has the latency budget). Then `pysec.runBandit` with no argument runs
+ *   all 100 again, through the same pool (the same bound on processes).
  * - Retry: a run that times out is tried once more with a longer limit
  *   (the fake bandit's `hang-once` hangs the first time it sees a text):
  *   every file gets its findings, nothing is said. Runs that time out twice
@@ -100,6 +101,9 @@ describe('a burst of 100 opens with the real bandit 1.9.4', () => {
         const p = await c.waitForDiagnostics(u, hasBandit);
         expect(p.diagnostics.filter((d) => engineOf(d) === 'bandit').map((d) => d.code).sort()).toEqual(['B301', 'B307', 'B403']);
       }
+      // `pysec.runBandit` with no argument: every open document again, queued through the same pool.
+      const again = await c.request<{ ran: number }>('workspace/executeCommand', { command: 'pysec.runBandit', arguments: [] });
+      expect(again.ran).toBe(100);
       const status = await c.request<{ banditPool: { running: number; queued: number; peak: number } }>('pysec/status');
       expect(status.banditPool).toMatchObject({ running: 0, queued: 0 });
       expect(status.banditPool.peak).toBeLessThanOrEqual(availableParallelism());
@@ -107,14 +111,39 @@ describe('a burst of 100 opens with the real bandit 1.9.4', () => {
       await c.shutdown();
     }
     const { peak, started } = peakAlive(log);
-    // bandit --version once, and one run per file.
-    expect(started).toBeGreaterThanOrEqual(101);
+    // bandit --version once, and one run per file for the burst and again for runBandit.
+    expect(started).toBeGreaterThanOrEqual(201);
     expect(peak).toBeGreaterThanOrEqual(1);
     expect(peak).toBeLessThanOrEqual(availableParallelism());
     expect(latencies.length).toBeGreaterThan(0);
     const slowest = latencies.reduce((a, b) => (b.ms > a.ms ? b : a));
     console.log(`burst of 100 opens: ${started} processes, at most ${peak} at once (${availableParallelism()} cores); ${latencies.length} requests answered, the slowest a ${slowest.method} in ${slowest.ms.toFixed(1)} ms`);
   }, 1_000_000);
+});
+
+describe('pysec.bandit.maxProcesses', () => {
+  it('set to 1: one bandit process at a time (the default on this machine allows one per core), and every file gets its findings', async () => {
+    const names = ['p.py', 'q.py', 'r.py', 's.py'];
+    const root = project('max1', Object.fromEntries(names.map((n) => [n, 'eval(x)\n'])));
+    const log = join(dir, 'max1-spawns.jsonl');
+    const c = await LspClient.start({
+      rootPath: root,
+      env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(SPY).href}`, SPAWN_SPY_LOG: log, SPAWN_SPY_EXITS: '1', FAKE_BANDIT_SLEEP_MS: '300' },
+      initializationOptions: { bandit: { command: [process.execPath, FAKE, 'slow'], maxProcesses: 1, idleDelayMs: 3_600_000 } },
+    });
+    try {
+      const uris = names.map((n) => pathToFileURL(join(root, n)).href);
+      await Promise.all(uris.map((u) => c.open(u, 'eval(x)\n', 1)));
+      await waitForAll(c, uris, (p) => p.diagnostics.some((d) => d.message.includes('FAKE BANDIT')), 100_000);
+      const status = await c.request<{ banditPool: { peak: number } }>('pysec/status');
+      expect(status.banditPool.peak).toBe(1);
+    } finally {
+      await c.shutdown();
+    }
+    const { peak, started } = peakAlive(log);
+    expect(started).toBeGreaterThanOrEqual(names.length);
+    expect(peak).toBe(1);
+  }, 120_000);
 });
 
 describe('time-outs', () => {

@@ -245,6 +245,34 @@ describe('suppression-hygiene codes in the settings', () => {
     expect(codes(await published(c, uri, mark, () => true))).toEqual([]);
     expect(settingsMessages(c)).toEqual([]);
   });
+
+  it('PSN008, the notice of findings not shown (past the first 1,000), takes them too; a code action at it fixes nothing', async () => {
+    const text = 'eval(x)\n'.repeat(1002);
+    const c = await LspClient.start({ initializationOptions: { pysec: { bandit: { enabled: false }, severity: { overrides: { 'findings-not-shown': 'warning' } } } } });
+    clients.push(c);
+    const uri = docUri('settings-not-shown.py');
+    await c.open(uri, text, 1);
+    const notices = (p: { diagnostics: Diagnostic[] }) => p.diagnostics.filter((d) => d.code === 'PSN008');
+    const first = await c.waitForDiagnostics(uri, { version: 1 });
+    expect(first.diagnostics.filter((d) => d.code === 'B307')).toHaveLength(1000);
+    // At the first finding left out (line 1000), by its name a warning.
+    expect(notices(first).map((d) => [d.severity, d.range.start.line, d.message])).toEqual([
+      [WARNING, 1000, '2 more findings in this file are not shown: the editor shows the first 1,000 (`pysec-lsp check` lists them all).'],
+    ]);
+    const notice = notices(first)[0];
+    const actions = await c.request<{ diagnostics?: Diagnostic[] }[]>('textDocument/codeAction', { textDocument: { uri }, range: notice.range, context: { diagnostics: [notice] } });
+    expect(actions.filter((a) => a.diagnostics?.some((d) => d.code === 'PSN008'))).toEqual([]);
+    // By id, which wins over the name; then off; then in rules.ignore by name.
+    let mark = await reconfigure(c, { pysec: { severity: { overrides: { PSN008: 'hint', 'findings-not-shown': 'error' } } } });
+    expect(notices(await published(c, uri, mark, () => true)).map((d) => d.severity)).toEqual([HINT]);
+    mark = await reconfigure(c, { pysec: { severity: { overrides: { PSN008: 'off' } } } });
+    let p = await published(c, uri, mark, () => true);
+    expect([p.diagnostics.length, notices(p)]).toEqual([1000, []]);
+    mark = await reconfigure(c, { pysec: { rules: { ignore: ['findings-not-shown'] } } });
+    p = await published(c, uri, mark, () => true);
+    expect([p.diagnostics.length, notices(p)]).toEqual([1000, []]);
+    expect(settingsMessages(c)).toEqual([]);
+  });
 });
 
 describe('rule selection and minimums', () => {

@@ -47,6 +47,8 @@ export function codeActions(params: CodeActionParams, ctx: ActionContext): CodeA
   let hygiene: HygieneIssue[] | undefined;
   for (const d of ours) {
     const code = String(d.code);
+    // The notice of findings not shown (handlers/publish.ts) has nothing to fix.
+    if (code === 'PSN008') continue;
     if (code in HYGIENE_RULES) {
       hygiene ??= hygieneIssues(ctx, all);
       const issue = hygiene.find((h) => h.code === code && sameRange(offsetRange(td, h.range.start, h.range.end, encoding), d.range));

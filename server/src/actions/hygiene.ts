@@ -40,6 +40,15 @@ export function hygieneDiagnostics(ctx: ActionContext): Diagnostic[] {
   return out;
 }
 
+/**
+ * The severity of PSN008, the notice of findings not shown (handlers/publish.ts
+ * `MAX_PUBLISHED`), under the settings, as the other PSN codes': null when
+ * `"off"` or in `rules.ignore`.
+ */
+export function notShownSeverity(ctx: ActionContext): DiagnosticSeverity | null {
+  return ctx.hygieneSeverity({ id: 'PSN008', name: HYGIENE_RULES.PSN008 }, DiagnosticSeverity.Information);
+}
+
 /** Ids of `ruleIds` beyond bandit's (PS…). */
 export function pysecRuleIds(ruleIds: Iterable<string>): ReadonlySet<string> {
   return new Set([...ruleIds].filter((id) => !isBanditId(id)));

@@ -1,5 +1,5 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { hygieneDiagnostics } from '../actions/hygiene.js';
+import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { hygieneDiagnostics, notShownSeverity } from '../actions/hygiene.js';
 import { SOURCE, toDiagnostics } from '../diagnostics/convert.js';
 import { offsetRange, type PositionEncoding } from '../positions/encoding.js';
 import type { PythonDocument } from '../documents/document.js';
@@ -12,7 +12,9 @@ import type { Session } from '../session/session.js';
  * file of 100,000 findings (`eval(x); ` repeated on one line) published
  * whole made a 58 MB message and took the server to 1.24 GB. Beyond, one
  * notice (PSN008, Information, at the first finding left out) says how
- * many more there are; `check` lists them all.
+ * many more there are; `check` lists them all. Its code and name take the
+ * severity overrides and `rules.ignore` as the suppression-hygiene codes do
+ * (actions/hygiene.ts `notShownSeverity`).
  */
 export const MAX_PUBLISHED = 1000;
 
@@ -22,15 +24,19 @@ export function diagnosticsOf(session: Session, doc: PythonDocument): Diagnostic
   const visible = view.visible;
   const shown = visible.length > MAX_PUBLISHED ? visible.slice(0, MAX_PUBLISHED) : visible;
   const out = [...toDiagnostics(shown, doc.textDocument, view.encoding, view.policy.mapping), ...hygieneDiagnostics(view)];
-  if (visible.length > MAX_PUBLISHED) out.push(notShown(visible.length - MAX_PUBLISHED, doc, visible[MAX_PUBLISHED].range.start, view.encoding));
+  if (visible.length > MAX_PUBLISHED) {
+    // Its severity under the settings, as the other PSN codes' (`"off"` or `rules.ignore`: no notice).
+    const severity = notShownSeverity(view);
+    if (severity !== null) out.push(notShown(visible.length - MAX_PUBLISHED, doc, visible[MAX_PUBLISHED].range.start, view.encoding, severity));
+  }
   return out;
 }
 
-function notShown(more: number, doc: PythonDocument, offset: number, encoding: PositionEncoding): Diagnostic {
+function notShown(more: number, doc: PythonDocument, offset: number, encoding: PositionEncoding, severity: DiagnosticSeverity): Diagnostic {
   const range = offsetRange(doc.textDocument, offset, offset, encoding);
   return {
     range,
-    severity: DiagnosticSeverity.Information,
+    severity,
     code: 'PSN008',
     source: SOURCE,
     message: `${more.toLocaleString('en-US')} more findings in this file are not shown: the editor shows the first ${MAX_PUBLISHED.toLocaleString('en-US')} (\`pysec-lsp check\` lists them all).`,

@@ -32,6 +32,13 @@ export const HYGIENE_RULES = {
   PSN006: 'unused-suppression',
   /** A bandit id in `# pysec: ignore[...]`: bandit does not read that comment. */
   PSN007: 'bandit-id-in-pysec-ignore',
+  /**
+   * Not a check of a comment: the editor's notice that a document has more
+   * findings than it publishes (handlers/publish.ts MAX_PUBLISHED). Here so
+   * that, like the others, its code and name take `severity.overrides` and
+   * `rules.ignore` and the settings know them; it has no fix.
+   */
+  PSN008: 'findings-not-shown',
 } as const;
 
 export type HygieneCode = keyof typeof HYGIENE_RULES;

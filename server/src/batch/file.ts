@@ -29,12 +29,7 @@ export interface FileError {
   message: string;
 }
 
-/** A syntax error as `check` and the report list it: the file was reviewed only in part. */
-export function syntaxError(r: FileResult): FileError | undefined {
-  if (r.syntaxErrorAt === undefined) return undefined;
-  const { line, column } = codePointPosition(r.text, r.syntaxErrorAt, lineStartsOf(r.text));
-  return { path: r.path, message: `syntax error at line ${line}, column ${column} (bandit skips such a file; the parts that parse were reviewed)` };
-}
+export { syntaxError } from './syntax-error-note.js';
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {

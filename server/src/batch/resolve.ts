@@ -1,5 +1,5 @@
-import { lstatSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /**
  * Where a module name imported by a file resolves in the project (the
@@ -110,10 +110,37 @@ export class NameResolver {
   }
 }
 
-/** The roots of a `check` run, each file resolved within the deepest root holding it. */
+/**
+ * Whether a regular file is there, from its folder's listing (read once):
+ * what `isRegularFile` says (a listing's entry types are lstat's), with one
+ * read per folder instead of one lstat per candidate. For a run that
+ * resolves thousands of names over a tree that does not change meanwhile
+ * (the result cache's checks).
+ */
+export class ListedFiles {
+  private readonly listed = new Map<string, Set<string>>();
+
+  isFile(path: string): boolean {
+    const dir = dirname(path);
+    let files = this.listed.get(dir);
+    if (!files) {
+      files = new Set();
+      try {
+        for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) files.add(e.name);
+      } catch {
+        /* no folder: no file */
+      }
+      this.listed.set(dir, files);
+    }
+    return files.has(basename(path));
+  }
+}
+
+/** The roots of a `check` run, each file resolved within the deepest root holding it (the result cache's resolver). */
 export class RunRoots {
   private readonly roots = new Set<string>();
-  readonly resolver = new NameResolver({ rootOf: (file) => this.rootOf(file), exists: isRegularFile });
+  private readonly files = new ListedFiles();
+  readonly resolver = new NameResolver({ rootOf: (file) => this.rootOf(file), exists: (p) => this.files.isFile(p) });
 
   addRoot(root: string): void {
     this.roots.add(resolve(root));

@@ -4,10 +4,11 @@ import { fileKey, projectInputs } from '../cache/key.js';
 import { fingerprint, Hashes, sha256, trusted, type Recorded } from '../cache/fresh.js';
 import { ResultStore, type StoredDep, type StoredEntry } from '../cache/store.js';
 import { mayHaveSuppressions } from '../suppress/hygiene.js';
+import { positionTable, printedOffsets } from '../cache/positions.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Span } from '../findings/finding.js';
 import type { FileResult } from './file.js';
 import { RunRoots } from './resolve.js';
 
@@ -113,7 +114,9 @@ export class CachedReview {
     // Absolute: another run (another working folder, the same --cache-dir) resolves them the same.
     const deps: StoredDep[] = (r.lookups ?? []).map(([name, from, file]) => [name, resolve(from), file, file === null ? null : this.hashes.hashOf(file)]);
     // A file without a suppression comment has no hygiene to judge: said now, so that a warm run need not read its text to know it.
-    const data = { findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}), ...(mayHaveSuppressions(r.text) ? {} : { hygiene: [] }) };
+    // The printed positions too: a warm run then prints the result without reading the file (cache/positions.ts).
+    const at = positionTable(r.text, printedOffsets(r.findings, r.syntaxErrorAt));
+    const data = { findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}), ...(mayHaveSuppressions(r.text) ? {} : { hygiene: [] }), at };
     const entry = { key, deps, data, hash, ...(print ? { print: print.print, at: print.at } : {}) };
     this.known.set(abs, entry);
     this.store.put(abs, entry);
@@ -130,7 +133,9 @@ export class CachedReview {
     const abs = resolve(r.path);
     const k = this.known.get(abs);
     if (!k) return;
-    k.data = { ...k.data, hygiene };
+    const findings = Array.isArray(k.data.findings) ? (k.data.findings as Finding[]) : [];
+    const syntaxErrorAt = typeof k.data.syntaxErrorAt === 'number' ? k.data.syntaxErrorAt : undefined;
+    k.data = { ...k.data, hygiene, at: positionTable(r.text, printedOffsets(findings, syntaxErrorAt, hygiene as { range: Span }[])) };
     this.store.put(abs, k);
   }
 

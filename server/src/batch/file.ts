@@ -22,6 +22,8 @@ export interface FileResult {
   syntaxErrorAt?: number;
   /** The project modules its analysis looked up (cache/deps.ts): the result cache's cross-file inputs. */
   lookups?: ModuleLookup[];
+  /** The printed (1-based, code point) position of an offset, when known without the text (a cached result: cache/positions.ts); else from `text`. */
+  at?: (offset: number) => { line: number; column: number };
 }
 
 export interface FileError {

@@ -16,6 +16,7 @@ import { readRegularFile } from '../files/read.js';
 import { pythonFiles } from '../files/walk.js';
 import type { Finding } from '../findings/finding.js';
 import type { HygieneIssue } from '../suppress/hygiene.js';
+import { positionLookup, printedOffsets, type Position } from '../cache/positions.js';
 import { VERSION } from '../version.js';
 import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
@@ -70,7 +71,8 @@ export async function warmCheck(options: CheckOptions, out: (s: string) => void)
     );
     const folder = cacheFolder(options.cache, cwd)!;
     const store = ResultStore.open(folder.dir);
-    const answered = answerAll(store, files, configOf);
+    // --baseline compares the findings' lines of text: then the texts are read.
+    const answered = answerAll(store, files, configOf, baseline !== undefined);
     if (!answered) return undefined;
     results = answered.map((r) => {
       const settings = settingsOf(r.path);
@@ -100,7 +102,7 @@ type Answered = FileResult & { issues: HygieneIssue[] };
 type WarmFile = FileResult & { hygiene: HygieneFinding[] };
 
 /** Every file's stored result, in the files' order (excluded ones left out), or undefined at the first that is not stored or no longer holds. */
-function answerAll(store: ResultStore, files: readonly string[], configOf: ReturnType<typeof projectConfigs>): Answered[] | undefined {
+function answerAll(store: ResultStore, files: readonly string[], configOf: ReturnType<typeof projectConfigs>, needText: boolean): Answered[] | undefined {
   const run = runInputs(VERSION, null);
   const roots = new RunRoots();
   const hashes = new Hashes((path) => store.recorded(path));
@@ -131,19 +133,27 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
     const { findings, syntaxErrorAt, hygiene } = e.data;
     if (!Array.isArray(findings) || !findings.every(isFinding) || (syntaxErrorAt !== undefined && typeof syntaxErrorAt !== 'number') || !Array.isArray(hygiene)) return undefined;
     const issues = hygiene as HygieneIssue[];
-    // Only a file with something to print needs its text (the positions are offsets into it).
+    // Only a file with something to print needs its positions: stored with it (cache/positions.ts), else from its text.
     let text = '';
-    if (findings.length || issues.length || syntaxErrorAt !== undefined) {
-      const read = textOf(abs, hash);
-      if (read === undefined) return undefined;
-      text = read;
+    let at: Map<number, Position> | undefined;
+    const offsets = printedOffsets(findings as Finding[], syntaxErrorAt as number | undefined, issues);
+    if (offsets.length) {
+      at = needText ? undefined : positionLookup(e.data.at);
+      if (!at || !offsets.every((o) => at!.has(o))) {
+        at = undefined;
+        const read = textOf(abs, hash);
+        if (read === undefined) return undefined;
+        text = read;
+      }
     }
+    const table = at;
     out.push({
       path,
       text,
       doc: TextDocument.create(path, 'python', 0, text),
       findings: findings as Finding[],
       ...(syntaxErrorAt !== undefined ? { syntaxErrorAt: syntaxErrorAt as number } : {}),
+      ...(table ? { at: (o: number) => table.get(o)! } : {}),
       issues,
     });
   }

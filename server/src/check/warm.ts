@@ -107,17 +107,8 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
   const roots = new RunRoots();
   const hashes = new Hashes((path) => store.recorded(path));
   const projectKeys = new Map<string, string>();
-  const held = new Map<string, boolean>();
-  const holds = (dep: StoredDep): boolean => {
-    const k = dep.join('\u0000');
-    let ok = held.get(k);
-    if (ok === undefined) {
-      const [name, from, file, hash] = dep;
-      const now = roots.resolver.fileOf(name, from) ?? null;
-      held.set(k, (ok = now === file && (file === null || hashes.hashOf(file) === hash)));
-    }
-    return ok;
-  };
+  // Each dep names its own file, so no two are alike: the resolver and the hashes memoise what they share (a folder's names, a file's hash).
+  const holds = ([name, from, file, hash]: StoredDep): boolean => (roots.resolver.fileOf(name, from) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
   const out: Answered[] = [];
   for (const path of files) {
     const cfg = configOf(path);

@@ -15,7 +15,12 @@ async function main(argv: string[]): Promise<number> {
     case 'report':
     case 'advisories':
       try {
-        if (line.command === 'check') return await (await import('./check/command.js')).runCheck(line.options, out);
+        if (line.command === 'check') {
+          // Answered from the result cache when it holds every file (the engine then never loads), else in full.
+          const warm = line.options.cache.enabled && !line.options.bandit ? await (await import('./check/warm.js')).warmCheck(line.options, out) : undefined;
+          if (warm !== undefined) return warm;
+          return await (await import('./check/command.js')).runCheck(line.options, out);
+        }
         if (line.command === 'advisories') {
           const err = (s: string) => void process.stderr.write(s);
           return await (await import('./advisories/update.js')).runAdvisoriesUpdate(line.options, { out, err, tty: process.stderr.isTTY === true });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient } from '../lsp/client.js';
 import { bandit19Command, requireBandits } from '../support/bandit.js';
 import { configArgs, isExcluded, loadProjectConfig } from '../../server/src/bandit/project-config.js';
+import { parse as parseYaml } from 'yaml';
 
 let root: string;
 beforeAll(() => {
@@ -70,14 +71,14 @@ describe('project config files', () => {
     expect(isExcluded(cfg, join(dir, 'build', 'y', 'z.py'))).toBe(true);
     expect(isExcluded(cfg, join(dir, 'vendor', 'v.py'))).toBe(true);
     expect(isExcluded(cfg, join(dir, 'src', 'app.py'))).toBe(false);
-    const yaml = loadProjectConfig(dir, 'bandit.yaml');
+    const yaml = loadProjectConfig(dir, 'bandit.yaml', parseYaml);
     expect(configArgs(yaml, { major: 1, minor: 9, patch: 4, text: '1.9.4' })[1]).toBe(join(dir, 'bandit.yaml'));
     expect(yaml.skips).toContain('B105');
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.bandit\nbroken');
     // Where it breaks, as path:line:column (issue 20).
     expect(loadProjectConfig(dir).problems[0]).toBe(`${join(dir, 'pyproject.toml')}:1:13 is not valid TOML: illegal character in key`);
     writeFileSync(join(dir, 'bandit.yaml'), 'skips: [B105\ntests: x\n');
-    expect(loadProjectConfig(dir, 'bandit.yaml').problems.find((p) => p.includes('bandit.yaml'))).toBe(`${join(dir, 'bandit.yaml')}:2:1 cannot be parsed: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(loadProjectConfig(dir, 'bandit.yaml', parseYaml).problems.find((p) => p.includes('bandit.yaml'))).toBe(`${join(dir, 'bandit.yaml')}:2:1 cannot be parsed: Flow sequence in block collection must be sufficiently indented and end with a ]`);
   });
 });
 

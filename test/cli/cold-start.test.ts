@@ -80,11 +80,23 @@ describe('what each command loads (the bundle)', () => {
   });
 
   it('check --no-bandit loads the engine, and not the server, the editor settings, zod\'s classic build, execa or a report renderer', async () => {
-    const r = await loadedModules(['check', '--no-bandit', 'app.py'], 'check.log');
+    // --no-cache: a file the result cache answers loads no engine at all (the next test).
+    const r = await loadedModules(['check', '--no-bandit', '--no-cache', 'app.py'], 'check.log');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('B602');
     for (const m of ['server/src/check/command.ts', 'server/src/engine/engine.ts', 'node_modules/web-tree-sitter/']) expect(has(r.modules, m), m).toBe(true);
     for (const part of [...SERVER_ONLY, 'server/src/config/schema.ts', 'server/src/config/parse.ts', 'node_modules/zod/v4/classic/', 'node_modules/execa/', 'server/src/report/command.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts']) expect(has(r.modules, part), part).toBe(false);
+  });
+
+  it('check with the result cache warm loads no engine, grammar, analyzer or yaml, and prints what the run that filled it printed', async () => {
+    const cache = mkdtempSync(join(dir, 'cache-'));
+    const cold = await loadedModules(['check', '--no-bandit', '--cache-dir', cache, 'app.py'], 'check-cold.log');
+    expect(has(cold.modules, 'server/src/engine/engine.ts')).toBe(true);
+    const warm = await loadedModules(['check', '--no-bandit', '--cache-dir', cache, 'app.py'], 'check-warm.log');
+    expect(warm.code).toBe(1);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(has(warm.modules, 'server/src/check/warm.ts')).toBe(true);
+    for (const part of [...SERVER_ONLY, 'server/src/engine/', 'server/src/check/command.ts', 'server/src/batch/review.ts', 'node_modules/web-tree-sitter/', 'node_modules/yaml/', 'node_modules/execa/', 'node_modules/zod/']) expect(has(warm.modules, part), part).toBe(false);
   });
 
   it('check loads the settings parser when the project has [tool.pysec]', async () => {

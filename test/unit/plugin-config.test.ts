@@ -11,6 +11,7 @@ import { loadProjectConfig } from '../../server/src/bandit/project-config.js';
 import { overridesKey, pluginOverrides, ruleVariant } from '../../server/src/bandit/plugin-config.js';
 import { readRules } from '../../server/src/engine/ruleset.js';
 import { paramSet } from '../../server/src/engine/checks/support/params.js';
+import { parse as parseYaml } from 'yaml';
 
 const rules = readRules();
 const byId = (id: string) => rules.find((r) => r.id === id)!;
@@ -112,11 +113,11 @@ describe('loadProjectConfig reads the plugin settings from the config bandit is 
       const fromPyproject = loadProjectConfig(dir);
       expect([...fromPyproject.pluginParams]).toEqual([['B108', { tmp_dirs: ['/srv/scratch'] }]]);
       expect(fromPyproject.pluginKey).not.toBe('');
-      const fromYaml = loadProjectConfig(dir, 'bandit.yaml');
+      const fromYaml = loadProjectConfig(dir, 'bandit.yaml', parseYaml);
       expect([...fromYaml.pluginParams]).toEqual([['B110', { check_typed_exception: true }]]);
       expect(fromYaml.problems).toEqual([]);
       writeFileSync(join(dir, 'bandit.yaml'), 'hardcoded_tmp_directory: [1]\n');
-      expect(loadProjectConfig(dir, 'bandit.yaml').problems).toEqual([
+      expect(loadProjectConfig(dir, 'bandit.yaml', parseYaml).problems).toEqual([
         `${join(dir, 'bandit.yaml')}: bandit's hardcoded_tmp_directory settings must be a table/mapping; the defaults are kept`,
       ]);
     } finally {

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { isSkippedDir } from '../files/walk.js';
+import { foundManifests } from './find-manifests.js';
 import { readRegularFile } from '../files/read.js';
 import { manifestKind } from './manifest.js';
 import { parseManifest } from './parse.js';
@@ -11,38 +11,7 @@ import { parseManifest } from './parse.js';
  * lines include (followed relative to the including file, each once).
  */
 export function manifestFiles(paths: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (!st.isDirectory()) {
-      if (manifestKind(p)) found.push(p);
-      continue;
-    }
-    // Iterative: a deep tree costs no stack.
-    const dirs = [p];
-    while (dirs.length) {
-      const dir = dirs.pop()!;
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      } catch {
-        continue;
-      }
-      const sub: string[] = [];
-      for (const e of entries) {
-        const path = join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!e.name.startsWith('.') && !isSkippedDir(dir, e.name)) sub.push(path);
-        } else if (e.isFile() && manifestKind(e.name)) found.push(path);
-      }
-      dirs.push(...sub.reverse());
-    }
-  }
+  const found = foundManifests(paths);
   const roots = paths.map((p) => {
     const abs = resolve(p);
     try {

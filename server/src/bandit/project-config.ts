@@ -3,7 +3,6 @@ import { readRegularFile } from '../files/read.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import { atLeast, type BanditVersion } from './discover.js';
 import { fnmatch } from '../glob/fnmatch.js';
 import { BoundedCache } from '../glob/nfa.js';
@@ -92,8 +91,13 @@ function hasToolBandit(pyproject: string): boolean {
   }
 }
 
-/** Reads the configs of `root` (and the settings' config file, relative to `root`). */
-export function loadProjectConfig(root: string, configFile?: string): ProjectBanditConfig {
+/**
+ * Reads the configs of `root` (and the settings' config file, relative to
+ * `root`). `parseYaml`: the YAML parser for a config file that is not TOML,
+ * handed in by the one caller that has such a file (the editor's settings):
+ * the yaml package is a quarter of a megabyte that `check` never needs.
+ */
+export function loadProjectConfig(root: string, configFile?: string, parseYaml?: (text: string) => unknown): ProjectBanditConfig {
   const cfg: ProjectBanditConfig = { root, skips: [], tests: [], excludeDirs: [], pluginParams: new Map(), pluginKey: '', files: [], problems: [] };
   let plugins: { config: Record<string, unknown>; where: string } | undefined;
   const pyproject = join(root, 'pyproject.toml');
@@ -137,7 +141,9 @@ export function loadProjectConfig(root: string, configFile?: string): ProjectBan
       try {
         const o = path.endsWith('.toml')
           ? ((parseToml(text) as { tool?: { bandit?: Record<string, unknown> } }).tool?.bandit ?? {})
-          : (parseYaml(text) as unknown);
+          : parseYaml
+            ? parseYaml(text)
+            : undefined;
         if (o && typeof o === 'object' && !Array.isArray(o)) {
           cfg.configFile = path;
           fromObject(cfg, o as Record<string, unknown>);

@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileHash, fileKey, projectInputs } from '../cache/key.js';
-import { ResultStore, type StoredDep } from '../cache/store.js';
+import { fileKey, projectInputs } from '../cache/key.js';
+import { fingerprint, Hashes, sha256, trusted, type Recorded } from '../cache/fresh.js';
+import { ResultStore, type StoredDep, type StoredEntry } from '../cache/store.js';
+import { mayHaveSuppressions } from '../suppress/hygiene.js';
+import { positionTable, printedOffsets } from '../cache/positions.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Span } from '../findings/finding.js';
 import type { FileResult } from './file.js';
-import { RunProject } from './project.js';
+import { RunRoots } from './resolve.js';
 
 /** Files above these sizes are not stored (see `record`). */
 export const MAX_STORED_BYTES = 2 * 1024 * 1024;
@@ -31,21 +33,17 @@ export interface CacheStats {
   misses: number;
 }
 
-interface Known {
-  key: string;
-  deps: StoredDep[];
-  data: Record<string, unknown>;
-}
+type Known = Omit<StoredEntry, 'used'>;
 
 export class CachedReview {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
-  private readonly hashes = new Map<string, string | null>();
+  private readonly hashes: Hashes;
   private readonly projectKeys = new Map<string, string>();
   /** The bytes read for a file's key, kept for a miss until its result is stored (the result must be of the same text). */
-  private readonly pending = new Map<string, Buffer>();
+  private readonly pending = new Map<string, FreshRead>();
   /** Each stored or reused result's entry, by absolute path: `check` adds the hygiene to it. */
   private readonly known = new Map<string, Known>();
-  private readonly resolver = new RunProject();
+  private readonly resolver = new RunRoots();
   private readonly held = new Map<string, boolean>();
 
   constructor(
@@ -53,28 +51,28 @@ export class CachedReview {
     /** The key of the run's shared inputs (cache/key.ts runInputs). */
     private readonly run: string,
     private readonly configOf: (path: string) => ProjectBanditConfig,
-  ) {}
+  ) {
+    this.hashes = new Hashes((path) => store.recorded(path));
+  }
 
   /** The stored result of a file, if every input is unchanged; else undefined (a miss: review it, then `record`). */
   lookup(path: string): FileResult | undefined {
     const abs = resolve(path);
     const cfg = this.configOf(path);
     this.resolver.addRoot(cfg.root);
-    let bytes: Buffer;
-    try {
-      bytes = readRegularFile(abs);
-    } catch {
+    const read = readFresh(abs, this.store.recorded(abs));
+    if (!read) {
       this.stats.misses++;
       return undefined;
     }
-    const hash = sha256(bytes);
+    const { bytes, hash, print } = read;
     // Another file's lookups may name this one: its hash is known now.
     this.hashes.set(abs, hash);
     const key = fileKey(this.run, this.projectKey(cfg), hash);
     const e = this.store.get(abs, key);
     const data = e && resultData(e.data);
     if (!e || !data || !e.deps.every((d) => this.holds(d))) {
-      this.pending.set(abs, bytes);
+      this.pending.set(abs, { bytes, hash, print });
       this.stats.misses++;
       return undefined;
     }
@@ -84,7 +82,12 @@ export class CachedReview {
       return undefined;
     }
     this.stats.hits++;
-    this.known.set(abs, { key, deps: e.deps, data: e.data });
+    const { used: _, ...stored } = e;
+    // Hashed again (an older entry, a fingerprint too recent to trust, a touched file): the new fingerprint is kept, so that the next run need not.
+    const refreshed = !!print && (print.print !== e.print || print.at !== e.at);
+    const entry = refreshed ? { ...stored, hash, print: print.print, at: print.at } : stored;
+    this.known.set(abs, entry);
+    if (refreshed) this.store.put(abs, entry);
     return {
       path,
       text: decoded.text,
@@ -98,20 +101,25 @@ export class CachedReview {
   /** Stores a reviewed file's result (one `lookup` missed), unless the file changed while it was reviewed. */
   record(r: FileResult): void {
     const abs = resolve(r.path);
-    const bytes = this.pending.get(abs);
+    const read = this.pending.get(abs);
     this.pending.delete(abs);
-    if (!bytes) return;
+    if (!read) return;
+    const { bytes, hash, print } = read;
     // A hostile file (a 10 MB line, 100,000 calls) is reviewed again each run rather than stored: the one
     // results.json is read whole by every run, and an entry of 100,000 findings would make every run pay for it.
     if (bytes.length > MAX_STORED_BYTES || r.findings.length > MAX_STORED_FINDINGS) return;
     const decoded = decodeSource(bytes);
     if ('error' in decoded || decoded.text !== r.text) return;
-    const key = fileKey(this.run, this.projectKey(this.configOf(r.path)), sha256(bytes));
+    const key = fileKey(this.run, this.projectKey(this.configOf(r.path)), hash);
     // Absolute: another run (another working folder, the same --cache-dir) resolves them the same.
-    const deps: StoredDep[] = (r.lookups ?? []).map(([name, from, file]) => [name, resolve(from), file, file === null ? null : this.hashOf(file)]);
-    const data = { findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}) };
-    this.known.set(abs, { key, deps, data });
-    this.store.put(abs, { key, deps, data });
+    const deps: StoredDep[] = (r.lookups ?? []).map(([name, from, file]) => [name, resolve(from), file, file === null ? null : this.hashes.hashOf(file)]);
+    // A file without a suppression comment has no hygiene to judge: said now, so that a warm run need not read its text to know it.
+    // The printed positions too: a warm run then prints the result without reading the file (cache/positions.ts).
+    const at = positionTable(r.text, printedOffsets(r.findings, r.syntaxErrorAt));
+    const data = { findings: r.findings, ...(r.syntaxErrorAt !== undefined ? { syntaxErrorAt: r.syntaxErrorAt } : {}), ...(mayHaveSuppressions(r.text) ? {} : { hygiene: [] }), at };
+    const entry = { key, deps, data, hash, ...(print ? { print: print.print, at: print.at } : {}) };
+    this.known.set(abs, entry);
+    this.store.put(abs, entry);
   }
 
   /** `check`'s suppression hygiene stored with a file's result (undefined: not judged yet). */
@@ -125,7 +133,9 @@ export class CachedReview {
     const abs = resolve(r.path);
     const k = this.known.get(abs);
     if (!k) return;
-    k.data = { ...k.data, hygiene };
+    const findings = Array.isArray(k.data.findings) ? (k.data.findings as Finding[]) : [];
+    const syntaxErrorAt = typeof k.data.syntaxErrorAt === 'number' ? k.data.syntaxErrorAt : undefined;
+    k.data = { ...k.data, hygiene, at: positionTable(r.text, printedOffsets(findings, syntaxErrorAt, hygiene as { range: Span }[])) };
     this.store.put(abs, k);
   }
 
@@ -141,16 +151,10 @@ export class CachedReview {
     let ok = this.held.get(k);
     if (ok === undefined) {
       const [name, from, file, hash] = dep;
-      const now = this.resolver.index.fileOf(name, from) ?? null;
-      this.held.set(k, (ok = now === file && (file === null || this.hashOf(file) === hash)));
+      const now = this.resolver.resolver.fileOf(name, from) ?? null;
+      this.held.set(k, (ok = now === file && (file === null || this.hashes.hashOf(file) === hash)));
     }
     return ok;
-  }
-
-  private hashOf(path: string): string | null {
-    let h = this.hashes.get(path);
-    if (h === undefined) this.hashes.set(path, (h = fileHash(path)));
-    return h;
   }
 
   private projectKey(cfg: ProjectBanditConfig): string {
@@ -160,8 +164,31 @@ export class CachedReview {
   }
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+interface FreshRead {
+  bytes: Buffer;
+  hash: string;
+  /** The fingerprint taken before the bytes were read, and when (none: it moved while they were read). */
+  print?: { print: string; at: number };
+}
+
+/**
+ * A file's bytes and their hash: the recorded hash when the fingerprint is
+ * trusted before the read and unchanged after it (the bytes are then those
+ * the hash was made of), else the bytes' own hash. Undefined: unreadable.
+ */
+export function readFresh(path: string, rec: Recorded | undefined): FreshRead | undefined {
+  const at = Date.now();
+  const before = fingerprint(path);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path);
+  } catch {
+    return undefined;
+  }
+  const after = before && fingerprint(path);
+  const still = !!before && after?.print === before.print;
+  if (rec && before && still && trusted(rec, before)) return { bytes, hash: rec.hash, print: { print: rec.print, at: rec.at } };
+  return { bytes, hash: sha256(bytes), ...(still ? { print: { print: before.print, at } } : {}) };
 }
 
 /** A stored result's data, if it has the shape this version writes (else the entry is foreign: a miss). */

@@ -1,11 +1,13 @@
-import { dirname, resolve } from 'node:path';
-import { findProjectRoot, isExcluded, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
+import { isExcluded, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { banditIdentity, runInputs, type KeyInput } from '../cache/key.js';
 import { ResultStore } from '../cache/store.js';
 import type { Engine } from '../engine/engine.js';
 import { VERSION } from '../version.js';
 import type { BanditChoice, BanditRun } from './bandit.js';
 import { CachedReview } from './cached.js';
+import { projectConfigs } from './configs.js';
+
+export { projectConfigs } from './configs.js';
 import { syntaxError, type FileError, type FileResult } from './file.js';
 import { reviewFiles } from './review.js';
 
@@ -49,29 +51,6 @@ export interface Review {
   banditRun?: BanditRun;
   /** The result cache, when one was used: its counts, and where `check` stores the hygiene; the caller saves it. */
   cache?: CachedReview;
-}
-
-/**
- * bandit's project config for each file, read once per project root (the
- * nearest folder with a `.bandit` or `[tool.bandit]`, up to `cwd`); each
- * config's problems said once through `warn`.
- */
-export function projectConfigs(cwd: string, warn: (message: string) => void): (path: string) => ProjectBanditConfig {
-  const configs = new Map<string, ProjectBanditConfig>();
-  // The root depends on the file's folder only: looked for once per folder (a warm cached run over a library is mostly this).
-  const rootOf = new Map<string, string>();
-  return (path: string) => {
-    const folder = dirname(resolve(path));
-    let root = rootOf.get(folder);
-    if (root === undefined) rootOf.set(folder, (root = findProjectRoot(path, cwd)));
-    let cfg = configs.get(root);
-    if (!cfg) {
-      cfg = loadProjectConfig(root);
-      for (const p of cfg.problems) warn(p);
-      configs.set(root, cfg);
-    }
-    return cfg;
-  };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface FileResult {
   syntaxErrorAt?: number;
   /** The project modules its analysis looked up (cache/deps.ts): the result cache's cross-file inputs. */
   lookups?: ModuleLookup[];
+  /** The printed (1-based, code point) position of an offset, when known without the text (a cached result: cache/positions.ts); else from `text`. */
+  at?: (offset: number) => { line: number; column: number };
 }
 
 export interface FileError {
@@ -29,12 +31,7 @@ export interface FileError {
   message: string;
 }
 
-/** A syntax error as `check` and the report list it: the file was reviewed only in part. */
-export function syntaxError(r: FileResult): FileError | undefined {
-  if (r.syntaxErrorAt === undefined) return undefined;
-  const { line, column } = codePointPosition(r.text, r.syntaxErrorAt, lineStartsOf(r.text));
-  return { path: r.path, message: `syntax error at line ${line}, column ${column} (bandit skips such a file; the parts that parse were reviewed)` };
-}
+export { syntaxError } from './syntax-error-note.js';
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {

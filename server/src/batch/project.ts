@@ -1,5 +1,5 @@
-import { lstatSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import { collectFacts } from '../engine/analyzer.js';
 import { FileContext } from '../engine/context.js';
@@ -8,6 +8,9 @@ import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
+import { isInside, isRegularFile, NameResolver, RunRoots } from './resolve.js';
+
+export { candidatesIn, isInside, searchFolders } from './resolve.js';
 
 /**
  * The project's own modules for the flow layer (engine/flow `ProjectIndex`):
@@ -33,10 +36,6 @@ import { asPythonReadsIt } from '../engine/newlines.js';
  * synchronous).
  */
 
-/** One identifier of a dotted name (ASCII: a module file's name the index will look for). */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Folders above a file looked at for its package chain. */
-const MAX_PACKAGE_DEPTH = 32;
 /** A module over this size is not parsed (a generated file is no helper worth following). */
 export const MAX_MODULE_BYTES = 1_000_000;
 /** Modules kept parsed; beyond, the least recently used are let go. */
@@ -77,11 +76,7 @@ export class DiskModules {
 
   /** Whether a regular file is there (a module candidate). */
   isFile(path: string): boolean {
-    try {
-      return lstatSync(path).isFile();
-    } catch {
-      return false;
-    }
+    return isRegularFile(path);
   }
 
   /** The text of the file at an absolute path (read once until it changes); undefined when it cannot be read, decoded or is too large. */
@@ -190,37 +185,6 @@ export function definesName(text: string, name: string): boolean {
   return text.includes(`def ${name}(`) || text.includes(`def ${name} `) || text.includes(`class ${name}(`) || text.includes(`class ${name}:`) || text.includes(`class ${name} `);
 }
 
-/** Whether `path` is `root` or inside it. */
-export function isInside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-/**
- * The folders a name imported by `fromFile` is looked for in (absolute),
- * in order; `root`: the project root or workspace folder holding the file
- * (undefined: its own folder only).
- */
-export function searchFolders(fromFile: string, root: string | undefined, isFile: (path: string) => boolean): string[] {
-  const own = dirname(resolve(fromFile));
-  if (root === undefined || !isInside(own, root)) return [own];
-  const out = [own];
-  let dir = own;
-  for (let i = 0; i < MAX_PACKAGE_DEPTH && dir !== root && isFile(join(dir, '__init__.py')); i++) {
-    const up = dirname(dir);
-    if (up === dir || !isInside(up, root)) break;
-    out.push(up);
-    dir = up;
-  }
-  for (const d of [root, join(root, 'src')]) if (!out.includes(d)) out.push(d);
-  return out;
-}
-
-/** The files a dotted name may be in a folder: the package's `__init__.py`, then the module. */
-export function candidatesIn(dir: string, name: string): string[] {
-  const parts = name.split('.');
-  return [join(dir, ...parts, '__init__.py'), `${join(dir, ...parts)}.py`];
-}
-
 export interface ProjectFilesOptions {
   /** The project root or workspace folder holding a file (absolute), or undefined. */
   rootOf: (file: string) => string | undefined;
@@ -238,15 +202,18 @@ export interface ProjectFilesOptions {
 
 /** A ProjectIndex over the project's files: open documents (the overlay) first, else the disk. */
 export class ProjectFiles implements ProjectIndex {
-  /** `folder \0 name` → the file it resolved to (null: none), and when. */
-  private readonly resolved = new Map<string, { file: string | null; at: number }>();
-  private readonly recheckMs: number;
+  private readonly names: NameResolver;
 
   constructor(
     readonly disk: DiskModules,
     private readonly opts: ProjectFilesOptions,
   ) {
-    this.recheckMs = opts.recheckMs ?? Infinity;
+    this.names = new NameResolver({
+      rootOf: opts.rootOf,
+      exists: (p) => opts.overlaid?.(p) === true || disk.isFile(p),
+      ...(opts.recheckMs !== undefined ? { recheckMs: opts.recheckMs } : {}),
+      ...(opts.noRoot !== undefined ? { noRoot: opts.noRoot } : {}),
+    });
   }
 
   module(name: string, fromFile: string): ProjectModule | undefined {
@@ -273,27 +240,12 @@ export class ProjectFiles implements ProjectIndex {
 
   /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */
   fileOf(name: string, fromFile: string): string | undefined {
-    if (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part))) return undefined;
-    const from = resolve(fromFile);
-    const key = `${dirname(from)}\u0000${name}`;
-    const now = Date.now();
-    const hit = this.resolved.get(key);
-    if (hit && now - hit.at < this.recheckMs) return hit.file ?? undefined;
-    const exists = (p: string) => this.opts.overlaid?.(p) === true || this.disk.isFile(p);
-    const root = this.opts.rootOf(from);
-    let found: string | null = null;
-    for (const dir of root === undefined && this.opts.noRoot === 'nothing' ? [] : searchFolders(from, root, exists)) {
-      found = candidatesIn(dir, name).find((c) => c !== from && exists(c)) ?? null;
-      if (found) break;
-    }
-    this.resolved.set(key, { file: found, at: now });
-    if (this.resolved.size > 8192) this.resolved.delete(this.resolved.keys().next().value!);
-    return found ?? undefined;
+    return this.names.fileOf(name, fromFile);
   }
 
   /** Forgets every resolution (a file was created, deleted or opened: a name may resolve elsewhere now). */
   forgetResolutions(): void {
-    this.resolved.clear();
+    this.names.forget();
   }
 }
 
@@ -304,21 +256,15 @@ export class ProjectFiles implements ProjectIndex {
  * read once for the whole run.
  */
 export class RunProject {
-  private readonly roots = new Set<string>();
+  private readonly roots = new RunRoots();
   readonly index: ProjectFiles;
 
   /** `engine` undefined: it resolves names but parses nothing. */
   constructor(engine?: Engine) {
-    this.index = new ProjectFiles(new DiskModules(engine), { rootOf: (file) => this.rootOf(file) });
+    this.index = new ProjectFiles(new DiskModules(engine), { rootOf: (file) => this.roots.rootOf(file) });
   }
 
   addRoot(root: string): void {
-    this.roots.add(resolve(root));
-  }
-
-  private rootOf(file: string): string | undefined {
-    let best: string | undefined;
-    for (const r of this.roots) if (isInside(file, r) && (!best || r.length > best.length)) best = r;
-    return best;
+    this.roots.addRoot(root);
   }
 }

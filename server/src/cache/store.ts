@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readRegularFile } from '../files/read.js';
+import type { Recorded } from './fresh.js';
 import { CACHE_SCHEMA } from './key.js';
 
 /**
@@ -37,6 +38,10 @@ export interface StoredEntry {
   /** When last written or used (ms since the epoch): the least recently used go first. */
   used: number;
   deps: StoredDep[];
+  /** The file's content hash (its key is made of it), the stat fingerprint taken before its bytes were read, and when (cache/fresh.ts): a later run trusts the hash without reading while the fingerprint holds. Absent in older entries: the file is hashed. */
+  hash?: string;
+  print?: string;
+  at?: number;
   /** The result itself, as the batch layer stores it (batch/cached.ts checks its shape). */
   data: Record<string, unknown>;
 }
@@ -73,6 +78,12 @@ export class ResultStore {
     if (!e || e.key !== key) return undefined;
     this.touched.add(path);
     return e;
+  }
+
+  /** What the entry of a file (any key) recorded of its content, when it did (cache/fresh.ts). */
+  recorded(path: string): Recorded | undefined {
+    const e = this.entries.get(path);
+    return e && e.hash !== undefined && e.print !== undefined && e.at !== undefined ? { hash: e.hash, print: e.print, at: e.at } : undefined;
   }
 
   put(path: string, entry: Omit<StoredEntry, 'used'>): void {
@@ -136,6 +147,9 @@ function wellFormed(e: unknown): e is StoredEntry {
   return (
     typeof x.key === 'string' &&
     typeof x.used === 'number' &&
+    (x.hash === undefined || typeof x.hash === 'string') &&
+    (x.print === undefined || typeof x.print === 'string') &&
+    (x.at === undefined || typeof x.at === 'number') &&
     Array.isArray(x.deps) &&
     x.deps.every((d) => Array.isArray(d) && d.length === 4 && typeof d[0] === 'string' && typeof d[1] === 'string' && (d[2] === null || typeof d[2] === 'string') && (d[3] === null || typeof d[3] === 'string')) &&
     !!x.data &&

@@ -63,11 +63,11 @@ export interface JsonFlowStep {
  * by its own line and (UTF-16) column, its path written as the run's are
  * (relative to the working folder when the finding's path is relative).
  */
-function jsonFlow(r: FileResult, flow: readonly FlowStep[] | null | undefined, starts: number[]): JsonFlowStep[] | null {
+function jsonFlow(r: FileResult, flow: readonly FlowStep[] | null | undefined, at: (offset: number) => { line: number; column: number }): JsonFlowStep[] | null {
   if (!flow?.length) return null;
   return flow.map((s) => {
     if (s.file !== null) return { path: stepPath(r.path, s.file), line: s.line + 1, column: s.column + 1, note: s.note };
-    const p = codePointPosition(r.text, s.span.start, starts);
+    const p = at(s.span.start);
     return { path: r.path, line: p.line, column: p.column, note: s.note };
   });
 }
@@ -87,17 +87,19 @@ export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
   for (const r of results) {
     // Most files of a large run have no finding: their lines are not needed (a warm cached run is mostly this loop).
     if (r.findings.length === 0 && !r.hygiene?.length) continue;
-    const starts = lineStartsOf(r.text);
+    let starts: number[] | undefined;
+    // A cached result may know its positions without its text (cache/positions.ts).
+    const at = r.at ?? ((o: number) => codePointPosition(r.text, o, (starts ??= lineStartsOf(r.text))));
     // Each hygiene finding goes before the first finding that starts after it: the file's findings stay in their order.
     const hygiene = [...(r.hygiene ?? [])].sort((a, b) => a.range.start - b.range.start);
     let h = 0;
     const flush = (before: number) => {
-      for (; h < hygiene.length && hygiene[h].range.start < before; h++) out.push(hygieneEntry(r, hygiene[h], starts));
+      for (; h < hygiene.length && hygiene[h].range.start < before; h++) out.push(hygieneEntry(r, hygiene[h], at));
     };
     for (const f of r.findings) {
       flush(f.range.start);
-      const s = codePointPosition(r.text, f.range.start, starts);
-      const e = codePointPosition(r.text, f.range.end, starts);
+      const s = at(f.range.start);
+      const e = at(f.range.end);
       out.push({
         path: r.path,
         rule: f.rule,
@@ -115,7 +117,7 @@ export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
         risk: f.risk,
         suppressed: f.suppressed !== null,
         justification: f.suppressed?.justification ?? null,
-        flow: jsonFlow(r, f.flow, starts),
+        flow: jsonFlow(r, f.flow, at),
         ...dependencyKeys(f),
       });
     }
@@ -124,9 +126,9 @@ export function jsonFindings(results: readonly Reviewed[]): JsonFinding[] {
   return out;
 }
 
-function hygieneEntry(r: FileResult, h: HygieneFinding, starts: number[]): JsonFinding {
-  const s = codePointPosition(r.text, h.range.start, starts);
-  const e = codePointPosition(r.text, h.range.end, starts);
+function hygieneEntry(r: FileResult, h: HygieneFinding, at: (offset: number) => { line: number; column: number }): JsonFinding {
+  const s = at(h.range.start);
+  const e = at(h.range.end);
   return {
     path: r.path,
     rule: h.code,

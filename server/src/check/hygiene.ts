@@ -1,14 +1,16 @@
 import { projectSelects, type ProjectBanditConfig } from '../bandit/project-config.js';
 import { DEFAULT_SETTINGS } from '../config/defaults.js';
 import type { Settings } from '../config/schema.js';
-import { hygieneLevel, type LspSeverityName } from '../diagnostics/severity.js';
 import type { Engine } from '../engine/engine.js';
-import type { Finding, Level, Span } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import { isBanditId, oneLine } from '../suppress/comment.js';
-import { HYGIENE_RULES, mayHaveSuppressions, suppressionHygiene, type HygieneCode, type HygieneIssue } from '../suppress/hygiene.js';
+import { mayHaveSuppressions, suppressionHygiene, type HygieneIssue } from '../suppress/hygiene.js';
 import { banditOver, type BanditRun } from '../batch/bandit.js';
 import type { FileResult } from '../batch/file.js';
 import { ruleTurnedOff } from './settings.js';
+import { configured, type HygieneFinding } from './hygiene-level.js';
+
+export { configured, type HygieneFinding } from './hygiene-level.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
@@ -25,20 +27,6 @@ import { asPythonReadsIt } from '../engine/newlines.js';
  * counts as silenced; if that run fails, bandit's ids are not judged
  * unused there.
  */
-
-export interface HygieneFinding {
-  code: HygieneCode;
-  /** Its name (`bare-nosec`), which `rules.ignore` and overrides may use too. */
-  name: string;
-  /** The configured severity: the check's own (warning or information), or its override. */
-  level: LspSeverityName;
-  /** `level` as a bandit severity, for `--severity-level`: error HIGH, warning MEDIUM, information and hint LOW. */
-  severity: Level;
-  /** Always HIGH: these checks read the comment, they do not guess. */
-  confidence: Level;
-  range: Span;
-  message: string;
-}
 
 /** A file's findings and its suppression-hygiene findings. */
 export interface CheckedFile extends FileResult {
@@ -63,7 +51,6 @@ export interface HygieneContext {
   stored?: { get(r: FileResult): HygieneIssue[] | undefined; set(r: FileResult, issues: HygieneIssue[]): void };
 }
 
-const LEVEL: Record<LspSeverityName, Level> = { error: 'HIGH', warning: 'MEDIUM', information: 'LOW', hint: 'LOW' };
 /** Each result with its hygiene findings (none for a file without a suppression comment). */
 export async function withHygiene(results: readonly FileResult[], ctx: HygieneContext): Promise<CheckedFile[]> {
   const issues = new Map<FileResult, HygieneIssue[]>();
@@ -71,7 +58,11 @@ export async function withHygiene(results: readonly FileResult[], ctx: HygieneCo
   const judged: FileResult[] = [];
   let engine: Engine | undefined;
   for (const r of results) {
-    if (!mayHaveSuppressions(r.text)) continue;
+    if (!mayHaveSuppressions(r.text)) {
+      // Said in the cache too (an entry of an older run lacks it): a warm run then knows it without reading the text (check/warm.ts).
+      if (ctx.stored && ctx.stored.get(r) === undefined) ctx.stored.set(r, []);
+      continue;
+    }
     const stored = ctx.stored?.get(r);
     if (stored) {
       issues.set(r, stored);
@@ -125,14 +116,6 @@ function judge(engine: Engine, r: FileResult, findings: readonly Finding[], ctx:
   } finally {
     tree.delete();
   }
-}
-
-/** An issue under the settings: its severity, or nothing when ignored or `off`. */
-export function configured(issue: HygieneIssue, settings: Settings): HygieneFinding[] {
-  const name = HYGIENE_RULES[issue.code];
-  const level = hygieneLevel({ id: issue.code, name }, issue.severity, settings.severity.overrides, settings.rules.ignore);
-  if (level === null) return [];
-  return [{ code: issue.code, name, level, severity: LEVEL[level], confidence: 'HIGH', range: issue.range, message: issue.message }];
 }
 
 /** bandit again on a few files, with `--ignore-nosec`: the findings their `# nosec` comments silence. */

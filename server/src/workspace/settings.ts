@@ -21,6 +21,7 @@ import type { WorkspaceFolders } from '../documents/folders.js';
 import { uriToPath } from '../documents/uri.js';
 import type { Rule, RuleSelection } from '../engine/rule.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
+import { parse as parseYaml } from 'yaml';
 
 /** What changed, for the server to act on: re-run and re-publish. */
 export interface SettingsChange {
@@ -220,7 +221,7 @@ export class SettingsService {
     const key = `${root}\0${configFile ?? ''}`;
     let cfg = this.projects.get(key);
     if (!cfg) {
-      cfg = loadProjectConfig(root, configFile);
+      cfg = loadProjectConfig(root, configFile, parseYaml);
       this.projects.set(key, cfg);
     }
     return cfg;

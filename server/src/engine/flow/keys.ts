@@ -35,7 +35,8 @@ const memoSig = new WeakMap<FileContext, string>();
  * moved keeps its analysis, rebased (`rebase`).
  */
 export function scopeKey(scope: Node, file: string | null): string {
-  return memo(scope, 'flowKey', (s) => digest(scopeText(s, file)));
+  // Per file as named: one tree may be asked about as the document and as another's project module.
+  return memo(scope, `flowKey:${file ?? ''}`, (s) => digest(scopeText(s, file)));
 }
 
 /**

@@ -4,7 +4,7 @@ import { analysisKey, importsSignature, rebase, type FileScope } from './keys.js
 import { fingerprint } from './fingerprint.js';
 import { frameworkParams, paramsOf, stepAt } from './sources.js';
 import { argumentsFor, defsIn, enclosingClass, projectModule, substitute, targetsOf } from './resolve.js';
-import { Analysis, MAX_DEPTH, type Env, type ProjectIndex, type Resolver } from './state.js';
+import { Analysis, MAX_DEPTH, type Env, type Resolver } from './state.js';
 import { cutOrSettled, deferMember, inFrame, onStack, settle, stackDepth, type Member } from './cycles.js';
 import { evalExpr } from './expr.js';
 import { joinEnvs, runBlock } from './stmt.js';

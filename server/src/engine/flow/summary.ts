@@ -43,10 +43,14 @@ const CACHE_LIMIT = 1000;
 /** A module's names analysis (its statements, the calls into its own defs not followed) is kept under its own key. */
 const NAMES = '\u0000names';
 
-/** Per tree: a scope's kept analysis; `entry`, one truncated for depth, good only for a question asked at the top (depth 0). */
+/**
+ * Per tree: a scope's kept analysis; `byDepth`, ones truncated for depth,
+ * by the depth they were made at (what they followed depends on it alone):
+ * a def reached on many paths at one depth is analysed once per depth.
+ */
 interface Box {
   kept?: Analysis;
-  entry?: Analysis;
+  byDepth?: Map<number, Analysis>;
 }
 
 export { rebase, type FileScope } from './keys.js';
@@ -74,14 +78,15 @@ export function analysisOf(scope: Node, fs: FileScope): Analysis {
  * and across edits): not one made while a callee it met was on the stack
  * (a recursive cycle's member, analysed again when the cycle's head
  * completes: cycles.ts), nor one truncated for depth (kept for the tree
- * only when asked at the top, and used only there).
+ * only, and used only at the depth it was made at).
  */
 function analysisFor(scope: Node, fs: FileScope, names: boolean): Analysis {
   const isNames = names && scope.type === 'module';
   const key = analysisKey(scope, fs) + (isNames ? NAMES : '');
   const box = memo(scope, `flowAnalysis:${fs.project ? 'p' : ''}:${fs.file ?? ''}:${isNames ? 'n' : ''}`, (): Box => ({}));
   if (box.kept) return box.kept;
-  if (box.entry && stackDepth() === 0) return box.entry;
+  const truncated = box.byDepth?.get(stackDepth());
+  if (truncated) return truncated;
   if (scope.type === 'module' && !isNames) {
     // A module whose statements call none of its defs: its names analysis is the whole one.
     const n = analysisFor(scope, fs, true);
@@ -118,7 +123,7 @@ function store(a: Analysis, key: string, box: Box, fs: FileScope): void {
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   }
   if (!a.truncated) box.kept = a;
-  else if (stackDepth() === 0) box.entry = a;
+  else (box.byDepth ??= new Map()).set(stackDepth(), a);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { DocumentDiagnosticReportKind, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { createHash } from 'node:crypto';
+import { DiagnosticRefreshRequest, DocumentDiagnosticReportKind, type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import type { PythonDocument } from '../documents/document.js';
 import type { Session } from '../session/session.js';
 import { diagnosticsOf, manifestDiagnosticsOf } from './publish.js';
 
@@ -16,5 +18,30 @@ export async function pullDiagnostics(session: Session, params: DocumentDiagnost
   // A large document's findings are the worker's: wait for those of the current text.
   await session.documents.get(uri)?.settled();
   const doc = session.documents.get(uri);
-  return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsOf(session, doc) : [] };
+  const items = doc ? diagnosticsOf(session, doc) : [];
+  if (doc && session.client.refreshPulls) session.pulled.answered(uri, digest(items));
+  return { kind: DocumentDiagnosticReportKind.Full, items };
+}
+
+function digest(items: Diagnostic[]): string {
+  return createHash('sha256').update(JSON.stringify(items)).digest('base64');
+}
+
+/**
+ * Documents graded again because a module they read changed (an edit,
+ * open, close or disk change of it: handlers/documents.ts): a pushed one
+ * was just published; for the ones the client pulls, a
+ * `workspace/diagnostic/refresh` when one's results now differ from what
+ * its last pull answered (a summary it reads changed), and the client says
+ * it handles refreshes. One refresh for them all, and none again for a
+ * document before the client has pulled it again.
+ */
+export function refreshPulledDependents(session: Session, dependents: readonly PythonDocument[]): void {
+  if (!session.client.refreshPulls || !session.settings.isSettled) return;
+  let changed = false;
+  for (const dep of dependents) {
+    if (dep.isRemote || session.pulled.pushes(dep.uri)) continue;
+    if (session.pulled.changedSincePull(dep.uri, digest(diagnosticsOf(session, dep)))) changed = true;
+  }
+  if (changed) session.connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
 }

@@ -11,6 +11,7 @@ import { whyBinary } from '../files/decode.js';
 import { uriToPath } from '../documents/uri.js';
 import { ManifestService } from '../manifests/service.js';
 import type { Session } from '../session/session.js';
+import { refreshPulledDependents } from './diagnostics.js';
 import { publish, publishManifest } from './publish.js';
 
 /** The document notifications (each wrapped in `guarded` by server.ts). */
@@ -37,7 +38,10 @@ export function didOpen(session: Session, { textDocument: td }: DidOpenTextDocum
  * a summary their findings depend on (documents/project.ts).
  */
 function republishDependents(session: Session, uriOrPath: string): void {
-  for (const dep of session.documents.dependentsOf(uriOrPath)) if (!dep.isRemote) void publish(session, dep).catch(() => undefined);
+  const dependents = session.documents.dependentsOf(uriOrPath);
+  for (const dep of dependents) if (!dep.isRemote) void publish(session, dep).catch(() => undefined);
+  // The ones the client pulls: told to pull again where their results changed.
+  refreshPulledDependents(session, dependents);
 }
 
 export function didChange(session: Session, { textDocument: td, contentChanges }: DidChangeTextDocumentParams): void {
@@ -72,6 +76,7 @@ export function didClose(session: Session, { textDocument: td }: DidCloseTextDoc
   session.bandit.onClose(td.uri);
   session.settings.forget(td.uri);
   if (session.documents.close(td.uri)) {
+    session.pulled.forget(td.uri);
     if (session.pulled.pushes(td.uri)) void session.connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
     // The disk's file is the module again.
     republishDependents(session, td.uri);

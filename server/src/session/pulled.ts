@@ -13,6 +13,10 @@
  */
 export class PulledUris {
   private readonly uris = new Set<string>();
+  /** What the last pull of a URI answered (a digest), to tell whether its results have changed since. */
+  private readonly answers = new Map<string, string>();
+  /** URIs whose change since their last pull a refresh has already announced (cleared by their next pull). */
+  private readonly announced = new Set<string>();
 
   /** Whether this URI's diagnostics are pushed (the client has never pulled it). */
   pushes(uri: string): boolean {
@@ -24,6 +28,31 @@ export class PulledUris {
     if (this.uris.has(uri)) return false;
     this.uris.add(uri);
     return true;
+  }
+
+  /** Records what a pull of `uri` answered. */
+  answered(uri: string, digest: string): void {
+    this.answers.set(uri, digest);
+    this.announced.delete(uri);
+  }
+
+  /**
+   * Whether the results of a pulled `uri` (now `digest`) differ from what
+   * its last pull answered and no refresh has announced that yet: true
+   * once per change between two pulls (a refresh then; a keystroke after it
+   * asks for no second one before the client has pulled again).
+   */
+  changedSincePull(uri: string, digest: string): boolean {
+    const last = this.answers.get(uri);
+    if (last === undefined || last === digest || this.announced.has(uri)) return false;
+    this.announced.add(uri);
+    return true;
+  }
+
+  /** A closed document's last answer is forgotten (a reopened one is pulled afresh). */
+  forget(uri: string): void {
+    this.answers.delete(uri);
+    this.announced.delete(uri);
   }
 
   /** Whether the client has pulled anything: only then does a `workspace/diagnostic/refresh` mean something to it. */

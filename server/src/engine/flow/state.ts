@@ -44,8 +44,15 @@ export interface Resolver {
   global(name: string, a: Analysis): Value | undefined;
 }
 
-/** A module-level name's value or a callee's summary, as the analysis used it. */
-export type Dependency = { kind: 'global'; name: string; value: Value | undefined } | { kind: 'call'; module: string | null; path: string[]; key: string; fingerprint: string };
+/**
+ * A module-level name's value or a callee's summary, as the analysis used
+ * it; or a call not followed because the callee is in a recursive cycle
+ * with the scope (cycles.ts), which holds while the callee's text does.
+ */
+export type Dependency =
+  | { kind: 'global'; name: string; value: Value | undefined }
+  | { kind: 'call'; module: string | null; path: string[]; key: string; fingerprint: string }
+  | { kind: 'cut'; module: string | null; path: string[]; key: string };
 
 /** How deep expression nesting that needs a scope of its own (comprehensions) or summaries may go before the layer gives up (unknown). */
 export const MAX_DEPTH = 12;
@@ -80,6 +87,8 @@ export class Analysis {
   gaveUp = false;
   /** Whether a call was not followed for depth alone: the analysis holds for this run, and is not cached. */
   truncated = false;
+  /** Whether a module's names analysis left a call to a def of its own file unfollowed (summary.ts): it is then not the module's whole analysis. */
+  innerCut = false;
 
   // The scope, the file's context and the resolver are what the analysis works with; `release`
   // lets go of them once it is done (a cached analysis keeps values and places, no tree).

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
-import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
+import { analysisKey, importsSignature, rebase, type FileScope } from './keys.js';
 import { fingerprint } from './fingerprint.js';
 import { frameworkParams, paramsOf, stepAt } from './sources.js';
 import { argumentsFor, defsIn, enclosingClass, projectModule, substitute, targetsOf } from './resolve.js';
-import { Analysis, MAX_DEPTH, type Env, type ProjectIndex, type Resolver } from './state.js';
+import { Analysis, MAX_DEPTH, type Env, type Resolver } from './state.js';
+import { cutOrSettled, deferMember, inFrame, onStack, settle, stackDepth, type Member } from './cycles.js';
 import { evalExpr } from './expr.js';
 import { joinEnvs, runBlock } from './stmt.js';
 import { join, konst, mapLeaves, stepped, type Value } from './value.js';
@@ -19,26 +19,18 @@ import { join, konst, mapLeaves, stepped, type Value } from './value.js';
  * whose callee's summary changed, and nothing else. A def's summary is what
  * it returns with its parameters left as parameters (`unknown` marked
  * `param: i`): a call substitutes its arguments.
+ *
+ * An analysis is the same whichever def was asked about first: recursion is
+ * cut where cycles.ts decides (the same place for every order), and what a
+ * def reads of its module's names comes from the module's names analysis,
+ * which follows none of the file's defs (so that a def called from the top
+ * level and reading a global is not in a cycle with the module).
  */
-
-/** One file as the layer sees it. */
-export interface FileScope {
-  root: Node;
-  ctx: FileContext;
-  /** Null: the file being asked about; else the project file's path (its steps name it). */
-  file: string | null;
-  project?: ProjectIndex;
-  /** The dotted name it was imported by, for a project module (its defs are found again by it). */
-  module?: string;
-}
 
 interface Entry {
   analysis: Analysis;
   imports: string;
 }
-
-/** Scopes whose cached analysis is being checked (a cycle of calls holds by assumption). */
-const validating = new Set<string>();
 
 /** Across edits: scope key → analysis. Bounded; the oldest go first. */
 const cache = new Map<string, Entry>();
@@ -47,86 +39,21 @@ const cache = new Map<string, Entry>();
 // 1,000 hold the defs of several edited files; the bench's 50 open documents measured 361 MB
 // with 1,000 allowed, 380 MB with 200 before the release.
 const CACHE_LIMIT = 1000;
-/** Scopes being analysed now (a recursive call is not followed). */
-const active: string[] = [];
 
-function importsSignature(ctx: FileContext): string {
-  return memoSig.get(ctx) ?? (memoSig.set(ctx, ctx.imports.map((i) => `${i.aliases.map((x) => x.join('=')).join(',')};${i.modules.join(',')}`).join('|')), memoSig.get(ctx)!);
-}
-const memoSig = new WeakMap<FileContext, string>();
+/** A module's names analysis (its statements, the calls into its own defs not followed) is kept under its own key. */
+const NAMES = '\u0000names';
 
 /**
- * A scope's key: its file, its text (which changes with any edit inside it)
- * and what decides how its calls resolve — its class's name, the text of
- * the def it is nested in. Not its place: a def that an edit above only
- * moved keeps its analysis, rebased (`rebase`).
+ * Per tree: a scope's kept analysis; `byDepth`, ones truncated for depth,
+ * by the depth they were made at (what they followed depends on it alone):
+ * a def reached on many paths at one depth is analysed once per depth.
  */
-function scopeKey(scope: Node, file: string | null): string {
-  return memo(scope, 'flowKey', (s) => digest(scopeText(s, file)));
+interface Box {
+  kept?: Analysis;
+  byDepth?: Map<number, Analysis>;
 }
 
-/**
- * A long key kept as its digest: the cache holds thousands of keys across
- * edits, and a module's (its whole text) or a big def's would keep a copy
- * of that text alive per edit.
- */
-function digest(key: string): string {
-  return key.length <= 256 ? key : `#${createHash('sha256').update(key).digest('base64')}`;
-}
-
-function scopeText(s: Node, file: string | null): string {
-  {
-    if (s.type === 'module') return `${file ?? ''}\u0000module\u0000${s.tree.rootNode.text}`;
-    const outermost = outermostDef(s);
-    const cls = enclosingClass(s)?.childForFieldName('name')?.text ?? '';
-    // Decorators decide what a framework passes the parameters (`@app.route("/<int:x>")`).
-    const parent = parentOf(s);
-    const own = parent?.type === 'decorated_definition' ? parent.text : s.text;
-    return `${file ?? ''}\u0000${cls}\u0000${outermost.id === s.id ? '' : outermost.text}\u0000${own}`;
-  }
-}
-
-/**
- * The key of a scope's analysis: its scope key, and whether the project's
- * other modules were there to follow (a rule asks without them, the grading
- * with them: a call into a helper module resolves in one and not the other,
- * so their analyses are kept apart).
- */
-function analysisKey(scope: Node, fs: FileScope): string {
-  // The file asked about (fs.file null) is named too: an identical def in another file may resolve its names elsewhere
-  // (a module found there and not here is no dependency a kept analysis would check).
-  const key = scopeKey(scope, fs.file ?? `\u0001${fs.ctx.filename}`);
-  return fs.project ? `${key}\u0000project` : key;
-}
-
-/** The outermost def around a def (itself at module or class level). */
-function outermostDef(def: Node): Node {
-  let out = def;
-  for (let p = parentOf(def); p; p = parentOf(p)) if (p.type === 'function_definition') out = p;
-  return out;
-}
-
-/**
- * A value read from an analysis made where the scope stood before (an edit
- * above moved it): the steps inside the moved def shifted to where they are now.
- */
-export function rebase(v: Value, a: Analysis, scope: Node): Value {
-  const dOffset = scope.startIndex - a.base.start;
-  const dRow = scope.startPosition.row - a.base.row;
-  if (dOffset === 0 && dRow === 0) return v;
-  const start = a.baseFrom;
-  const end = a.base.end;
-  return mapLeaves(v, (leaf) => {
-    if (leaf.t !== 'taint') return leaf;
-    let moved = false;
-    const path = leaf.path.map((s) => {
-      if (s.file !== a.file || s.span.start < start || s.span.end > end) return s;
-      moved = true;
-      return { ...s, span: { start: s.span.start + dOffset, end: s.span.end + dOffset }, line: s.line + dRow };
-    });
-    return moved ? { ...leaf, path } : leaf;
-  });
-}
+export { rebase, type FileScope } from './keys.js';
 
 /** The innermost def that owns a node (lambdas belong to theirs), or the module. */
 export function ownerScope(node: Node): Node {
@@ -136,35 +63,78 @@ export function ownerScope(node: Node): Node {
 
 /** The analysis of a scope, from a cache when it still holds. */
 export function analysisOf(scope: Node, fs: FileScope): Analysis {
-  const key = analysisKey(scope, fs);
-  return memo(scope, `flowAnalysis:${fs.project ? 'p' : ''}:${fs.file ?? ''}`, () => {
-    const hit = cache.get(key);
-    if (hit && validating.has(key)) return hit.analysis;
-    let holds = false;
-    if (hit && hit.imports === importsSignature(fs.ctx) && active.length <= MAX_DEPTH) {
-      // Checking goes down the calls as analysing does: it counts against the same depth.
-      validating.add(key);
-      active.push(key);
-      try {
-        holds = stillHolds(hit.analysis, fs);
-      } finally {
-        validating.delete(key);
-        active.pop();
-      }
-    }
-    if (hit && holds) {
+  return analysisFor(scope, fs, false);
+}
+
+/**
+ * A scope's analysis; `names`, for a module: its names analysis, where a
+ * call into a def of the file is not followed. A def reads the module's
+ * names from that one, so no def's analysis depends on the module's, which
+ * follows the calls into the defs (`if __name__ == "__main__": main()`):
+ * else every def reading a global and called from the top level would be
+ * in one recursive cycle with the module.
+ *
+ * Only an analysis that holds whatever was asked first is kept (per tree
+ * and across edits): not one made while a callee it met was on the stack
+ * (a recursive cycle's member, analysed again when the cycle's head
+ * completes: cycles.ts), nor one truncated for depth (kept for the tree
+ * only, and used only at the depth it was made at).
+ */
+function analysisFor(scope: Node, fs: FileScope, names: boolean): Analysis {
+  const isNames = names && scope.type === 'module';
+  const key = analysisKey(scope, fs) + (isNames ? NAMES : '');
+  const box = memo(scope, `flowAnalysis:${fs.project ? 'p' : ''}:${fs.file ?? ''}:${isNames ? 'n' : ''}`, (): Box => ({}));
+  if (box.kept) return box.kept;
+  const truncated = box.byDepth?.get(stackDepth());
+  if (truncated) return truncated;
+  if (scope.type === 'module' && !isNames) {
+    // A module whose statements call none of its defs: its names analysis is the whole one.
+    const n = analysisFor(scope, fs, true);
+    if (!n.innerCut && memo(scope, `flowAnalysis:${fs.project ? 'p' : ''}:${fs.file ?? ''}:n`, (): Box => ({})).kept === n) return (box.kept = n);
+  }
+  const hit = cache.get(key);
+  if (hit && hit.imports === importsSignature(fs.ctx) && stackDepth() <= MAX_DEPTH) {
+    // Checking goes down the calls as analysing does: it counts against the same depth, and a
+    // check that met a scope on the stack (a cycle) does not hold (the analysis redoes the cycle).
+    const checked = inFrame(key, () => stillHolds(hit.analysis, fs));
+    if (checked.value && checked.status === 'done') {
       // Fresh again: to the end of the eviction order.
       cache.delete(key);
       cache.set(key, hit);
-      return hit.analysis;
+      return (box.kept = hit.analysis);
     }
-    const a = analyse(scope, fs, key);
-    if (!a.truncated && (!a.gaveUp || a.size > 0)) {
-      cache.set(key, { analysis: a, imports: importsSignature(fs.ctx) });
-      while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    }
-    return a;
-  });
+  }
+  const redo = () => analyse(scope, fs, isNames);
+  const keep = (a: Analysis) => store(a, key, box, fs);
+  const r = inFrame(key, redo);
+  if (r.status === 'member') {
+    deferMember({ key, low: r.low, redo, keep });
+    return r.value;
+  }
+  if (r.status === 'head') return settle([{ key, low: r.low, redo, keep }, ...(r.members as Member<Analysis>[])]).get(key)!;
+  keep(r.value);
+  return r.value;
+}
+
+/** Keeps an analysis that holds whatever was asked first. */
+function store(a: Analysis, key: string, box: Box, fs: FileScope): void {
+  if (!a.truncated && (!a.gaveUp || a.size > 0)) {
+    cache.set(key, { analysis: a, imports: importsSignature(fs.ctx) });
+    while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  if (!a.truncated) box.kept = a;
+  else (box.byDepth ??= new Map()).set(stackDepth(), a);
+}
+
+/**
+ * A callee's analysis, or undefined where the call is cut: the callee is
+ * on the stack, in a cycle still open, or a later member of the cycle
+ * being settled (cycles.ts).
+ */
+function follow(def: Node, fs: FileScope): Analysis | undefined {
+  const c = cutOrSettled<Analysis>(analysisKey(def, fs));
+  if (c.cut) return undefined;
+  return c.settled ?? analysisFor(def, fs, false);
 }
 
 function stillHolds(a: Analysis, fs: FileScope): boolean {
@@ -177,7 +147,13 @@ function stillHolds(a: Analysis, fs: FileScope): boolean {
       const tfs = d.module === null ? fs : projectModule(`${d.module}.${d.path.join('.')}`, fs)?.fs;
       const def = tfs && defsIn(tfs, d.path);
       if (!tfs || def?.type !== 'function_definition') return false;
-      if (summaryPrint(summaryOf(analysisOf(def, tfs), def), def, tfs.file !== fs.file) !== d.fingerprint) return false;
+      // A call left unfollowed in a cycle holds while the callee's text does.
+      if (d.kind === 'cut') {
+        if (analysisKey(def, tfs) !== d.key) return false;
+        continue;
+      }
+      const callee = follow(def, tfs);
+      if (!callee || summaryPrint(summaryOf(callee, def), def, tfs.file !== fs.file) !== d.fingerprint) return false;
     }
   }
   return true;
@@ -197,12 +173,12 @@ function summaryOf(a: Analysis, def: Node): Value {
   return rebase(join(...a.returns), a, def);
 }
 
-function analyse(scope: Node, fs: FileScope, key: string): Analysis {
+function analyse(scope: Node, fs: FileScope, names: boolean): Analysis {
   const isModule = scope.type === 'module';
   const outerScope = isModule ? null : ownerScope(scope);
-  const outer = outerScope && outerScope.type === 'function_definition' ? finalEnv(analysisOf(outerScope, fs)) : null;
-  const a = new Analysis(scope, fs.ctx, fs.file, resolverFor(fs, isModule), outer);
-  active.push(key);
+  // A closure reads its def's final names (none where that def is on the stack: a cycle, settled as one).
+  const outerAnalysis = outerScope && outerScope.type === 'function_definition' ? follow(outerScope, fs) : undefined;
+  const a = new Analysis(scope, fs.ctx, fs.file, resolverFor(fs, isModule, names), outerAnalysis ? finalEnv(outerAnalysis) : null);
   try {
     const env: Env = new Map();
     if (!isModule) {
@@ -218,7 +194,6 @@ function analyse(scope: Node, fs: FileScope, key: string): Analysis {
       if (end) a.exits.push(end);
     }
   } finally {
-    active.pop();
     a.release();
   }
   return a;
@@ -240,8 +215,7 @@ export function finalEnv(a: Analysis): Env {
 function globalValue(name: string, fs: FileScope): Value | undefined {
   const root = fs.root;
   if (fs.file !== null) return assignedGlobal(name, fs);
-  const key = analysisKey(root, fs);
-  if (active.includes(key)) return undefined;
+  if (onStack(analysisKey(root, fs) + NAMES)) return undefined;
   return moduleNames(root, fs).get(name);
 }
 
@@ -278,7 +252,7 @@ function moduleNames(root: Node, fs: FileScope): Env {
     const skeleton = `${fs.project ? 'p' : ''}\u0000${fs.file ?? `\u0001${fs.ctx.filename}`}\u0000${importsSignature(fs.ctx)}\u0000${withoutBodies(root)}`;
     const hit = namesCache.get(skeleton);
     if (hit) return hit;
-    const env = finalEnv(analysisOf(root, fs));
+    const env = finalEnv(analysisFor(root, fs, true));
     const steps = [...env.values()].some((v) => hasSteps(v));
     if (!steps) {
       namesCache.set(skeleton, env);
@@ -317,7 +291,8 @@ function withoutBodies(root: Node): string {
   return out + text.slice(at);
 }
 
-export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
+/** `names`: a module's names analysis, which follows no call into a def of its own file (`analysisFor`). */
+export function resolverFor(fs: FileScope, isModule: boolean, names = false): Resolver {
   return {
     global(name, a) {
       if (isModule) return undefined;
@@ -327,23 +302,33 @@ export function resolverFor(fs: FileScope, isModule: boolean): Resolver {
     },
     callDef(call, env, args, kwargs, a) {
       const targets = targetsOf(call, env, a, fs);
-      if (targets.length && active.length > MAX_DEPTH) {
+      if (targets.length === 0) return undefined;
+      if (names && targets.some((t) => t.fs.root.tree === fs.root.tree)) {
+        a.innerCut = true;
+        return undefined;
+      }
+      if (stackDepth() > MAX_DEPTH) {
         a.truncated = true;
         return undefined;
       }
-      if (targets.length === 0) return undefined;
       const out: Value[] = [];
       const name = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? 'the call';
       const note = `through ${name.length > 40 ? `${name.slice(0, 37)}...` : name}() on line ${call.startPosition.row + 1}`;
       for (const t of targets) {
         const key = analysisKey(t.def, t.fs);
-        if (active.includes(key)) return undefined;
-        const calleeAnalysis = analysisOf(t.def, t.fs);
-        if (calleeAnalysis.truncated) a.truncated = true;
-        const ret = summaryOf(calleeAnalysis, t.def);
         const cls = enclosingClass(t.def)?.childForFieldName('name')?.text;
         const defName = t.def.childForFieldName('name')?.text ?? '';
-        a.deps.push({ kind: 'call', module: t.fs === fs ? null : (t.fs.module ?? null), path: cls ? [cls, defName] : [defName], key, fingerprint: summaryPrint(ret, t.def, t.fs.file !== fs.file) });
+        const module = t.fs === fs ? null : (t.fs.module ?? null);
+        const path = cls ? [cls, defName] : [defName];
+        const calleeAnalysis = follow(t.def, t.fs);
+        if (!calleeAnalysis) {
+          // Recursion: the call is unresolved (cycles.ts decides where, the same whatever was asked first).
+          a.deps.push({ kind: 'cut', module, path, key });
+          return undefined;
+        }
+        if (calleeAnalysis.truncated) a.truncated = true;
+        const ret = summaryOf(calleeAnalysis, t.def);
+        a.deps.push({ kind: 'call', module, path, key, fingerprint: summaryPrint(ret, t.def, t.fs.file !== fs.file) });
         const params = paramsOf(t.def);
         // Into another module, the path says where it went there (the callee's parameter, in its file), then comes back through the call.
         const across = t.fs.file !== fs.file;

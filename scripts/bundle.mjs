@@ -11,7 +11,8 @@
 // bundle-*.js (the chunks). From dist/ the rest is found as from tsc's
 // tree: queries/ one folder up (engine/ruleset.ts), the grammars' wasm
 // files as package files (engine/grammar.ts), package.json one folder up
-// (version.ts). dist/bundle.meta.json is esbuild's account of which module
+// (version.ts). dist/rules.json: the rules of queries/ read and validated
+// at build time (engine/prebuilt.ts). dist/bundle.meta.json is esbuild's account of which module
 // went where (test/cli/cold-start.test.ts reads it); it is not shipped.
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -63,5 +64,13 @@ const result = await build({
 });
 
 writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
+
+// The rules read and validated once, here, with their combined query
+// (engine/prebuilt.ts): a start takes them while queries/ hashes the same.
+// From tsc's tree, which the build has just written.
+const { prebuild, defaultQueriesDir } = await import(`${DIST}/engine/ruleset.js`);
+const { queriesStamp, PREBUILT_FILE } = await import(`${DIST}/engine/prebuilt.js`);
+const queries = defaultQueriesDir();
+writeFileSync(`${DIST}/${PREBUILT_FILE}`, JSON.stringify(prebuild(queries, queriesStamp(queries))));
 // npm links `bin` to it.
 chmodSync(`${DIST}/cli.js`, 0o755);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Query, type Language } from 'web-tree-sitter';
 import { CHECKS } from './checks/index.js';
 import { FACT_QUERY } from './facts.js';
+import { readPrebuilt, type Combined, type Prebuilt } from './prebuilt.js';
 import { RuleMetaSchema, type Rule } from './rule.js';
 
 /** `queries/` beside `dist/` (or beside `server/src` when run from sources). */
@@ -27,6 +28,27 @@ export function defaultQueriesDir(): string {
  * `.scm`: its query is empty, so it matches nothing in Python.
  */
 export function readRules(dir: string = defaultQueriesDir()): Rule[] {
+  const prebuilt = readPrebuilt(dir);
+  if (prebuilt) {
+    PREBUILT_QUERY.set(prebuilt.rules, prebuilt.combined);
+    return prebuilt.rules;
+  }
+  return readRuleFiles(dir);
+}
+
+/** The combined query of rules read from dist/rules.json, by their array: RuleSet takes it rather than splitting the patterns again. */
+const PREBUILT_QUERY = new WeakMap<readonly Rule[], Combined>();
+
+/** What scripts/bundle.mjs writes to dist/rules.json: the rules of `dir` read and validated here, and their combined query. */
+export function prebuild(dir: string, stamp: string): Prebuilt {
+  const rules = readRuleFiles(dir);
+  const built = combine(rules, (text) => splitTopLevel(text));
+  const index = new Map(rules.map((r, i) => [r, i]));
+  return { stamp, rules, combined: { source: built.source, offsets: built.offsets, owners: built.owners.map((g) => g.map((r) => index.get(r)!)) } };
+}
+
+/** Every rule of `dir`, read and validated. */
+function readRuleFiles(dir: string): Rule[] {
   const rules: Rule[] = [];
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith('.json')) continue;
@@ -85,7 +107,8 @@ export class RuleSet {
     // alone serves callers that want the facts only.
     this.factQuery = new Query(language, FACT_QUERY);
     const factPatterns = this.factQuery.patternCount();
-    let built = combine(rules, (text) => splitTopLevel(text));
+    const pre = PREBUILT_QUERY.get(rules);
+    let built = pre ? { source: pre.source, offsets: pre.offsets, owners: pre.owners.map((g) => g.map((i) => rules[i])) } : combine(rules, (text) => splitTopLevel(text));
     let query = tryQuery(language, built.source + FACT_QUERY);
     if (!query || !splitConfirmed(query, built.offsets, factPatterns)) {
       query?.delete();

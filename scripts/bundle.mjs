@@ -15,6 +15,7 @@
 // at build time (engine/prebuilt.ts). dist/bundle.meta.json is esbuild's account of which module
 // went where (test/cli/cold-start.test.ts reads it); it is not shipped.
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -39,6 +40,26 @@ const noZodLocales = {
   },
 };
 
+/**
+ * node's own modules through `require`, not `import`: importing `node:fs`
+ * as an ES module makes node build its ES facade, which reads every export,
+ * and the `ReadStream` getter loads all of node's streams (a tenth of a
+ * one-file `check`'s module loading, measured on node 20). `require` gives
+ * the same object without the facade. Each import becomes a CommonJS
+ * module of one line that esbuild wraps as it wraps vscode-languageserver's
+ * (static imports only: a dynamic `import()` of one wants its named exports).
+ */
+const BUILTINS = new Set(builtinModules);
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && (args.path.startsWith('node:') || BUILTINS.has(args.path)) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
@@ -58,7 +79,7 @@ const result = await build({
   // alias keeps clear of a bundled module's own `createRequire`.
   banner: { js: "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);" },
   // The wasm files stay in their packages: found at run time (engine/grammar.ts).
-  plugins: [noZodLocales],
+  plugins: [noZodLocales, builtinsByRequire],
   metafile: true,
   logLevel: 'warning',
 });

@@ -15,7 +15,7 @@
 // at build time (engine/prebuilt.ts). dist/bundle.meta.json is esbuild's account of which module
 // went where (test/cli/cold-start.test.ts reads it); it is not shipped.
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -45,18 +45,30 @@ const noZodLocales = {
  * as an ES module makes node build its ES facade, which reads every export,
  * and the `ReadStream` getter loads all of node's streams (a tenth of a
  * one-file `check`'s module loading, measured on node 20). `require` gives
- * the same object without the facade. Each import becomes a CommonJS
- * module of one line that esbuild wraps as it wraps vscode-languageserver's
- * (static imports only: a dynamic `import()` of one wants its named exports).
+ * the same object without the facade. Each static import becomes a small
+ * ES module that re-exports the plain properties of the required object
+ * (read here, from this node), so that importers bind to them directly;
+ * a property node defines by a getter (fs's `ReadStream`, `promises`) is
+ * not read unless listed in `ACCESSORS`: importing another fails the build,
+ * which says to list it. A dynamic `import()` keeps node's own facade (it
+ * wants the named exports of a namespace, once).
  */
 const BUILTINS = new Set(builtinModules);
+const ACCESSORS = { util: ['parseArgs', 'aborted'] };
+const requireHere = createRequire(import.meta.url);
+function builtinModule(spec) {
+  const name = spec.replace(/^node:/, '');
+  const m = requireHere(spec);
+  const plain = Object.keys(m).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default' && ('value' in Object.getOwnPropertyDescriptor(m, k) || ACCESSORS[name]?.includes(k)));
+  return `const m = require(${JSON.stringify(spec)});\nexport default m;\n${plain.map((k) => `export const ${k} = m.${k};`).join('\n')}\n`;
+}
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
       args.kind === 'import-statement' && (args.path.startsWith('node:') || BUILTINS.has(args.path)) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: builtinModule(args.path), loader: 'js' }));
   },
 };
 

@@ -101,7 +101,8 @@ writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
 // The rules read and validated once, here, with their combined query
 // (engine/prebuilt.ts): a start takes them while queries/ hashes the same.
 // From tsc's tree, which the build has just written.
-const { prebuild, defaultQueriesDir } = await import(`${DIST}/engine/ruleset.js`);
+const { defaultQueriesDir } = await import(`${DIST}/engine/ruleset.js`);
+const { prebuild } = await import(`${DIST}/engine/rules-read.js`);
 const { queriesStamp, PREBUILT_FILE } = await import(`${DIST}/engine/prebuilt.js`);
 const queries = defaultQueriesDir();
 writeFileSync(`${DIST}/${PREBUILT_FILE}`, JSON.stringify(prebuild(queries, queriesStamp(queries))));

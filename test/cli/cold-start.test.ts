@@ -87,6 +87,23 @@ describe('what each command loads (the bundle)', () => {
     for (const part of [...SERVER_ONLY, 'server/src/config/schema.ts', 'server/src/config/parse.ts', 'node_modules/zod/v4/classic/', 'node_modules/execa/', 'server/src/report/command.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts']) expect(has(r.modules, part), part).toBe(false);
   });
 
+  it('check of a Python file loads no part of the dependency audit; check of a requirements file does', async () => {
+    // (audit/manifest.ts, the manifest names, is what decides: it may load.)
+    const AUDIT = ['server/src/check/audit.ts', 'server/src/audit/project.ts', 'server/src/audit/database.ts', 'server/src/audit/parse.ts', 'server/src/audit/cvss.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/fflate/'];
+    const py = await loadedModules(['check', '--no-bandit', 'app.py'], 'check-no-audit.log');
+    expect(py.stdout).toContain('B602');
+    for (const part of AUDIT) expect(has(py.modules, part), part).toBe(false);
+    writeFileSync(join(dir, 'requirements.txt'), 'requests==2.31.0\n');
+    try {
+      const req = await loadedModules(['check', '--no-bandit', 'app.py', 'requirements.txt'], 'check-audit.log');
+      expect(req.stdout).toContain('B602');
+      expect(has(req.modules, 'server/src/check/audit.ts')).toBe(true);
+      expect(has(req.modules, 'server/src/audit/project.ts')).toBe(true);
+    } finally {
+      rmSync(join(dir, 'requirements.txt'));
+    }
+  });
+
   it('check loads the settings parser when the project has [tool.pysec]', async () => {
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.pysec.rules]\nignore = ["B602"]\n');
     try {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { queriesStamp, readPrebuilt } from '../../server/src/engine/prebuilt.js';
-import { defaultQueriesDir, prebuild, readRules, RuleSet } from '../../server/src/engine/ruleset.js';
+import { prebuild, readRules } from '../../server/src/engine/rules-read.js';
+import { defaultQueriesDir, RuleSet } from '../../server/src/engine/ruleset.js';
 
 let copy: string;
 

@@ -6,7 +6,7 @@ import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
 import { shortRun } from '../engine/grammar.js';
 import type { Rule } from '../engine/rule.js';
-import { readRules } from '../engine/ruleset.js';
+import { loadRules } from '../engine/ruleset.js';
 import type { HygieneIssue } from '../suppress/hygiene.js';
 import { pythonFiles } from '../files/walk.js';
 import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
@@ -31,9 +31,10 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   // Loaded only when a file is not answered by the result cache: a warm run parses nothing.
   let loading: Promise<Engine> | undefined;
   const engine = () => (loading ??= (shortRun(files), Engine.load()));
-  let rules: Rule[] | undefined;
+  let rules: Promise<Rule[]> | undefined;
+  const rulesRead = () => (rules ??= loadRules());
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = await projectSettings(() => (rules ??= readRules()), configOf, warn, files);
+  const settingsOf = await projectSettings(rulesRead, configOf, warn, files);
   const cache = cacheFolder(options.cache, cwd);
   const review = await reviewAll(engine, files, {
     bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)),
@@ -64,7 +65,7 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
   // calculator: half a megabyte) load only when the paths can hold a manifest: not for `check app.py`.
   const deps =
     options.audit && (options.advisories !== undefined || mayHoldManifests(options.paths))
-      ? (await import('./audit.js')).checkDependencies(options.paths, options, () => (rules ??= readRules()), review.results, settingsOf, warn)
+      ? (await import('./audit.js')).checkDependencies(options.paths, options, await rulesRead(), review.results, settingsOf, warn)
       : { results: [] };
   let results = [...checked, ...deps.results].map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));

@@ -12,7 +12,8 @@
 // tree: queries/ one folder up (engine/ruleset.ts), the grammars' wasm
 // files as package files (engine/grammar.ts), package.json one folder up
 // (version.ts). dist/rules.json: the rules of queries/ read and validated
-// at build time (engine/prebuilt.ts). dist/bundle.meta.json is esbuild's account of which module
+// at build time (engine/prebuilt.ts). dist/yaml.cjs: the yaml package, which
+// bandit/yaml.ts requires when a project's bandit config is YAML. dist/bundle.meta.json is esbuild's account of which module
 // went where (test/cli/cold-start.test.ts reads it); it is not shipped.
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -95,6 +96,23 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+
+// yaml, for a project's YAML bandit config, as a CommonJS file that
+// bandit/yaml.ts requires when it first needs it: a chunk would load with
+// every `check`, and an ES module cannot be loaded synchronously.
+const yaml = await build({
+  absWorkingDir: ROOT,
+  entryPoints: { yaml: 'yaml' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  logLevel: 'warning',
+});
+for (const [k, v] of Object.entries(yaml.metafile.outputs)) result.metafile.outputs[k] = v;
 
 writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
 

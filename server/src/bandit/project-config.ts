@@ -3,7 +3,7 @@ import { readRegularFile } from '../files/read.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import { atLeast, type BanditVersion } from './discover.js';
 import { fnmatch } from '../glob/fnmatch.js';
 import { BoundedCache } from '../glob/nfa.js';

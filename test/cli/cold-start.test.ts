@@ -87,6 +87,13 @@ describe('what each command loads (the bundle)', () => {
     for (const part of [...SERVER_ONLY, 'server/src/config/schema.ts', 'server/src/config/parse.ts', 'node_modules/zod/v4/classic/', 'node_modules/execa/', 'server/src/report/command.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts']) expect(has(r.modules, part), part).toBe(false);
   });
 
+  it('check --no-bandit of a Python file loads neither zod nor yaml: the rules come from the build (dist/rules.json), not from validating queries/', async () => {
+    const r = await loadedModules(['check', '--no-bandit', 'app.py'], 'check-no-zod.log');
+    expect(r.stdout).toContain('B602');
+    expect(has(r.modules, 'server/src/engine/ruleset.ts')).toBe(true);
+    for (const part of ['node_modules/zod/', 'node_modules/yaml/', 'server/src/engine/rule-schema.ts', 'server/src/engine/rules-read.ts', 'server/src/bandit/output.ts']) expect(has(r.modules, part), part).toBe(false);
+  });
+
   it('check of a Python file loads no part of the dependency audit; check of a requirements file does', async () => {
     // (audit/manifest.ts, the manifest names, is what decides: it may load.)
     const AUDIT = ['server/src/check/audit.ts', 'server/src/audit/project.ts', 'server/src/audit/database.ts', 'server/src/audit/parse.ts', 'server/src/audit/cvss.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/fflate/'];

@@ -99,6 +99,30 @@ describe('what each command loads (the bundle)', () => {
     for (const part of [...SERVER_ONLY, 'server/src/engine/', 'server/src/check/command.ts', 'server/src/batch/review.ts', 'node_modules/web-tree-sitter/', 'node_modules/yaml/', 'node_modules/execa/', 'node_modules/zod/']) expect(has(warm.modules, part), part).toBe(false);
   });
 
+  it('check --no-bandit of a Python file loads neither zod nor yaml: the rules come from the build (dist/rules.json), not from validating queries/', async () => {
+    const r = await loadedModules(['check', '--no-bandit', '--no-cache', 'app.py'], 'check-no-zod.log');
+    expect(r.stdout).toContain('B602');
+    expect(has(r.modules, 'server/src/engine/ruleset.ts')).toBe(true);
+    for (const part of ['node_modules/zod/', 'node_modules/yaml/', 'server/src/engine/rule-schema.ts', 'server/src/engine/rules-read.ts', 'server/src/bandit/output.ts']) expect(has(r.modules, part), part).toBe(false);
+  });
+
+  it('check of a Python file loads no part of the dependency audit; check of a requirements file does', async () => {
+    // (audit/manifest.ts, the manifest names, is what decides: it may load.)
+    const AUDIT = ['server/src/check/audit.ts', 'server/src/audit/project.ts', 'server/src/audit/database.ts', 'server/src/audit/parse.ts', 'server/src/audit/cvss.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/fflate/'];
+    const py = await loadedModules(['check', '--no-bandit', '--no-cache', 'app.py'], 'check-no-audit.log');
+    expect(py.stdout).toContain('B602');
+    for (const part of AUDIT) expect(has(py.modules, part), part).toBe(false);
+    writeFileSync(join(dir, 'requirements.txt'), 'requests==2.31.0\n');
+    try {
+      const req = await loadedModules(['check', '--no-bandit', '--no-cache', 'app.py', 'requirements.txt'], 'check-audit.log');
+      expect(req.stdout).toContain('B602');
+      expect(has(req.modules, 'server/src/check/audit.ts')).toBe(true);
+      expect(has(req.modules, 'server/src/audit/project.ts')).toBe(true);
+    } finally {
+      rmSync(join(dir, 'requirements.txt'));
+    }
+  });
+
   it('check loads the settings parser when the project has [tool.pysec]', async () => {
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.pysec.rules]\nignore = ["B602"]\n');
     try {

@@ -53,12 +53,13 @@ function run(args: string[], env: NodeJS.ProcessEnv = ENV) {
 }
 
 describe('the packed package', () => {
-  it('holds the bundle only: dist/ is cli.js, the worker entries and bundle chunks', () => {
+  it('holds the bundle only: dist/ is cli.js, the worker entries, bundle chunks, the prebuilt rules and yaml', () => {
     const dist = readdirSync(join(pkg, 'dist'));
     expect(dist).toContain('cli.js');
     expect(dist).toContain('worker-main.js');
     expect(dist).toContain('large-worker-main.js');
-    expect(dist.filter((f) => !['cli.js', 'worker-main.js', 'large-worker-main.js'].includes(f) && !/^bundle-[\w-]+\.js$/.test(f))).toEqual([]);
+    expect(dist).toContain('rules.json');
+    expect(dist.filter((f) => !['cli.js', 'worker-main.js', 'large-worker-main.js', 'rules.json', 'yaml.cjs'].includes(f) && !/^bundle-[\w-]+\.js$/.test(f))).toEqual([]);
   });
 
   it('runs --version from the bin link', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reach, SinkKind } from '../../server/src/engine/flow/types.js';
-import { readRules } from '../../server/src/engine/ruleset.js';
+import { readRules } from '../../server/src/engine/rules-read.js';
 import type { Risk } from '../../server/src/findings/finding.js';
 import { gradeRisk, isPlaceholderSecret, isTestPath, namesSecret, type GradeInput } from '../../server/src/grading/risk.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../server/src/bandit/project-config.js';
 import { overridesKey, pluginOverrides, ruleVariant } from '../../server/src/bandit/plugin-config.js';
-import { readRules } from '../../server/src/engine/ruleset.js';
+import { readRules } from '../../server/src/engine/rules-read.js';
 import { paramSet } from '../../server/src/engine/checks/support/params.js';
 import { parse as parseYaml } from 'yaml';
 

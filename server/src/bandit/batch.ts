@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { BanditCommand, BanditVersion } from './discover.js';
 import { loadExeca, pythonToolOptions, runFolder } from './python-env.js';
-import { parseBanditOutputInSlices, type BanditResult } from './output.js';
+import type { BanditResult } from './output.js';
 import { readReport, reportArgs } from './report-file.js';
 
 export interface BatchRequest {
@@ -115,7 +115,8 @@ async function collect(files: string[], run: Awaited<ReturnType<typeof execBatch
     return fail(`bandit failed (${r.exitCode === undefined ? r.shortMessage : `exit code ${r.exitCode}`})${err ? `: ${err}` : ''}`);
   }
   if (!run.report || 'error' in run.report) return fail(run.report?.error ?? 'bandit wrote no report');
-  const parsed = await parseBanditOutputInSlices(run.report.text);
+  // The report's parser (and zod with it) loads once bandit has answered: `check --no-bandit` loads neither.
+  const parsed = await (await import('./output.js')).parseBanditOutputInSlices(run.report.text);
   if ('error' in parsed) return fail(parsed.error);
   for (const e of parsed.report.errors) out.errors.push({ path: e.filename, message: `bandit: ${e.reason}` });
   for (const f of files) if (!out.results.has(f)) out.results.set(f, []);

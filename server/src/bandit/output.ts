@@ -1,4 +1,4 @@
-// zod's mini build, as for the rules' metadata (engine/rule.ts): the classic build alone is a tenth of a second to load.
+// zod's mini build, as for the rules' metadata (engine/rule-schema.ts): the classic build alone is a tenth of a second to load.
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 

@@ -15,7 +15,7 @@ import { configured, type CheckedFile } from './hygiene.js';
 export function checkDependencies(
   paths: readonly string[],
   options: { audit: boolean; advisories?: string },
-  rules: () => readonly Rule[],
+  rules: readonly Rule[],
   python: readonly FileResult[],
   settingsOf: (path: string) => Settings,
   warn: (message: string) => void,
@@ -25,7 +25,7 @@ export function checkDependencies(
     enabled: options.audit,
     ...(options.advisories !== undefined ? { database: options.advisories } : {}),
     python,
-    rules: new Map(rules().map((r) => [r.id, r])),
+    rules: new Map(rules.map((r) => [r.id, r])),
   });
   for (const n of run.notes) warn(n);
   const results = run.results.map((r): CheckedFile => {

@@ -4,15 +4,16 @@ import type { FileResult } from '../batch/file.js';
 import { type CheckOptions, UsageError } from '../cli/args.js';
 import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
+import { shortRun } from '../engine/grammar.js';
 import type { Rule } from '../engine/rule.js';
-import { readRules } from '../engine/ruleset.js';
+import { loadRules } from '../engine/ruleset.js';
 import type { HygieneIssue } from '../suppress/hygiene.js';
 import { pythonFiles } from '../files/walk.js';
 import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
 import { formatJson, formatText } from './format.js';
 import { atLeastRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
-import { checkDependencies } from './audit.js';
+import { mayHoldManifests } from './manifests.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 
 /** `pysec-lsp check` with its options (cli/args.ts): the exit status. */
@@ -29,10 +30,11 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
 
   // Loaded only when a file is not answered by the result cache: a warm run parses nothing.
   let loading: Promise<Engine> | undefined;
-  const engine = () => (loading ??= Engine.load());
-  let rules: Rule[] | undefined;
+  const engine = () => (loading ??= (shortRun(files), Engine.load()));
+  let rules: Promise<Rule[]> | undefined;
+  const rulesRead = () => (rules ??= loadRules());
   const configOf = projectConfigs(cwd, warn);
-  const settingsOf = await projectSettings(() => (rules ??= readRules()), configOf, warn, files);
+  const settingsOf = await projectSettings(rulesRead, configOf, warn, files);
   const cache = cacheFolder(options.cache, cwd);
   const review = await reviewAll(engine, files, {
     bandit: options.bandit && (() => findCliBandit(cwd, options.banditChoice, warn)),
@@ -59,7 +61,12 @@ export async function runCheck(options: CheckOptions, out: (s: string) => void):
     if (options.verbose) warn(`cache ${stored.store.dir}: ${stored.stats.hits} files unchanged, ${stored.stats.misses} reviewed`);
   } else if (options.verbose) warn('cache: not used (--no-cache)');
   // The manifests under the same paths (PS601/PS602): results beside the Python files', under the same filters.
-  const deps = checkDependencies(options.paths, options, () => (rules ??= readRules()), review.results, settingsOf, warn);
+  // The audit's modules (the manifest parsers, the advisory database's zip and yaml readers, the CVSS
+  // calculator: half a megabyte) load only when the paths can hold a manifest: not for `check app.py`.
+  const deps =
+    options.audit && (options.advisories !== undefined || mayHoldManifests(options.paths))
+      ? (await import('./audit.js')).checkDependencies(options.paths, options, await rulesRead(), review.results, settingsOf, warn)
+      : { results: [] };
   let results = [...checked, ...deps.results].map((r) => {
     const off = ruleTurnedOff(settingsOf(r.path));
     const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));

@@ -95,14 +95,13 @@ export function ruleTurnedOff(settings: Settings): (rule: { id: string; name: st
  * the root is first asked about.
  */
 export async function projectSettings(
-  rules: () => readonly { id: string; name: string }[],
+  rules: () => Promise<readonly { id: string; name: string }[]>,
   configOf: (path: string) => ProjectBanditConfig,
   say: (message: string) => void,
   paths: readonly string[],
 ): Promise<(path: string) => Settings> {
-  // The rule names are read only when a `[tool.pysec]` table names a rule (a warm run loads no engine).
   let names: Set<string> | undefined;
-  const known = () => (names ??= new Set([...rules().flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]));
+  const known = () => (names ??= new Set([...listed.flatMap((r) => [r.id, r.name]), ...Object.entries(HYGIENE_RULES).flat(), ...BANDIT_IDS, ...BANDIT_ID_BY_NAME.keys()]));
   const sections = new Map<string, ReturnType<typeof pysecSection>>();
   const sectionOf = (root: string) => {
     if (!sections.has(root)) sections.set(root, pysecSection(root));
@@ -110,6 +109,8 @@ export async function projectSettings(
   };
   // The parser, and zod with it, loads only when some root has a [tool.pysec] table.
   const parser = paths.some((p) => sectionOf(configOf(p).root) !== undefined) ? await import('../config/parse.js') : undefined;
+  // The rule names are read only when a `[tool.pysec]` table is there to name one (a warm run loads no engine).
+  const listed = parser ? await rules() : [];
   const byRoot = new Map<string, Settings>();
   return (path) => {
     const root = configOf(path).root;

@@ -2,7 +2,7 @@ import type { Parser } from 'web-tree-sitter';
 import { createParser, loadPython, queryRangeScale } from './grammar.js';
 import { DocumentAnalysis, type OffsetEdit } from './incremental.js';
 import type { Rule, RuleSelection } from './rule.js';
-import { readRules, RuleSet } from './ruleset.js';
+import { loadRules, RuleSet } from './ruleset.js';
 
 export type { OffsetEdit };
 
@@ -25,7 +25,7 @@ export class Engine {
     // The wasm compiles off the main thread while the rules are read here.
     const loading = loadPython();
     try {
-      rules ??= readRules(queriesDir);
+      rules ??= await loadRules(queriesDir);
     } catch (e) {
       loading.catch(() => {});
       throw e;

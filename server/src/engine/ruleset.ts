@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Query, type Language } from 'web-tree-sitter';
-import { CHECKS } from './checks/index.js';
 import { FACT_QUERY } from './facts.js';
-import { RuleMetaSchema, type Rule } from './rule.js';
+import { readPrebuilt, type Combined } from './prebuilt.js';
+import type { Rule } from './rule.js';
 
 /** `queries/` beside `dist/` (or beside `server/src` when run from sources). */
 export function defaultQueriesDir(): string {
@@ -22,25 +22,24 @@ export function defaultQueriesDir(): string {
 }
 
 /**
- * Reads every `<ID>.json` + `<ID>.scm` pair; a broken rule is an error, not a
- * silent skip. A dependency rule (`"kind": "dependency"`, PS6xx) has no
- * `.scm`: its query is empty, so it matches nothing in Python.
+ * The rules of `dir`: the build's copy of them while it is current
+ * (prebuilt.ts), else read and validated from the files (rules-read.ts,
+ * which loads zod: only then). A broken rule is an error, not a silent skip.
  */
-export function readRules(dir: string = defaultQueriesDir()): Rule[] {
-  const rules: Rule[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    if (!file.endsWith('.json')) continue;
-    const path = join(dir, file);
-    const parsed = RuleMetaSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`${path}: ${parsed.error.message}`);
-    const meta = parsed.data;
-    if (`${meta.id}.json` !== file) throw new Error(`${path}: file name must be ${meta.id}.json`);
-    if (meta.check && !CHECKS[meta.check]) throw new Error(`${path}: unknown check "${meta.check}"`);
-    const query = meta.kind === 'dependency' ? '' : readFileSync(join(dir, `${meta.id}.scm`), 'utf8');
-    rules.push({ ...meta, query });
-  }
-  return rules;
+export async function loadRules(dir: string = defaultQueriesDir()): Promise<Rule[]> {
+  return takePrebuilt(dir) ?? (await import('./rules-read.js')).readRuleFiles(dir);
 }
+
+/** The build's copy of the rules of `dir` if current (its combined query registered for RuleSet), else null. */
+export function takePrebuilt(dir: string): Rule[] | null {
+  const prebuilt = readPrebuilt(dir);
+  if (!prebuilt) return null;
+  PREBUILT_QUERY.set(prebuilt.rules, prebuilt.combined);
+  return prebuilt.rules;
+}
+
+/** The combined query of rules read from dist/rules.json, by their array: RuleSet takes it rather than splitting the patterns again. */
+const PREBUILT_QUERY = new WeakMap<readonly Rule[], Combined>();
 
 /**
  * All rules compiled into one query, so that a run walks the tree once.
@@ -85,7 +84,8 @@ export class RuleSet {
     // alone serves callers that want the facts only.
     this.factQuery = new Query(language, FACT_QUERY);
     const factPatterns = this.factQuery.patternCount();
-    let built = combine(rules, (text) => splitTopLevel(text));
+    const pre = PREBUILT_QUERY.get(rules);
+    let built = pre ? { source: pre.source, offsets: pre.offsets, owners: pre.owners.map((g) => g.map((i) => rules[i])) } : combine(rules, (text) => splitTopLevel(text));
     let query = tryQuery(language, built.source + FACT_QUERY);
     if (!query || !splitConfirmed(query, built.offsets, factPatterns)) {
       query?.delete();
@@ -120,7 +120,7 @@ export function silentWhen(rule: Rule): string[] {
 }
 
 /** All rules' patterns, each distinct pattern once, with its owners and its byte offset in `source`. */
-function combine(rules: readonly Rule[], split: (text: string, id: string) => string[]): { source: string; owners: Rule[][]; offsets: number[] } {
+export function combine(rules: readonly Rule[], split: (text: string, id: string) => string[]): { source: string; owners: Rule[][]; offsets: number[] } {
   const groups = new Map<string, Rule[]>();
   const cache = new Map<string, string[]>();
   for (const rule of rules) {

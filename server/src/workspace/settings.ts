@@ -21,7 +21,7 @@ import type { WorkspaceFolders } from '../documents/folders.js';
 import { uriToPath } from '../documents/uri.js';
 import type { Rule, RuleSelection } from '../engine/rule.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../bandit/yaml.js';
 
 /** What changed, for the server to act on: re-run and re-publish. */
 export interface SettingsChange {

@@ -100,10 +100,23 @@ describe('DocumentText', () => {
     const t = new DocumentText('file:///t.py', 'python', 1, 'x'.repeat(3 * PIECE));
     const read = t.reader(256, () => false);
     t.replace(10, 20, 'yy');
+    const edited = t.reader(256, () => false);
     t.replace(0, t.length, 'z');
-    expect(read(0)).toBe('x'.repeat(PIECE));
+    expect(read(0)).toBe('x'.repeat(3 * PIECE));
     expect(read(3 * PIECE - 1)).toBe('x');
     expect(read(3 * PIECE)).toBe('');
+    expect(edited(0)).toBe(`${'x'.repeat(10)}yy${'x'.repeat(PIECE - 20)}`);
     expect(t.getText()).toBe('z');
+  });
+
+  it('reads node text across pieces the same before and after joining the whole text', () => {
+    const text = Array.from({ length: 5 * PIECE }, (_, i) => 'ab\rc\r\nd'[i % 7]).join('');
+    const t = new DocumentText('file:///t.py', 'python', 1, text);
+    t.replace(7, 7, 'e');
+    const after = text.slice(0, 7) + 'e' + text.slice(7);
+    // Each whole read crosses four piece boundaries: past the threshold the version's whole text is joined.
+    for (let k = 0; k < 20; k++) expect(readAll(t, false, 256)).toBe(asPythonReadsIt(after));
+    const read = t.reader(256, () => false);
+    expect(read(PIECE + 3)).toBe(asPythonReadsIt(after).slice(PIECE + 3));
   });
 });

@@ -1,5 +1,6 @@
 import type { Position, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
  * An open document's text, kept in pieces so that a keystroke never
@@ -58,7 +59,25 @@ interface Pieces {
   readonly starts: readonly number[];
   /** Each piece as Python reads it (lone `\r` as `\n`), for the parser: the same string when it holds no `\r`. */
   readonly python: readonly string[];
+  /**
+   * The whole text as Python reads it, once joined (`reader`): then a
+   * node's text is a slice of it, whatever its length, as when the tree
+   * read one string. Known from the start for the text a document opens
+   * with.
+   */
+  whole?: string;
+  /** Reads of node text that went on into a next piece (`reader`). */
+  crossings: number;
 }
+
+/**
+ * Reads of node text across pieces after which a version's whole text is
+ * joined (`reader`): a keystroke's rules read a few nodes across a piece
+ * boundary (a def's text, once per rule that searches it) and join only
+ * those; a run over the whole file (an import edited) reads the module and
+ * large classes again and again, and each read would join them again.
+ */
+const JOIN_AFTER = 32;
 
 /** Pieces with their starts and Python reading; `reuse`: the earlier version's readings by piece, where still right. */
 function makePieces(pieces: string[], reuse?: (i: number) => string | undefined): Pieces {
@@ -70,7 +89,7 @@ function makePieces(pieces: string[], reuse?: (i: number) => string | undefined)
     at += pieces[i].length;
     python.push(reuse?.(i) ?? lonesAsLf(pieces[i], i + 1 < pieces.length ? pieces[i + 1].charCodeAt(0) : NaN));
   }
-  return { pieces, starts, python };
+  return { pieces, starts, python, crossings: 0 };
 }
 
 /** The piece holding `offset` (the last one for the end of the text). */
@@ -134,6 +153,7 @@ export class DocumentText implements TextDocument {
     content: string,
   ) {
     this.p = makePieces(cut(content));
+    this.p.whole = asPythonReadsIt(content);
     this.total = content.length;
     this.lines = lineStartsIn(content, 0, true);
     this.whole = content;
@@ -283,8 +303,9 @@ export class DocumentText implements TextDocument {
    * This version's text for tree-sitter, as Python reads it (a lone `\r`
    * is `\n`: engine/newlines.ts), read piece by piece. While `parsing()`,
    * at most `chunk` code units a read (see PythonDocument's `parse`);
-   * afterwards, as the tree's source of node text, the rest of a piece.
-   * Still this version's after later edits (the pieces are never changed).
+   * afterwards, as the tree's source of node text, the rest of a piece (or
+   * of the whole text, once joined: `JOIN_AFTER`). Still this version's
+   * after later edits (the pieces are never changed).
    */
   reader(chunk: number, parsing: () => boolean): (index: number) => string {
     const p = this.p;
@@ -294,7 +315,10 @@ export class DocumentText implements TextDocument {
       const i = pieceAt(p, index);
       const piece = p.python[i];
       const from = index - p.starts[i];
-      return parsing() ? piece.slice(from, from + chunk) : piece.slice(from);
+      if (parsing()) return piece.slice(from, from + chunk);
+      // Node text: a read at a piece's start goes on from the piece before.
+      if (p.whole === undefined && from === 0 && i > 0 && ++p.crossings > JOIN_AFTER) p.whole = p.python.join('');
+      return p.whole !== undefined ? p.whole.slice(index) : piece.slice(from);
     };
   }
 }

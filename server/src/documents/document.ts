@@ -1,4 +1,4 @@
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
@@ -20,7 +20,7 @@ import type { ProjectIndex } from '../engine/flow/state.js';
 import { forgetMemo } from '../engine/memo.js';
 import { withProject } from '../engine/flow/index.js';
 import type { PoolSelection } from '../batch/worker.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { DocumentText } from './text.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
@@ -42,7 +42,8 @@ const PARSE_CHUNK = 256;
  * `dispose()` deletes the last one.
  */
 export class PythonDocument {
-  private text: TextDocument;
+  /** In pieces (text.ts): an edit rebuilds one piece, not the whole text. */
+  private text: DocumentText;
   /** Always there for a document analysed here; for a large one (analysed on the worker), parsed when first asked for. */
   private tree: Tree | undefined;
   /** The tree the last change replaced: deleted by `releaseOldTree`, at the latest by the next change. */
@@ -84,11 +85,11 @@ export class PythonDocument {
     project?: ProjectIndex,
   ) {
     this.project = project;
-    this.text = TextDocument.create(uri, 'python', version, content);
+    this.text = new DocumentText(uri, 'python', version, content);
     this.isBinary = looksBinary(content);
     if (analysis instanceof DocumentAnalysis) {
       this.local = analysis;
-      this.tree = this.parse(this.isBinary ? '' : content);
+      this.tree = this.parse();
       // The rules that ask the flow layer see the project too (one analysis per def for them and the grading).
       withProject(project, () => analysis.full(this.tree!));
     } else {
@@ -156,19 +157,20 @@ export class PythonDocument {
     // A large document's tree is needed here only by code actions and the
     // suppression checks: parsed on the first such request, then kept
     // current with each change.
-    this.tree ??= this.parse(this.isBinary ? '' : this.text.getText());
+    this.tree ??= this.parse();
     return this.tree;
   }
 
-  private parse(text: string, old?: Tree): Tree {
-    const content = asPythonReadsIt(text);
+  /** The text's tree (an empty module's for a binary text), reparsed from `old` when given. */
+  private parse(old?: Tree): Tree {
     // Given a string, web-tree-sitter copies 10 kB of it into wasm memory at
     // every place the parser reads from, and an incremental reparse reads
     // from many places (after each reused subtree): short chunks make a
     // reparse ~25% faster. The same function is the tree's source for node
-    // text afterwards, where one slice is best.
+    // text afterwards, where the rest of a piece is best. Read from the
+    // pieces (text.ts): the whole text is not joined for it.
     let parsing = true;
-    const tree = this.parser.parse((index) => (parsing ? content.slice(index, index + PARSE_CHUNK) : content.slice(index)), old);
+    const tree = this.parser.parse(this.isBinary ? '' : this.text.reader(PARSE_CHUNK, () => parsing), old);
     parsing = false;
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
@@ -186,17 +188,16 @@ export class PythonDocument {
     const edited = wasBinary ? undefined : this.tree;
     const edits: OffsetEdit[] = [];
     for (const change of changes) {
-      let doc = this.text;
+      const doc = this.text;
       if ('range' in change && change.range) {
         const a = doc.offsetAt(positionToUtf16(doc, change.range.start, encoding));
         const b = doc.offsetAt(positionToUtf16(doc, change.range.end, encoding));
         // A lone `\r` before the edit may become half of a `\r\n` (or stop being one): its
         // newline as the parser sees it (engine/newlines.ts) changes, so the edit starts there.
         const at = Math.min(a, b);
-        const start = at > 0 && doc.getText().charCodeAt(at - 1) === 0x0d ? at - 1 : at;
+        const start = at > 0 && doc.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
         const oldEnd = Math.max(a, b);
         const startPos = doc.positionAt(start);
-        const atPos = doc.positionAt(at);
         const oldEndPos = doc.positionAt(oldEnd);
         const newEnd = at + change.text.length;
         edited?.edit({
@@ -205,15 +206,15 @@ export class PythonDocument {
           newEndIndex: newEnd,
           startPosition: point(startPos),
           oldEndPosition: point(oldEndPos),
-          newEndPosition: point(advance(startPos, doc.getText().slice(start, at) + change.text)),
+          newEndPosition: point(advance(startPos, doc.slice(start, at) + change.text)),
         });
-        doc = TextDocument.update(doc, [{ range: { start: atPos, end: oldEndPos }, text: change.text }], version);
+        doc.replace(at, oldEnd, change.text);
         edits.push({ start, oldEnd, newEnd });
         // None before: one now lies across the new text or the join (a deletion's).
-        if (this.markerWords === false) this.markerWords = hasMarkerWord(doc.getText().slice(Math.max(0, start - MARKER_WORD_LENGTH + 1), newEnd + MARKER_WORD_LENGTH - 1));
+        if (this.markerWords === false) this.markerWords = hasMarkerWord(doc.slice(Math.max(0, start - MARKER_WORD_LENGTH + 1), newEnd + MARKER_WORD_LENGTH - 1));
         else this.markerWords = undefined;
       } else {
-        const oldEnd = doc.getText().length;
+        const oldEnd = doc.length;
         edited?.edit({
           startIndex: 0,
           oldEndIndex: oldEnd,
@@ -222,13 +223,12 @@ export class PythonDocument {
           oldEndPosition: point(doc.positionAt(oldEnd)),
           newEndPosition: point(advance({ line: 0, character: 0 }, change.text)),
         });
-        doc = TextDocument.update(doc, [{ text: change.text }], version);
+        doc.replace(0, oldEnd, change.text);
         edits.push({ start: 0, oldEnd, newEnd: change.text.length });
         this.markerWords = undefined;
       }
-      this.text = doc;
     }
-    if (changes.length === 0) this.text = TextDocument.update(this.text, [], version);
+    this.text.version = version;
     this.remote?.change(version, changes, encoding);
     // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.
     this.isBinary = wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0'));
@@ -236,12 +236,12 @@ export class PythonDocument {
     if (old && (wasBinary || this.isBinary)) {
       if (!wasBinary || !this.isBinary) {
         // Into or out of binary: parsed and analysed afresh (still binary: nothing to run).
-        this.tree = this.parse(this.isBinary ? '' : this.text.getText());
+        this.tree = this.parse();
         this.retired = old;
         this.local?.full(this.tree);
       }
     } else if (old) {
-      const tree = this.parse(this.text.getText(), old);
+      const tree = this.parse(old);
       this.tree = tree;
       try {
         if (this.local) {
@@ -262,6 +262,8 @@ export class PythonDocument {
 
   /** Whether the text may hold a suppression comment at all (`mayHaveSuppressions`, with the marker words known through edits). */
   mayHaveSuppressions(): boolean {
+    // Known to hold neither word: the whole text is not joined to look again.
+    if (this.markerWords === false) return false;
     const text = this.text.getText();
     this.markerWords ??= hasMarkerWord(text);
     return mayHaveSuppressions(text, this.markerWords);

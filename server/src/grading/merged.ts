@@ -10,6 +10,7 @@ import { gradeFindings } from './pass.js';
 import { reachOf, type ProjectIndex } from '../engine/flow/index.js';
 import { constantsOnly, type ReachOf } from './reach.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
+import { FLOW_OFF } from '../engine/flow/switch.js';
 
 /**
  * Where the grading pass runs: on the tree-sitter findings where their
@@ -22,13 +23,11 @@ import { asPythonReadsIt } from '../engine/newlines.js';
 
 /**
  * The flow layer the grading asks: engine/flow's `reachOf`; `constantsOnly`
- * (grading/reach.ts) turns it off. A bench switch, nothing else: `npm run
- * bench` measures the keystroke and the whole-stdlib `check` with
- * `PYSEC_BENCH_FLOW=off` in the processes it starts (server, CLI and their
- * worker threads inherit it) to compare the flow layer's cost in the same
- * run. The PS rules that ask the flow layer themselves still do.
+ * (grading/reach.ts) turns it off. Off only for the bench
+ * (engine/flow/switch.ts `FLOW_OFF`, `PYSEC_BENCH_FLOW=off`), which turns
+ * the whole layer off: the rules that ask it too.
  */
-let flowLayer: ReachOf = process.env.PYSEC_BENCH_FLOW === 'off' ? constantsOnly : (expr, kind, ctx, project) => reachOf(expr, kind, ctx, project);
+let flowLayer: ReachOf = FLOW_OFF ? constantsOnly : (expr, kind, ctx, project) => reachOf(expr, kind, ctx, project);
 export function useFlowLayer(layer: ReachOf): void {
   flowLayer = layer;
 }

@@ -18,9 +18,22 @@ export function negotiateEncoding(offered: readonly string[] | undefined): Posit
   return 'utf-16';
 }
 
-/** Where a line starts and where the next one does (the document's own text, not a copy of the line). */
+/** Lines up to this long are copied out of the document (`lineBounds`). */
+const COPIED_LINE = 4096;
+
+/**
+ * Where a line starts and where the next one does, in a text that holds it:
+ * a short line's own copy (a server document, kept in pieces, then does
+ * not join its whole text for a keystroke: documents/text.ts); a long
+ * one's in the document's whole text, not copied, so that many findings on
+ * one long line do not copy it once each.
+ */
 function lineBounds(doc: TextDocument, line: number): { text: string; start: number; end: number } {
-  return { text: doc.getText(), start: doc.offsetAt({ line, character: 0 }), end: doc.offsetAt({ line: line + 1, character: 0 }) };
+  const start = doc.offsetAt({ line, character: 0 });
+  const end = doc.offsetAt({ line: line + 1, character: 0 });
+  if (end - start > COPIED_LINE) return { text: doc.getText(), start, end };
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return { text, start: 0, end: text.length };
 }
 
 /**

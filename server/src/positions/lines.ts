@@ -18,7 +18,8 @@ export interface LinePosition {
  * the CLI hand in, without tying the pure code to that package.
  */
 export interface TextLines {
-  getText(): string;
+  /** The whole text, or a range of it (a line: the server's documents then do not join their whole text, documents/text.ts). */
+  getText(range?: { start: LinePosition; end: LinePosition }): string;
   positionAt(offset: number): LinePosition;
   offsetAt(position: LinePosition): number;
   readonly lineCount: number;

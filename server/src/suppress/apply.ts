@@ -7,8 +7,8 @@ import { parseNosec, parsePysecIgnore, type Nosec, type PysecIgnore } from './no
 export function commentOnLine(doc: TextLines, tree: Tree, line: number): { text: string; offset: number } | null {
   if (line < 0 || line >= doc.lineCount) return null;
   const start = doc.offsetAt({ line, character: 0 });
-  const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
-  const text = doc.getText().slice(start, end);
+  // The line alone (to the next line's start, or the text's end): the whole text is not needed.
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   let i = text.indexOf('#');
   while (i >= 0) {
     const node = tree.rootNode.descendantForIndex(start + i, start + i + 1);

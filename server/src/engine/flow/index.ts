@@ -37,6 +37,7 @@ import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope }
 import type { Reach, SinkKind } from './types.js';
 import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
+import { FLOW_OFF } from './switch.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
 export { CRITICAL_SINKS } from './types.js';
@@ -81,6 +82,7 @@ function valueReaching(expr: Node, ctx: FileContext, project: ProjectIndex | und
  * Per run of the rules (their FileContext) and project.
  */
 export function requestMayReach(node: Node, ctx: FileContext, given?: ProjectIndex): boolean {
+  if (FLOW_OFF) return false;
   const project = given ?? ambient;
   const hit = gates.get(ctx);
   if (hit && hit.project === project) return hit.open;
@@ -97,6 +99,7 @@ const gates = new WeakMap<FileContext, { project: ProjectIndex | undefined; open
 
 /** What reaches `expr` at a sink of kind `sink`. */
 export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
+  if (FLOW_OFF) return { kind: 'unknown' };
   const { node, value: resolved } = valueReaching(expr, ctx, given ?? ambient);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };
@@ -116,6 +119,7 @@ export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: Pr
  * when untrusted, ends at the sink's argument as `reachOf`'s does.
  */
 export function reachOfElement(expr: Node, index: number, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
+  if (FLOW_OFF) return { kind: 'unknown' };
   const { node, value: resolved } = valueReaching(expr, ctx, project);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
+import { textBetween } from '../source.js';
 
 /**
  * Whether request data can reach anything in a file at all: the flow rules
@@ -201,15 +202,15 @@ export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeSca
  * re-ran); null: the whole file.
  */
 function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
-  const whole = root.text;
-  // The module node may start after leading comments: its text's offsets are from there.
+  // The module node may start after leading comments: the spans are cut to it.
   const base = root.startIndex;
   const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null };
   const state = { hits: 0 };
-  for (const span of spans ?? [{ start: base, end: base + whole.length }]) {
-    const from = Math.max(0, span.start - base);
-    const text = whole.slice(from, Math.max(from, span.end - base));
-    scanText(root, text, base + from, heads, out, state);
+  for (const span of spans ?? [{ start: base, end: root.endIndex }]) {
+    const from = Math.max(base, span.start);
+    // Each span's text alone (engine/source.ts): a keystroke does not join the whole file.
+    const text = spans ? textBetween(root, from, Math.min(root.endIndex, Math.max(from, span.end))) : root.text;
+    scanText(root, text, from, heads, out, state);
     if (out.request) break;
   }
   return out;

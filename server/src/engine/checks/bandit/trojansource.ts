@@ -1,4 +1,5 @@
 import type { Check } from '../../rule.js';
+import { somePieceOf } from '../../source.js';
 
 /**
  * bandit/plugins/trojansource.py: B613 trojansource.
@@ -23,8 +24,9 @@ function pyRepr(ch: string): string {
  */
 const trojansource: Check = (m) => {
   const mod = m.node;
+  // Searched piece by piece first (engine/source.ts): a keystroke does not join the whole file for it.
+  if (!somePieceOf(mod, (piece) => ANY_BIDI.test(piece))) return null;
   const text = mod.text;
-  if (!ANY_BIDI.test(text)) return null;
   let start = 0;
   const lines: [number, number][] = [];
   LINE_BREAK.lastIndex = 0;

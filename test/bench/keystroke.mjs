@@ -11,7 +11,7 @@
 //     a keystroke costs it a lint of the whole file;
 //   - the same edits (the first pass) in a second server started with the flow
 //     layer off (PYSEC_BENCH_FLOW=off, a switch for the bench only,
-//     engine/flow/switch.ts: no flow analysis for the rules nor the grading),
+//     flow-switch.ts: no flow analysis for the rules nor the grading),
 //     warmed up by the same opens, for the flow layer's share of a keystroke
 //     in the same run (issue 14).
 // A benchmark, not a test: it prints PASS/OVER against the core issue's targets

@@ -3,7 +3,7 @@
 //   - `pysec-lsp check --no-bandit --format json <stdlib>` (dist/cli.js, its
 //     worker pool on every core), wall time of the command; and the same
 //     command with the flow layer off (PYSEC_BENCH_FLOW=off, a switch for the
-//     bench only, engine/flow/switch.ts: no flow analysis for the rules nor
+//     bench only, flow-switch.ts: no flow analysis for the rules nor
 //     the grading), for the flow layer's cost in the same run (issue 14:
 //     with it at most 1.25× without);
 //   - the same files checked one after another in this process (one thread,

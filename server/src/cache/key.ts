@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRegularFile } from '../files/read.js';
-import { FLOW_OFF } from '../engine/flow/switch.js';
+import { FLOW_OFF } from '../flow-switch.js';
 
 /**
  * The result cache's keys (cache/store.ts). A file's stored result is
@@ -53,7 +53,7 @@ export function fileKey(run: string, project: string, content: string): string {
 
 /** The key of the inputs every file of a run shares (`extra`: a caller's own, such as the advisory database's stamp). */
 export function runInputs(version: string, bandit: string | null, extra: readonly KeyInput[] = []): string {
-  // PYSEC_BENCH_FLOW=off (the bench's switch, engine/flow/switch.ts) runs without the flow layer: other results.
+  // PYSEC_BENCH_FLOW=off (the bench's switch, flow-switch.ts) runs without the flow layer: other results.
   const flow = FLOW_OFF ? 'off' : 'on';
   return digest([['schema', String(CACHE_SCHEMA)], ['pysec', version], ['build', buildStamp()], ['flow', flow], ['bandit', bandit ?? 'none'], ...extra]);
 }

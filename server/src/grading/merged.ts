@@ -10,7 +10,7 @@ import { gradeFindings } from './pass.js';
 import { reachOf, type ProjectIndex } from '../engine/flow/index.js';
 import { constantsOnly, type ReachOf } from './reach.js';
 import { asPythonReadsIt } from '../engine/newlines.js';
-import { FLOW_OFF } from '../engine/flow/switch.js';
+import { FLOW_OFF } from '../flow-switch.js';
 
 /**
  * Where the grading pass runs: on the tree-sitter findings where their
@@ -24,7 +24,7 @@ import { FLOW_OFF } from '../engine/flow/switch.js';
 /**
  * The flow layer the grading asks: engine/flow's `reachOf`; `constantsOnly`
  * (grading/reach.ts) turns it off. Off only for the bench
- * (engine/flow/switch.ts `FLOW_OFF`, `PYSEC_BENCH_FLOW=off`), which turns
+ * (flow-switch.ts `FLOW_OFF`, `PYSEC_BENCH_FLOW=off`), which turns
  * the whole layer off: the rules that ask it too.
  */
 let flowLayer: ReachOf = FLOW_OFF ? constantsOnly : (expr, kind, ctx, project) => reachOf(expr, kind, ctx, project);

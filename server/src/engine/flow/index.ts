@@ -37,7 +37,7 @@ import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope }
 import type { Reach, SinkKind } from './types.js';
 import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
-import { FLOW_OFF } from './switch.js';
+import { FLOW_OFF } from '../../flow-switch.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
 export { CRITICAL_SINKS } from './types.js';

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { docUri, LspClient, SERVER_JS } from './client.js';
 import { hostileCases, PROBE, type HostileCase } from '../support/hostile.js';
+import { NOT_PARSED } from '../../server/src/engine/parse.js';
 
 const GB = 1024 * 1024 * 1024;
 /** Per file: open, analyse, keystroke, hover. A 10 MB file takes seconds; ten times a 30 s budget. */
@@ -84,9 +85,9 @@ describe('hostile inputs over LSP', () => {
         expect(notices[0].message).toContain(`${(c.capped - 1000).toLocaleString('en-US')} more findings`);
         expect(first.diagnostics.filter((d) => d.code === 'B307')).toHaveLength(1000);
       }
-      if (c.binary) {
+      if (c.binary || c.notParsed) {
         const said = await client.waitForNotification('window/showMessage', (p) => (p as { message: string }).message.includes(uri), { after: before, timeoutMs: BOUND_MS });
-        expect((said.params as { message: string }).message).toContain(`looks binary (${c.binary}) and is not analysed`);
+        expect((said.params as { message: string }).message).toContain(c.binary ? `looks binary (${c.binary}) and is not analysed` : `is not analysed: ${NOT_PARSED}`);
       }
       const probe = positionOf(c.text, PROBE);
       // `probe = 1` → `probe = 12`: one statement.
@@ -96,8 +97,8 @@ describe('hostile inputs over LSP', () => {
       const status = await client.request<Status>('pysec/status');
       const doc = status.documents.find((d) => d.uri === uri)!;
       expect(doc.remote).toBe(c.text.length > 1_000_000);
-      // A binary file was never analysed: the open ran over nothing and the keystroke ran nothing.
-      if (c.binary) expect(doc.lastRun).toEqual({ full: true, chars: 0 });
+      // A binary file was never analysed: the open ran over nothing and the keystroke ran nothing (one whose parse was abandoned likewise).
+      if (c.binary || c.notParsed) expect(doc.lastRun).toEqual({ full: true, chars: 0 });
       else expect(doc.lastRun?.full).toBe(false);
       const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: probe });
       expect(hover === null || typeof hover === 'object').toBe(true);
@@ -142,7 +143,7 @@ describe('hostile inputs through check', () => {
       expect([0, 1]).toContain(r.status);
       const out = JSON.parse(r.stdout) as { errors: { message: string }[] };
       // A binary file is an error of its own, never parsed.
-      expect(out.errors.map((e) => e.message)).toEqual(c.binary ? [`looks binary (${c.binary}): not analysed`] : []);
+      expect(out.errors.map((e) => e.message)).toEqual(c.binary ? [`looks binary (${c.binary}): not analysed`] : c.notParsed ? [`not parsed: ${NOT_PARSED}`] : []);
       const peak = /peak (\d+) kB/.exec(r.stderr);
       if (time.length) expect(Number(peak![1]) * 1024).toBeLessThan(GB);
     });

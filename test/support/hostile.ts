@@ -16,6 +16,11 @@ export interface HostileCase {
    * analysed (files/decode.ts `looksBinary`).
    */
   binary?: string;
+  /**
+   * Text whose parse grows past its memory bound (engine/parse.ts): the parse
+   * is abandoned and the text held as a binary one is, said once.
+   */
+  notParsed?: boolean;
   /** What `check` is given instead, when it holds a larger size than the server (`check` keeps no diagnostics). */
   checkText?: string;
   /** So many findings: the server publishes MAX_PUBLISHED of them and a PSN008 notice saying how many more. */
@@ -30,6 +35,19 @@ function randomBytes(size: number, { nul }: { nul: boolean }): string {
   for (let i = 0; i < size; i += 4096) {
     let chunk = '';
     for (let j = 0; j < 4096 && i + j < size; j++) chunk += String.fromCharCode(low + Math.floor(rng() * span));
+    out.push(chunk);
+  }
+  return out.join('');
+}
+
+/** `size` random printable ASCII characters, spaces, tabs and newlines: text, far from Python. */
+function randomText(size: number): string {
+  const rng = mulberry32(61);
+  const alphabet = ' \t\n!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+  const out: string[] = [];
+  for (let i = 0; i < size; i += 4096) {
+    let chunk = '';
+    for (let j = 0; j < 4096 && i + j < size; j++) chunk += alphabet[Math.floor(rng() * alphabet.length)];
     out.push(chunk);
   }
   return out.join('');
@@ -66,6 +84,8 @@ export function hostileCases(): HostileCase[] {
       text: `${randomBytes(10 * MB, { nul: false })}\n${PROBE}\n`,
       binary: 'one character in 8 or more is a control character',
     },
+    // Printable, so not binary; parsed whole, it took tree-sitter's error recovery past 1.5 GB.
+    { name: 'random printable text (10 MB)', text: `${randomText(10 * MB)}\n${PROBE}\n`, notParsed: true },
     { name: 'one line (a 10 MB dict)', text: `x = {${entries.join(', ')}}\n${PROBE}\n` },
     { name: '100,000 imports', text: half(lines(100_000, (i) => `import m${i}`)) },
     { name: '100,000 eval() calls on one line', text: `${'eval(x); '.repeat(100_000)}\n${PROBE}\n`, capped: 100_000 },

@@ -10,7 +10,7 @@ import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { firstSyntaxError } from '../engine/syntax-error.js';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { NOT_PARSED, parsePython } from '../engine/parse.js';
 import type { ModuleLookup } from '../cache/deps.js';
 
 export interface FileResult {
@@ -35,8 +35,8 @@ export { syntaxError } from './syntax-error-note.js';
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
-  const tree = engine.parser.parse(asPythonReadsIt(text));
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const tree = parsePython(engine.parser, text);
+  if (!tree) throw new NotParsed();
   try {
     const analysis = engine.analysis(path, selection);
     // The rules that ask the flow layer see the project too: one analysis per def for them and the grading.
@@ -55,6 +55,13 @@ export function checkText(engine: Engine, path: string, text: string, selection?
   }
 }
 
+/** A text whose parse was abandoned over its memory bound (engine/parse.ts): an error of its own, not an analysis failure. */
+class NotParsed extends Error {
+  constructor() {
+    super(`not parsed: ${NOT_PARSED}`);
+  }
+}
+
 export function checkFile(engine: Engine, path: string, selection?: RuleSelection, project?: ProjectIndex): FileResult | FileError {
   let bytes: Buffer;
   try {
@@ -67,6 +74,6 @@ export function checkFile(engine: Engine, path: string, selection?: RuleSelectio
   try {
     return checkText(engine, path, decoded.text, selection, project);
   } catch (e) {
-    return { path, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+    return { path, message: e instanceof NotParsed ? e.message : `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { parsePython } from '../engine/parse.js';
 import { isInside, isRegularFile, NameResolver, RunRoots } from './resolve.js';
 
 export { candidatesIn, isInside, searchFolders } from './resolve.js';
@@ -130,7 +130,7 @@ export class DiskModules {
 
   private parse(path: string, p: Parsed): ProjectModule | null {
     if (p.text === null || !this.engine) return null;
-    const tree = this.engine.parser.parse(asPythonReadsIt(p.text));
+    const tree = parsePython(this.engine.parser, p.text);
     if (!tree) return null;
     p.tree = tree;
     const facts = collectFacts(this.engine.ruleset, tree.rootNode, null);

@@ -11,7 +11,7 @@ import { ruleTurnedOff } from './settings.js';
 import { configured, type HygieneFinding } from './hygiene-level.js';
 
 export { configured, type HygieneFinding } from './hygiene-level.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { parsePython } from '../engine/parse.js';
 
 /**
  * `check`'s suppression hygiene (PSN001–PSN007): the editor's checks
@@ -95,7 +95,7 @@ function needsSecondLook(i: HygieneIssue): boolean {
 
 /** The hygiene issues of one file, given every finding known on it. */
 function judge(engine: Engine, r: FileResult, findings: readonly Finding[], ctx: HygieneContext, banditUnknown: boolean): HygieneIssue[] {
-  const tree = engine.parser.parse(asPythonReadsIt(r.text));
+  const tree = parsePython(engine.parser, r.text);
   if (!tree) return [];
   try {
     const cfg = ctx.configOf(r.path);

@@ -11,7 +11,8 @@ import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
 import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
 import { advance } from '../positions/lines.js';
 import { uriToPath } from './uri.js';
-import { looksBinary } from '../files/decode.js';
+import { looksBinary, whyBinary } from '../files/decode.js';
+import { NOT_PARSED, parseWithin } from '../engine/parse.js';
 import { checkChanges } from './validate.js';
 import type { RemoteAnalysis } from './large.js';
 import type { ImportFact } from '../engine/imports.js';
@@ -108,9 +109,28 @@ export class PythonDocument {
    */
   private isBinary: boolean;
 
-  /** Whether the text looks binary, and is therefore not analysed. */
+  /**
+   * Why the text is not analysed when its parse was abandoned over the
+   * memory bound (engine/parse.ts): from then on it is held as a binary
+   * text is, for as long as it is open (parsing it again would cost as much).
+   */
+  private notParsed: string | undefined;
+
+  /** Whether the text is not analysed: it looks binary, or its parse was abandoned (here or on the worker). */
   get binary(): boolean {
-    return this.isBinary;
+    return this.isBinary || this.remote?.result?.notParsed !== undefined;
+  }
+
+  /** Why this thread's parse was abandoned (what the large documents' worker sends back), or undefined. */
+  get notParsedReason(): string | undefined {
+    return this.notParsed;
+  }
+
+  /** Why the text is not analysed, for the one message that says so; undefined when it is. */
+  get notAnalysedBecause(): string | undefined {
+    const notParsed = this.notParsed ?? this.remote?.result?.notParsed;
+    if (notParsed !== undefined) return `is not analysed: ${notParsed}`;
+    return this.isBinary ? `looks binary (${whyBinary(this.text.getText())}) and is not analysed` : undefined;
   }
 
   /** The incremental analysis run in this thread (not for a large document: the worker runs it). */
@@ -170,8 +190,16 @@ export class PythonDocument {
     // text afterwards, where the rest of a piece is best. Read from the
     // pieces (text.ts): the whole text is not joined for it.
     let parsing = true;
-    const tree = this.parser.parse(this.isBinary ? '' : this.text.reader(PARSE_CHUNK, () => parsing), old);
+    // Not parsed here either when the worker abandoned its parse: it would cost this thread as much.
+    const unparsed = this.isBinary || this.remote?.result?.notParsed !== undefined;
+    let tree = unparsed ? this.parser.parse('') : parseWithin(this.parser, this.text.reader(PARSE_CHUNK, () => parsing), old);
     parsing = false;
+    if (!tree && !unparsed) {
+      // Abandoned over the memory bound: held as a binary text from now on.
+      this.notParsed = NOT_PARSED;
+      this.isBinary = true;
+      tree = this.parser.parse('');
+    }
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }
@@ -231,7 +259,8 @@ export class PythonDocument {
     this.text.version = version;
     this.remote?.change(version, changes, encoding);
     // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.
-    this.isBinary = wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0'));
+    // A text whose parse was abandoned stays unparsed while it is open (engine/parse.ts).
+    this.isBinary = this.notParsed !== undefined || (wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0')));
     const old = this.tree;
     if (old && (wasBinary || this.isBinary)) {
       if (!wasBinary || !this.isBinary) {
@@ -244,7 +273,9 @@ export class PythonDocument {
       const tree = this.parse(old);
       this.tree = tree;
       try {
-        if (this.local) {
+        // The reparse was abandoned (engine/parse.ts): the empty module's tree is analysed afresh.
+        if (this.notParsed !== undefined) this.local?.full(tree);
+        else if (this.local) {
           const changed = old.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
           withProject(this.project, () => this.local!.update(tree, edits, changed, old));
         }

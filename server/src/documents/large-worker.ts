@@ -31,6 +31,7 @@ export async function serveLarge(port: MessagePort, generation = 0): Promise<voi
         ignoringNosec: doc.findings(true),
         imports: doc.analysis.imports,
         lastRun: doc.analysis.lastRun,
+        ...(doc.notParsedReason !== undefined ? { notParsed: doc.notParsedReason } : {}),
       },
     });
   };

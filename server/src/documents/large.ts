@@ -25,6 +25,8 @@ export interface RemoteResult {
   ignoringNosec: Finding[];
   imports: ImportFact[];
   lastRun: { full: boolean; chars: number };
+  /** Why the worker did not analyse the text: its parse was abandoned over the memory bound (engine/parse.ts). */
+  notParsed?: string;
 }
 
 export type ToLargeWorker =

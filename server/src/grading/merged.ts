@@ -9,7 +9,7 @@ import { pairFindings } from '../findings/merge.js';
 import { gradeFindings } from './pass.js';
 import { reachOf, type ProjectIndex } from '../engine/flow/index.js';
 import { constantsOnly, type ReachOf } from './reach.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { parsePython } from '../engine/parse.js';
 import { FLOW_OFF } from '../flow-switch.js';
 
 /**
@@ -41,7 +41,7 @@ export function gradeAnalysed(findings: readonly Finding[], tree: Tree, analysis
 /** Findings of a file graded on a tree parsed for them (a bandit finding the tree-sitter rules did not report). */
 export function gradeByParsing(engine: Engine, path: string, text: string, findings: readonly Finding[], project?: ProjectIndex): Finding[] {
   if (findings.length === 0) return [];
-  const tree = engine.parser.parse(asPythonReadsIt(text));
+  const tree = parsePython(engine.parser, text);
   if (!tree) return [...findings];
   try {
     const facts = collectFacts(engine.ruleset, tree.rootNode, null);

@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import { displayPath, type ReportInput } from './model.js';
 import { PracticeScanner } from './positives.js';
 import { suppressionComments, type SuppressionComment } from './suppressions.js';
-import { asPythonReadsIt } from '../engine/newlines.js';
+import { parsePython } from '../engine/parse.js';
 import { auditPaths } from '../audit/index.js';
 import { manifestResults } from './manifests.js';
 
@@ -58,7 +58,7 @@ export async function gatherReport(engine: Engine, options: GatherOptions): Prom
   const comments = new Map<string, SuppressionComment[]>();
   try {
     for (const r of review.results) {
-      const tree = engine.parser.parse(asPythonReadsIt(r.text));
+      const tree = parsePython(engine.parser, r.text);
       if (!tree) continue;
       try {
         scanner.scan(tree, displayPath(options.base, r.path), r.text);

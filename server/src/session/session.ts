@@ -70,6 +70,9 @@ export class Session {
       (uri, failure) => {
         if (failure) notices.once(`large:${failure}`, `pysec: ${failure}`);
         const doc = this.documents.get(uri);
+        // Its parse abandoned on the worker (engine/parse.ts): said once, as a binary file is (handlers/documents.ts).
+        const why = doc?.notAnalysedBecause;
+        if (why) notices.warnOnce(`binary:${uri}`, `pysec: ${uri} ${why}.`);
         if (doc) changed(this, doc);
       },
       // The modules a document imports are looked for in the workspace folders (documents/project.ts).

@@ -192,7 +192,7 @@ export class PythonDocument {
     let parsing = true;
     // Not parsed here either when the worker abandoned its parse: it would cost this thread as much.
     const unparsed = this.isBinary || this.remote?.result?.notParsed !== undefined;
-    let tree = unparsed ? this.parser.parse('') : parseWithin(this.parser, this.text.reader(PARSE_CHUNK, () => parsing), old);
+    let tree = unparsed ? this.parser.parse('') : parseWithin(this.parser, this.text.reader(PARSE_CHUNK, () => parsing), this.text.length, old);
     parsing = false;
     if (!tree && !unparsed) {
       // Abandoned over the memory bound: held as a binary text from now on.

@@ -15,12 +15,20 @@ import { asPythonReadsIt } from './newlines.js';
  */
 export const PARSE_MEMORY_LIMIT = 512 * 1024 * 1024;
 const CHECK_EVERY = 64;
+/**
+ * Texts shorter than this are parsed unwatched: the worst measured, random
+ * printable text, grows the heap by ~160 bytes a character, so 1 MB of it
+ * stays far under the limit; and reading the RSS is a system call, which on
+ * the whole standard library cost 3% of `check`.
+ */
+const WATCHED_FROM = 1_000_000;
 
 /** Why a text was not analysed when its parse was abandoned. */
 export const NOT_PARSED = `parsing it would take more than ${PARSE_MEMORY_LIMIT / (1024 * 1024)} MB of memory (the text is far from Python)`;
 
-/** A parse from text or a reader, as web-tree-sitter takes it; null when abandoned over the memory bound. */
-export function parseWithin(parser: Parser, input: string | ((index: number) => string | undefined), old?: Tree | null): Tree | null {
+/** A parse from text or a reader of `size` characters, as web-tree-sitter takes it; null when abandoned over the memory bound. */
+export function parseWithin(parser: Parser, input: string | ((index: number) => string | undefined), size: number, old?: Tree | null): Tree | null {
+  if (size < WATCHED_FROM) return parser.parse(input, old ?? null);
   const base = process.memoryUsage.rss();
   let calls = 0;
   const tree = parser.parse(input, old ?? null, {
@@ -33,5 +41,5 @@ export function parseWithin(parser: Parser, input: string | ((index: number) => 
 
 /** A file's text parsed as Python reads it (engine/newlines.ts); null when abandoned over the memory bound. */
 export function parsePython(parser: Parser, text: string): Tree | null {
-  return parseWithin(parser, asPythonReadsIt(text));
+  return parseWithin(parser, asPythonReadsIt(text), text.length);
 }

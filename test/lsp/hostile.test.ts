@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { docUri, LspClient, SERVER_JS } from './client.js';
 import { hostileCases, PROBE, type HostileCase } from '../support/hostile.js';
-import { NOT_PARSED } from '../../server/src/engine/parse.js';
+import { NOT_PYTHON } from '../../server/src/engine/parse.js';
 
 const GB = 1024 * 1024 * 1024;
 /** Per file: open, analyse, keystroke, hover. A 10 MB file takes seconds; ten times a 30 s budget. */
@@ -87,7 +87,7 @@ describe('hostile inputs over LSP', () => {
       }
       if (c.binary || c.notParsed) {
         const said = await client.waitForNotification('window/showMessage', (p) => (p as { message: string }).message.includes(uri), { after: before, timeoutMs: BOUND_MS });
-        expect((said.params as { message: string }).message).toContain(c.binary ? `looks binary (${c.binary}) and is not analysed` : `is not analysed: ${NOT_PARSED}`);
+        expect((said.params as { message: string }).message).toContain(c.binary ? `looks binary (${c.binary}) and is not analysed` : `is not analysed: ${NOT_PYTHON}`);
       }
       const probe = positionOf(c.text, PROBE);
       // `probe = 1` → `probe = 12`: one statement.
@@ -143,7 +143,7 @@ describe('hostile inputs through check', () => {
       expect([0, 1]).toContain(r.status);
       const out = JSON.parse(r.stdout) as { errors: { message: string }[] };
       // A binary file is an error of its own, never parsed.
-      expect(out.errors.map((e) => e.message)).toEqual(c.binary ? [`looks binary (${c.binary}): not analysed`] : c.notParsed ? [`not parsed: ${NOT_PARSED}`] : []);
+      expect(out.errors.map((e) => e.message)).toEqual(c.binary ? [`looks binary (${c.binary}): not analysed`] : c.notParsed ? [`not parsed: ${NOT_PYTHON}`] : []);
       const peak = /peak (\d+) kB/.exec(r.stderr);
       if (time.length) expect(Number(peak![1]) * 1024).toBeLessThan(GB);
     });

@@ -10,7 +10,7 @@ import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { firstSyntaxError } from '../engine/syntax-error.js';
 import { codePointPosition, lineStartsOf } from '../positions/lines.js';
-import { NOT_PARSED, parsePython } from '../engine/parse.js';
+import { parsePythonOrWhy } from '../engine/parse.js';
 import type { ModuleLookup } from '../cache/deps.js';
 
 export interface FileResult {
@@ -35,8 +35,8 @@ export { syntaxError } from './syntax-error-note.js';
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
-  const tree = parsePython(engine.parser, text);
-  if (!tree) throw new NotParsed();
+  const tree = parsePythonOrWhy(engine.parser, text);
+  if (typeof tree === 'string') throw new NotParsed(tree);
   try {
     const analysis = engine.analysis(path, selection);
     // The rules that ask the flow layer see the project too: one analysis per def for them and the grading.
@@ -55,10 +55,10 @@ export function checkText(engine: Engine, path: string, text: string, selection?
   }
 }
 
-/** A text whose parse was abandoned over its memory bound (engine/parse.ts): an error of its own, not an analysis failure. */
+/** A text not analysed (engine/parse.ts: mostly not Python, or over its memory bound): an error of its own, not an analysis failure. */
 class NotParsed extends Error {
-  constructor() {
-    super(`not parsed: ${NOT_PARSED}`);
+  constructor(why: string) {
+    super(`not parsed: ${why}`);
   }
 }
 

@@ -194,9 +194,9 @@ export class PythonDocument {
     const unparsed = this.isBinary || this.remote?.result?.notParsed !== undefined;
     let tree = unparsed ? this.parser.parse('') : parseWithin(this.parser, this.text.reader(PARSE_CHUNK, () => parsing), this.text.length, old);
     parsing = false;
-    if (!tree && !unparsed) {
-      // Abandoned over the memory bound: held as a binary text from now on.
-      this.notParsed = NOT_PARSED;
+    if (typeof tree === 'string') {
+      // Abandoned over the memory bound (unparsed while open), or mostly not Python (judged again at the next change): held as a binary text.
+      this.notParsed = tree;
       this.isBinary = true;
       tree = this.parser.parse('');
     }
@@ -259,8 +259,11 @@ export class PythonDocument {
     this.text.version = version;
     this.remote?.change(version, changes, encoding);
     // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.
-    // A text whose parse was abandoned stays unparsed while it is open (engine/parse.ts).
-    this.isBinary = this.notParsed !== undefined || (wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0')));
+    // A text whose parse was abandoned over the memory bound stays unparsed while it is open; one
+    // that was mostly not Python is parsed afresh (a closing quote can make it Python again).
+    const abandoned = this.notParsed === NOT_PARSED;
+    if (!abandoned) this.notParsed = undefined;
+    this.isBinary = abandoned || (wasBinary ? looksBinary(this.text.getText()) : changes.some((c) => c.text.includes('\0')));
     const old = this.tree;
     if (old && (wasBinary || this.isBinary)) {
       if (!wasBinary || !this.isBinary) {

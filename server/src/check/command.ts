@@ -1,15 +1,15 @@
 import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { projectConfigs, reviewAll } from '../batch/collect.js';
 import type { FileResult } from '../batch/file.js';
-import { type CheckOptions, UsageError } from '../cli/args.js';
+import type { CheckOptions } from '../cli/args.js';
 import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
 import { shortRun } from '../engine/grammar.js';
 import type { Rule } from '../engine/rule.js';
 import { loadRules } from '../engine/ruleset.js';
 import type { HygieneIssue } from '../suppress/hygiene.js';
-import { pythonFiles } from '../files/walk.js';
-import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
+import { atLeastLevels, subtractBaseline } from './baseline.js';
+import { checkInputs } from './inputs.js';
 import { formatJson, formatText } from './format.js';
 import { atLeastRisk } from './min-risk.js';
 import { banditSecondLook, withHygiene } from './hygiene.js';
@@ -18,15 +18,7 @@ import { projectSettings, ruleTurnedOff } from './settings.js';
 
 /** `pysec-lsp check` with its options (cli/args.ts): the exit status. */
 export async function runCheck(options: CheckOptions, out: (s: string) => void): Promise<number> {
-  const cwd = process.cwd();
-  let baseline;
-  try {
-    baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, cwd);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { files, missing } = pythonFiles(options.paths);
-  if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const { cwd, baseline, files } = checkInputs(options);
 
   // Loaded only when a file is not answered by the result cache: a warm run parses nothing.
   let loading: Promise<Engine> | undefined;

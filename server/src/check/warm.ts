@@ -10,15 +10,15 @@ import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
 import { cacheFolder } from '../cache/location.js';
 import { ResultStore, type StoredDep } from '../cache/store.js';
-import { type CheckOptions, UsageError } from '../cli/args.js';
+import type { CheckOptions } from '../cli/args.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
-import { pythonFiles } from '../files/walk.js';
 import type { Finding } from '../findings/finding.js';
 import type { HygieneIssue } from '../suppress/hygiene.js';
 import { positionLookup, printedOffsets, type Position } from '../cache/positions.js';
 import { VERSION } from '../version.js';
-import { atLeastLevels, readBaseline, subtractBaseline } from './baseline.js';
+import { atLeastLevels, subtractBaseline } from './baseline.js';
+import { checkInputs } from './inputs.js';
 import { formatJson, formatText } from './format.js';
 import { configured, type HygieneFinding } from './hygiene-level.js';
 import { atLeastRisk } from './min-risk.js';
@@ -45,15 +45,7 @@ class NotWarm extends Error {}
 export async function warmCheck(options: CheckOptions, out: (s: string) => void): Promise<number | undefined> {
   // bandit's identity is in every key and asking for it starts a Python; the audit reads manifests and a database.
   if (!options.cache.enabled || options.bandit || options.advisories !== undefined) return undefined;
-  const cwd = process.cwd();
-  let baseline;
-  try {
-    baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, cwd);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { files, missing } = pythonFiles(options.paths);
-  if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const { cwd, baseline, files } = checkInputs(options);
   if (options.audit && foundManifests(options.paths).length) return undefined;
   // What this run would say is said only if it answers: else the full run says it.
   const said: string[] = [];

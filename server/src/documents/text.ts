@@ -199,14 +199,7 @@ export class DocumentText implements TextDocument {
   positionAt(offset: number): Position {
     offset = Math.max(Math.min(offset, this.total), 0);
     const lines = this.lines;
-    let low = 0;
-    let high = lines.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (lines[mid] > offset) high = mid;
-      else low = mid + 1;
-    }
-    const line = low - 1;
+    const line = this.positionAfter(offset) - 1;
     return { line, character: this.beforeEol(offset, lines[line]) - lines[line] };
   }
 

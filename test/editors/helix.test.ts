@@ -93,8 +93,10 @@ async function helix(setup: Setup = {}): Promise<Session> {
       }),
     done: async () => {
       await term.stop();
-      // Helix's language servers may still be writing their logs under home as they exit: rm retries on ENOTEMPTY.
-      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // Helix's language servers may still be writing under home as they exit (their logs, and
+      // pysec's bandit temp folders: TMPDIR is home here): rm retries on ENOTEMPTY. One CI run
+      // (2026-12-07) outlasted 10 retries 100 ms apart; cleanup only, nothing asserted on it.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 200 });
     },
   };
 }

@@ -13,28 +13,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { ROOT, stats } from './lsp-client.mjs';
+import { benchArgs } from './args.mjs';
 
 const LOAD_BUDGET_MS = 1000;
 const AUDIT_BUDGET_MS = 50;
 
 function parseArgs(argv) {
   const opts = { advisories: 20_000, lines: 300, runs: 3, audits: 50, json: join(ROOT, '.bench', 'audit.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--advisories') opts.advisories = Number(next());
-    else if (a === '--lines') opts.lines = Number(next());
-    else if (a === '--runs') opts.runs = Number(next());
-    else if (a === '--audits') opts.audits = Number(next());
-    else if (a === '--json') opts.json = next();
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return benchArgs(argv, opts, {
+    '--advisories': (v) => (opts.advisories = Number(v)),
+    '--lines': (v) => (opts.lines = Number(v)),
+    '--runs': (v) => (opts.runs = Number(v)),
+    '--audits': (v) => (opts.audits = Number(v)),
+  });
 }
 
 const VECTORS = ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N'];

@@ -11,24 +11,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, startServer } from './lsp-client.mjs';
+import { benchArgs } from './args.mjs';
 
 const BUDGET_MS = 50;
 
 function parseArgs(argv) {
   const opts = { files: 100, json: join(ROOT, '.bench', 'burst.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--files') opts.files = Number(next());
-    else if (a === '--json') opts.json = next();
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return benchArgs(argv, opts, { '--files': (v) => (opts.files = Number(v)) });
 }
 
 /** The bandit the tests use: sid's 1.9.4 on bookworm's python3 when unpacked, else Debian's 1.6.2. */

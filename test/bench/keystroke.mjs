@@ -24,6 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { GC_PRELOAD, ROOT, startServer, stats } from './lsp-client.mjs';
 import { ruffLinter } from './ruff.mjs';
 import { stdlibDir } from './stdlib-dir.mjs';
+import { benchArgs } from './args.mjs';
 
 // DESIGN.md's anchors ("Performance budget") and the core issue's targets.
 const ANCHORS = {
@@ -39,22 +40,13 @@ const ANCHORS = {
 
 function parseArgs(argv) {
   const opts = { file: undefined, opens: 20, places: 250, edits: 5000, ruffEdits: 100, json: join(ROOT, '.bench', 'keystroke.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--file') opts.file = next();
-    else if (a === '--opens') opts.opens = Number(next());
-    else if (a === '--places') opts.places = Number(next());
-    else if (a === '--edits') opts.edits = Number(next());
-    else if (a === '--ruff-edits') opts.ruffEdits = Number(next());
-    else if (a === '--json') opts.json = next();
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
+  benchArgs(argv, opts, {
+    '--file': (v) => (opts.file = v),
+    '--opens': (v) => (opts.opens = Number(v)),
+    '--places': (v) => (opts.places = Number(v)),
+    '--edits': (v) => (opts.edits = Number(v)),
+    '--ruff-edits': (v) => (opts.ruffEdits = Number(v)),
+  });
   if (opts.edits < 100) throw new Error('--edits must be at least 100');
   return opts;
 }

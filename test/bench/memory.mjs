@@ -11,25 +11,16 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GC_PRELOAD, ROOT, startServer } from './lsp-client.mjs';
 import { stdlibDir } from './stdlib-dir.mjs';
+import { benchArgs } from './args.mjs';
 
 const BUDGET_MB = 400;
 
 function parseArgs(argv) {
   const opts = { docs: 50, lines: 5000, json: join(ROOT, '.bench', 'memory.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--docs') opts.docs = Number(next());
-    else if (a === '--lines') opts.lines = Number(next());
-    else if (a === '--json') opts.json = next();
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return benchArgs(argv, opts, {
+    '--docs': (v) => (opts.docs = Number(v)),
+    '--lines': (v) => (opts.lines = Number(v)),
+  });
 }
 
 

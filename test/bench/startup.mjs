@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, SERVER, startServer, stats } from './lsp-client.mjs';
+import { benchArgs } from './args.mjs';
 
 const SID_SITE = join(process.env.PYSEC_BANDIT_SID_DIR ?? '/opt/pysec-bandit-sid', 'usr/lib/python3/dist-packages');
 
@@ -77,14 +78,7 @@ if __name__ == "__main__":
 
 function parseArgs(argv) {
   const opts = { runs: 10, json: join(ROOT, '.bench', 'startup.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--runs') opts.runs = Math.max(1, Number(argv[++i]));
-    else if (a === '--json') opts.json = argv[++i];
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return benchArgs(argv, opts, { '--runs': (v) => (opts.runs = Math.max(1, Number(v))) });
 }
 
 /** Runs a command (never a shell) to its end: { ms, code, stdout }. */

@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from './lsp-client.mjs';
 import { ruffLinter } from './ruff.mjs';
 import { stdlibDir } from './stdlib-dir.mjs';
+import { benchArgs } from './args.mjs';
 
 const DIST = join(ROOT, 'dist');
 /** A few packages of the standard library: the subset for bandit (and for a quick run). */
@@ -38,24 +39,14 @@ const BANDIT_SID = '/opt/pysec-bandit-sid/usr/lib/python3/dist-packages';
 
 function parseArgs(argv) {
   const opts = { stdlib: undefined, subset: false, banditSubset: false, banditCap: 600, bandit: true, runs: 2, json: join(ROOT, '.bench', 'stdlib.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--stdlib') opts.stdlib = next();
-    else if (a === '--subset') opts.subset = true;
-    else if (a === '--bandit-subset') opts.banditSubset = true;
-    else if (a === '--bandit-cap') opts.banditCap = Number(next());
-    else if (a === '--no-bandit') opts.bandit = false;
-    else if (a === '--runs') opts.runs = Math.max(1, Number(next()));
-    else if (a === '--json') opts.json = next();
-    else if (a === '--no-json') opts.json = undefined;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return benchArgs(argv, opts, {
+    '--stdlib': (v) => (opts.stdlib = v),
+    '--subset': () => (opts.subset = true),
+    '--bandit-subset': () => (opts.banditSubset = true),
+    '--bandit-cap': (v) => (opts.banditCap = Number(v)),
+    '--no-bandit': () => (opts.bandit = false),
+    '--runs': (v) => (opts.runs = Math.max(1, Number(v))),
+  });
 }
 
 

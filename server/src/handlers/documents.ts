@@ -8,7 +8,6 @@ import type {
 import { FileChangeType } from 'vscode-languageserver';
 import { isPython } from '../documents/store.js';
 import { uriToPath } from '../documents/uri.js';
-import type { PythonDocument } from '../documents/document.js';
 import { ManifestService } from '../manifests/service.js';
 import type { Session } from '../session/session.js';
 import { refreshPulledDependents } from './diagnostics.js';
@@ -26,7 +25,7 @@ export function didOpen(session: Session, { textDocument: td }: DidOpenTextDocum
   const doc = session.documents.open(td.uri, td.version, td.text);
   // A large document's diagnostics go out when the worker has its findings.
   if (!doc.isRemote) void publish(session, doc);
-  if (doc.binary) notAnalysedNotice(session, td.uri, doc);
+  if (doc.binary) session.sayNotAnalysed(doc);
   else session.bandit.onOpen(doc);
   // Its text is the module now, not the disk's: the documents that import it are graded on it.
   republishDependents(session, td.uri);
@@ -59,18 +58,8 @@ export function didChange(session: Session, { textDocument: td, contentChanges }
     republishDependents(session, td.uri);
     void published.catch(() => undefined).finally(() => doc.releaseOldTree());
   }
-  if (doc.binary) notAnalysedNotice(session, td.uri, doc);
+  if (doc.binary) session.sayNotAnalysed(doc);
   else session.bandit.onChange(doc);
-}
-
-/**
- * A binary file (NUL bytes, or many control characters: files/decode.ts), or
- * one whose parse was abandoned over its memory bound (engine/parse.ts), is
- * not analysed nor given to bandit: said once per file.
- */
-function notAnalysedNotice(session: Session, uri: string, doc: PythonDocument): void {
-  const why = doc.notAnalysedBecause;
-  if (why) session.notices.warnOnce(`binary:${uri}`, `pysec: ${uri} ${why}.`);
 }
 
 export function didClose(session: Session, { textDocument: td }: DidCloseTextDocumentParams): void {

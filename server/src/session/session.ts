@@ -70,10 +70,10 @@ export class Session {
       (uri, failure) => {
         if (failure) notices.once(`large:${failure}`, `pysec: ${failure}`);
         const doc = this.documents.get(uri);
-        // Its parse abandoned on the worker (engine/parse.ts): said once, as a binary file is (handlers/documents.ts).
-        const why = doc?.notAnalysedBecause;
-        if (why) notices.warnOnce(`binary:${uri}`, `pysec: ${uri} ${why}.`);
-        if (doc) changed(this, doc);
+        if (!doc) return;
+        // The worker may have judged its text not Python, or its parse too costly (engine/parse.ts).
+        this.sayNotAnalysed(doc);
+        changed(this, doc);
       },
       // The modules a document imports are looked for in the workspace folders (documents/project.ts).
       () => this.folders.all(),
@@ -109,6 +109,15 @@ export class Session {
   }
 
   /** A document under its folder's settings, for one answer (`view.ts`). */
+  /**
+   * A document that is not analysed (binary: files/decode.ts; or its parse
+   * judged: engine/parse.ts) is said once per file, whichever thread judged it.
+   */
+  sayNotAnalysed(doc: PythonDocument): void {
+    const why = doc.notAnalysedBecause;
+    if (why) this.notices.warnOnce(`binary:${doc.uri}`, `pysec: ${doc.uri} ${why}.`);
+  }
+
   view(doc: PythonDocument): DocumentView {
     return new DocumentView(doc, {
       policy: this.settings.policyFor(doc.uri),

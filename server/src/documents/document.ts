@@ -9,7 +9,7 @@ import { hasMarkerWord, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
 import type { PositionEncoding } from '../positions/encoding.js';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 import { looksBinary, whyBinary } from '../files/decode.js';
 import { NOT_PARSED, parseWithin } from '../engine/parse.js';
 import { checkChanges } from './validate.js';

@@ -1,5 +1,5 @@
 import { memo } from './memo.js';
-import { unparen } from './pyast.js';
+import { unparen } from './parens.js';
 import { stringLiteral, stringPrefix } from './pystring.js';
 import type { Node } from 'web-tree-sitter';
 

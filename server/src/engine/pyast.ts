@@ -2,6 +2,10 @@ import type { Node } from 'web-tree-sitter';
 import { literalValue, type PyValue } from './literal.js';
 import { memo, parentOf } from './memo.js';
 import type { AliasView } from './history.js';
+import { unparen } from './parens.js';
+
+// Its readers take it from here, with the rest of the tree's Python reading.
+export { unparen };
 
 /**
  * bandit's questions about the syntax tree, one function each, asked of
@@ -16,17 +20,6 @@ import type { AliasView } from './history.js';
  * are used inside function bodies only (no module reads another while it
  * loads).
  */
-
-/** Strips redundant parentheses, which Python's ast does not keep (comments inside them too). */
-export function unparen(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression') {
-    const inner = n.namedChildren.filter((c) => c !== null && c.type !== 'comment');
-    if (inner.length !== 1 || !inner[0]) break;
-    n = inner[0];
-  }
-  return n;
-}
 
 /** A name or attribute chain as written with nothing else in it (`os.path.join`): no blank, comment or parenthesis. */
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;

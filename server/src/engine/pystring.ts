@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { memo } from './memo.js';
-import { unparen } from './pyast.js';
+import { unparen } from './parens.js';
 
 /**
  * Python's string literals as its ast holds them, read off tree-sitter's

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseCommandLine, unknownCommandMessage, USAGE, UsageError, usageMessage, usageOf } from './cli/args.js';
+import { parseCommandLine, unknownCommandMessage, USAGE, UsageError, usageMessage, usageOf } from './command-line/args.js';
 import { VERSION } from './version.js';
 
 /**

@@ -73,7 +73,7 @@ describe('what each command loads (the bundle)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toBe('');
     expect(r.modules).toContain('server/src/cli.ts');
-    expect(r.modules).toContain('server/src/cli/args.ts');
+    expect(r.modules).toContain('server/src/command-line/args.ts');
     expect(r.modules.filter((m) => m.startsWith('node_modules/'))).toEqual([]);
     expect(r.modules.filter((m) => m.startsWith('server/src/engine/') || m.startsWith('server/src/check/'))).toEqual([]);
     for (const part of SERVER_ONLY) expect(has(r.modules, part), part).toBe(false);

@@ -110,7 +110,7 @@ describe('what loads before the initialize answer (the bundle)', () => {
 
   it('the server entry loads its wiring, the gate and the LSP library: no engine, session, settings schema, audit or report', () => {
     const before = staticallyLoaded(bundleMeta(), BEFORE);
-    // (The option parser's list of report format names, report/format-names.ts, is the CLI's: every command loads it.)
+    // (The option parser's list of report format names, command-line/report-formats.ts, is the CLI's: every command loads it.)
     for (const m of ['server/src/server.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/']) expect(has(before, m), m).toBe(true);
     const never = ['server/src/engine/', 'server/src/session/session.ts', 'server/src/handlers/', 'server/src/documents/', 'server/src/workspace/', 'server/src/config/', 'server/src/bandit/', 'server/src/manifests/', 'server/src/audit/', 'server/src/report/model.ts', 'server/src/report/gather.ts', 'server/src/report/workspace.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts', 'server/src/report/sarif.ts', 'server/src/commands/execute.ts', 'node_modules/web-tree-sitter/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ae-cvss-calculator/', 'node_modules/execa/'];
     for (const m of never) expect(has(before, m), m).toBe(false);

@@ -19,7 +19,7 @@ const FS = /^(?:node:)?fs(?:\/promises)?$/;
 type Target = string | RegExp;
 
 /** Everything above the engine: what it is used by, never what it uses. */
-const ABOVE_ENGINE = ['audit/', 'manifests/', 'advisories/', 'documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'cli/', 'cache/', 'server.ts', 'cli.ts'];
+const ABOVE_ENGINE = ['audit/', 'manifests/', 'advisories/', 'documents/', 'diagnostics/', 'suppress/', 'fixes/', 'hover/', 'check/', 'report/', 'bandit/', 'workspace/', 'config/', 'transport/', 'actions/', 'session/', 'handlers/', 'commands/', 'batch/', 'files/', 'command-line/', 'cache/', 'server.ts', 'cli.ts'];
 
 /** Each layer (a folder of server/src, with its slash) and what it may not import, as docs/architecture.md says. */
 const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
@@ -31,7 +31,7 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'engine/': { mayNotImport: [LSP, ...ABOVE_ENGINE], why: 'the as-you-type engine knows no LSP and nothing of the layers that use it' },
   'findings/': { mayNotImport: [LSP, 'engine/', ...ABOVE_ENGINE], why: 'the one Finding type knows no engine' },
   'config/': { mayNotImport: [LSP, FS, 'documents/', 'workspace/', 'server.ts'], why: 'the settings are pure: no LSP, no file system' },
-  'bandit/': { mayNotImport: [LSP, 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'the real bandit knows no LSP (the server hands it a host) and is used by check/, not using it' },
+  'bandit/': { mayNotImport: [LSP, 'documents/', 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'the real bandit knows no LSP (the server hands it a host, and its documents as `BanditDocument`s) and is used by check/, not using it' },
   'suppress/': { mayNotImport: [LSP, 'engine/checks/', 'config/', 'documents/', 'fixes/', 'check/', 'report/', 'workspace/', 'server.ts'], why: 'reading and applying suppressions may not know how a rule decides, nor the documents and settings' },
   'fixes/': { mayNotImport: [LSP, 'engine/checks/', 'documents/', 'check/', 'report/', 'workspace/', 'server.ts'], why: 'quick fixes are pure: a finding and the tree in, edits out' },
   'diagnostics/': { mayNotImport: ['engine/', 'check/', 'report/', 'bandit/', 'workspace/', 'server.ts'], why: 'pure mappings from findings to diagnostics' },
@@ -41,13 +41,13 @@ const LAYERS: Record<string, { mayNotImport: Target[]; why: string }> = {
   'report/': { mayNotImport: [LSP, 'server.ts'], why: 'the report is built without the server' },
   'grading/': { mayNotImport: [LSP, FS, ...ABOVE_ENGINE], why: 'grading by attack path is pure over findings and trees: used where the engines meet, knowing none of them' },
   'files/': { mayNotImport: [LSP, 'engine/', 'findings/', ...ABOVE_ENGINE.filter((l) => l !== 'files/')], why: 'walking, reading and decoding files knows nothing of the server' },
-  'batch/': { mayNotImport: [LSP, 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'actions/', 'cli/', 'server.ts'], why: 'the batch review (both engines over files) is used by check/, report/ and the scan, never using them, and knows no LSP' },
-  'cache/': { mayNotImport: [LSP, 'engine/checks/', 'engine/analyzer.ts', 'engine/engine.ts', 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'cli/', 'server.ts'], why: 'the result cache stores and keys results: it knows files and hashes, not how a result is made, nor who asks' },
+  'batch/': { mayNotImport: [LSP, 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'actions/', 'command-line/', 'server.ts'], why: 'the batch review (both engines over files) is used by check/, report/ and the scan, never using them, and knows no LSP' },
+  'cache/': { mayNotImport: [LSP, 'engine/checks/', 'engine/analyzer.ts', 'engine/engine.ts', 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'command-line/', 'server.ts'], why: 'the result cache stores and keys results: it knows files and hashes, not how a result is made, nor who asks' },
   'audit/': {
     mayNotImport: [LSP, 'engine/', ...ABOVE_ENGINE.filter((l) => l !== 'audit/' && l !== 'files/' && l !== 'suppress/')],
     why: 'the dependency audit reads manifests, lock files and the advisory database (files/), and suppression comments (suppress/): no LSP, no Python engine; check/, report/ and the editor use it',
   },
-  'cli/': { mayNotImport: [LSP, 'engine/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'option parsing loads nothing a command does not need' },
+  'command-line/': { mayNotImport: [LSP, 'engine/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'option parsing loads nothing a command does not need' },
   'positions/': { mayNotImport: ['engine/', 'findings/', ...ABOVE_ENGINE], why: 'offsets, lines and encodings: a leaf that imports nothing of the server' },
   'actions/': { mayNotImport: ['session/', 'handlers/', 'commands/', 'workspace/', 'check/', 'report/', 'bandit/', 'server.ts'], why: 'the LSP side of suppression and fixes takes one document\'s context, never the session or the connection' },
   'manifests/': { mayNotImport: ['engine/', 'bandit/', 'batch/', 'check/', 'report/', 'workspace/', 'session/', 'handlers/', 'commands/', 'server.ts'], why: 'the editor side of the dependency audit takes a document, the settings and the audit: never the Python engine, the session or the connection' },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError, type AdvisoriesOptions } from '../cli/args.js';
+import { UsageError, type AdvisoriesOptions } from '../command-line/args.js';
 import { defaultDatabasePath } from '../audit/database.js';
 import { download, DownloadFailed, type Progress } from './download.js';
 import { NotADatabase, verifyOsvZip } from './verify.js';

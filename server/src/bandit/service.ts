@@ -1,5 +1,5 @@
-import { uriToPath } from '../documents/store.js';
-import type { PythonDocument } from '../documents/document.js';
+import { uriToPath } from '../files/uri.js';
+import type { Finding } from '../findings/finding.js';
 import type { Rule } from '../engine/rule.js';
 import { banditFindings } from './convert.js';
 import { availableParallelism } from 'node:os';
@@ -27,12 +27,24 @@ export interface BanditRunSettings {
   excluded?: boolean;
 }
 
+/**
+ * What the service reads of an open document (documents/document.ts
+ * `PythonDocument` is one): its text as of a revision, and where a run's
+ * findings go, tagged with the revision the run read.
+ */
+export interface BanditDocument {
+  readonly uri: string;
+  readonly revision: number;
+  readonly textDocument: { getText(): string };
+  setBanditFindings(revision: number, findings: Finding[]): boolean;
+}
+
 /** What the service needs from the server; it knows nothing of LSP. */
 export interface BanditHost {
   settingsFor(uri: string): BanditRunSettings;
   /** The workspace folder holding `uri`, as a path. */
   folderFor(uri: string): string | undefined;
-  document(uri: string): PythonDocument | undefined;
+  document(uri: string): BanditDocument | undefined;
   /** The project's bandit config for a file, from the cache both engines share. */
   projectConfig(file: string, folder: string | undefined, configFile: string | undefined): ProjectBanditConfig;
   rules(): ReadonlyMap<string, Rule>;
@@ -98,7 +110,7 @@ export class BanditService {
     return cfg;
   }
 
-  onOpen(doc: PythonDocument): void {
+  onOpen(doc: BanditDocument): void {
     this.updateTimer(doc.uri);
     void this.run(doc.uri, 'open');
   }
@@ -107,7 +119,7 @@ export class BanditService {
     void this.run(uri, 'save');
   }
 
-  onChange(doc: PythonDocument): void {
+  onChange(doc: BanditDocument): void {
     const settings = this.host.settingsFor(doc.uri);
     if (!settings.enabled) return;
     const st = this.state(doc.uri);
@@ -304,7 +316,7 @@ export class BanditService {
     }
   }
 
-  private async runBanditOn(doc: PythonDocument, settings: BanditRunSettings, signal: AbortSignal, timeoutMs: number, reason: RunReason): Promise<'timeout' | undefined> {
+  private async runBanditOn(doc: BanditDocument, settings: BanditRunSettings, signal: AbortSignal, timeoutMs: number, reason: RunReason): Promise<'timeout' | undefined> {
     const uri = doc.uri;
     const resolved = await this.command(uri, settings);
     if (!resolved || signal.aborted) return undefined;

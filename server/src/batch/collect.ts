@@ -8,7 +8,8 @@ import { CachedReview } from './cached.js';
 import { projectConfigs } from './configs.js';
 
 export { projectConfigs } from './configs.js';
-import { syntaxError, type FileError, type FileResult } from './file.js';
+import type { FileError, FileResult } from './file.js';
+import { syntaxError } from './syntax-error-note.js';
 import { reviewFiles } from './review.js';
 
 /** Whether bandit ran over the files, which one, or why not: the report says it. */

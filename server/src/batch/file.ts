@@ -31,7 +31,6 @@ export interface FileError {
   message: string;
 }
 
-export { syntaxError } from './syntax-error-note.js';
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
 export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {

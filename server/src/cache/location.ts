@@ -32,7 +32,7 @@ export function defaultCacheDir(cwd: string, env: NodeJS.ProcessEnv = process.en
   return join(userCacheRoot(env), digest(root).slice(0, 32));
 }
 
-/** The cache a command uses for `--cache-dir`/`--no-cache` (cli/args.ts CacheChoice), run in `cwd`: its folder, or undefined for none. */
+/** The cache a command uses for `--cache-dir`/`--no-cache` (command-line/args.ts CacheChoice), run in `cwd`: its folder, or undefined for none. */
 export function cacheFolder(choice: { enabled: boolean; dir?: string }, cwd: string, env: NodeJS.ProcessEnv = process.env): { dir: string; evictSiblings: boolean } | undefined {
   if (!choice.enabled) return undefined;
   if (choice.dir !== undefined) return { dir: resolve(cwd, choice.dir), evictSiblings: false };

@@ -4,7 +4,7 @@ import { auditPaths, manifestHygiene, type DependencySummary } from '../audit/in
 import type { FileResult } from '../batch/file.js';
 import type { Settings } from '../config/schema.js';
 import type { Rule } from '../engine/rule.js';
-import { UsageError } from '../cli/args.js';
+import { UsageError } from '../command-line/args.js';
 import { configured, type CheckedFile } from './hygiene.js';
 
 /**

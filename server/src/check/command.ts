@@ -1,7 +1,7 @@
 import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
 import { projectConfigs, reviewAll } from '../batch/collect.js';
 import type { FileResult } from '../batch/file.js';
-import type { CheckOptions } from '../cli/args.js';
+import type { CheckOptions } from '../command-line/args.js';
 import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
 import { shortRun } from '../engine/grammar.js';
@@ -16,7 +16,7 @@ import { banditSecondLook, withHygiene } from './hygiene.js';
 import { mayHoldManifests } from './manifests.js';
 import { projectSettings, ruleTurnedOff } from './settings.js';
 
-/** `pysec-lsp check` with its options (cli/args.ts): the exit status. */
+/** `pysec-lsp check` with its options (command-line/args.ts): the exit status. */
 export async function runCheck(options: CheckOptions, out: (s: string) => void): Promise<number> {
   const { cwd, baseline, files } = checkInputs(options);
 

@@ -1,4 +1,4 @@
-import { type CheckOptions, UsageError } from '../cli/args.js';
+import { type CheckOptions, UsageError } from '../command-line/args.js';
 import { pythonFiles } from '../files/walk.js';
 import { type BaselineEntry, readBaseline } from './baseline.js';
 

@@ -10,7 +10,7 @@ import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
 import { cacheFolder } from '../cache/location.js';
 import { ResultStore, type StoredDep } from '../cache/store.js';
-import type { CheckOptions } from '../cli/args.js';
+import type { CheckOptions } from '../command-line/args.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import type { Finding } from '../findings/finding.js';

@@ -1,16 +1,15 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Parser, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings/finding.js';
 import { FileContext } from '../engine/context.js';
 import { DocumentAnalysis, type OffsetEdit } from '../engine/incremental.js';
 import { applySuppressions } from '../suppress/apply.js';
-import { hasMarkerWord, MARKER_WORD_LENGTH, mayHaveSuppressions } from '../suppress/hygiene.js';
+import { hasMarkerWord, mayHaveSuppressions } from '../suppress/hygiene.js';
 import { carryThroughEdit } from '../findings/span.js';
 import { gradeAnalysed, mergeGraded } from '../grading/merged.js';
-import { positionToUtf16, type PositionEncoding } from '../positions/encoding.js';
-import { advance } from '../positions/lines.js';
-import { uriToPath } from './uri.js';
+import type { PositionEncoding } from '../positions/encoding.js';
+import { uriToPath } from '../files/uri.js';
 import { looksBinary, whyBinary } from '../files/decode.js';
 import { NOT_PARSED, parseWithin } from '../engine/parse.js';
 import { checkChanges } from './validate.js';
@@ -22,15 +21,12 @@ import { forgetMemo } from '../engine/memo.js';
 import { withProject } from '../engine/flow/index.js';
 import type { PoolSelection } from '../batch/worker.js';
 import { DocumentText } from './text.js';
+import { applyContentChanges } from './changes.js';
 
 function carryAll(findings: readonly Finding[], edits: readonly OffsetEdit[]): Finding[] {
   let out = findings as Finding[];
   for (const e of edits) out = out.map((f) => carryThroughEdit(f, e)).filter((f): f is Finding => f !== null);
   return out;
-}
-
-function point(p: Position): Point {
-  return { row: p.line, column: p.character };
 }
 
 /** Characters handed to tree-sitter per read while parsing (see `parse`). */
@@ -213,49 +209,9 @@ export class PythonDocument {
     this.releaseOldTree();
     const wasBinary = this.isBinary;
     // A binary document's tree is an empty module's, not its text's: not edited.
-    const edited = wasBinary ? undefined : this.tree;
-    const edits: OffsetEdit[] = [];
-    for (const change of changes) {
-      const doc = this.text;
-      if ('range' in change && change.range) {
-        const a = doc.offsetAt(positionToUtf16(doc, change.range.start, encoding));
-        const b = doc.offsetAt(positionToUtf16(doc, change.range.end, encoding));
-        // A lone `\r` before the edit may become half of a `\r\n` (or stop being one): its
-        // newline as the parser sees it (engine/newlines.ts) changes, so the edit starts there.
-        const at = Math.min(a, b);
-        const start = at > 0 && doc.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
-        const oldEnd = Math.max(a, b);
-        const startPos = doc.positionAt(start);
-        const oldEndPos = doc.positionAt(oldEnd);
-        const newEnd = at + change.text.length;
-        edited?.edit({
-          startIndex: start,
-          oldEndIndex: oldEnd,
-          newEndIndex: newEnd,
-          startPosition: point(startPos),
-          oldEndPosition: point(oldEndPos),
-          newEndPosition: point(advance(startPos, doc.slice(start, at) + change.text)),
-        });
-        doc.replace(at, oldEnd, change.text);
-        edits.push({ start, oldEnd, newEnd });
-        // None before: one now lies across the new text or the join (a deletion's).
-        if (this.markerWords === false) this.markerWords = hasMarkerWord(doc.slice(Math.max(0, start - MARKER_WORD_LENGTH + 1), newEnd + MARKER_WORD_LENGTH - 1));
-        else this.markerWords = undefined;
-      } else {
-        const oldEnd = doc.length;
-        edited?.edit({
-          startIndex: 0,
-          oldEndIndex: oldEnd,
-          newEndIndex: change.text.length,
-          startPosition: { row: 0, column: 0 },
-          oldEndPosition: point(doc.positionAt(oldEnd)),
-          newEndPosition: point(advance({ line: 0, character: 0 }, change.text)),
-        });
-        doc.replace(0, oldEnd, change.text);
-        edits.push({ start: 0, oldEnd, newEnd: change.text.length });
-        this.markerWords = undefined;
-      }
-    }
+    const applied = applyContentChanges(this.text, wasBinary ? undefined : this.tree, changes, encoding, this.markerWords);
+    const edits = applied.edits;
+    this.markerWords = applied.markerWords;
     this.text.version = version;
     this.remote?.change(version, changes, encoding);
     // Text can turn binary only by an inserted NUL; a binary one stops being so only when all are gone.

@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path';
 import type { InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 
 /** The workspace folders, as paths; each document belongs to the deepest one that holds it. */
 export class WorkspaceFolders {

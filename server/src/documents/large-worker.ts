@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import { selectionFor } from '../batch/worker.js';
 import { ALL_RULES } from '../engine/rule.js';
-import { uriToPath } from './store.js';
+import { uriToPath } from '../files/uri.js';
 import { PythonDocument } from './document.js';
 import type { FromLargeWorker, ToLargeWorker } from './large.js';
 

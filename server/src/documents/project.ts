@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
 import { DiskModules, isInside, ProjectFiles } from '../batch/project.js';
 import type { PythonDocument } from './document.js';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 
 /**
  * The project index of the language server (engine/flow `ProjectIndex`):

@@ -5,16 +5,13 @@ import { LARGE_DOCUMENT, LargeDocuments, poolSelection } from './large.js';
 import type { PositionEncoding } from '../positions/encoding.js';
 import { PythonDocument } from './document.js';
 import { WorkspaceProject } from './project.js';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 
 /** Is this an LSP document we review? Python by language id or by extension. */
 export function isPython(uri: string, languageId?: string): boolean {
   if (languageId === 'python') return true;
   return /\.pyi?$/i.test(uri.split(/[?#]/)[0]);
 }
-
-// Also exported here, where bandit/service.ts reads it.
-export { uriToPath };
 
 /** The open documents, by URI. */
 export class DocumentStore {

@@ -5,7 +5,33 @@
 // zod's mini build: the classic build alone costs `check` a tenth of a second to load.
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { SINK_KINDS } from './rule.js';
+import type { SinkKind } from './flow/types.js';
+
+/** Every `SinkKind` (engine/flow/types.ts), for the rules' `sink` metadata. */
+export const SINK_KINDS = [
+  'command',
+  'argv',
+  'code',
+  'sql',
+  'deserialisation',
+  'template',
+  'html',
+  'ldap',
+  'xpath',
+  'xml',
+  'path',
+  'url',
+  'redirect',
+  'header',
+  'session',
+  'mass-assignment',
+  'log',
+  'crypto',
+] as const satisfies readonly SinkKind[];
+// Both ways: a kind added to the contract and not here fails to compile.
+type MissingKinds = Exclude<SinkKind, (typeof SINK_KINDS)[number]>;
+const noMissingKinds: MissingKinds extends never ? true : never = true;
+void noMissingKinds;
 
 // The mini build says only "Invalid input" until told a language (the classic one sets English itself).
 z.config(en());

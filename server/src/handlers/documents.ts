@@ -7,7 +7,7 @@ import type {
 } from 'vscode-languageserver';
 import { FileChangeType } from 'vscode-languageserver';
 import { isPython } from '../documents/store.js';
-import { uriToPath } from '../documents/uri.js';
+import { uriToPath } from '../files/uri.js';
 import { ManifestService } from '../manifests/service.js';
 import type { Session } from '../session/session.js';
 import { refreshPulledDependents } from './diagnostics.js';

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { uriToPath } from '../documents/uri.js';
+import { uriToPath } from '../files/uri.js';
 import type { ManifestKind } from './adapter.js';
 
 /**

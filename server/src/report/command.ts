@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { CLI_BANDIT_HINT, findCliBandit } from '../batch/bandit.js';
-import { type ReportOptions, UsageError } from '../cli/args.js';
+import { type ReportOptions, UsageError } from '../command-line/args.js';
 import { defaultSettings } from '../config/defaults.js';
 import { cacheFolder } from '../cache/location.js';
 import { Engine } from '../engine/engine.js';
@@ -8,7 +8,7 @@ import { renderReport } from './formats.js';
 import { gatherReport } from './gather.js';
 import { buildReport } from './model.js';
 
-/** `pysec-lsp report` with its options (cli/args.ts): the exit status. */
+/** `pysec-lsp report` with its options (command-line/args.ts): the exit status. */
 export async function runReport(options: ReportOptions, out: (s: string) => void): Promise<number> {
   const format = options.format;
   const cwd = process.cwd();

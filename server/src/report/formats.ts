@@ -1,7 +1,7 @@
 import type { ReportModel } from './model.js';
-import type { ReportFormat } from './format-names.js';
+import type { ReportFormat } from '../command-line/report-formats.js';
 
-export { EXTENSION, isReportFormat, REPORT_FORMATS, type ReportFormat } from './format-names.js';
+export { EXTENSION, isReportFormat, REPORT_FORMATS, type ReportFormat } from '../command-line/report-formats.js';
 
 /** The report in `format`: only that format's renderer is loaded. */
 export async function renderReport(m: ReportModel, format: ReportFormat): Promise<string> {

@@ -18,7 +18,7 @@ import { resolveSettings, type SettingsSources } from '../config/resolve.js';
 import type { RuleRef } from '../config/rules.js';
 import { SECTION, type Settings } from '../config/schema.js';
 import type { WorkspaceFolders } from '../documents/folders.js';
-import { uriToPath } from '../documents/uri.js';
+import { uriToPath } from '../files/uri.js';
 import type { Rule, RuleSelection } from '../engine/rule.js';
 import { BANDIT_ID_BY_NAME, BANDIT_IDS } from '../suppress/bandit-tests.js';
 import { parseYaml } from '../bandit/yaml.js';

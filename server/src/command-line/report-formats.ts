@@ -1,5 +1,5 @@
 /**
- * The report's formats by name, apart from their renderers (formats.ts):
+ * The report's formats by name, apart from their renderers (report/formats.ts):
  * the command line checks `--format` with them without loading a renderer.
  */
 export const REPORT_FORMATS = ['markdown', 'json', 'sarif', 'html'] as const;

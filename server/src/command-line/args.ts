@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LEVELS, RISKS, type Level, type Risk } from '../findings/finding.js';
 import type { CliBanditOptions } from '../batch/bandit.js';
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/format-names.js';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './report-formats.js';
 import { VERSION } from '../version.js';
 
 /**

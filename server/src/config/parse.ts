@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import { SECTION, SettingsSchema, type SettingsPatch } from './schema.js';
 

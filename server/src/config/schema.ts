@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shape of pysec's settings (section `pysec`): one zod schema, which is

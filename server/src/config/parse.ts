@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_SETTINGS } from './defaults.js';
-import { SECTION, SettingsSchema, type SettingsPatch } from './schema.js';
+import { description, SECTION, SettingsSchema, type SettingsPatch } from './schema.js';
 
 /**
  * Reading what a client sent as settings, value by value: every valid value
@@ -32,7 +32,7 @@ export interface ParseOptions {
   ruleNames?: () => Iterable<string>;
 }
 
-type AnySchema = z.ZodType;
+type AnySchema = z.ZodMiniType;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,18 +68,18 @@ const name = (path: readonly string[]) => [SECTION, ...path].join('.');
 
 function unwrapOptional(schema: AnySchema): AnySchema {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap() as AnySchema;
+  while (s instanceof z.ZodMiniOptional || s instanceof z.ZodMiniNullable || s instanceof z.ZodMiniDefault) s = s._zod.def.innerType as AnySchema;
   return s;
 }
 
 function expects(schema: AnySchema): string {
-  return schema.description ?? unwrapOptional(schema).description ?? 'a valid value';
+  return description(schema) ?? description(unwrapOptional(schema)) ?? 'a valid value';
 }
 
 /** Every settings path (groups and leaves), for "did you mean" suggestions. */
 function allPaths(schema: AnySchema, prefix: string[] = [], out: string[][] = []): string[][] {
   const s = unwrapOptional(schema);
-  if (s instanceof z.ZodObject) {
+  if (s instanceof z.ZodMiniObject) {
     for (const [k, child] of Object.entries(s.shape as Record<string, AnySchema>)) {
       out.push([...prefix, k]);
       allPaths(child, [...prefix, k], out);
@@ -162,9 +162,9 @@ class Walker {
     if (value === null || value === undefined) return undefined;
     const s = unwrapOptional(schema);
     // `[]` where an object belongs is an empty object as Lua (Neovim) and some Emacs encoders send it.
-    if ((s instanceof z.ZodObject || s instanceof z.ZodRecord) && Array.isArray(value) && value.length === 0) return undefined;
-    if (s instanceof z.ZodObject) return this.group(s, value, path);
-    if (s instanceof z.ZodRecord) return this.record(s, value, path);
+    if ((s instanceof z.ZodMiniObject || s instanceof z.ZodMiniRecord) && Array.isArray(value) && value.length === 0) return undefined;
+    if (s instanceof z.ZodMiniObject) return this.group(s, value, path);
+    if (s instanceof z.ZodMiniRecord) return this.record(s, value, path);
     const r = schema.safeParse(value);
     if (!r.success) {
       this.problem(path, `${name(path)} must be ${expects(schema)}, not ${show(value)}; ${fallback(path)}.`);
@@ -174,7 +174,7 @@ class Walker {
     return r.data;
   }
 
-  private group(schema: z.ZodObject, value: unknown, path: string[]): unknown {
+  private group(schema: z.ZodMiniObject, value: unknown, path: string[]): unknown {
     if (!isPlainObject(value)) {
       this.problem(path, `${path.length ? name(path) : `the "${SECTION}" settings`} must be ${expects(schema)}, not ${show(value)}; ${fallback(path)}.`);
       return undefined;
@@ -194,12 +194,12 @@ class Walker {
     return out;
   }
 
-  private record(schema: z.ZodRecord, value: unknown, path: string[]): unknown {
+  private record(schema: z.ZodMiniRecord, value: unknown, path: string[]): unknown {
     if (!isPlainObject(value)) {
       this.problem(path, `${name(path)} must be ${expects(schema)}, not ${show(value)}; ${fallback(path)}.`);
       return undefined;
     }
-    const valueType = schema.valueType as AnySchema;
+    const valueType = schema._zod.def.valueType as AnySchema;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (v === null || v === undefined) continue;

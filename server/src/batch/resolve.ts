@@ -195,7 +195,7 @@ export class RunRoots {
   readonly resolver = new NameResolver({ rootOf: (file) => this.rootOf(file), exists: (p, within) => this.files.isFile(p, within) });
 
   addRoot(root: string): void {
-    this.roots.add(resolve(root));
+    this.roots.add(absolute(root));
   }
 
   rootOf(file: string): string | undefined {

@@ -46,9 +46,22 @@ export function fileHash(path: string): string | null {
   }
 }
 
-/** A file key: the run's, the project's and the content's inputs together. */
+/** The digest of a run's and a project's inputs, by `run \0 project` (a run has a few projects). */
+const shared = new Map<string, string>();
+
+/**
+ * A file key: the run's, the project's and the content's inputs together:
+ * the digest of the first two (once per project and run: a warm run over
+ * hundreds of files would otherwise hash once per file) and the content hash.
+ */
 export function fileKey(run: string, project: string, content: string): string {
-  return digest([CACHE_SCHEMA, run, project, content]);
+  const k = `${run}\u0000${project}`;
+  let d = shared.get(k);
+  if (d === undefined) {
+    if (shared.size > 256) shared.clear();
+    shared.set(k, (d = digest([CACHE_SCHEMA, run, project])));
+  }
+  return `${d}.${content}`;
 }
 
 /** The key of the inputs every file of a run shares (`extra`: a caller's own, such as the advisory database's stamp). */

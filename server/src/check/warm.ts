@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { foundManifests } from '../audit/find-manifests.js';
+import { manifestKind } from '../audit/manifest.js';
 import { isExcluded } from '../bandit/project-config.js';
 import { projectConfigs } from '../batch/configs.js';
 import type { FileError, FileResult } from '../batch/file.js';
-import { RunRoots } from '../batch/resolve.js';
+import { absolute, RunRoots } from '../batch/resolve.js';
 import { syntaxError } from '../batch/syntax-error-note.js';
 import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
@@ -45,8 +44,10 @@ class NotWarm extends Error {}
 export async function warmCheck(options: CheckOptions, out: (s: string) => void): Promise<number | undefined> {
   // bandit's identity is in every key and asking for it starts a Python; the audit reads manifests and a database.
   if (!options.cache.enabled || options.bandit || options.advisories !== undefined) return undefined;
-  const { cwd, baseline, files } = checkInputs(options);
-  if (options.audit && foundManifests(options.paths).length) return undefined;
+  // The audit's manifests are noted in the same walk as the Python files (audit/find-manifests.ts walks the same folders).
+  const manifests = { wanted: manifestKind, found: [] as string[] };
+  const { cwd, baseline, files } = checkInputs(options, options.audit ? manifests : undefined);
+  if (manifests.found.length) return undefined;
   // What this run would say is said only if it answers: else the full run says it.
   const said: string[] = [];
   const warn = (message: string) => void said.push(`pysec-lsp check: ${message}\n`);
@@ -106,7 +107,7 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
     const cfg = configOf(path);
     if (isExcluded(cfg, path)) continue;
     roots.addRoot(cfg.root);
-    const abs = resolve(path);
+    const abs = absolute(path);
     const hash = hashes.hashOf(abs);
     if (hash === null) return undefined;
     let project = projectKeys.get(cfg.root);

@@ -87,20 +87,25 @@ let stamp: string | undefined;
  * pysec's build on disk: the size and time of every file of the code
  * folder this module runs from (`dist/`, or `server/src/` under the tests)
  * and of the rules' `queries/`. Stat only, no read: a few milliseconds.
+ * The bundle (scripts/bundle.mjs) runs only the files at dist/'s top (its
+ * chunks, workers, rules.json): tsc's module tree below is not its code,
+ * and its ~560 files are not statted by each run.
  */
 export function buildStamp(): string {
   if (stamp !== undefined) return stamp;
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/cache/key.js or server/src/cache/key.ts: the code folder is one up; a bundle lives in dist/ itself.
-  const code = here.endsWith('cache') ? dirname(here) : here;
+  const bundled = !here.endsWith('cache');
+  const code = bundled ? here : dirname(here);
   const pkg = code.endsWith(join('server', 'src')) ? resolve(code, '../..') : dirname(code);
   const parts: string[] = [];
-  for (const dir of [code, join(pkg, 'queries')]) statTree(dir, parts);
+  statTree(code, parts, bundled);
+  statTree(join(pkg, 'queries'), parts, false);
   return (stamp = digest(parts));
 }
 
-/** `path size mtime` of every file under `dir`, depth first, with an explicit stack (bounded: 10,000 files). */
-function statTree(dir: string, out: string[]): void {
+/** `path size mtime` of every file under `dir` (`flat`: of its own files only), depth first, with an explicit stack (bounded: 10,000 files). */
+function statTree(dir: string, out: string[], flat: boolean): void {
   const stack = [dir];
   let seen = 0;
   while (stack.length && seen < 10_000) {
@@ -117,8 +122,9 @@ function statTree(dir: string, out: string[]): void {
       const p = join(d, name);
       try {
         const st = statSync(p);
-        if (st.isDirectory()) stack.push(p);
-        else if (st.isFile()) out.push(`${p} ${st.size} ${st.mtimeMs}`);
+        if (st.isDirectory()) {
+          if (!flat) stack.push(p);
+        } else if (st.isFile()) out.push(`${p} ${st.size} ${st.mtimeMs}`);
       } catch {
         /* gone meanwhile */
       }

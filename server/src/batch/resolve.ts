@@ -91,6 +91,7 @@ export class NameResolver {
   /** `folder \0 name` → the first file found, whoever asks (null: none), and when. */
   private readonly resolved = new Map<string, { file: string | null; at: number }>();
   private readonly recheckMs: number;
+  private last = { given: '', from: '', dir: '' };
 
   constructor(private readonly opts: ResolverOptions) {
     this.recheckMs = opts.recheckMs ?? Infinity;
@@ -98,8 +99,10 @@ export class NameResolver {
 
   /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */
   fileOf(name: string, fromFile: string): string | undefined {
-    const from = absolute(fromFile);
-    const key = `${dirname(from)}\u0000${name}`;
+    // A file's lookups come together (a stored entry's, an analysis's): its folder is found once for them.
+    if (fromFile !== this.last.given) this.last = { given: fromFile, from: absolute(fromFile), dir: dirname(absolute(fromFile)) };
+    const { from, dir } = this.last;
+    const key = `${dir}\u0000${name}`;
     const hit = this.resolved.get(key);
     // Only valid names are kept: a hit needs no check.
     if (!hit && (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part)))) return undefined;

@@ -29,7 +29,7 @@ import { FLOW_OFF } from '../flow-switch.js';
 export type KeyInput = readonly [name: string, value: string];
 
 /** Bumped when the stored entry's shape or meaning changes: older entries are then foreign. */
-export const CACHE_SCHEMA = 1;
+export const CACHE_SCHEMA = 2;
 
 export function digest(parts: string | readonly unknown[]): string {
   return createHash('sha256')

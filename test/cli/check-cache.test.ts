@@ -16,6 +16,7 @@ import { BANDIT_16, requireBandits, SID_SITE } from '../support/bandit.js';
 import { runCli, type JsonReport } from '../support/cli.js';
 import { tempProjects } from '../support/temp-projects.js';
 import { APP, HELPERS, QUOTING } from '../support/two-module-app.js';
+import { CACHE_SCHEMA } from '../../server/src/cache/key.js';
 
 const temp = tempProjects('pysec-check-cache-');
 
@@ -186,7 +187,7 @@ describe('check --cache-dir: what a warm run reuses, and what a change invalidat
     const foreign = await check(root, ['--no-bandit', '--cache-dir', dir]);
     expect([foreign.hits, foreign.misses]).toEqual([0, 5]);
     expect(foreign.stdout).toBe(cold.stdout);
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { schema: number }).schema).toBe(1);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { schema: number }).schema).toBe(CACHE_SCHEMA);
   });
 
   it('two runs at once on one tree and one cache both print the right findings', async () => {

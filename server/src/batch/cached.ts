@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileKey, projectInputs } from '../cache/key.js';
 import { fingerprint, Hashes, sha256, trusted, type Recorded } from '../cache/fresh.js';
-import { ResultStore, type StoredDep, type StoredEntry } from '../cache/store.js';
+import { depFrom, ResultStore, type StoredDep, type StoredEntry } from '../cache/store.js';
 import { mayHaveSuppressions } from '../suppress/hygiene.js';
 import { positionTable, printedOffsets } from '../cache/positions.js';
 import type { ProjectBanditConfig } from '../bandit/project-config.js';
@@ -71,7 +71,7 @@ export class CachedReview {
     const key = fileKey(this.run, this.projectKey(cfg), hash);
     const e = this.store.get(abs, key);
     const data = e && resultData(e.data);
-    if (!e || !data || !e.deps.every((d) => this.holds(d))) {
+    if (!e || !data || !e.deps.every((d) => this.holds(d, abs))) {
       this.pending.set(abs, { bytes, hash, print });
       this.stats.misses++;
       return undefined;
@@ -94,7 +94,7 @@ export class CachedReview {
       doc: TextDocument.create(path, 'python', 0, decoded.text),
       findings: data.findings,
       ...(data.syntaxErrorAt !== undefined ? { syntaxErrorAt: data.syntaxErrorAt } : {}),
-      lookups: e.deps.map(([name, from, file]) => [name, from, file] as const),
+      lookups: e.deps.map((d) => [d[0], depFrom(d, abs), d[2]] as const),
     };
   }
 
@@ -112,7 +112,10 @@ export class CachedReview {
     if ('error' in decoded || decoded.text !== r.text) return;
     const key = fileKey(this.run, this.projectKey(this.configOf(r.path)), hash);
     // Absolute: another run (another working folder, the same --cache-dir) resolves them the same.
-    const deps: StoredDep[] = (r.lookups ?? []).map(([name, from, file]) => [name, resolve(from), file, file === null ? null : this.hashes.hashOf(file)]);
+    const deps: StoredDep[] = (r.lookups ?? []).map(([name, from, file]) => {
+      const source = resolve(from);
+      return [name, source === abs ? '' : source, file, file === null ? null : this.hashes.hashOf(file)];
+    });
     // A file without a suppression comment has no hygiene to judge: said now, so that a warm run need not read its text to know it.
     // The printed positions too: a warm run then prints the result without reading the file (cache/positions.ts).
     const at = positionTable(r.text, printedOffsets(r.findings, r.syntaxErrorAt));
@@ -145,12 +148,13 @@ export class CachedReview {
   }
 
   /** Whether a module lookup still gives the same file with the same content. */
-  private holds(dep: StoredDep): boolean {
+  private holds(dep: StoredDep, path: string): boolean {
     // Many files import the same names from one folder: each lookup is checked once per run.
-    const k = dep.join('\u0000');
+    const from = depFrom(dep, path);
+    const k = `${dep[0]}\u0000${from}\u0000${dep[2]}\u0000${dep[3]}`;
     let ok = this.held.get(k);
     if (ok === undefined) {
-      const [name, from, file, hash] = dep;
+      const [name, , file, hash] = dep;
       const now = this.resolver.resolver.fileOf(name, from) ?? null;
       this.held.set(k, (ok = now === file && (file === null || this.hashes.hashOf(file) === hash)));
     }

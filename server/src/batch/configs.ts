@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { absolute } from './resolve.js';
 import { findProjectRoot, loadProjectConfig, type ProjectBanditConfig } from '../bandit/project-config.js';
 
 /**
@@ -11,7 +12,7 @@ export function projectConfigs(cwd: string, warn: (message: string) => void): (p
   // The root depends on the file's folder only: looked for once per folder (a warm cached run over a library is mostly this).
   const rootOf = new Map<string, string>();
   return (path: string) => {
-    const folder = dirname(resolve(path));
+    const folder = dirname(absolute(path));
     let root = rootOf.get(folder);
     if (root === undefined) rootOf.set(folder, (root = findProjectRoot(path, cwd)));
     let cfg = configs.get(root);

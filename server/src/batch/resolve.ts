@@ -13,6 +13,24 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Folders above a file looked at for its package chain. */
 const MAX_PACKAGE_DEPTH = 32;
 
+/** `..`, `.` or an empty name in a path, or a `/` at its end: what path.resolve would rewrite in an absolute path. */
+const NOT_NORMAL = /\/\.{0,2}(?:\/|$)/;
+
+/**
+ * `path` made absolute and normal, as path.resolve does; a path that is so
+ * already (every path a run stores or derives) is returned as it is:
+ * path.resolve and path.join cost microseconds each, and the result cache's
+ * warm run asks thousands of times (check/warm.ts).
+ */
+export function absolute(path: string): string {
+  return sep === '/' && path.charCodeAt(0) === 47 && !NOT_NORMAL.test(path) ? path : resolve(path);
+}
+
+/** `join(dir, rel)` for an absolute normal `dir` and a `rel` of plain names joined by `sep` (a concatenation then). */
+function under(dir: string, rel: string): string {
+  return absolute(dir) === dir ? (dir.endsWith(sep) ? dir + rel : dir + sep + rel) : join(dir, rel);
+}
+
 /** Whether `path` is `root` or inside it. */
 export function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -24,24 +42,26 @@ export function isInside(path: string, root: string): boolean {
  * (undefined: its own folder only).
  */
 export function searchFolders(fromFile: string, root: string | undefined, isFile: (path: string) => boolean): string[] {
-  const own = dirname(resolve(fromFile));
+  const own = dirname(absolute(fromFile));
   if (root === undefined || !isInside(own, root)) return [own];
   const out = [own];
   let dir = own;
-  for (let i = 0; i < MAX_PACKAGE_DEPTH && dir !== root && isFile(join(dir, '__init__.py')); i++) {
+  for (let i = 0; i < MAX_PACKAGE_DEPTH && dir !== root && isFile(under(dir, '__init__.py')); i++) {
     const up = dirname(dir);
     if (up === dir || !isInside(up, root)) break;
     out.push(up);
     dir = up;
   }
-  for (const d of [root, join(root, 'src')]) if (!out.includes(d)) out.push(d);
+  for (const d of [root, under(root, 'src')]) if (!out.includes(d)) out.push(d);
   return out;
 }
 
 /** The files a dotted name may be in a folder: the package's `__init__.py`, then the module. */
 export function candidatesIn(dir: string, name: string): string[] {
   const parts = name.split('.');
-  return [join(dir, ...parts, '__init__.py'), `${join(dir, ...parts)}.py`];
+  if (!parts.every((part) => IDENTIFIER.test(part))) return [join(dir, ...parts, '__init__.py'), `${join(dir, ...parts)}.py`];
+  const module = under(dir, parts.join(sep));
+  return [module + sep + '__init__.py', `${module}.py`];
 }
 
 /** Whether a regular file is there (a module candidate; a link is not followed). */
@@ -56,8 +76,10 @@ export function isRegularFile(path: string): boolean {
 export interface ResolverOptions {
   /** The project root or workspace folder holding a file (absolute), or undefined. */
   rootOf: (file: string) => string | undefined;
-  /** Whether a module file is there. */
-  exists: (path: string) => boolean;
+  /** Whether a module file is there (`within`: the search folder the candidate is below, see ListedFiles). */
+  exists: (path: string, within: string) => boolean;
+  /** The module a dotted name (its parts) is in a search folder, not `except`, or null; instead of asking `exists` of each candidate (ListedFiles.moduleIn). */
+  moduleIn?: (dir: string, parts: readonly string[], except: string | null) => string | null;
   /** How long a name's resolution is trusted; Infinity: for the whole run. */
   recheckMs?: number;
   /** For a file in no root: its own folder is looked in (`own-folder`, default), or nothing is. */
@@ -69,6 +91,7 @@ export class NameResolver {
   /** `folder \0 name` → the first file found, whoever asks (null: none), and when. */
   private readonly resolved = new Map<string, { file: string | null; at: number }>();
   private readonly recheckMs: number;
+  private last = { given: '', from: '', dir: '' };
 
   constructor(private readonly opts: ResolverOptions) {
     this.recheckMs = opts.recheckMs ?? Infinity;
@@ -76,11 +99,14 @@ export class NameResolver {
 
   /** The file a name imported by `fromFile` resolves to, or undefined (not the project's). */
   fileOf(name: string, fromFile: string): string | undefined {
-    if (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part))) return undefined;
-    const from = resolve(fromFile);
-    const key = `${dirname(from)}\u0000${name}`;
-    const now = Date.now();
+    // A file's lookups come together (a stored entry's, an analysis's): its folder is found once for them.
+    if (fromFile !== this.last.given) this.last = { given: fromFile, from: absolute(fromFile), dir: dirname(absolute(fromFile)) };
+    const { from, dir } = this.last;
+    const key = `${dir}\u0000${name}`;
     const hit = this.resolved.get(key);
+    // Only valid names are kept: a hit needs no check.
+    if (!hit && (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part)))) return undefined;
+    const now = this.recheckMs === Infinity ? 0 : Date.now();
     let found: string | null;
     if (hit && now - hit.at < this.recheckMs) found = hit.file;
     else {
@@ -102,48 +128,112 @@ export class NameResolver {
   private search(from: string, name: string, except: string | null): string | null {
     const root = this.opts.rootOf(from);
     if (root === undefined && this.opts.noRoot === 'nothing') return null;
-    for (const dir of searchFolders(from, root, this.opts.exists)) {
-      const found = candidatesIn(dir, name).find((c) => c !== except && this.opts.exists(c));
+    const moduleIn = this.opts.moduleIn;
+    const parts = moduleIn ? name.split('.') : [];
+    for (const dir of searchFolders(from, root, (p) => this.opts.exists(p, dirname(p)))) {
+      const found = moduleIn ? moduleIn(dir, parts, except) : candidatesIn(dir, name).find((c) => c !== except && this.opts.exists(c, dir));
       if (found) return found;
     }
     return null;
   }
 }
 
+/** A folder's listing: its regular files and the names that may be folders (folders, links); or why there is none. */
+type Listing = { files: Set<string>; dirs: Set<string> } | 'none' | 'unreadable';
+
 /**
  * Whether a regular file is there, from its folder's listing (read once):
  * what `isRegularFile` says (a listing's entry types are lstat's), with one
  * read per folder instead of one lstat per candidate. For a run that
  * resolves thousands of names over a tree that does not change meanwhile
- * (the result cache's checks).
+ * (the result cache's checks). Most candidates are in folders that do not
+ * exist (`os/__init__.py` beside every file that imports `os`): a folder
+ * below the search folder is known absent from its parent's listing, with
+ * no read (a failed read costs a system call and a thrown error).
  */
 export class ListedFiles {
-  private readonly listed = new Map<string, Set<string>>();
+  private readonly listed = new Map<string, Listing>();
 
-  isFile(path: string): boolean {
-    const dir = dirname(path);
-    let files = this.listed.get(dir);
-    if (!files) {
-      files = new Set();
-      try {
-        for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) files.add(e.name);
-      } catch {
-        /* no folder: no file */
-      }
-      this.listed.set(dir, files);
-    }
-    return files.has(basename(path));
+  /** `within`: the search folder `path` is below; the folders between are judged from their parents' listings. */
+  isFile(path: string, within?: string): boolean {
+    const l = this.listing(dirname(path), within);
+    return typeof l === 'object' && l.files.has(basename(path));
   }
+
+  /**
+   * What `candidatesIn(dir, parts.join('.'))` and `isFile(candidate, dir)`
+   * say, the first candidate that is a file and not `except`, walking the
+   * listings down from `dir` instead of building and splitting each
+   * candidate's path (the warm run asks thousands of names).
+   */
+  moduleIn(dir: string, parts: readonly string[], except: string | null): string | null {
+    let path = dir;
+    let l = this.listing(dir, undefined);
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (l === 'none' || (typeof l === 'object' && !l.dirs.has(parts[i]!))) return null;
+      path = under(path, parts[i]!);
+      l = this.listing(path, dir);
+    }
+    const last = parts[parts.length - 1]!;
+    if (l === 'none' || (typeof l === 'object' && !l.dirs.has(last))) {
+      // No package folder: the module file only.
+    } else {
+      const pkg = under(path, last);
+      const inPkg = this.listing(pkg, dir);
+      const init = under(pkg, '__init__.py');
+      if (typeof inPkg === 'object' && inPkg.files.has('__init__.py') && init !== except) return init;
+    }
+    const mod = under(path, `${last}.py`);
+    return typeof l === 'object' && l.files.has(`${last}.py`) && mod !== except ? mod : null;
+  }
+
+  private listing(dir: string, within: string | undefined): Listing {
+    const known = this.listed.get(dir);
+    if (known !== undefined) return known;
+    const below = (d: string) => within !== undefined && d !== within && isInside(d, within);
+    // The folders from `dir` up to `within` or to the first one listed, then listed top down (explicit stack: no recursion).
+    const chain = [dir];
+    for (let d = dir; below(d) && !this.listed.has(dirname(d)); d = dirname(d)) chain.push(dirname(d));
+    const top = chain[chain.length - 1]!;
+    let parent = below(top) ? this.listed.get(dirname(top)) : undefined;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i]!;
+      // A folder whose parent was listed is there only if the parent holds it as a folder or a link; else it is read.
+      const l: Listing = parent === 'none' || (typeof parent === 'object' && !parent.dirs.has(basename(d))) ? 'none' : read(d);
+      this.listed.set(d, l);
+      parent = l;
+    }
+    return parent!;
+  }
+}
+
+function read(dir: string): Listing {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isFile()) files.add(e.name);
+      else if (e.isDirectory() || e.isSymbolicLink()) dirs.add(e.name);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'none' : 'unreadable';
+  }
+  return { files, dirs };
 }
 
 /** The roots of a `check` run, each file resolved within the deepest root holding it (the result cache's resolver). */
 export class RunRoots {
   private readonly roots = new Set<string>();
   private readonly files = new ListedFiles();
-  readonly resolver = new NameResolver({ rootOf: (file) => this.rootOf(file), exists: (p) => this.files.isFile(p) });
+  readonly resolver = new NameResolver({
+    rootOf: (file) => this.rootOf(file),
+    exists: (p, within) => this.files.isFile(p, within),
+    moduleIn: (dir, parts, except) => this.files.moduleIn(dir, parts, except),
+  });
 
   addRoot(root: string): void {
-    this.roots.add(resolve(root));
+    this.roots.add(absolute(root));
   }
 
   rootOf(file: string): string | undefined {

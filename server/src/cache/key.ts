@@ -29,7 +29,7 @@ import { FLOW_OFF } from '../flow-switch.js';
 export type KeyInput = readonly [name: string, value: string];
 
 /** Bumped when the stored entry's shape or meaning changes: older entries are then foreign. */
-export const CACHE_SCHEMA = 1;
+export const CACHE_SCHEMA = 2;
 
 export function digest(parts: string | readonly unknown[]): string {
   return createHash('sha256')
@@ -46,9 +46,22 @@ export function fileHash(path: string): string | null {
   }
 }
 
-/** A file key: the run's, the project's and the content's inputs together. */
+/** The digest of a run's and a project's inputs, by `run \0 project` (a run has a few projects). */
+const shared = new Map<string, string>();
+
+/**
+ * A file key: the run's, the project's and the content's inputs together:
+ * the digest of the first two (once per project and run: a warm run over
+ * hundreds of files would otherwise hash once per file) and the content hash.
+ */
 export function fileKey(run: string, project: string, content: string): string {
-  return digest([CACHE_SCHEMA, run, project, content]);
+  const k = `${run}\u0000${project}`;
+  let d = shared.get(k);
+  if (d === undefined) {
+    if (shared.size > 256) shared.clear();
+    shared.set(k, (d = digest([CACHE_SCHEMA, run, project])));
+  }
+  return `${d}.${content}`;
 }
 
 /** The key of the inputs every file of a run shares (`extra`: a caller's own, such as the advisory database's stamp). */
@@ -74,20 +87,25 @@ let stamp: string | undefined;
  * pysec's build on disk: the size and time of every file of the code
  * folder this module runs from (`dist/`, or `server/src/` under the tests)
  * and of the rules' `queries/`. Stat only, no read: a few milliseconds.
+ * The bundle (scripts/bundle.mjs) runs only the files at dist/'s top (its
+ * chunks, workers, rules.json): tsc's module tree below is not its code,
+ * and its ~560 files are not statted by each run.
  */
 export function buildStamp(): string {
   if (stamp !== undefined) return stamp;
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/cache/key.js or server/src/cache/key.ts: the code folder is one up; a bundle lives in dist/ itself.
-  const code = here.endsWith('cache') ? dirname(here) : here;
+  const bundled = !here.endsWith('cache');
+  const code = bundled ? here : dirname(here);
   const pkg = code.endsWith(join('server', 'src')) ? resolve(code, '../..') : dirname(code);
   const parts: string[] = [];
-  for (const dir of [code, join(pkg, 'queries')]) statTree(dir, parts);
+  statTree(code, parts, bundled);
+  statTree(join(pkg, 'queries'), parts, false);
   return (stamp = digest(parts));
 }
 
-/** `path size mtime` of every file under `dir`, depth first, with an explicit stack (bounded: 10,000 files). */
-function statTree(dir: string, out: string[]): void {
+/** `path size mtime` of every file under `dir` (`flat`: of its own files only), depth first, with an explicit stack (bounded: 10,000 files). */
+function statTree(dir: string, out: string[], flat: boolean): void {
   const stack = [dir];
   let seen = 0;
   while (stack.length && seen < 10_000) {
@@ -104,8 +122,9 @@ function statTree(dir: string, out: string[]): void {
       const p = join(d, name);
       try {
         const st = statSync(p);
-        if (st.isDirectory()) stack.push(p);
-        else if (st.isFile()) out.push(`${p} ${st.size} ${st.mtimeMs}`);
+        if (st.isDirectory()) {
+          if (!flat) stack.push(p);
+        } else if (st.isFile()) out.push(`${p} ${st.size} ${st.mtimeMs}`);
       } catch {
         /* gone meanwhile */
       }

@@ -30,8 +30,16 @@ export const MAX_ENTRIES = 50_000;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_FOLDERS = 64;
 
-/** A module a file's analysis looked up: `[name, from file, the file it resolved to or null, that file's hash or null]` (cache/deps.ts). */
+/**
+ * A module a file's analysis looked up: `[name, from file, the file it resolved to or null, that file's hash or null]` (cache/deps.ts).
+ * The `from` file is `''` when it is the entry's own file (most are): on the standard library this made results.json 15% smaller (1.23 to 1.05 MB).
+ */
 export type StoredDep = [string, string, string | null, string | null];
+
+/** The file a stored lookup was made from, in the entry of `path`. */
+export function depFrom(dep: StoredDep, path: string): string {
+  return dep[1] === '' ? path : dep[1];
+}
 
 export interface StoredEntry {
   key: string;

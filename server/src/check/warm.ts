@@ -1,15 +1,14 @@
-import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { foundManifests } from '../audit/find-manifests.js';
+import { manifestKind } from '../audit/manifest.js';
 import { isExcluded } from '../bandit/project-config.js';
 import { projectConfigs } from '../batch/configs.js';
 import type { FileError, FileResult } from '../batch/file.js';
-import { RunRoots } from '../batch/resolve.js';
+import { absolute, RunRoots } from '../batch/resolve.js';
 import { syntaxError } from '../batch/syntax-error-note.js';
 import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
 import { cacheFolder } from '../cache/location.js';
-import { ResultStore, type StoredDep } from '../cache/store.js';
+import { depFrom, ResultStore, type StoredDep } from '../cache/store.js';
 import type { CheckOptions } from '../command-line/args.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
@@ -45,8 +44,10 @@ class NotWarm extends Error {}
 export async function warmCheck(options: CheckOptions, out: (s: string) => void): Promise<number | undefined> {
   // bandit's identity is in every key and asking for it starts a Python; the audit reads manifests and a database.
   if (!options.cache.enabled || options.bandit || options.advisories !== undefined) return undefined;
-  const { cwd, baseline, files } = checkInputs(options);
-  if (options.audit && foundManifests(options.paths).length) return undefined;
+  // The audit's manifests are noted in the same walk as the Python files (audit/find-manifests.ts walks the same folders).
+  const manifests = { wanted: manifestKind, found: [] as string[] };
+  const { cwd, baseline, files } = checkInputs(options, options.audit ? manifests : undefined);
+  if (manifests.found.length) return undefined;
   // What this run would say is said only if it answers: else the full run says it.
   const said: string[] = [];
   const warn = (message: string) => void said.push(`pysec-lsp check: ${message}\n`);
@@ -100,19 +101,22 @@ function answerAll(store: ResultStore, files: readonly string[], configOf: Retur
   const hashes = new Hashes((path) => store.recorded(path));
   const projectKeys = new Map<string, string>();
   // Each dep names its own file, so no two are alike: the resolver and the hashes memoise what they share (a folder's names, a file's hash).
-  const holds = ([name, from, file, hash]: StoredDep): boolean => (roots.resolver.fileOf(name, from) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
+  const holds = (dep: StoredDep, path: string): boolean => {
+    const [name, , file, hash] = dep;
+    return (roots.resolver.fileOf(name, depFrom(dep, path)) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
+  };
   const out: Answered[] = [];
   for (const path of files) {
     const cfg = configOf(path);
     if (isExcluded(cfg, path)) continue;
     roots.addRoot(cfg.root);
-    const abs = resolve(path);
+    const abs = absolute(path);
     const hash = hashes.hashOf(abs);
     if (hash === null) return undefined;
     let project = projectKeys.get(cfg.root);
     if (project === undefined) projectKeys.set(cfg.root, (project = projectInputs(cfg.root, cfg.files)));
     const e = store.get(abs, fileKey(run, project, hash));
-    if (!e || !e.deps.every(holds)) return undefined;
+    if (!e || !e.deps.every((d) => holds(d, abs))) return undefined;
     const { findings, syntaxErrorAt, hygiene } = e.data;
     if (!Array.isArray(findings) || !findings.every(isFinding) || (syntaxErrorAt !== undefined && typeof syntaxErrorAt !== 'number') || !Array.isArray(hygiene)) return undefined;
     const issues = hygiene as HygieneIssue[];

@@ -10,11 +10,19 @@ export function isSkippedDir(dir: string, name: string): boolean {
   return existsSync(join(dir, name, 'pyvenv.cfg'));
 }
 
+/** Other files a caller wants from the same walk: those `wanted` by name, in the folders foundManifests (audit/find-manifests.ts) walks (no dot folder), and a path that is such a file itself. */
+export interface AlsoFound {
+  wanted: (name: string) => unknown;
+  found: string[];
+}
+
 /**
  * The Python files below each path, as `path` joined with the file's path
  * below it, in a stable order. A path that is a file is taken as is.
+ * `also`: other files noted on the way (check's warm path asks for the
+ * manifests: one walk of the tree instead of two).
  */
-export function pythonFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+export function pythonFiles(paths: readonly string[], also?: AlsoFound): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
   for (const p of paths) {
@@ -25,13 +33,16 @@ export function pythonFiles(paths: readonly string[]): { files: string[]; missin
       missing.push(p);
       continue;
     }
-    if (st.isDirectory()) walk(p, files);
-    else files.push(p);
+    if (st.isDirectory()) walk(p, files, also);
+    else {
+      files.push(p);
+      if (also?.wanted(p)) also.found.push(p);
+    }
   }
   return { files, missing };
 }
 
-function walk(dir: string, out: string[]): void {
+function walk(dir: string, out: string[], also: AlsoFound | undefined, dotted = false): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -42,7 +53,10 @@ function walk(dir: string, out: string[]): void {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!isSkippedDir(dir, e.name)) walk(path, out);
+      if (!isSkippedDir(dir, e.name)) walk(path, out, also, dotted || e.name.startsWith('.'));
+    } else if (also && !dotted && e.isFile() && also.wanted(e.name)) {
+      also.found.push(path);
+      if (/\.pyi?$/.test(e.name)) out.push(path);
     } else if (/\.pyi?$/.test(e.name) && (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(path)))) {
       // A link to a file is reviewed, as bandit's os.walk lists it; a link
       // to a folder is not followed (bandit does not either, and a link can

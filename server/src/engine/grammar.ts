@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, Query } from 'web-tree-sitter';
+import { setV8Flags } from '../boot/v8-flags.js';
 
 /**
  * Loads web-tree-sitter and the Python grammar once per process. The grammar
@@ -48,7 +48,8 @@ export function shortRun(files: readonly string[]): void {
       /* unreadable: reported by the check itself */
     }
   }
-  if (bytes <= SHORT_RUN_BYTES) setFlagsFromString('--liftoff-only');
+  // Undone before the code caches are made at exit (--liftoff-only also turns off the two tier-ups).
+  if (bytes <= SHORT_RUN_BYTES) setV8Flags('--liftoff-only', '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
 }
 
 export function loadPython(): Promise<Language> {

@@ -72,4 +72,12 @@ describe('the code cache', () => {
     expect(readdirSync(code).sort()).toEqual(names.sort());
     for (const n of names) expect(readFileSync(join(code, n)).length, n).toBeGreaterThan(64);
   });
+
+  it('a cache folder that cannot be made (under /proc) costs nothing but the cache: the same output, and the run ends', async () => {
+    const made = await check(join(dir, 'xdg-3'));
+    const none = await check('/proc/pysec-lsp-test-nonexistent');
+    expect(none.code).toBe(made.code);
+    expect(none.stdout).toBe(made.stdout);
+    expect(none.stderr).toBe(made.stderr);
+  });
 });

@@ -15,7 +15,8 @@
 // at build time (engine/prebuilt.ts). dist/yaml.cjs: the yaml package, which
 // bandit/yaml.ts requires when a project's bandit config is YAML. dist/bundle.meta.json is esbuild's account of which module
 // went where (test/cli/cold-start.test.ts reads it); it is not shipped.
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,7 +25,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = `${ROOT}dist`;
 
 // Chunk names change with their contents: the previous build's go first.
-for (const f of readdirSync(DIST)) if (/^bundle-.*\.js$/.test(f)) rmSync(`${DIST}/${f}`);
+for (const f of readdirSync(DIST)) if (/^bundle-.*\.c?js$/.test(f)) rmSync(`${DIST}/${f}`);
 
 /**
  * zod's namespace of every language's error messages (`z.locales`, 360 kB,
@@ -73,12 +74,21 @@ const builtinsByRequire = {
   },
 };
 
+// CommonJS dependencies (vscode-languageserver) and builtinsByRequire call
+// require() for node's own modules; an ES module has no require, so each
+// file makes one. The alias keeps clear of a bundled module's own `createRequire`.
+const ESM_REQUIRE = "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);";
+
+// The pool's two worker entries (node starts a worker from a URL) and the
+// language server (`--stdio`, serve.ts): ES modules, split into shared
+// chunks, so that the server answers `initialize` before its engine's
+// chunk has loaded (test/lsp/startup.test.ts holds that load).
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
-    cli: 'server/src/cli.ts',
     'worker-main': 'server/src/batch/worker-main.ts',
     'large-worker-main': 'server/src/documents/large-worker-main.ts',
+    'bundle-serve': 'server/src/serve.ts',
   },
   outdir: 'dist',
   chunkNames: 'bundle-[name]-[hash]',
@@ -87,15 +97,114 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // CommonJS dependencies (vscode-languageserver) call require() for node's
-  // own modules; an ES module has no require, so each file makes one. The
-  // alias keeps clear of a bundled module's own `createRequire`.
-  banner: { js: "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);" },
+  banner: { js: ESM_REQUIRE },
   // The wasm files stay in their packages: found at run time (engine/grammar.ts).
   plugins: [noZodLocales, builtinsByRequire],
   metafile: true,
   logLevel: 'warning',
 });
+const merge = (more) => Object.assign(result.metafile.outputs, more.metafile.outputs);
+
+/**
+ * The command line: one CommonJS file per command, each holding all it
+ * runs, so that a command loads one or two files, each compiled through
+ * V8's code cache (boot/code-cache.ts: `vm.Script` takes scripts, not ES
+ * modules). cli.ts's dynamic imports of the commands are the seams:
+ * `bundle-cli-<hash>.cjs` requires `./bundle-<command>-<hash>.cjs`, which
+ * the loader runs the same way; any other dynamic import is inside its
+ * bundle (esbuild makes it a lazy `require` of the bundled module: nothing
+ * of it runs before it is asked). `import.meta.url` is the bundle's own
+ * URL, from which the rest is found as from tsc's tree (see the top).
+ */
+const COMMANDS = {
+  'check-warm': 'server/src/check/warm.ts',
+  check: 'server/src/check/command.ts',
+  report: 'server/src/report/command.ts',
+  advisories: 'server/src/advisories/update.ts',
+};
+/** web-tree-sitter's CommonJS build: its ES one imports node's `module` dynamically and then declares a `require` of its own. */
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: requireHere.resolve('web-tree-sitter') }));
+  },
+};
+/**
+ * The build's id for the result cache's key (cache/key.ts buildStamp): a
+ * hash of the sources, the locked dependencies and this script, in place
+ * of the stat of every file of dist/ that tsc's tree would otherwise cost
+ * each warm `check`.
+ */
+function buildId() {
+  const h = createHash('sha256');
+  const stack = [`${ROOT}server/src`];
+  const files = [`${ROOT}package-lock.json`, fileURLToPath(import.meta.url)];
+  while (stack.length) {
+    const d = stack.pop();
+    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? stack : files).push(`${d}/${e.name}`);
+  }
+  for (const f of files.sort()) h.update(`${f.slice(ROOT.length)}\0`).update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
+const scriptOptions = {
+  absWorkingDir: ROOT,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  entryNames: 'bundle-[name]-[hash]',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // A dynamic import becomes a require (of the bundled module, or of node's own): a vm.Script has no ES loader.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__pysecUrl', PYSEC_BUILD_ID: JSON.stringify(buildId()) },
+  banner: { js: "var __pysecUrl = require('node:url').pathToFileURL(__filename).href;" },
+  metafile: true,
+  logLevel: 'warning',
+};
+const commands = await build({ ...scriptOptions, entryPoints: COMMANDS, plugins: [noZodLocales, webTreeSitterCjs] });
+merge(commands);
+/** Output file name of each command's bundle. */
+const commandFile = {};
+for (const [out, o] of Object.entries(commands.metafile.outputs)) {
+  const name = Object.keys(COMMANDS).find((k) => o.entryPoint === COMMANDS[k]);
+  if (name && out.endsWith('.cjs')) commandFile[COMMANDS[name].replace(/^server\/src\//, './').replace(/\.ts$/, '.js')] = out.slice('dist/'.length);
+}
+/** cli.ts's `import('./check/command.js')` → `require('./bundle-check-<hash>.cjs')`. */
+const commandSeams = {
+  name: 'command-seams',
+  setup(b) {
+    b.onResolve({ filter: /^\.\// }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.endsWith(`server/src/cli.ts`)) return undefined;
+      if (args.path === './serve.js') return { path: 'serve', namespace: 'esm-seam' };
+      const file = commandFile[args.path];
+      if (!file) throw new Error(`cli.ts imports ${args.path} dynamically: name it in COMMANDS (scripts/bundle.mjs)`);
+      return { path: `./${file}`, external: true };
+    });
+    // The server is the ES module bundle-serve.js: imported through the loader's `__pysecImport` (boot/code-cache.ts).
+    b.onLoad({ filter: /.*/, namespace: 'esm-seam' }, () => ({ contents: 'export const serveStdio = () => __pysecImport("./bundle-serve.js").then((m) => m.serveStdio());', loader: 'js' }));
+  },
+};
+const cli = await build({ ...scriptOptions, entryPoints: { cli: 'server/src/cli.ts' }, plugins: [commandSeams] });
+merge(cli);
+const cliFile = Object.keys(cli.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
+
+// dist/cli.js, the `bin`: the loader (boot/main.ts), an ES module as the package's type says, told the CLI bundle's name.
+const boot = await build({
+  absWorkingDir: ROOT,
+  entryPoints: { cli: 'server/src/boot/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  define: { PYSEC_CLI_BUNDLE: JSON.stringify(cliFile) },
+  banner: { js: `#!/usr/bin/env node\n${ESM_REQUIRE}` },
+  plugins: [builtinsByRequire],
+  metafile: true,
+  logLevel: 'warning',
+});
+merge(boot);
 
 // yaml, for a project's YAML bandit config, as a CommonJS file that
 // bandit/yaml.ts requires when it first needs it: a chunk would load with
@@ -112,7 +221,7 @@ const yaml = await build({
   metafile: true,
   logLevel: 'warning',
 });
-for (const [k, v] of Object.entries(yaml.metafile.outputs)) result.metafile.outputs[k] = v;
+merge(yaml);
 
 writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
 

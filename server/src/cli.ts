@@ -45,25 +45,9 @@ async function main(argv: string[]): Promise<number> {
     case 'overview':
       process.stdout.write(USAGE);
       return 0;
-    case 'stdio': {
-      // The grammar's wasm compiles off the main thread while the server's modules load: the
-      // Engine.load that server.ts starts takes the same promise (grammar.ts); a failure is said once there.
-      import('./engine/grammar.js')
-        .then((g) => {
-          g.serverRun();
-          return g.loadPython();
-        })
-        .catch(() => {});
-      // A CommonJS module: its exports are its `default` under node and in the bundle alike (esbuild's import() of it has no named ones).
-      const [{ default: { createConnection, ProposedFeatures } }, { startServer }, { stdioTransport }] = await Promise.all([
-        import('vscode-languageserver/node.js'),
-        import('./server.js'),
-        import('./transport/stdio.js'),
-      ]);
-      const { reader, writer } = stdioTransport();
-      startServer(createConnection(ProposedFeatures.all, reader, writer));
+    case 'stdio':
+      await (await import('./serve.js')).serveStdio();
       return -1;
-    }
     case 'unknown':
       process.stderr.write(unknownCommandMessage(line.word));
       return 2;

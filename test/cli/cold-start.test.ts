@@ -1,7 +1,7 @@
 /**
  * Each command loads only what it needs (issue 19): the built CLI (the
  * esbuild bundle in dist/) runs with a module hook that writes down every
- * file node loads, and esbuild's own account of the bundle
+ * file node loads (and every command bundle dist/cli.js reads to compile), and esbuild's own account of the bundle
  * (dist/bundle.meta.json) says which source modules each of those files
  * holds. A static import that drags the server, the editor settings' zod
  * schemas, execa or another report renderer into a command fails here —
@@ -19,6 +19,38 @@ interface Meta {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
+/** esbuild's lazy-module helpers (`var __esm = …`, `var __commonJS2 = …`) as they run a module's body: [helper, its run, the run writing the module's name down first]. */
+const LAZY_RUNS: [string, string, string][] = [
+  ['var __esm\\d* = ', 'return fn && \\(res = \\(0, fn\\[(\\w+)\\(fn\\)\\[0\\]\\]\\)\\(fn = 0\\)\\), res;', 'return fn && (__pysecTestRan($1(fn)[0]), res = (0, fn[$1(fn)[0]])(fn = 0)), res;'],
+  ['var __commonJS\\d* = ', 'return mod \\|\\| \\(0, cb\\[(\\w+)\\(cb\\)\\[0\\]\\]\\)\\(\\(mod = \\{ exports: \\{\\} \\}\\)\\.exports, mod\\), mod\\.exports;', 'return mod || (__pysecTestRan($1(cb)[0]), (0, cb[$1(cb)[0]])((mod = { exports: {} }).exports, mod)), mod.exports;'],
+];
+
+/** Preloaded (--require): writes down each command bundle read and each of its lazy modules run; fails on helpers it does not know. */
+const READS_HOOK = `const fs = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const LAZY_RUNS = ${JSON.stringify(LAZY_RUNS)};
+const log = (line) => fs.appendFileSync(process.env.PYSEC_TEST_LOADED, line + '\\n');
+globalThis.__pysecTestRan = (name) => log('ran ' + name);
+const read = fs.readFileSync;
+fs.readFileSync = function (p, ...rest) {
+  if (typeof p !== 'string' || !/[\\\\/]bundle-[\\w-]+\\.cjs$/.test(p)) return read.call(this, p, ...rest);
+  log(pathToFileURL(p).href);
+  let text = read.call(this, p, 'utf8');
+  for (const [helper, run, logged] of LAZY_RUNS) {
+    const helpers = text.match(new RegExp(helper, 'g'))?.length ?? 0;
+    let runs = 0;
+    text = text.replace(new RegExp(run, 'g'), (...m) => (runs++, logged.replace(/\\$1/g, m[1])));
+    if (runs !== helpers) throw new Error('esbuild lazy-module helper not as expected in ' + p);
+  }
+  return text;
+};
+`;
+
+/** The modules a script bundle wraps to run on first use (esbuild's `__esm({ "path"() {…} })`, `__commonJS({ "path"(exports, module) {…} })`). */
+function lazyModules(text: string): Set<string> {
+  return new Set([...text.matchAll(/(?:__esm|__commonJS)\d*\(\{\n\s*"([^"\n]+)"\(/g)].map((m) => m[1]));
+}
+
 let dir: string;
 let meta: Meta;
 
@@ -30,6 +62,10 @@ beforeAll(() => {
     "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.PYSEC_TEST_LOADED, url + '\\n');\n  return next(url, context);\n}\n",
   );
   writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n");
+  // The commands' bundles are scripts that dist/cli.js reads and compiles itself (boot/code-cache.ts), not modules node loads:
+  // their reads are written down too. A bundle holds every module its command may need, the ones behind a dynamic import()
+  // wrapped by esbuild to run on first use (`__esm`, `__commonJS`): those helpers are made to write down each module they run.
+  writeFileSync(join(dir, 'reads.cjs'), READS_HOOK);
   writeFileSync(join(dir, 'app.py'), 'import subprocess\n\nsubprocess.call("ls -l", shell=True)\n');
   meta = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as Meta;
 });
@@ -40,14 +76,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function loadedModules(args: string[], log: string): Promise<{ code: number | null; stdout: string; files: string[]; modules: string[] }> {
   const file = join(dir, log);
   writeFileSync(file, '');
-  const r = await runCli(args, { cwd: dir, env: { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'register.mjs')).href}`, PYSEC_TEST_LOADED: file } });
-  const urls = readFileSync(file, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+  const r = await runCli(args, { cwd: dir, env: { ...process.env, NODE_OPTIONS: `--require=${join(dir, 'reads.cjs')} --import=${pathToFileURL(join(dir, 'register.mjs')).href}`, PYSEC_TEST_LOADED: file, XDG_CACHE_HOME: join(dir, 'xdg') } });
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const urls = [...new Set(lines.filter((u) => u.startsWith('file:')))];
+  const ran = new Set(lines.filter((l) => l.startsWith('ran ')).map((l) => l.slice(4)));
   const files = urls.map((u) => fileURLToPath(u)).filter((p) => !p.startsWith(dir));
   const modules = new Set<string>();
   for (const f of files) {
     const out = meta.outputs[resolve(f).slice(REPO_ROOT.length + 1)];
     // A file outside the bundle (a package loaded from node_modules by itself) counts as itself.
-    const inputs = out ? Object.keys(out.inputs) : [f];
+    let inputs = out ? Object.keys(out.inputs) : [f];
+    // A script bundle's lazy modules count when they ran.
+    if (out && f.endsWith('.cjs')) {
+      const lazy = lazyModules(readFileSync(f, 'utf8'));
+      inputs = inputs.filter((i) => !lazy.has(i) || ran.has(i));
+    }
     for (const i of inputs) modules.add(i.includes('node_modules/') ? `node_modules/${i.split('node_modules/').pop()}` : i);
   }
   return { code: r.code, stdout: r.stdout, files, modules: [...modules] };

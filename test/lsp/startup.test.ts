@@ -215,7 +215,7 @@ describe('an engine that does not load', () => {
     // A copy of the built package (the bundle, queries/, package.json; the dependencies linked) with one rule's metadata broken.
     pkg = join(dir, 'pkg');
     mkdirSync(join(pkg, 'dist'), { recursive: true });
-    for (const f of readdirSync(join(REPO_ROOT, 'dist'))) if (/^(?:cli|worker-main|large-worker-main|bundle-.*)\.js$/.test(f)) cpSync(join(REPO_ROOT, 'dist', f), join(pkg, 'dist', f));
+    for (const f of readdirSync(join(REPO_ROOT, 'dist'))) if (/^(?:cli|worker-main|large-worker-main|bundle-.*)\.c?js$/.test(f)) cpSync(join(REPO_ROOT, 'dist', f), join(pkg, 'dist', f));
     cpSync(join(REPO_ROOT, 'queries'), join(pkg, 'queries'), { recursive: true });
     cpSync(join(REPO_ROOT, 'package.json'), join(pkg, 'package.json'));
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(pkg, 'node_modules'));

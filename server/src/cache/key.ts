@@ -83,6 +83,9 @@ export function projectInputs(root: string, files: readonly string[]): string {
 
 let stamp: string | undefined;
 
+/** Defined in the CLI's bundles only: a hash of what the build was made from. */
+declare const PYSEC_BUILD_ID: string | undefined;
+
 /**
  * pysec's build on disk: the size and time of every file of the code
  * folder this module runs from (`dist/`, or `server/src/` under the tests)
@@ -99,7 +102,9 @@ export function buildStamp(): string {
   const code = bundled ? here : dirname(here);
   const pkg = code.endsWith(join('server', 'src')) ? resolve(code, '../..') : dirname(code);
   const parts: string[] = [];
-  statTree(code, parts, bundled);
+  // The CLI's bundles carry their build's id (scripts/bundle.mjs): no walk of dist/, whose tsc tree is hundreds of files.
+  if (typeof PYSEC_BUILD_ID === 'string') parts.push(`bundle ${PYSEC_BUILD_ID}`);
+  else statTree(code, parts, bundled);
   statTree(join(pkg, 'queries'), parts, false);
   return (stamp = digest(parts));
 }

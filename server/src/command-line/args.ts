@@ -96,7 +96,20 @@ ${REPORT_USAGE}
 ${ADVISORIES_USAGE}`;
 
 /** A command line its command cannot run with: exit status 2, the message and the command's usage on stderr. */
-export class UsageError extends Error {}
+const USAGE_ERROR = Symbol.for('pysec-lsp.UsageError');
+
+/**
+ * A mistake in the command line, said with the command's usage. Known by a
+ * brand rather than by class: the commands run from bundles of their own
+ * (scripts/bundle.mjs), each with its copy of this class, and cli.ts's
+ * `instanceof` must know the copy a command threw.
+ */
+export class UsageError extends Error {
+  readonly [USAGE_ERROR] = true;
+  static override [Symbol.hasInstance](e: unknown): boolean {
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[USAGE_ERROR] === true;
+  }
+}
 
 export interface CheckOptions {
   /** Files and folders to review (default: the current folder). */

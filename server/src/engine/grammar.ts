@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, Query } from 'web-tree-sitter';
+import { setV8Flags } from '../boot/v8-flags.js';
 
 /**
  * Loads web-tree-sitter and the Python grammar once per process. The grammar
@@ -48,7 +48,8 @@ export function shortRun(files: readonly string[]): void {
       /* unreadable: reported by the check itself */
     }
   }
-  if (bytes <= SHORT_RUN_BYTES) setFlagsFromString('--liftoff-only');
+  // Undone before the code caches are made at exit (--liftoff-only also turns off the two tier-ups).
+  if (bytes <= SHORT_RUN_BYTES) setV8Flags('--liftoff-only', '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
 }
 
 /**
@@ -57,6 +58,8 @@ export function shortRun(files: readonly string[]): void {
  * node 20's default (1,800,000).
  */
 const SERVER_TIERING_BUDGET = 50_000_000;
+/** V8's own, which the code caches made at exit are stamped with (boot/v8-flags.ts). */
+const DEFAULT_TIERING_BUDGET = 1_800_000;
 
 /**
  * For the server (issue 19): the grammars' wasm stays on Liftoff through the
@@ -71,7 +74,7 @@ const SERVER_TIERING_BUDGET = 50_000_000;
  * the first wasm compile (a worker the server starts inherits it).
  */
 export function serverRun(): void {
-  if (!loading) setFlagsFromString(`--wasm-tiering-budget=${SERVER_TIERING_BUDGET}`);
+  if (!loading) setV8Flags(`--wasm-tiering-budget=${SERVER_TIERING_BUDGET}`, `--wasm-tiering-budget=${DEFAULT_TIERING_BUDGET}`);
 }
 
 export function loadPython(): Promise<Language> {

@@ -214,7 +214,8 @@ function throughCallers(v: Value, scope: Node, fs: FileScope, depth: number): Va
   const method = params[0] && (params[0].name === 'self' || params[0].name === 'cls') && ownerScope(scope).type !== 'function_definition';
   const calls = callsByName(fs.root).get(method ? `.${name}` : name) ?? [];
   const isPrivate = name.startsWith('_') || ownerScope(scope).type === 'function_definition';
-  const byParam = new Map<number, Value | null>();
+  // Per tree, def and depth: every rule's site in the def and every graded finding there ask the same callers.
+  const byParam = memo(scope, `flowCallers:${fs.project ? 'p' : ''}:${depth}`, (): Map<number, Value | null> => new Map());
   const forParam = (i: number): Value | null => {
     if (byParam.has(i)) return byParam.get(i)!;
     const p = params[i];

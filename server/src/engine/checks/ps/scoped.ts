@@ -3,6 +3,7 @@ import type { FileContext } from '../../context.js';
 import type { SinkKind } from '../../flow/types.js';
 import { unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
+import { nodeText } from '../../pystring.js';
 import type { Level, Risk } from '../../../findings/finding.js';
 import type { Check, Hit } from '../../rule.js';
 import { reach, requestMayReach } from './reach.js';
@@ -57,7 +58,8 @@ export function flowRule(words: Gate, sites: Sites, opts: { unknownSites?: true 
     if (fn.type !== 'function_definition') return null;
     if (words instanceof RegExp) {
       words.lastIndex = 0;
-      if (!words.test(fn.text)) return null;
+      // The def's text read once for every flow rule (nodeText: memoised per tree).
+      if (!words.test(nodeText(fn))) return null;
     } else if (!words(fn, ctx)) return null;
     // Only request data makes a hit (below): where none can enter the file, nothing to ask.
     const request = requestMayReach(fn, ctx);
@@ -110,7 +112,7 @@ export function sinkGate(names: ReadonlySet<string>): Gate {
     return re;
   };
   return (fn, ctx) => {
-    const text = fn.text;
+    const text = nodeText(fn);
     if (words.test(text)) return true;
     return aliasWords(ctx)?.test(text) ?? false;
   };

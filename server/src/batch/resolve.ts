@@ -148,7 +148,8 @@ export class NameResolver {
  * (the result cache's checks).
  */
 export class ListedFiles {
-  private readonly listed = new Map<string, Set<string>>();
+  /** Folder → its listing; null: unreadable; 'absent': its parent's listing does not hold it. */
+  private readonly listed = new Map<string, Listing | null | 'absent'>();
 
   isFile(path: string): boolean {
     const known = this.answers.get(path);
@@ -162,18 +163,50 @@ export class ListedFiles {
   private readonly answers = new Map<string, boolean>();
 
   private listedHas(path: string): boolean {
-    const dir = dirname(path);
-    let files = this.listed.get(dir);
-    if (!files) {
-      files = new Set();
-      try {
-        for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) files.add(e.name);
-      } catch {
-        /* no folder: no file */
-      }
-      this.listed.set(dir, files);
+    return this.listing(dirname(path))?.files.has(basename(path)) ?? false;
+  }
+
+  /**
+   * A folder's listing; null: none (no such folder, or unreadable). A
+   * folder its parent's listing does not hold (as a folder or a link) is
+   * not read: most candidates are in folders that do not exist (`os/path/`
+   * for `os.path`), and a failed read costs an exception each. The
+   * ancestors not yet listed are listed first, from the top.
+   */
+  private listing(dir: string): Listing | null {
+    const known = this.listed.get(dir);
+    if (known !== undefined) return known === 'absent' ? null : known;
+    const chain = [dir];
+    for (let d = dir, up = dirname(d); up !== d && !this.listed.has(up); d = up, up = dirname(d)) chain.push(up);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const cur = chain[i];
+      const up = dirname(cur);
+      const parent = up === cur ? null : this.listed.get(up);
+      const absent = parent === 'absent' || (!!parent && !parent.dirs.has(basename(cur)));
+      this.listed.set(cur, absent ? 'absent' : readListing(cur));
     }
-    return files.has(basename(path));
+    const l = this.listed.get(dir);
+    return l === 'absent' ? null : (l ?? null);
+  }
+}
+
+interface Listing {
+  /** Regular files (a listing's entry types are lstat's). */
+  files: Set<string>;
+  /** Entries that may be folders: folders, and links (readdir follows a link to a folder). */
+  dirs: Set<string>;
+}
+
+function readListing(dir: string): Listing | null {
+  try {
+    const out: Listing = { files: new Set(), dirs: new Set() };
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isFile()) out.files.add(e.name);
+      else if (e.isDirectory() || e.isSymbolicLink()) out.dirs.add(e.name);
+    }
+    return out;
+  } catch {
+    return null;
   }
 }
 

@@ -30,6 +30,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
+import { ofType } from '../of-type.js';
 import { evalExpr } from './expr.js';
 import { paramsOf, stepAt } from './sources.js';
 import { Analysis, type ProjectIndex } from './state.js';
@@ -178,7 +179,7 @@ function sinkNote(node: Node): string {
 function callsByName(root: Node): Map<string, Node[]> {
   return memo(root, 'flowCallsByName', (r) => {
     const out = new Map<string, Node[]>();
-    for (const c of r.descendantsOfType('call')) {
+    for (const c of ofType(r, CALL).nodes) {
       const fn = c?.childForFieldName('function');
       if (!c || !fn) continue;
       let key: string | null = null;
@@ -196,6 +197,7 @@ function callsByName(root: Node): Map<string, Node[]> {
   });
 }
 
+const CALL = ['call'];
 const MAX_CALLER_DEPTH = 2;
 /** Call sites looked at per parameter: a helper called from everywhere is judged by its first callers. */
 const MAX_CALLERS = 8;

@@ -1,3 +1,4 @@
+import type { Tree } from 'web-tree-sitter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine.js';
 import type { RuleSelection } from '../engine/rule.js';
@@ -33,8 +34,10 @@ export interface FileError {
 
 
 /** Runs the tree-sitter engine from scratch over one file; `project`: the run's other modules, for attack paths across files (batch/project.ts). */
-export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex): FileResult {
-  const tree = parsePythonOrWhy(engine.parser, text);
+export function checkText(engine: Engine, path: string, text: string, selection?: RuleSelection, project?: ProjectIndex, parsed?: SharedTrees): FileResult {
+  // A tree the run's project index already holds for this text is borrowed (not deleted here): the same parse.
+  const shared = parsed?.parsedTree(path, text);
+  const tree = shared ?? parsePythonOrWhy(engine.parser, text);
   if (typeof tree === 'string') throw new NotParsed(tree);
   try {
     const analysis = engine.analysis(path, selection);
@@ -50,8 +53,13 @@ export function checkText(engine: Engine, path: string, text: string, selection?
       ...(syntaxErrorAt !== undefined ? { syntaxErrorAt } : {}),
     };
   } finally {
-    tree.delete();
+    if (!shared) tree.delete();
   }
+}
+
+/** Trees parsed already for files of the run (batch/project.ts RunProject): a review borrows one instead of parsing its file again. */
+export interface SharedTrees {
+  parsedTree(path: string, text: string): Tree | undefined;
 }
 
 /** A text not analysed (engine/parse.ts: mostly not Python, or over its memory bound): an error of its own, not an analysis failure. */
@@ -61,7 +69,7 @@ class NotParsed extends Error {
   }
 }
 
-export function checkFile(engine: Engine, path: string, selection?: RuleSelection, project?: ProjectIndex): FileResult | FileError {
+export function checkFile(engine: Engine, path: string, selection?: RuleSelection, project?: ProjectIndex, parsed?: SharedTrees): FileResult | FileError {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(path);
@@ -71,7 +79,7 @@ export function checkFile(engine: Engine, path: string, selection?: RuleSelectio
   const decoded = decodeSource(bytes);
   if ('error' in decoded) return { path, message: decoded.error };
   try {
-    return checkText(engine, path, decoded.text, selection, project);
+    return checkText(engine, path, decoded.text, selection, project, parsed);
   } catch (e) {
     return { path, message: e instanceof NotParsed ? e.message : `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }

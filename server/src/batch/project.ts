@@ -8,7 +8,7 @@ import type { ProjectIndex, ProjectModule } from '../engine/flow/state.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
 import { parsePython } from '../engine/parse.js';
-import { isInside, isRegularFile, NameResolver, RunRoots } from './resolve.js';
+import { isInside, isRegularFile, ListedFiles, NameResolver, RunRoots } from './resolve.js';
 
 export { candidatesIn, isInside, searchFolders } from './resolve.js';
 
@@ -45,6 +45,12 @@ export interface DiskModulesOptions {
   /** How long a file's stat (and a name's resolution) is trusted before it is looked at again; Infinity: read once (a `check` run). */
   recheckMs?: number;
   maxBytes?: number;
+  /**
+   * Whether a file is there from its folder's listing, read once (`ListedFiles`):
+   * for a run that reads the disk once (`check`), one read per folder instead of
+   * one lstat per candidate name of every import.
+   */
+  listed?: boolean;
 }
 
 interface Parsed {
@@ -64,6 +70,7 @@ export class DiskModules {
   private readonly recheckMs: number;
   private readonly maxBytes: number;
   private retired: Tree[] = [];
+  private readonly listing: ListedFiles | undefined;
 
   /** Without an engine nothing is parsed: a resolver only (the result cache checks where names resolve, cache/deps.ts). */
   constructor(
@@ -72,11 +79,12 @@ export class DiskModules {
   ) {
     this.recheckMs = opts.recheckMs ?? Infinity;
     this.maxBytes = opts.maxBytes ?? MAX_MODULE_BYTES;
+    this.listing = opts.listed ? new ListedFiles() : undefined;
   }
 
   /** Whether a regular file is there (a module candidate). */
   isFile(path: string): boolean {
-    return isRegularFile(path);
+    return this.listing ? this.listing.isFile(path) : isRegularFile(path);
   }
 
   /** The text of the file at an absolute path (read once until it changes); undefined when it cannot be read, decoded or is too large. */
@@ -89,6 +97,18 @@ export class DiskModules {
     const p = this.entry(path);
     if (p.module === undefined) p.module = this.parse(path, p);
     return p.module ?? undefined;
+  }
+
+  /**
+   * The tree already parsed here for the file at `path` when it was parsed
+   * from `text` (the same string content): a file reviewed after the run
+   * parsed it as another's module is not parsed twice. The tree stays this
+   * index's: the caller must not delete it (retirement waits for the next
+   * turn of the event loop, so it outlives a synchronous review).
+   */
+  parsedTree(path: string, text: string): Tree | undefined {
+    const p = this.parsed.get(path);
+    return p?.tree && p.text === text ? p.tree : undefined;
   }
 
   private entry(path: string): Parsed {
@@ -203,6 +223,8 @@ export interface ProjectFilesOptions {
 /** A ProjectIndex over the project's files: open documents (the overlay) first, else the disk. */
 export class ProjectFiles implements ProjectIndex {
   private readonly names: NameResolver;
+  /** `mayDefine`'s answers by file, for the text they were read from. */
+  private readonly defines = new Map<string, { text: string; names: Map<string, boolean> }>();
 
   constructor(
     readonly disk: DiskModules,
@@ -227,7 +249,17 @@ export class ProjectFiles implements ProjectIndex {
     const file = this.fileOf(name, fromFile);
     if (!file) return false;
     const text = this.opts.overlayText?.(file) ?? this.disk.text(file);
-    return text !== undefined && definesName(text, def);
+    if (text === undefined) return false;
+    // Asked for every call into the module from every file: each answer kept while the text is the same string.
+    let known = this.defines.get(file);
+    if (!known || known.text !== text) {
+      known = { text, names: new Map() };
+      this.defines.set(file, known);
+      while (this.defines.size > 1024) this.defines.delete(this.defines.keys().next().value!);
+    }
+    let yes = known.names.get(def);
+    if (yes === undefined) known.names.set(def, (yes = definesName(text, def)));
+    return yes;
   }
 
   /** The file and text a name resolves to, unparsed (the flow layer's request gate reads it). */
@@ -261,10 +293,15 @@ export class RunProject {
 
   /** `engine` undefined: it resolves names but parses nothing. */
   constructor(engine?: Engine) {
-    this.index = new ProjectFiles(new DiskModules(engine), { rootOf: (file) => this.roots.rootOf(file) });
+    this.index = new ProjectFiles(new DiskModules(engine, { listed: true }), { rootOf: (file) => this.roots.rootOf(file) });
   }
 
   addRoot(root: string): void {
     this.roots.addRoot(root);
+  }
+
+  /** The tree this run already parsed for `path` from `text`, if any (DiskModules `parsedTree`): borrowed, never deleted by the caller. */
+  parsedTree(path: string, text: string): Tree | undefined {
+    return this.index.disk.parsedTree(path, text);
   }
 }

@@ -10,6 +10,8 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** One identifier of a dotted name (ASCII: a module file's name the index will look for). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Resolutions kept (`folder \0 name`): a run over a large tree asks tens of thousands, each a few file checks to find again. */
+const MAX_RESOLVED = 65_536;
 /** Folders above a file looked at for its package chain. */
 const MAX_PACKAGE_DEPTH = 32;
 
@@ -90,6 +92,8 @@ export interface ResolverOptions {
 export class NameResolver {
   /** `folder \0 name` → the first file found, whoever asks (null: none), and when. */
   private readonly resolved = new Map<string, { file: string | null; at: number }>();
+  /** Folder (and root) → the folders its files' imports are looked for in, and when. */
+  private readonly folders = new Map<string, { dirs: string[]; at: number }>();
   private readonly recheckMs: number;
   private last = { given: '', from: '', dir: '' };
 
@@ -111,18 +115,44 @@ export class NameResolver {
     if (hit && now - hit.at < this.recheckMs) found = hit.file;
     else {
       found = this.search(from, name, null);
-      this.resolved.set(key, { file: found, at: now });
-      if (this.resolved.size > 8192) this.resolved.delete(this.resolved.keys().next().value!);
+      this.remember(key, found, now);
     }
     // A module never resolves to itself (`import pdb` in pdb.py): the next candidate, asked afresh. The shared answer
-    // is the one without exclusion, so that the order in which files ask does not change what each is told.
-    if (found === from) found = this.search(from, name, from);
+    // is the one without exclusion, so that the order in which files ask does not change what each is told;
+    // the file's own answer is kept under its own key.
+    if (found === from) {
+      const own = `${from}\u0000${name}`;
+      const mine = this.resolved.get(own);
+      if (mine && now - mine.at < this.recheckMs) found = mine.file;
+      else {
+        found = this.search(from, name, from);
+        this.remember(own, found, now);
+      }
+    }
     return found ?? undefined;
+  }
+
+  private remember(key: string, file: string | null, at: number): void {
+    this.resolved.set(key, { file, at });
+    if (this.resolved.size > MAX_RESOLVED) this.resolved.delete(this.resolved.keys().next().value!);
   }
 
   /** Forgets every resolution (a file was created, deleted or opened: a name may resolve elsewhere now). */
   forget(): void {
     this.resolved.clear();
+    this.folders.clear();
+  }
+
+  /** `searchFolders` of a file's folder, trusted as long as a resolution is: every name its files import is looked for in the same folders. */
+  private foldersOf(from: string, root: string | undefined): string[] {
+    const key = `${dirname(from)}\u0000${root ?? ''}`;
+    const now = Date.now();
+    const hit = this.folders.get(key);
+    if (hit && now - hit.at < this.recheckMs) return hit.dirs;
+    const dirs = searchFolders(from, root, (p) => this.opts.exists(p, dirname(p)));
+    this.folders.set(key, { dirs, at: now });
+    if (this.folders.size > 1024) this.folders.delete(this.folders.keys().next().value!);
+    return dirs;
   }
 
   private search(from: string, name: string, except: string | null): string | null {
@@ -130,7 +160,7 @@ export class NameResolver {
     if (root === undefined && this.opts.noRoot === 'nothing') return null;
     const moduleIn = this.opts.moduleIn;
     const parts = moduleIn ? name.split('.') : [];
-    for (const dir of searchFolders(from, root, (p) => this.opts.exists(p, dirname(p)))) {
+    for (const dir of this.foldersOf(from, root)) {
       const found = moduleIn ? moduleIn(dir, parts, except) : candidatesIn(dir, name).find((c) => c !== except && this.opts.exists(c, dir));
       if (found) return found;
     }

@@ -81,7 +81,7 @@ export async function serve(port: MessagePort, opts: ServeOptions): Promise<void
 /** `checkFile` with the project modules its analysis looked up noted on the result (the result cache's cross-file inputs). */
 export function checkRecorded(engine: Engine, path: string, selection: RuleSelection | undefined, project: RunProject): FileResult | FileError {
   const index = new RecordingIndex(project.index);
-  const r = checkFile(engine, path, selection, index);
+  const r = checkFile(engine, path, selection, index, project);
   return 'message' in r ? r : { ...r, lookups: index.lookups() };
 }
 

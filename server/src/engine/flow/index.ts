@@ -30,6 +30,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import { memo, parentOf } from '../memo.js';
+import { ofType } from '../of-type.js';
 import { evalExpr } from './expr.js';
 import { paramsOf, stepAt } from './sources.js';
 import { Analysis, type ProjectIndex } from './state.js';
@@ -178,7 +179,7 @@ function sinkNote(node: Node): string {
 function callsByName(root: Node): Map<string, Node[]> {
   return memo(root, 'flowCallsByName', (r) => {
     const out = new Map<string, Node[]>();
-    for (const c of r.descendantsOfType('call')) {
+    for (const c of ofType(r, CALL).nodes) {
       const fn = c?.childForFieldName('function');
       if (!c || !fn) continue;
       let key: string | null = null;
@@ -196,6 +197,7 @@ function callsByName(root: Node): Map<string, Node[]> {
   });
 }
 
+const CALL = ['call'];
 const MAX_CALLER_DEPTH = 2;
 /** Call sites looked at per parameter: a helper called from everywhere is judged by its first callers. */
 const MAX_CALLERS = 8;
@@ -214,7 +216,8 @@ function throughCallers(v: Value, scope: Node, fs: FileScope, depth: number): Va
   const method = params[0] && (params[0].name === 'self' || params[0].name === 'cls') && ownerScope(scope).type !== 'function_definition';
   const calls = callsByName(fs.root).get(method ? `.${name}` : name) ?? [];
   const isPrivate = name.startsWith('_') || ownerScope(scope).type === 'function_definition';
-  const byParam = new Map<number, Value | null>();
+  // Per tree, def and depth: every rule's site in the def and every graded finding there ask the same callers.
+  const byParam = memo(scope, `flowCallers:${fs.project ? 'p' : ''}:${depth}`, (): Map<number, Value | null> => new Map());
   const forParam = (i: number): Value | null => {
     if (byParam.has(i)) return byParam.get(i)!;
     const p = params[i];

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { memo, parentOf } from '../memo.js';
+import { ofType } from '../of-type.js';
 import { analysisKey, importsSignature, rebase, type FileScope } from './keys.js';
 import { fingerprint } from './fingerprint.js';
 import { frameworkParams, paramsOf, stepAt } from './sources.js';
@@ -271,17 +272,22 @@ function hasSteps(v: Value): boolean {
   return found;
 }
 
+const DEF = ['function_definition'];
+
 /** The module's text with every def's body left out (the outermost ones: nested defs are inside them). */
 function withoutBodies(root: Node): string {
   const text = root.text;
   const bodies: { start: number; end: number }[] = [];
-  for (const d of root.descendantsOfType('function_definition')) {
-    const b = d?.childForFieldName('body');
-    if (!b) continue;
+  const defs = ofType(root, DEF);
+  defs.nodes.forEach((d, i) => {
     const last = bodies[bodies.length - 1];
-    if (last && b.startIndex >= last.start && b.endIndex <= last.end) continue;
+    // A def inside the last body kept: its body is in it (defs come in text order; the places are read once, engine/of-type.ts).
+    if (last && defs.starts[i] >= last.start && defs.ends[i] <= last.end) return;
+    const b = d.childForFieldName('body');
+    if (!b) return;
+    if (last && b.startIndex >= last.start && b.endIndex <= last.end) return;
     bodies.push({ start: b.startIndex, end: b.endIndex });
-  }
+  });
   let out = '';
   let at = 0;
   for (const b of bodies) {

@@ -3,6 +3,8 @@ import type { FileContext } from '../../context.js';
 import type { SinkKind } from '../../flow/types.js';
 import { unparen } from '../../pyast.js';
 import { memo } from '../../memo.js';
+import { firstFrom, ofType } from '../../of-type.js';
+import { nodeText } from '../../pystring.js';
 import type { Level, Risk } from '../../../findings/finding.js';
 import type { Check, Hit } from '../../rule.js';
 import { reach, requestMayReach } from './reach.js';
@@ -57,7 +59,8 @@ export function flowRule(words: Gate, sites: Sites, opts: { unknownSites?: true 
     if (fn.type !== 'function_definition') return null;
     if (words instanceof RegExp) {
       words.lastIndex = 0;
-      if (!words.test(fn.text)) return null;
+      // The def's text read once for every flow rule (nodeText: memoised per tree).
+      if (!words.test(nodeText(fn))) return null;
     } else if (!words(fn, ctx)) return null;
     // Only request data makes a hit (below): where none can enter the file, nothing to ask.
     const request = requestMayReach(fn, ctx);
@@ -110,21 +113,41 @@ export function sinkGate(names: ReadonlySet<string>): Gate {
     return re;
   };
   return (fn, ctx) => {
-    const text = fn.text;
+    const text = nodeText(fn);
     if (words.test(text)) return true;
     return aliasWords(ctx)?.test(text) ?? false;
   };
 }
 
-const SCOPES = new Set(['function_definition', 'lambda']);
+const SCOPE_TYPES = ['function_definition', 'lambda'];
 
 /** The nodes of `types` a def owns: in its body, not inside a nested def or lambda (those are matches of their own). In text order. */
 export function ownNodes(fn: Node, ...types: string[]): Node[] {
   return memo(fn, `ownNodes:${types.join(',')}`, (f) => {
-    const found = f.descendantsOfType(types);
-    const nested = f.descendantsOfType([...SCOPES]).filter((d): d is Node => !!d && d.id !== f.id);
+    // Slices of the file's nodes (engine/of-type.ts) by position, rather than a walk of the def per type and per def around it.
+    const start = f.startIndex;
+    const end = f.endIndex;
+    const scopes = ofType(f, SCOPE_TYPES);
+    // The nested scopes' outermost ones, as disjoint spans in text order.
+    const spans: [number, number][] = [];
+    for (let i = firstFrom(scopes, start); i < scopes.nodes.length && scopes.starts[i] <= end; i++) {
+      if (scopes.ends[i] > end || scopes.nodes[i].id === f.id) continue;
+      const last = spans[spans.length - 1];
+      if (last && scopes.starts[i] >= last[0] && scopes.ends[i] <= last[1]) continue;
+      spans.push([scopes.starts[i], scopes.ends[i]]);
+    }
+    const found = ofType(f, types);
     const out: Node[] = [];
-    for (const n of found) if (n && !nested.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex)) out.push(n);
+    let k = 0;
+    for (let i = firstFrom(found, start); i < found.nodes.length && found.starts[i] <= end; i++) {
+      const s = found.starts[i];
+      const e = found.ends[i];
+      if (e > end) continue;
+      while (k + 1 < spans.length && spans[k + 1][0] <= s) k++;
+      const span = spans[k];
+      if (span && span[0] <= s && e <= span[1]) continue;
+      out.push(found.nodes[i]);
+    }
     return out;
   });
 }

@@ -10,12 +10,16 @@
 //     to bandit 1.6.2 against the budget of issue 19 (≤ 0.5×: PASS or OVER);
 //   - spawn → `initialize` answered, and spawn → first diagnostics of the same
 //     file opened right after `initialized` (the server with bandit off, as the
-//     other LSP benches: its tree-sitter diagnostics are the first).
+//     other LSP benches: its tree-sitter diagnostics are the first);
+//   - the same with a workspace folder, as every editor sends one: the file in
+//     a temp project holding a requirements.txt, a pyproject.toml with
+//     [tool.bandit], and a package of --project-files standard-library modules
+//     (default 150; in a subfolder, so that they shadow none of the file's imports).
 // Medians of --runs (default 10). A benchmark, not a test: it exits 0 whatever
 // the figures, non-zero only when something could not be measured.
-//   node test/bench/startup.mjs [--runs N] [--json PATH]
+//   node test/bench/startup.mjs [--runs N] [--project-files N] [--json PATH]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,8 +81,8 @@ if __name__ == "__main__":
     main()`;
 
 function parseArgs(argv) {
-  const opts = { runs: 10, json: join(ROOT, '.bench', 'startup.json') };
-  return benchArgs(argv, opts, { '--runs': (v) => (opts.runs = Math.max(1, Number(v))) });
+  const opts = { runs: 10, projectFiles: 150, json: join(ROOT, '.bench', 'startup.json') };
+  return benchArgs(argv, opts, { '--runs': (v) => (opts.runs = Math.max(1, Number(v))), '--project-files': (v) => (opts.projectFiles = Math.max(0, Number(v))) });
 }
 
 /** Runs a command (never a shell) to its end: { ms, code, stdout }. */
@@ -95,10 +99,10 @@ function timed(cmd, args, { cwd, env = process.env }) {
   });
 }
 
-/** spawn → initialize answered, and → first diagnostics of `uri` opened right after `initialized`. */
-async function firstDiagnostics(uri) {
+/** spawn → initialize answered, and → first diagnostics of `uri` opened right after `initialized` (in the folder `rootUri`, when given). */
+async function firstDiagnostics(uri, rootUri = null) {
   const t0 = performance.now();
-  const server = await startServer();
+  const server = await startServer({ rootUri });
   const initialized = performance.now() - t0;
   const got = server.waitForDiagnostics(uri, 1);
   await server.open(uri, FILE, 1);
@@ -106,6 +110,29 @@ async function firstDiagnostics(uri) {
   await server.stop();
   return { initialize: initialized, first: at - t0, diagnostics: params.diagnostics.length };
 }
+
+/** A small project below `dir` (see the head comment); the number of Python files in it. */
+function makeProject(dir, count) {
+  const pkg = join(dir, 'vendored');
+  mkdirSync(pkg, { recursive: true });
+  const lib = STDLIB.find((d) => existsSync(d));
+  let n = 0;
+  if (lib) {
+    for (const name of readdirSync(lib).sort()) {
+      if (n >= count) break;
+      if (!name.endsWith('.py')) continue;
+      copyFileSync(join(lib, name), join(pkg, name));
+      n++;
+    }
+  }
+  writeFileSync(join(pkg, '__init__.py'), '');
+  writeFileSync(join(dir, 'requirements.txt'), 'flask==2.0.1\nrequests==2.19.0\njinja2==2.10\n');
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "bench"\n\n[tool.bandit]\nskips = ["B101"]\n');
+  writeFileSync(join(dir, 'app.py'), FILE);
+  return n + 2;
+}
+
+const STDLIB = ['/usr/lib/python3.13', '/usr/lib/python3.12', '/usr/lib/python3.11'];
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -117,7 +144,10 @@ async function main() {
     const uri = pathToFileURL(file).href;
     const sid = existsSync(join(SID_SITE, 'bandit/__init__.py'));
     const load = { before: loadavg()[0] };
-    const runs = { node: [], version: [], check: [], warm: [], bandit16: [], bandit19: [], initialize: [], first: [] };
+    const runs = { node: [], version: [], check: [], warm: [], bandit16: [], bandit19: [], initialize: [], first: [], folderFirst: [] };
+    const project = join(dir, 'project');
+    const projectFiles = makeProject(project, opts.projectFiles);
+    const projectUri = pathToFileURL(join(project, 'app.py')).href;
     let findings;
     const cacheDir = join(dir, 'cache');
     const warmArgs = [SERVER, 'check', '--no-bandit', '--cache-dir', cacheDir, '--format', 'json', file];
@@ -151,10 +181,13 @@ async function main() {
       if (lsp.diagnostics === 0) throw new Error('the server published no diagnostics for a file with findings');
       runs.initialize.push(lsp.initialize);
       runs.first.push(lsp.first);
+      const inFolder = await firstDiagnostics(projectUri, pathToFileURL(project).href);
+      if (inFolder.diagnostics === 0) throw new Error('the server published no diagnostics for a file with findings, in a workspace folder');
+      runs.folderFirst.push(inFolder.first);
     }
     load.after = loadavg()[0];
     const med = (k) => (runs[k].length ? stats(runs[k]) : undefined);
-    const out = { runs: opts.runs, lines: FILE.split('\n').length, findings, load, node: med('node'), version: med('version'), check: med('check'), warm: med('warm'), bandit16: med('bandit16'), bandit19: med('bandit19'), initialize: med('initialize'), first: med('first') };
+    const out = { runs: opts.runs, lines: FILE.split('\n').length, findings, load, node: med('node'), version: med('version'), check: med('check'), warm: med('warm'), bandit16: med('bandit16'), bandit19: med('bandit19'), initialize: med('initialize'), first: med('first'), projectFiles, folderFirst: med('folderFirst') };
     const f = (s) => (s ? `${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)})` : 'n/a');
     console.log(`load average ${load.before.toFixed(1)} → ${load.after.toFixed(1)} (2 cores shared); medians of ${opts.runs} fresh processes`);
     console.log(`node -e ''                         ${f(out.node)}`);
@@ -166,6 +199,7 @@ async function main() {
     console.log(`bandit 1.9.x, same file            ${f(out.bandit19)}`);
     console.log(`server spawn → initialize answer   ${f(out.initialize)}`);
     console.log(`server spawn → first diagnostics   ${f(out.first)}`);
+    console.log(`  same, in a workspace folder       ${f(out.folderFirst)}   (${projectFiles} files)`);
     if (opts.json) {
       mkdirSync(dirname(opts.json), { recursive: true });
       writeFileSync(opts.json, JSON.stringify(out, null, 2));

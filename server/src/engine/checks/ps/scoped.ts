@@ -120,11 +120,26 @@ export function sinkGate(names: ReadonlySet<string>): Gate {
 }
 
 const SCOPE_TYPES = ['function_definition', 'lambda'];
+/** `ownNodes` asked of one tree this many times walks each def; from then on it slices the file's lists. */
+const WALKS_PER_TREE = 16;
+
+/** `ownNodes` by walking the def: its nodes of `types`, less those in a nested def or lambda. */
+function ownByWalk(f: Node, types: readonly string[]): Node[] {
+  const found = f.descendantsOfType([...types]);
+  const nested = f.descendantsOfType(SCOPE_TYPES).filter((d): d is Node => !!d && d.id !== f.id);
+  const out: Node[] = [];
+  for (const n of found) if (n && !nested.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex)) out.push(n);
+  return out;
+}
 
 /** The nodes of `types` a def owns: in its body, not inside a nested def or lambda (those are matches of their own). In text order. */
 export function ownNodes(fn: Node, ...types: string[]): Node[] {
   return memo(fn, `ownNodes:${types.join(',')}`, (f) => {
-    // Slices of the file's nodes (engine/of-type.ts) by position, rather than a walk of the def per type and per def around it.
+    // A keystroke's tree is asked for a def or two: the def's own walk, not the whole file's (a walk of
+    // a large file's calls costs a keystroke milliseconds). A tree asked for many (a file's review):
+    // slices of the file's nodes (engine/of-type.ts) by position, rather than a walk per def and type.
+    const asked = memo(f.tree.rootNode, 'ownNodesAsked', () => ({ n: 0 }));
+    if (++asked.n <= WALKS_PER_TREE) return ownByWalk(f, types);
     const start = f.startIndex;
     const end = f.endIndex;
     const scopes = ofType(f, SCOPE_TYPES);

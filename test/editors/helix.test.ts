@@ -93,10 +93,20 @@ async function helix(setup: Setup = {}): Promise<Session> {
       }),
     done: async () => {
       await term.stop();
-      // Helix's language servers may still be writing under home as they exit (their logs, and
-      // pysec's bandit temp folders: TMPDIR is home here): rm retries on ENOTEMPTY. One CI run
-      // (2026-12-07) outlasted 10 retries 100 ms apart; cleanup only, nothing asserted on it.
-      rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 200 });
+      // Helix's language servers may still be writing under home as they exit (their logs, pysec's
+      // bandit temp folders — TMPDIR is home here — and its code cache, written at exit): the whole
+      // removal is tried again. Not rmSync's own maxRetries: it retries the folder's rmdir without
+      // listing it again, so one file written after the listing fails every retry (a CI run spent
+      // its linear back-off, 255 s, on one). Cleanup only, nothing asserted on it.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+          break;
+        } catch (e) {
+          if (attempt >= 50 || (e as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw e;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
     },
   };
 }

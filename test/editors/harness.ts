@@ -129,7 +129,28 @@ export async function runDriver(bin: string, args: string[], setupDir: string, o
       project,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await removeTempTree(dir);
+  }
+}
+
+/**
+ * Removes a test's temp tree that an editor's language servers may still be
+ * writing under as they exit (their logs, pysec's bandit temp folders —
+ * TMPDIR is the test's home — and its code cache, written at exit): the
+ * whole removal is tried again on ENOTEMPTY, up to 50 times 200 ms apart.
+ * Not rmSync's own maxRetries: it retries the folder's rmdir without
+ * listing it again, so one file written after the listing fails every retry
+ * (a CI run spent its linear back-off, 255 s, on one). Cleanup only.
+ */
+export async function removeTempTree(dir: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (e) {
+      if (attempt >= 50 || (e as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

@@ -10,12 +10,12 @@
  * `config` table. Every wait is on the screen, and fails showing it (and
  * Helix's log).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { commandShims, EDITORS_DIR, editorPresent, sidEditor } from './harness.js';
+import { commandShims, EDITORS_DIR, editorPresent, removeTempTree, sidEditor } from './harness.js';
 import { Terminal } from './terminal.js';
 
 const hx = sidEditor('hx');
@@ -93,20 +93,8 @@ async function helix(setup: Setup = {}): Promise<Session> {
       }),
     done: async () => {
       await term.stop();
-      // Helix's language servers may still be writing under home as they exit (their logs, pysec's
-      // bandit temp folders — TMPDIR is home here — and its code cache, written at exit): the whole
-      // removal is tried again. Not rmSync's own maxRetries: it retries the folder's rmdir without
-      // listing it again, so one file written after the listing fails every retry (a CI run spent
-      // its linear back-off, 255 s, on one). Cleanup only, nothing asserted on it.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          rmSync(dir, { recursive: true, force: true });
-          break;
-        } catch (e) {
-          if (attempt >= 50 || (e as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw e;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+      // Its language servers may still be writing under home as they exit (harness.ts says why this way).
+      await removeTempTree(dir);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { makeFolders } from '../files/folders.js';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, type AdvisoriesOptions } from '../command-line/args.js';
@@ -41,7 +42,7 @@ export async function runAdvisoriesUpdate(options: AdvisoriesOptions, io: Update
   const dir = dirname(target);
   const say = (s: string) => io.err(`pysec-lsp advisories update: ${s}\n`);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolders(dir, 0o700);
   } catch (e) {
     say(`cannot create ${dir}: ${(e as Error).message}`);
     return 1;

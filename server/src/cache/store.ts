@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { makeFolders } from '../files/folders.js';
 import { dirname, join } from 'node:path';
 import { readRegularFile } from '../files/read.js';
 import type { Recorded } from './fresh.js';
@@ -108,7 +109,7 @@ export class ResultStore {
     // A run that only reused entries writes nothing (a warm run stays a read): their use is recorded with the next write.
     if (this.written.size === 0) return undefined;
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      makeFolders(this.dir, 0o700);
       const now = Date.now();
       // Another run may have written since this one read: keep its entries, this run's win for its own files.
       const merged = readEntries(join(this.dir, CACHE_FILE));

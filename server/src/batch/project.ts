@@ -82,9 +82,9 @@ export class DiskModules {
     this.listing = opts.listed ? new ListedFiles() : undefined;
   }
 
-  /** Whether a regular file is there (a module candidate). */
-  isFile(path: string): boolean {
-    return this.listing ? this.listing.isFile(path) : isRegularFile(path);
+  /** Whether a regular file is there (a module candidate; `within`: the search folder it is below, ListedFiles.isFile). */
+  isFile(path: string, within?: string): boolean {
+    return this.listing ? this.listing.isFile(path, within) : isRegularFile(path);
   }
 
   /** The text of the file at an absolute path (read once until it changes); undefined when it cannot be read, decoded or is too large. */
@@ -232,7 +232,7 @@ export class ProjectFiles implements ProjectIndex {
   ) {
     this.names = new NameResolver({
       rootOf: opts.rootOf,
-      exists: (p) => opts.overlaid?.(p) === true || disk.isFile(p),
+      exists: (p, within) => opts.overlaid?.(p) === true || disk.isFile(p, within),
       ...(opts.recheckMs !== undefined ? { recheckMs: opts.recheckMs } : {}),
       ...(opts.noRoot !== undefined ? { noRoot: opts.noRoot } : {}),
     });

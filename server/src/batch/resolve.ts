@@ -110,7 +110,7 @@ export class NameResolver {
     const hit = this.resolved.get(key);
     // Only valid names are kept: a hit needs no check.
     if (!hit && (name.length > 256 || !name.split('.').every((part) => IDENTIFIER.test(part)))) return undefined;
-    const now = this.recheckMs === Infinity ? 0 : Date.now();
+    const now = this.now();
     let found: string | null;
     if (hit && now - hit.at < this.recheckMs) found = hit.file;
     else {
@@ -132,6 +132,11 @@ export class NameResolver {
     return found ?? undefined;
   }
 
+  /** The time answers are dated with; a run that trusts them for good (`check`) reads no clock. */
+  private now(): number {
+    return this.recheckMs === Infinity ? 0 : Date.now();
+  }
+
   private remember(key: string, file: string | null, at: number): void {
     this.resolved.set(key, { file, at });
     if (this.resolved.size > MAX_RESOLVED) this.resolved.delete(this.resolved.keys().next().value!);
@@ -146,7 +151,7 @@ export class NameResolver {
   /** `searchFolders` of a file's folder, trusted as long as a resolution is: every name its files import is looked for in the same folders. */
   private foldersOf(from: string, root: string | undefined): string[] {
     const key = `${dirname(from)}\u0000${root ?? ''}`;
-    const now = Date.now();
+    const now = this.now();
     const hit = this.folders.get(key);
     if (hit && now - hit.at < this.recheckMs) return hit.dirs;
     const dirs = searchFolders(from, root, (p) => this.opts.exists(p, dirname(p)));

@@ -1,4 +1,4 @@
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
 /** Folders never worth reviewing: VCS data, caches, dependencies, virtualenvs. */
@@ -42,18 +42,35 @@ export function pythonFiles(paths: readonly string[], also?: AlsoFound): { files
   return { files, missing };
 }
 
-function walk(dir: string, out: string[], also: AlsoFound | undefined, dotted = false): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
+/**
+ * Depth first, each folder's entries in name order and a sub-folder's files
+ * where the sub-folder stands among them (as a recursive walk lists them);
+ * iterative: a deep tree costs no stack.
+ */
+function walk(root: string, out: string[], also: AlsoFound | undefined): void {
+  const stack: { dir: string; entries: Dirent[]; next: number; dotted: boolean }[] = [];
+  const enter = (dir: string, dotted: boolean) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    stack.push({ dir, entries, next: 0, dotted });
+  };
+  enter(root, false);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const e = top.entries[top.next++]!;
+    const { dir, dotted } = top;
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!isSkippedDir(dir, e.name)) walk(path, out, also, dotted || e.name.startsWith('.'));
+      if (!isSkippedDir(dir, e.name)) enter(path, dotted || e.name.startsWith('.'));
     } else if (also && !dotted && e.isFile() && also.wanted(e.name)) {
       also.found.push(path);
       if (/\.pyi?$/.test(e.name)) out.push(path);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { makeFolders } from '../files/folders.js';
 
 /**
  * Loads the CLI's bundles (scripts/bundle.mjs: one CommonJS file per
@@ -111,22 +112,6 @@ export function loadBundle(dir: string, name: string): unknown {
   return module.exports;
 }
 
-/**
- * `dir` and the two folders above it (`<cache>/pysec-lsp/code`), one by one:
- * node 20's `mkdirSync(…, { recursive: true })` never returns under a path
- * where mkdir fails with ENOENT whatever it makes first (`/proc/…`).
- */
-function makeFolders(dir: string): void {
-  const parent = dirname(dir);
-  for (const d of [dirname(parent), parent, dir]) {
-    try {
-      fs.mkdirSync(d, { mode: 0o700 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-}
-
 /** At exit: each bundle's cache, with what the run compiled, written privately and atomically; older builds' caches of it removed. */
 function writeCaches(): void {
   try {
@@ -134,7 +119,7 @@ function writeCaches(): void {
     const undo = (globalThis as Record<symbol, unknown>)[FLAGS_UNDO];
     if (typeof undo === 'string') v8.setFlagsFromString(undo);
     const dir = codeCacheDir();
-    makeFolders(dir);
+    makeFolders(dir, 0o700);
     const names = fs.readdirSync(dir);
     for (const { name, script, cacheFile } of pending) {
       const base = cacheFile.slice(dir.length + 1);

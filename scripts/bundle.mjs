@@ -79,16 +79,13 @@ const builtinsByRequire = {
 // file makes one. The alias keeps clear of a bundled module's own `createRequire`.
 const ESM_REQUIRE = "import { createRequire as __pysecCreateRequire } from 'node:module';\nconst require = __pysecCreateRequire(import.meta.url);";
 
-// The pool's two worker entries (node starts a worker from a URL) and the
-// language server (`--stdio`, serve.ts): ES modules, split into shared
-// chunks, so that the server answers `initialize` before its engine's
-// chunk has loaded (test/lsp/startup.test.ts holds that load).
+// The pool's two worker entries (node starts a worker from a URL): ES
+// modules, split into shared chunks.
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
     'worker-main': 'server/src/batch/worker-main.ts',
     'large-worker-main': 'server/src/documents/large-worker-main.ts',
-    'bundle-serve': 'server/src/serve.ts',
   },
   outdir: 'dist',
   chunkNames: 'bundle-[name]-[hash]',
@@ -170,19 +167,60 @@ for (const [out, o] of Object.entries(commands.metafile.outputs)) {
   const name = Object.keys(COMMANDS).find((k) => o.entryPoint === COMMANDS[k]);
   if (name && out.endsWith('.cjs')) commandFile[COMMANDS[name].replace(/^server\/src\//, './').replace(/\.ts$/, '.js')] = out.slice('dist/'.length);
 }
-/** cli.ts's `import('./check/command.js')` → `require('./bundle-check-<hash>.cjs')`. */
+/**
+ * The language server (`--stdio`) in three script bundles, loaded as the
+ * commands' are (through the code cache):
+ *   - `bundle-lsp-<hash>.cjs`, vscode-languageserver (with its protocol and
+ *     vscode-jsonrpc): one copy for the two others, whose `require` of it
+ *     gives the same module (one `ResponseError` class, one set of types);
+ *   - `bundle-serve-<hash>.cjs`, serve.ts: the wiring, the gate and the
+ *     transport, all that runs before `initialize` is answered;
+ *   - `bundle-session-<hash>.cjs`, server-modules.ts: the session, its
+ *     handlers and the engine. serve.ts's way to it, server-load.ts, is
+ *     replaced by the loader's `__pysecLoad` of this file, which reads it
+ *     off the main thread while the server answers `initialize`
+ *     (test/lsp/startup.test.ts holds that read).
+ */
+const lspOnly = await build({ ...scriptOptions, entryPoints: { lsp: 'vscode-languageserver/node.js' } });
+merge(lspOnly);
+const lspFile = Object.keys(lspOnly.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
+/** Every import of the LSP library: the shared bundle. */
+const sharedLsp = {
+  name: 'shared-lsp',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver(?:\/node\.js)?$/ }, () => ({ path: `./${lspFile}`, external: true }));
+    b.onResolve({ filter: /^vscode-(?:languageserver-protocol|jsonrpc)(?:\/|$)/ }, (args) => {
+      throw new Error(`${args.importer} imports ${args.path}: take it from vscode-languageserver, which the server's bundles share (scripts/bundle.mjs)`);
+    });
+  },
+};
+const session = await build({ ...scriptOptions, entryPoints: { session: 'server/src/server-modules.ts' }, plugins: [noZodLocales, webTreeSitterCjs, sharedLsp] });
+merge(session);
+const sessionFile = Object.keys(session.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
+/** server-load.ts in the server's bundle: the session bundle through the loader (boot/code-cache.ts loadBundleAsync). */
+const sessionSeam = {
+  name: 'session-seam',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]server\/src\/server-load\.ts$/ }, () => ({
+      contents: `let modules;\nexport function serverModules() {\n  return (modules ??= __pysecLoad(${JSON.stringify(`./${sessionFile}`)}));\n}\n`,
+      loader: 'js',
+    }));
+  },
+};
+const serve = await build({ ...scriptOptions, entryPoints: { serve: 'server/src/serve.ts' }, plugins: [sessionSeam, sharedLsp] });
+merge(serve);
+const serveFile = Object.keys(serve.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
+
+/** cli.ts's `import('./check/command.js')` → `require('./bundle-check-<hash>.cjs')`, and `import('./serve.js')` → the server's. */
 const commandSeams = {
   name: 'command-seams',
   setup(b) {
     b.onResolve({ filter: /^\.\// }, (args) => {
       if (args.kind !== 'dynamic-import' || !args.importer.endsWith(`server/src/cli.ts`)) return undefined;
-      if (args.path === './serve.js') return { path: 'serve', namespace: 'esm-seam' };
-      const file = commandFile[args.path];
+      const file = args.path === './serve.js' ? serveFile : commandFile[args.path];
       if (!file) throw new Error(`cli.ts imports ${args.path} dynamically: name it in COMMANDS (scripts/bundle.mjs)`);
       return { path: `./${file}`, external: true };
     });
-    // The server is the ES module bundle-serve.js: imported through the loader's `__pysecImport` (boot/code-cache.ts).
-    b.onLoad({ filter: /.*/, namespace: 'esm-seam' }, () => ({ contents: 'export const serveStdio = () => __pysecImport("./bundle-serve.js").then((m) => m.serveStdio());', loader: 'js' }));
   },
 };
 const cli = await build({ ...scriptOptions, entryPoints: { cli: 'server/src/cli.ts' }, plugins: [commandSeams] });
@@ -222,6 +260,21 @@ const yaml = await build({
   logLevel: 'warning',
 });
 merge(yaml);
+
+/**
+ * The script bundles in ASCII: esbuild escapes what is not in strings and
+ * identifiers, but keeps some comments as written (a `→` or `–` in a
+ * class's doc comment), and one such character makes node decode the whole
+ * file as UTF-8 into a two-byte string (2 MB: 15–25 ms of the server's
+ * start, measured) that V8 then scans at twice the size. Each is written as
+ * a `\uXXXX` escape, which means the same character wherever esbuild could
+ * have left one (a comment, a string, a regular expression, an identifier).
+ */
+for (const f of readdirSync(DIST)) {
+  if (!/^bundle-.*\.cjs$/.test(f)) continue;
+  const text = readFileSync(`${DIST}/${f}`, 'utf8');
+  if (/[^\x00-\x7f]/.test(text)) writeFileSync(`${DIST}/${f}`, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
 
 writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
 

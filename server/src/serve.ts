@@ -1,25 +1,26 @@
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { serverModules } from './server-load.js';
+import { startServer } from './server.js';
+import { stdioTransport } from './transport/stdio.js';
+
 /**
  * `pysec-lsp --stdio`: the language server on stdin/stdout. Its own module
- * (cli.ts imports it for that command only), so that the bundle of the
- * server (scripts/bundle.mjs) holds the grammar's loader and the server's
- * modules together: the grammar's wasm compiles off the main thread while
- * the server's modules load, and the Engine.load that server.ts starts
- * takes the same promise (grammar.ts); a failure is said once there.
+ * (cli.ts imports it for that command only): the server's bundle
+ * (scripts/bundle.mjs) holds it, the LSP wiring and the transport, and
+ * nothing of the session or the engine, which load from their own bundle
+ * (server-load.ts) while the client's `initialize` is answered. The
+ * grammar's wasm starts compiling off the main thread as soon as that
+ * bundle has run, and the Engine.load that server.ts starts takes the same
+ * promise (grammar.ts); a failure is said once there.
  */
-export async function serveStdio(): Promise<void> {
-  import('./engine/grammar.js')
+export function serveStdio(): void {
+  serverModules()
     .then((g) => {
       // Before the first wasm compile: the server's first analyses stay on Liftoff (grammar.ts serverRun).
       g.serverRun();
       return g.loadPython();
     })
     .catch(() => {});
-  // A CommonJS module: its exports are its `default` under node and in the bundle alike (esbuild's import() of it has no named ones).
-  const [{ default: { createConnection, ProposedFeatures } }, { startServer }, { stdioTransport }] = await Promise.all([
-    import('vscode-languageserver/node.js'),
-    import('./server.js'),
-    import('./transport/stdio.js'),
-  ]);
   const { reader, writer } = stdioTransport();
   startServer(createConnection(ProposedFeatures.all, reader, writer));
 }

@@ -11,9 +11,11 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { CODE_ACTION_KINDS } from './actions/kinds.js';
+import { saveCodeCaches } from './boot/code-cache-save.js';
 import { COMMANDS } from './commands/names.js';
 import type { Routes } from './handlers/routes.js';
 import { clientSupport, type ClientSupport } from './session/client.js';
+import { serverModules } from './server-load.js';
 import { Gate } from './session/gate.js';
 import type { EngineLoading } from './session/session.js';
 import { VERSION } from './version.js';
@@ -31,10 +33,10 @@ import { VERSION } from './version.js';
  * drops it).
  */
 export function startServer(connection: Connection): void {
-  const engine: EngineLoading = import('./engine/engine.js').then((m) => m.Engine.load());
+  const engine: EngineLoading = serverModules().then((m) => m.Engine.load());
   // Said once when the session fails to start (the gate's `failed`), not as an unhandled rejection before that.
   engine.catch(() => undefined);
-  const modules = import('./handlers/routes.js');
+  const modules = serverModules();
   modules.catch(() => undefined);
   connection.onInitialize((params): InitializeResult => {
     // LSP allows one initialize: a second would replace every open document.
@@ -79,7 +81,15 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
 
 /** Each method, handed to the session's handler (handlers/routes.ts) through the gate, in arrival order. */
 function register(connection: Connection, gate: Gate<Routes>, folderChanges: boolean): void {
-  connection.onDidOpenTextDocument((params) => gate.run((r) => r.didOpen(params)));
+  let opened = false;
+  connection.onDidOpenTextDocument((params) =>
+    gate.run((r) => {
+      r.didOpen(params);
+      // The first document analysed (and pushed): the code caches hold what a start runs (boot/code-cache-save.ts).
+      if (!opened) setImmediate(saveCodeCaches);
+      opened = true;
+    }),
+  );
   connection.onDidChangeTextDocument((params) => gate.run((r) => r.didChange(params)));
   connection.onDidCloseTextDocument((params) => gate.run((r) => r.didClose(params)));
   connection.onDidSaveTextDocument((params) => gate.run((r) => r.didSave(params)));

@@ -14,42 +14,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../lsp/client.js';
 import { runCli } from '../support/cli.js';
+import { INSTRUMENT, lazyModules } from '../support/lazy-modules.js';
 
 interface Meta {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
-/** esbuild's lazy-module helpers (`var __esm = …`, `var __commonJS2 = …`) as they run a module's body: [helper, its run, the run writing the module's name down first]. */
-const LAZY_RUNS: [string, string, string][] = [
-  ['var __esm\\d* = ', 'return fn && \\(res = \\(0, fn\\[(\\w+)\\(fn\\)\\[0\\]\\]\\)\\(fn = 0\\)\\), res;', 'return fn && (__pysecTestRan($1(fn)[0]), res = (0, fn[$1(fn)[0]])(fn = 0)), res;'],
-  ['var __commonJS\\d* = ', 'return mod \\|\\| \\(0, cb\\[(\\w+)\\(cb\\)\\[0\\]\\]\\)\\(\\(mod = \\{ exports: \\{\\} \\}\\)\\.exports, mod\\), mod\\.exports;', 'return mod || (__pysecTestRan($1(cb)[0]), (0, cb[$1(cb)[0]])((mod = { exports: {} }).exports, mod)), mod.exports;'],
-];
-
-/** Preloaded (--require): writes down each command bundle read and each of its lazy modules run; fails on helpers it does not know. */
+/** Preloaded (--require): writes down each command bundle read and each of its lazy modules run (test/support/lazy-modules.ts). */
 const READS_HOOK = `const fs = require('node:fs');
 const { pathToFileURL } = require('node:url');
-const LAZY_RUNS = ${JSON.stringify(LAZY_RUNS)};
 const log = (line) => fs.appendFileSync(process.env.PYSEC_TEST_LOADED, line + '\\n');
-globalThis.__pysecTestRan = (name) => log('ran ' + name);
+${INSTRUMENT}
 const read = fs.readFileSync;
 fs.readFileSync = function (p, ...rest) {
   if (typeof p !== 'string' || !/[\\\\/]bundle-[\\w-]+\\.cjs$/.test(p)) return read.call(this, p, ...rest);
   log(pathToFileURL(p).href);
-  let text = read.call(this, p, 'utf8');
-  for (const [helper, run, logged] of LAZY_RUNS) {
-    const helpers = text.match(new RegExp(helper, 'g'))?.length ?? 0;
-    let runs = 0;
-    text = text.replace(new RegExp(run, 'g'), (...m) => (runs++, logged.replace(/\\$1/g, m[1])));
-    if (runs !== helpers) throw new Error('esbuild lazy-module helper not as expected in ' + p);
-  }
-  return text;
+  return instrument(p, read.call(this, p, 'utf8'));
 };
 `;
-
-/** The modules a script bundle wraps to run on first use (esbuild's `__esm({ "path"() {…} })`, `__commonJS({ "path"(exports, module) {…} })`). */
-function lazyModules(text: string): Set<string> {
-  return new Set([...text.matchAll(/(?:__esm|__commonJS)\d*\(\{\n\s*"([^"\n]+)"\(/g)].map((m) => m[1]));
-}
 
 let dir: string;
 let meta: Meta;

@@ -3,18 +3,21 @@
  * engine (wasm, grammar, query), and what the client sends before the
  * engine is ready is neither lost nor reordered.
  *
- * Without timing: the built server runs with a node module hook (outside
- * the server: its code and environment are as a user runs it) that holds
- * the load of the bundle file holding the engine (found in esbuild's
- * account of the bundle, dist/bundle.meta.json) until the test releases it.
- * So `initialize` is answered, and the notifications and requests below
- * are sent, while the engine certainly is not loaded; only then does it load.
+ * Without timing: the built server runs with a preload (`node --require`,
+ * outside the server: its code and environment are as a user runs it) that
+ * holds the read of the bundle file holding the session and the engine
+ * (dist/bundle-session-*.cjs, which the server reads off the main thread:
+ * boot/code-cache.ts loadBundleAsync) until the test releases it. So
+ * `initialize` is answered, and the notifications and requests below are
+ * sent, while the engine certainly is not loaded; only then does it load.
  *
  * What loads on the way to the `initialize` answer is checked in esbuild's
- * account of the bundle: the static imports of the server's entry files
- * hold none of the engine, the session, the settings' schemas, the
- * dependency audit or the report; the session's own files (loaded after
- * the answer) hold no audit, report or scan, which load on first use.
+ * account of the bundle: the CLI's, the server's and the LSP library's
+ * bundle files hold none of the engine, the session, the settings'
+ * schemas, the dependency audit or the report. The session's bundle holds
+ * those, the audit, report and scan behind lazy wrappers: a server that
+ * opens a document and publishes its diagnostics runs none of them (the
+ * preload writes down each lazy module run).
  *
  * And the engine failing to load (a broken rule in a copy of the package)
  * is said once; the server stays up, answers every request and exits
@@ -26,6 +29,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FullDocumentDiagnosticReport, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { INSTRUMENT, lazyModules } from '../support/lazy-modules.js';
 import { docUri, LspClient, REPO_ROOT } from './client.js';
 
 let dir: string;
@@ -36,44 +40,48 @@ interface Meta {
 
 const bundleMeta = (): Meta => JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as Meta;
 
-/** The bundle file (dist/bundle-*.js) that holds engine/engine.ts. */
-function engineChunk(): string {
+/** The bundle file (dist/bundle-*.cjs) that holds engine/engine.ts: the session's. */
+function sessionBundle(): string {
   const meta = bundleMeta();
-  const found = Object.entries(meta.outputs).filter(([out, o]) => out.endsWith('.js') && 'server/src/engine/engine.ts' in o.inputs);
+  const found = Object.entries(meta.outputs).filter(([out, o]) => out.endsWith('.cjs') && 'server/src/engine/engine.ts' in o.inputs && 'server/src/session/session.ts' in o.inputs);
   expect(found.map(([out]) => out)).toHaveLength(1);
-  return pathToFileURL(resolve(REPO_ROOT, found[0][0])).href;
+  return resolve(REPO_ROOT, found[0][0]);
 }
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pysec-startup-'));
-  // The hook writes "held" to PYSEC_TEST_HELD when node asks for the engine's file, and lets it load once PYSEC_TEST_RELEASE exists.
+  // Preloaded: when the server reads PYSEC_TEST_HOLD (the session bundle, through fs.readFile), writes "held" to PYSEC_TEST_HELD
+  // and lets the read go on once PYSEC_TEST_RELEASE exists. With PYSEC_TEST_RAN, the bundle's lazy modules write down each run.
   writeFileSync(
-    join(dir, 'hooks.mjs'),
+    join(dir, 'hold.cjs'),
     [
-      "import { appendFileSync, existsSync } from 'node:fs';",
-      'export async function load(url, context, next) {',
-      '  if (url === process.env.PYSEC_TEST_HOLD) {',
-      "    appendFileSync(process.env.PYSEC_TEST_HELD, 'held\\n');",
-      '    while (!existsSync(process.env.PYSEC_TEST_RELEASE)) await new Promise((r) => setTimeout(r, 5));',
-      '  }',
-      '  return next(url, context);',
-      '}',
+      "const fs = require('node:fs');",
+      'const log = (line) => fs.appendFileSync(process.env.PYSEC_TEST_RAN, line + "\\n");',
+      INSTRUMENT,
+      'const readFile = fs.readFile;',
+      'fs.readFile = function (p, ...rest) {',
+      '  if (p !== process.env.PYSEC_TEST_HOLD) return readFile.call(this, p, ...rest);',
+      "  if (process.env.PYSEC_TEST_HELD) fs.appendFileSync(process.env.PYSEC_TEST_HELD, 'held\\n');",
+      '  const done = rest.pop();',
+      '  const read = () => readFile.call(fs, p, ...rest, (e, text) => (e || !process.env.PYSEC_TEST_RAN ? done(e, text) : done(null, instrument(p, String(text)))));',
+      '  const wait = () => (!process.env.PYSEC_TEST_RELEASE || fs.existsSync(process.env.PYSEC_TEST_RELEASE) ? read() : setTimeout(wait, 5));',
+      '  wait();',
+      '};',
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n");
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A server whose engine loads only when `release()` is called. */
+/** A server whose session and engine load only when `release()` is called. */
 async function heldServer(name: string, opts: Parameters<typeof LspClient.start>[0] = {}) {
   const held = join(dir, `${name}.held`);
   const release = join(dir, `${name}.release`);
   writeFileSync(held, '');
   const client = await LspClient.start({
     ...opts,
-    env: { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'register.mjs')).href}`, PYSEC_TEST_HOLD: engineChunk(), PYSEC_TEST_HELD: held, PYSEC_TEST_RELEASE: release },
+    env: { ...process.env, NODE_OPTIONS: `--require=${join(dir, 'hold.cjs')}`, PYSEC_TEST_HOLD: sessionBundle(), PYSEC_TEST_HELD: held, PYSEC_TEST_RELEASE: release },
   });
   return { client, release: () => writeFileSync(release, ''), wasHeld: () => readFileSync(held, 'utf8').includes('held') };
 }
@@ -81,45 +89,63 @@ async function heldServer(name: string, opts: Parameters<typeof LspClient.start>
 const codes = (p: { diagnostics: { code?: unknown; range: { start: { line: number } } }[] }) => p.diagnostics.map((d) => [d.code, d.range.start.line]);
 const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 0 } });
 
-/**
- * The source modules (`server/src/…`, `node_modules/…`) node loads with the
- * bundle files whose entry points are `entries`: their static imports, all
- * the way down (a dynamic `import()` is not followed).
- */
-function staticallyLoaded(meta: Meta, entries: string[]): string[] {
-  const byEntry = new Map(Object.entries(meta.outputs).flatMap(([out, o]) => (o.entryPoint ? [[o.entryPoint.replace(/^.*node_modules\//, 'node_modules/'), out] as const] : [])));
-  const stack = entries.map((e) => {
-    const out = byEntry.get(e);
-    expect(out, e).toBeDefined();
-    return out!;
-  });
-  const seen = new Set<string>();
-  while (stack.length) {
-    const out = stack.pop()!;
-    if (seen.has(out)) continue;
-    seen.add(out);
-    for (const i of meta.outputs[out].imports) if (i.kind === 'import-statement' && i.path.startsWith('dist/')) stack.push(i.path);
-  }
-  return [...seen].flatMap((out) => Object.keys(meta.outputs[out].inputs)).map((i) => (i.includes('node_modules/') ? `node_modules/${i.split('node_modules/').pop()}` : i));
+/** A module's path as the tests name it: `server/src/…`, or `node_modules/<package>/…`. */
+const named = (i: string) => (i.includes('node_modules/') ? `node_modules/${i.split('node_modules/').pop()}` : i);
+
+/** The bundle file whose entry point is `entry` (`server/src/…`, `node_modules/<package>/…`). */
+function bundleOf(meta: Meta, entry: string): string {
+  const found = Object.entries(meta.outputs).filter(([, o]) => o.entryPoint && named(o.entryPoint) === entry);
+  expect(found.map(([out]) => out), entry).toHaveLength(1);
+  return found[0][0];
+}
+
+/** The source modules (`server/src/…`, `node_modules/…`) of the bundle files whose entry points are `entries`. */
+function inputsOf(meta: Meta, entries: string[]): string[] {
+  return entries.flatMap((e) => Object.keys(meta.outputs[bundleOf(meta, e)].inputs)).map(named);
 }
 
 describe('what loads before the initialize answer (the bundle)', () => {
   const has = (modules: string[], part: string) => modules.some((m) => m.startsWith(part));
-  /** cli.ts's `--stdio` imports these three, then answers initialize from server.ts. */
-  const BEFORE = ['server/src/cli.ts', 'server/src/server.ts', 'server/src/transport/stdio.ts', 'node_modules/vscode-languageserver/node.js'];
 
-  it('the server entry loads its wiring, the gate and the LSP library: no engine, session, settings schema, audit or report', () => {
-    const before = staticallyLoaded(bundleMeta(), BEFORE);
+  it('the CLI and the server bundles hold the wiring, the gate and the LSP library: no engine, session, settings schema, audit or report', () => {
+    // cli.ts's `--stdio` requires the server's bundle (serve.ts), which requires the LSP library's and nothing else, then
+    // answers initialize from server.ts. (The cli bundle's other requires are the commands', each on its command only.)
+    const meta = bundleMeta();
+    const lsp = bundleOf(meta, 'node_modules/vscode-languageserver/node.js');
+    expect(new Set(meta.outputs[bundleOf(meta, 'server/src/serve.ts')].imports.filter((i) => i.kind === 'require-call' && i.path.startsWith('./bundle-')).map((i) => `dist/${i.path.slice(2)}`))).toEqual(new Set([lsp]));
+    const before = inputsOf(meta, ['server/src/cli.ts', 'server/src/serve.ts', 'node_modules/vscode-languageserver/node.js']);
     // (The option parser's list of report format names, command-line/report-formats.ts, is the CLI's: every command loads it.)
-    for (const m of ['server/src/server.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/']) expect(has(before, m), m).toBe(true);
+    for (const m of ['server/src/server.ts', 'server/src/transport/stdio.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/']) expect(has(before, m), m).toBe(true);
     const never = ['server/src/engine/', 'server/src/session/session.ts', 'server/src/handlers/', 'server/src/documents/', 'server/src/workspace/', 'server/src/config/', 'server/src/bandit/', 'server/src/manifests/', 'server/src/audit/', 'server/src/report/model.ts', 'server/src/report/gather.ts', 'server/src/report/workspace.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts', 'server/src/report/sarif.ts', 'server/src/commands/execute.ts', 'node_modules/web-tree-sitter/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ae-cvss-calculator/', 'node_modules/execa/'];
     for (const m of never) expect(has(before, m), m).toBe(false);
   });
 
-  it('the session (loaded after the answer) loads no audit, report or scan: those load on first use', () => {
-    const session = staticallyLoaded(bundleMeta(), ['server/src/handlers/routes.ts']);
-    for (const m of ['server/src/session/session.ts', 'server/src/handlers/documents.ts', 'server/src/documents/store.ts']) expect(has(session, m), m).toBe(true);
-    for (const m of ['server/src/audit/', 'server/src/report/', 'server/src/commands/scan.ts', 'server/src/commands/report.ts', 'server/src/batch/scan.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/@renovatebot/pep440/', 'node_modules/fflate/', 'node_modules/execa/']) expect(has(session, m), m).toBe(false);
+  it('the session bundle shares the LSP library with the server bundle: one copy of it in the build', () => {
+    const meta = bundleMeta();
+    const holding = Object.entries(meta.outputs).filter(([out, o]) => out.endsWith('.cjs') && Object.keys(o.inputs).some((i) => named(i).startsWith('node_modules/vscode-jsonrpc/')));
+    expect(holding.map(([out]) => out)).toEqual([expect.stringMatching(/^dist\/bundle-lsp-\w+\.cjs$/)]);
+  });
+
+  it('the session (loaded after the answer) runs no audit, report or scan as a document is opened and published: those load on first use', async () => {
+    const ran = join(dir, 'session-ran.log');
+    writeFileSync(ran, '');
+    const session = sessionBundle();
+    const client = await LspClient.start({ env: { ...process.env, NODE_OPTIONS: `--require=${join(dir, 'hold.cjs')}`, PYSEC_TEST_HOLD: session, PYSEC_TEST_RAN: ran } });
+    try {
+      const uri = docUri('startup-lazy.py');
+      await client.open(uri, 'import subprocess\nsubprocess.call("ls", shell=True)\n', 1);
+      expect(codes(await client.waitForDiagnostics(uri, { version: 1 }))).toContainEqual(['B602', 1]);
+    } finally {
+      expect(await client.shutdown()).toBe(0);
+    }
+    const lazy = lazyModules(readFileSync(session, 'utf8'));
+    const runs = new Set(readFileSync(ran, 'utf8').split('\n').filter((l) => l.startsWith('ran ')).map((l) => l.slice(4)));
+    // Something ran through the lazy helpers: the log is real.
+    expect(runs.size).toBeGreaterThan(0);
+    const out = Object.keys(bundleMeta().outputs).find((o) => resolve(REPO_ROOT, o) === session)!;
+    const loaded = Object.keys(bundleMeta().outputs[out].inputs).filter((i) => !lazy.has(i) || runs.has(i)).map(named);
+    for (const m of ['server/src/session/session.ts', 'server/src/handlers/documents.ts', 'server/src/documents/store.ts', 'server/src/engine/engine.ts']) expect(has(loaded, m), m).toBe(true);
+    for (const m of ['server/src/audit/', 'server/src/report/', 'server/src/commands/scan.ts', 'server/src/commands/report.ts', 'server/src/batch/scan.ts', 'node_modules/ae-cvss-calculator/', 'node_modules/@renovatebot/pep440/', 'node_modules/fflate/', 'node_modules/execa/']) expect(has(loaded, m), m).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { makeFolders } from '../files/folders.js';
 
 /**
@@ -30,10 +30,10 @@ const requireHere = createRequire(import.meta.url);
 const fs = requireHere('node:fs') as typeof import('node:fs');
 const vm = requireHere('node:vm') as typeof import('node:vm');
 const v8 = requireHere('node:v8') as typeof import('node:v8');
-const { pathToFileURL } = requireHere('node:url') as typeof import('node:url');
 
-/** Set by boot/v8-flags.ts (in another bundle: so a global): the V8 flags that undo what the run set. */
+/** Set by boot/v8-flags.ts (in another bundle: so globals): the V8 flags that undo what the run set, and what it set. */
 const FLAGS_UNDO = Symbol.for('pysec-lsp.v8-flags-undo');
+const FLAGS_SET = Symbol.for('pysec-lsp.v8-flags-set');
 
 interface Pending {
   name: string;
@@ -81,47 +81,93 @@ export function loadBundle(dir: string, name: string): unknown {
   const done = loaded.get(name);
   if (done !== undefined) return done;
   const file = join(dir, name);
-  let source = fs.readFileSync(file, 'utf8');
-  // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
-  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-  const cacheFile = join(codeCacheDir(), `${name}.${runtimeKey()}`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    cachedData = fs.readFileSync(cacheFileOf(name));
   } catch {
     /* none yet */
   }
-  // The wrapper of node's CommonJS modules, on the source's first line: positions in stack traces stay the file's.
-  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecImport`: the
-  // bundle's way to an ES module beside it (the server's, scripts/bundle.mjs), as a vm.Script has no ES loader of its own.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecImport) {${source}\n})`, { filename: file, cachedData });
+  return run(dir, name, fs.readFileSync(file, 'utf8'), cachedData);
+}
+
+const loading = new Map<string, Promise<unknown>>();
+
+/**
+ * The same, with the bundle and its cache read off the main thread: for the
+ * server's session bundle (scripts/bundle.mjs), which loads while the
+ * server answers `initialize`. Its seam in the server's bundle calls this
+ * as `__pysecLoad`.
+ */
+export function loadBundleAsync(dir: string, name: string): Promise<unknown> {
+  const done = loaded.get(name);
+  if (done !== undefined) return Promise.resolve(done);
+  let p = loading.get(name);
+  if (!p) {
+    const read = (path: string, encoding?: 'utf8') =>
+      new Promise<string | Buffer | undefined>((resolve, reject) => fs.readFile(path, encoding ? { encoding } : {}, (e, data) => (e ? (encoding ? reject(e) : resolve(undefined)) : resolve(data))));
+    p = Promise.all([read(join(dir, name), 'utf8'), read(cacheFileOf(name))]).then(([source, cachedData]) => loaded.get(name) ?? run(dir, name, source as string, cachedData as Buffer | undefined));
+    loading.set(name, p);
+  }
+  return p;
+}
+
+/** Where the code cache of the bundle `name` is, for this node, machine and set of V8 flags. */
+function cacheFileOf(name: string): string {
+  return join(codeCacheDir(), `${name}.${runtimeKey()}`);
+}
+
+/** Compiles the bundle's `source` with `cachedData` (when there is any) and runs it: its exports. */
+function run(dir: string, name: string, source: string, cachedData: Buffer | undefined): unknown {
+  const file = join(dir, name);
+  // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
+  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecLoad`: the
+  // server bundle's way to the session bundle beside it, read off the main thread (scripts/bundle.mjs).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecLoad) {${source}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
-    if (pending.length === 0) process.once('exit', writeCaches);
-    pending.push({ name, script, cacheFile });
+    if (pending.length === 0) process.once('exit', () => writeCaches());
+    pending.push({ name, script, cacheFile: cacheFileOf(name) });
   }
   const module = { exports: {} as unknown };
   loaded.set(name, module.exports);
   const nodeRequire = createRequire(file);
-  const bundleRequire = Object.assign((id: string) => (id.startsWith('./bundle-') && id.endsWith('.cjs') ? loadBundle(dir, id.slice(2)) : nodeRequire(id)), {
+  const bundleRequire = Object.assign((id: string) => (isBundle(id) ? loadBundle(dir, id.slice(2)) : nodeRequire(id)), {
     resolve: nodeRequire.resolve,
     cache: nodeRequire.cache,
   });
-  const importBeside = (spec: string): Promise<unknown> => import(pathToFileURL(join(dir, spec)).href);
-  (script.runInThisContext() as (...a: unknown[]) => void).call(module.exports, module.exports, bundleRequire, module, file, dir, importBeside);
+  const loadBeside = (id: string): Promise<unknown> => (isBundle(id) ? loadBundleAsync(dir, id.slice(2)) : Promise.reject(new Error(`not a bundle: ${id}`)));
+  (script.runInThisContext() as (...a: unknown[]) => void).call(module.exports, module.exports, bundleRequire, module, file, dir, loadBeside);
   loaded.set(name, module.exports);
   return module.exports;
 }
 
-/** At exit: each bundle's cache, with what the run compiled, written privately and atomically; older builds' caches of it removed. */
-function writeCaches(): void {
+/** `./bundle-<name>-<hash>.cjs`: another bundle of the build, beside this one. */
+const isBundle = (id: string) => id.startsWith('./bundle-') && id.endsWith('.cjs') && !id.includes('/', 2);
+
+/**
+ * The caches still to write, written now rather than at exit: for the
+ * server, once its first document is analysed (server.ts), so that a cache
+ * holds what a start runs rather than all a long session compiled (V8
+ * reads a cache whole: a smaller one is quicker to take), and is written
+ * even when the editor kills the server. The server's bundle calls it
+ * through a global, the loader being a copy of its own.
+ */
+(globalThis as Record<symbol, unknown>)[Symbol.for('pysec-lsp.code-cache-save')] = () => writeCaches(true);
+
+/** At exit (or when asked, `running`): each bundle's cache, with what the run compiled, written privately and atomically; older builds' caches of it removed. */
+function writeCaches(running = false): void {
+  if (pending.length === 0) return;
+  const flags = globalThis as Record<symbol, unknown>;
+  // V8 stamps the cache with the flags of the moment and rejects it under others: the ones the run set are undone first,
+  // and set again after when the run goes on.
+  const undo = flags[FLAGS_UNDO];
+  const redo = flags[FLAGS_SET];
   try {
-    // V8 stamps the cache with the flags of the moment and rejects it under others: the ones the run set are undone first.
-    const undo = (globalThis as Record<symbol, unknown>)[FLAGS_UNDO];
     if (typeof undo === 'string') v8.setFlagsFromString(undo);
     const dir = codeCacheDir();
     makeFolders(dir, 0o700);
     const names = fs.readdirSync(dir);
-    for (const { name, script, cacheFile } of pending) {
+    for (const { name, script, cacheFile } of pending.splice(0)) {
       const base = cacheFile.slice(dir.length + 1);
       // `bundle-check-<hash>.cjs.<runtime>`: the same bundle's cache from another build, node or set of flags.
       for (const n of names) if (n !== base && n.includes('.cjs.') && bundlePrefix(n.slice(0, n.indexOf('.cjs.'))) === bundlePrefix(name)) fs.rmSync(join(dir, n), { force: true });
@@ -135,5 +181,7 @@ function writeCaches(): void {
     }
   } catch {
     /* no cache: the next start compiles again */
+  } finally {
+    if (running && typeof undo === 'string' && typeof redo === 'string') v8.setFlagsFromString(redo);
   }
 }

@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -168,13 +169,16 @@ for (const [out, o] of Object.entries(commands.metafile.outputs)) {
   if (name && out.endsWith('.cjs')) commandFile[COMMANDS[name].replace(/^server\/src\//, './').replace(/\.ts$/, '.js')] = out.slice('dist/'.length);
 }
 /**
- * The language server (`--stdio`) in three script bundles, loaded as the
+ * The language server (`--stdio`) in four script bundles, loaded as the
  * commands' are (through the code cache):
  *   - `bundle-lsp-<hash>.cjs`, vscode-languageserver (with its protocol and
- *     vscode-jsonrpc): one copy for the two others, whose `require` of it
- *     gives the same module (one `ResponseError` class, one set of types);
+ *     vscode-jsonrpc), and `bundle-grammar-<hash>.cjs`, web-tree-sitter
+ *     and the grammar's loader (grammar-modules.ts): one copy of each for
+ *     the two others, whose `require` of it gives the same module (one
+ *     `ResponseError` class, one loaded grammar);
  *   - `bundle-serve-<hash>.cjs`, serve.ts: the wiring, the gate and the
- *     transport, all that runs before `initialize` is answered;
+ *     transport, all that runs before `initialize` is answered, and the
+ *     start of the grammar's wasm compile;
  *   - `bundle-session-<hash>.cjs`, server-modules.ts: the session, its
  *     handlers and the engine. serve.ts's way to it, server-load.ts, is
  *     replaced by the loader's `__pysecLoad` of this file, which reads it
@@ -194,7 +198,19 @@ const sharedLsp = {
     });
   },
 };
-const session = await build({ ...scriptOptions, entryPoints: { session: 'server/src/server-modules.ts' }, plugins: [noZodLocales, webTreeSitterCjs, sharedLsp] });
+/** The grammar's loader and web-tree-sitter (grammar-modules.ts), shared by the two as the LSP library is. */
+const grammarOnly = await build({ ...scriptOptions, entryPoints: { grammar: 'server/src/grammar-modules.ts' }, plugins: [webTreeSitterCjs] });
+merge(grammarOnly);
+const grammarFile = Object.keys(grammarOnly.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
+const GRAMMAR_TS = `${ROOT}server/src/engine/grammar.ts`;
+const sharedGrammar = {
+  name: 'shared-grammar',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: `./${grammarFile}`, external: true }));
+    b.onResolve({ filter: /(?:^|\/)grammar\.js$/ }, (args) => (resolvePath(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === GRAMMAR_TS ? { path: `./${grammarFile}`, external: true } : undefined));
+  },
+};
+const session = await build({ ...scriptOptions, entryPoints: { session: 'server/src/server-modules.ts' }, plugins: [noZodLocales, sharedGrammar, sharedLsp] });
 merge(session);
 const sessionFile = Object.keys(session.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
 /** server-load.ts in the server's bundle: the session bundle through the loader (boot/code-cache.ts loadBundleAsync). */
@@ -207,7 +223,7 @@ const sessionSeam = {
     }));
   },
 };
-const serve = await build({ ...scriptOptions, entryPoints: { serve: 'server/src/serve.ts' }, plugins: [sessionSeam, sharedLsp] });
+const serve = await build({ ...scriptOptions, entryPoints: { serve: 'server/src/serve.ts' }, plugins: [sessionSeam, sharedGrammar, sharedLsp] });
 merge(serve);
 const serveFile = Object.keys(serve.metafile.outputs).find((f) => f.endsWith('.cjs')).slice('dist/'.length);
 

@@ -7,4 +7,3 @@
  */
 export { startSession } from './handlers/routes.js';
 export { Engine } from './engine/engine.js';
-export { loadPython, serverRun } from './engine/grammar.js';

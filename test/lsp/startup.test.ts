@@ -12,9 +12,10 @@
  * sent, while the engine certainly is not loaded; only then does it load.
  *
  * What loads on the way to the `initialize` answer is checked in esbuild's
- * account of the bundle: the CLI's, the server's and the LSP library's
- * bundle files hold none of the engine, the session, the settings'
- * schemas, the dependency audit or the report. The session's bundle holds
+ * account of the bundle: the CLI's, the server's, the LSP library's and
+ * the grammar loader's bundle files hold none of the engine but the
+ * grammar's loader, nor the session, the settings' schemas, the dependency
+ * audit or the report. The session's bundle holds
  * those, the audit, report and scan behind lazy wrappers: a server that
  * opens a document and publishes its diagnostics runs none of them (the
  * preload writes down each lazy module run).
@@ -107,17 +108,27 @@ function inputsOf(meta: Meta, entries: string[]): string[] {
 describe('what loads before the initialize answer (the bundle)', () => {
   const has = (modules: string[], part: string) => modules.some((m) => m.startsWith(part));
 
-  it('the CLI and the server bundles hold the wiring, the gate and the LSP library: no engine, session, settings schema, audit or report', () => {
-    // cli.ts's `--stdio` requires the server's bundle (serve.ts), which requires the LSP library's and nothing else, then
-    // answers initialize from server.ts. (The cli bundle's other requires are the commands', each on its command only.)
+  it('the CLI and the server bundles hold the wiring, the gate, the LSP library and the grammar\'s loader: no engine, session, settings schema, audit or report', () => {
+    // cli.ts's `--stdio` requires the server's bundle (serve.ts), which requires the LSP library's and the grammar's and
+    // nothing else, starts the grammar's wasm compile and answers initialize from server.ts. (The cli bundle's other
+    // requires are the commands', each on its command only.)
     const meta = bundleMeta();
-    const lsp = bundleOf(meta, 'node_modules/vscode-languageserver/node.js');
-    expect(new Set(meta.outputs[bundleOf(meta, 'server/src/serve.ts')].imports.filter((i) => i.kind === 'require-call' && i.path.startsWith('./bundle-')).map((i) => `dist/${i.path.slice(2)}`))).toEqual(new Set([lsp]));
-    const before = inputsOf(meta, ['server/src/cli.ts', 'server/src/serve.ts', 'node_modules/vscode-languageserver/node.js']);
+    const shared = [bundleOf(meta, 'node_modules/vscode-languageserver/node.js'), bundleOf(meta, 'server/src/grammar-modules.ts')];
+    expect(new Set(meta.outputs[bundleOf(meta, 'server/src/serve.ts')].imports.filter((i) => i.kind === 'require-call' && i.path.startsWith('./bundle-')).map((i) => `dist/${i.path.slice(2)}`))).toEqual(new Set(shared));
+    const before = inputsOf(meta, ['server/src/cli.ts', 'server/src/serve.ts', 'node_modules/vscode-languageserver/node.js', 'server/src/grammar-modules.ts']);
     // (The option parser's list of report format names, command-line/report-formats.ts, is the CLI's: every command loads it.)
-    for (const m of ['server/src/server.ts', 'server/src/transport/stdio.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/']) expect(has(before, m), m).toBe(true);
-    const never = ['server/src/engine/', 'server/src/session/session.ts', 'server/src/handlers/', 'server/src/documents/', 'server/src/workspace/', 'server/src/config/', 'server/src/bandit/', 'server/src/manifests/', 'server/src/audit/', 'server/src/report/model.ts', 'server/src/report/gather.ts', 'server/src/report/workspace.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts', 'server/src/report/sarif.ts', 'server/src/commands/execute.ts', 'node_modules/web-tree-sitter/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ae-cvss-calculator/', 'node_modules/execa/'];
+    for (const m of ['server/src/server.ts', 'server/src/transport/stdio.ts', 'server/src/session/gate.ts', 'server/src/session/client.ts', 'node_modules/vscode-languageserver/', 'server/src/engine/grammar.ts', 'node_modules/web-tree-sitter/']) expect(has(before, m), m).toBe(true);
+    // Of the engine, the grammar's loader only: no rule, query or analysis.
+    expect(before.filter((m) => m.startsWith('server/src/engine/'))).toEqual(['server/src/engine/grammar.ts']);
+    const never = ['server/src/session/session.ts', 'server/src/handlers/', 'server/src/documents/', 'server/src/workspace/', 'server/src/config/', 'server/src/bandit/', 'server/src/manifests/', 'server/src/audit/', 'server/src/report/model.ts', 'server/src/report/gather.ts', 'server/src/report/workspace.ts', 'server/src/report/markdown.ts', 'server/src/report/html.ts', 'server/src/report/sarif.ts', 'server/src/commands/execute.ts', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ae-cvss-calculator/', 'node_modules/execa/'];
     for (const m of never) expect(has(before, m), m).toBe(false);
+  });
+
+  it('the session bundle shares the grammar\'s loader with the server bundle: one web-tree-sitter in the build of the server', () => {
+    const meta = bundleMeta();
+    const session = Object.keys(meta.outputs).find((o) => resolve(REPO_ROOT, o) === sessionBundle())!;
+    expect(Object.keys(meta.outputs[session].inputs).map(named).filter((i) => i.startsWith('node_modules/web-tree-sitter/') || i === 'server/src/engine/grammar.ts')).toEqual([]);
+    expect(meta.outputs[session].imports.some((i) => i.path === `./${bundleOf(meta, 'server/src/grammar-modules.ts').slice('dist/'.length)}`)).toBe(true);
   });
 
   it('the session bundle shares the LSP library with the server bundle: one copy of it in the build', () => {

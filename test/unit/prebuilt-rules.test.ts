@@ -2,9 +2,11 @@
  * The rules as the build read them (dist/rules.json, engine/prebuilt.ts):
  * taken at a start only while queries/ is what they were built from, and
  * then the same rules, and the same combined query, as reading queries/
- * gives. Needs `npm run build` (the file is a build output).
+ * gives; queries/ dated no later than the build and of the same names and
+ * sizes is taken as it is without hashing its files. Needs `npm run build`
+ * (the file is a build output).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +42,28 @@ describe('prebuilt rules', () => {
     writeFileSync(join(dir, 'B602.json'), JSON.stringify({ ...meta, message: 'changed after the build' }));
     expect(readPrebuilt(dir)).toBeNull();
     expect(readRules(dir).find((r) => r.id === 'B602')?.message).toBe('changed after the build');
+  });
+
+  it('a copy of queries/ dated before the build is taken by its names and sizes; a file of the same size dated after it is hashed, and read', () => {
+    const dir = mkdtempSync(join(copy, 'dated-'));
+    cpSync(defaultQueriesDir(), dir, { recursive: true });
+    // Dated as an installed package's files are: before dist/rules.json was written.
+    const built = statSync(join(defaultQueriesDir(), '../dist/rules.json')).mtimeMs / 1000;
+    for (const f of readdirSync(dir)) utimesSync(join(dir, f), built - 60, built - 60);
+    expect(readPrebuilt(dir)?.stamp).toBe(queriesStamp(defaultQueriesDir()));
+    // An edit that keeps the file's size, dated now: hashed, and found changed.
+    const scm = readFileSync(join(dir, 'B602.scm'), 'utf8');
+    const edited = scm.replace('Every call', 'every call');
+    expect(edited).not.toBe(scm);
+    expect(edited.length).toBe(scm.length);
+    writeFileSync(join(dir, 'B602.scm'), edited);
+    expect(readPrebuilt(dir)).toBeNull();
+    // Dated back to before the build, the same-size edit is not seen (make's rule): the price of not hashing at each start.
+    utimesSync(join(dir, 'B602.scm'), built - 60, built - 60);
+    expect(readPrebuilt(dir)).not.toBeNull();
+    // A renamed file, dated before the build too: the names differ.
+    renameSync(join(dir, 'B602.scm'), join(dir, 'B602x.scm'));
+    expect(readPrebuilt(dir)).toBeNull();
   });
 
   it('are not taken once a rule file is added or removed', () => {

@@ -11,7 +11,10 @@ import { makeFolders } from '../files/folders.js';
  * functions that run did ran then is paid again. A bundle that had no cache,
  * or whose cache V8 rejected (another node, other V8 flags), gets one
  * written at exit, after the run, so that the functions compiled lazily
- * during it are in it too.
+ * during it are in it too (the server's: once its first document is
+ * analysed, boot/code-cache-save.ts). The server's bundles are four
+ * (scripts/bundle.mjs): the session's is read off the main thread
+ * (`loadBundleAsync`) while the server answers `initialize`.
  *
  * Where: the user's cache folder, `$XDG_CACHE_HOME/pysec-lsp/code/` (else
  * `~/.cache/...`), never the workspace: a code cache is code, and a checkout
@@ -30,6 +33,7 @@ const requireHere = createRequire(import.meta.url);
 const fs = requireHere('node:fs') as typeof import('node:fs');
 const vm = requireHere('node:vm') as typeof import('node:vm');
 const v8 = requireHere('node:v8') as typeof import('node:v8');
+const { isAscii } = requireHere('node:buffer') as typeof import('node:buffer');
 
 /** Set by boot/v8-flags.ts (in another bundle: so globals): the V8 flags that undo what the run set, and what it set. */
 const FLAGS_UNDO = Symbol.for('pysec-lsp.v8-flags-undo');
@@ -39,6 +43,8 @@ interface Pending {
   name: string;
   script: import('node:vm').Script;
   cacheFile: string;
+  /** The V8 flags the run had set when the bundle was compiled (none: V8's own): its cache is made under the same. */
+  flags: string | undefined;
 }
 
 const loaded = new Map<string, unknown>();
@@ -87,7 +93,7 @@ export function loadBundle(dir: string, name: string): unknown {
   } catch {
     /* none yet */
   }
-  return run(dir, name, fs.readFileSync(file, 'utf8'), cachedData);
+  return run(dir, name, fs.readFileSync(file), cachedData);
 }
 
 const loading = new Map<string, Promise<unknown>>();
@@ -103,9 +109,9 @@ export function loadBundleAsync(dir: string, name: string): Promise<unknown> {
   if (done !== undefined) return Promise.resolve(done);
   let p = loading.get(name);
   if (!p) {
-    const read = (path: string, encoding?: 'utf8') =>
-      new Promise<string | Buffer | undefined>((resolve, reject) => fs.readFile(path, encoding ? { encoding } : {}, (e, data) => (e ? (encoding ? reject(e) : resolve(undefined)) : resolve(data))));
-    p = Promise.all([read(join(dir, name), 'utf8'), read(cacheFileOf(name))]).then(([source, cachedData]) => loaded.get(name) ?? run(dir, name, source as string, cachedData as Buffer | undefined));
+    const read = (path: string, optional: boolean) =>
+      new Promise<Buffer | undefined>((resolve, reject) => fs.readFile(path, (e, data) => (e ? (optional ? resolve(undefined) : reject(e)) : resolve(data))));
+    p = Promise.all([read(join(dir, name), false), read(cacheFileOf(name), true)]).then(([source, cachedData]) => loaded.get(name) ?? run(dir, name, source!, cachedData));
     loading.set(name, p);
   }
   return p;
@@ -116,9 +122,19 @@ function cacheFileOf(name: string): string {
   return join(codeCacheDir(), `${name}.${runtimeKey()}`);
 }
 
-/** Compiles the bundle's `source` with `cachedData` (when there is any) and runs it: its exports. */
-function run(dir: string, name: string, source: string, cachedData: Buffer | undefined): unknown {
+/**
+ * A bundle's text: the build writes them in ASCII (scripts/bundle.mjs), which
+ * node gives as a Latin-1 string without decoding it (for a large file, one
+ * that points at the buffer); UTF-8 is decoded.
+ */
+function sourceText(data: Buffer | string): string {
+  return typeof data === 'string' ? data : isAscii(data) ? data.toString('latin1') : data.toString('utf8');
+}
+
+/** Compiles the bundle's `text` with `cachedData` (when there is any) and runs it: its exports. */
+function run(dir: string, name: string, text: Buffer | string, cachedData: Buffer | undefined): unknown {
   const file = join(dir, name);
+  let source = sourceText(text);
   // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
   // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecLoad`: the
@@ -126,7 +142,8 @@ function run(dir: string, name: string, source: string, cachedData: Buffer | und
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecLoad) {${source}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once('exit', () => writeCaches());
-    pending.push({ name, script, cacheFile: cacheFileOf(name) });
+    const flags = (globalThis as Record<symbol, unknown>)[FLAGS_SET];
+    pending.push({ name, script, cacheFile: cacheFileOf(name), flags: typeof flags === 'string' ? flags : undefined });
   }
   const module = { exports: {} as unknown };
   loaded.set(name, module.exports);
@@ -154,25 +171,36 @@ const isBundle = (id: string) => id.startsWith('./bundle-') && id.endsWith('.cjs
  */
 (globalThis as Record<symbol, unknown>)[Symbol.for('pysec-lsp.code-cache-save')] = () => writeCaches(true);
 
-/** At exit (or when asked, `running`): each bundle's cache, with what the run compiled, written privately and atomically; older builds' caches of it removed. */
+/**
+ * At exit (or when asked, `running`): each bundle's cache, with what the run compiled, written privately and atomically;
+ * older builds' caches of it removed.
+ */
 function writeCaches(running = false): void {
   if (pending.length === 0) return;
-  const flags = globalThis as Record<symbol, unknown>;
-  // V8 stamps the cache with the flags of the moment and rejects it under others: the ones the run set are undone first,
-  // and set again after when the run goes on.
-  const undo = flags[FLAGS_UNDO];
-  const redo = flags[FLAGS_SET];
+  const globals = globalThis as Record<symbol, unknown>;
+  // V8 stamps a cache with the flags of the moment and rejects it under others: each is made under the flags its bundle
+  // was compiled with (a command's bundle compiles before the command sets any: V8's own; the server's session bundle after
+  // it set its own, grammar.ts serverRun). The run's are set again after, when it goes on.
+  const undo = globals[FLAGS_UNDO];
+  const set = globals[FLAGS_SET];
+  let now = typeof set === 'string' ? set : undefined;
+  const flagsFor = (flags: string | undefined) => {
+    if (flags === now) return;
+    if (flags === undefined && typeof undo === 'string') v8.setFlagsFromString(undo);
+    if (flags !== undefined) v8.setFlagsFromString(flags);
+    now = flags;
+  };
   try {
-    if (typeof undo === 'string') v8.setFlagsFromString(undo);
     const dir = codeCacheDir();
     makeFolders(dir, 0o700);
     const names = fs.readdirSync(dir);
-    for (const { name, script, cacheFile } of pending.splice(0)) {
+    for (const { name, script, cacheFile, flags } of pending.splice(0)) {
       const base = cacheFile.slice(dir.length + 1);
       // `bundle-check-<hash>.cjs.<runtime>`: the same bundle's cache from another build, node or set of flags.
       for (const n of names) if (n !== base && n.includes('.cjs.') && bundlePrefix(n.slice(0, n.indexOf('.cjs.'))) === bundlePrefix(name)) fs.rmSync(join(dir, n), { force: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
+        flagsFor(flags);
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
         fs.renameSync(tmp, cacheFile);
       } catch {
@@ -182,6 +210,6 @@ function writeCaches(running = false): void {
   } catch {
     /* no cache: the next start compiles again */
   } finally {
-    if (running && typeof undo === 'string' && typeof redo === 'string') v8.setFlagsFromString(redo);
+    if (running && typeof set === 'string') flagsFor(set);
   }
 }

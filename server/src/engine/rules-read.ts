@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKS } from './checks/index.js';
-import type { Prebuilt } from './prebuilt.js';
+import { queriesFiles, type Prebuilt } from './prebuilt.js';
 import type { Rule } from './rule.js';
 import { RuleMetaSchema } from './rule-schema.js';
 import { combine, defaultQueriesDir, splitTopLevel, takePrebuilt } from './ruleset.js';
@@ -25,7 +25,7 @@ export function prebuild(dir: string, stamp: string): Prebuilt {
   const rules = readRuleFiles(dir);
   const built = combine(rules, (text) => splitTopLevel(text));
   const index = new Map(rules.map((r, i) => [r, i]));
-  return { stamp, rules, combined: { source: built.source, offsets: built.offsets, owners: built.owners.map((g) => g.map((r) => index.get(r)!)) } };
+  return { stamp, files: queriesFiles(dir), rules, combined: { source: built.source, offsets: built.offsets, owners: built.owners.map((g) => g.map((r) => index.get(r)!)) } };
 }
 
 /** Every rule of `dir`, read and validated. */

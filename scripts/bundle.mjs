@@ -181,7 +181,7 @@ for (const [out, o] of Object.entries(commands.metafile.outputs)) {
  *     start of the grammar's wasm compile;
  *   - `bundle-session-<hash>.cjs`, server-modules.ts: the session, its
  *     handlers and the engine. serve.ts's way to it, server-load.ts, is
- *     replaced by the loader's `__pysecLoad` of this file, which reads it
+ *     replaced by the loader's `__pysecImport` of this file, which reads it
  *     off the main thread while the server answers `initialize`
  *     (test/lsp/startup.test.ts holds that read).
  */
@@ -218,7 +218,7 @@ const sessionSeam = {
   name: 'session-seam',
   setup(b) {
     b.onLoad({ filter: /[\\/]server\/src\/server-load\.ts$/ }, () => ({
-      contents: `let modules;\nexport function serverModules() {\n  return (modules ??= __pysecLoad(${JSON.stringify(`./${sessionFile}`)}));\n}\n`,
+      contents: `let modules;\nexport function serverModules() {\n  return (modules ??= __pysecImport(${JSON.stringify(`./${sessionFile}`)}));\n}\n`,
       loader: 'js',
     }));
   },

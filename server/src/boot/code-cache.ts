@@ -102,7 +102,7 @@ const loading = new Map<string, Promise<unknown>>();
  * The same, with the bundle and its cache read off the main thread: for the
  * server's session bundle (scripts/bundle.mjs), which loads while the
  * server answers `initialize`. Its seam in the server's bundle calls this
- * as `__pysecLoad`.
+ * as `__pysecImport`.
  */
 export function loadBundleAsync(dir: string, name: string): Promise<unknown> {
   const done = loaded.get(name);
@@ -137,9 +137,9 @@ function run(dir: string, name: string, text: Buffer | string, cachedData: Buffe
   let source = sourceText(text);
   // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecLoad`: the
-  // server bundle's way to the session bundle beside it, read off the main thread (scripts/bundle.mjs).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecLoad) {${source}\n})`, { filename: file, cachedData });
+  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecImport`: a
+  // bundle's dynamic import of another beside it, read off the main thread (the server's of the session's: scripts/bundle.mjs).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecImport) {${source}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once('exit', () => writeCaches());
     const flags = (globalThis as Record<symbol, unknown>)[FLAGS_SET];

@@ -158,7 +158,10 @@ const scriptOptions = {
   // A dynamic import becomes a require (of the bundled module, or of node's own): a vm.Script has no ES loader.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__pysecUrl', PYSEC_BUILD_ID: JSON.stringify(buildId()) },
-  banner: { js: "var __pysecUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Each bundle is one function expression, node's CommonJS wrapper and `__pysecImport` (boot/code-cache.ts runs it): the
+  // loader compiles the file as it is read, with no copy to wrap it. A hashbang (cli.ts's) stays first, where V8 takes it.
+  banner: { js: "(function (exports, require, module, __filename, __dirname, __pysecImport) {var __pysecUrl = require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '\n})' },
   minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
@@ -248,6 +251,12 @@ const yaml = await build({
   logLevel: 'warning',
 });
 merge(yaml);
+
+// The loader reads the script bundles as Latin-1 (boot/code-cache.ts): they must be ASCII. esbuild escapes what is not in
+// strings and names, and the whitespace minifier drops comments; a legal comment it keeps might not be.
+for (const out of Object.keys({ ...apart.metafile.outputs, ...commands.metafile.outputs, ...cli.metafile.outputs })) {
+  if (out.endsWith('.cjs') && /[^\x00-\x7f]/.test(readFileSync(`${ROOT}${out}`, 'latin1'))) throw new Error(`${out} is not ASCII: the loader reads it as Latin-1`);
+}
 
 writeFileSync(`${DIST}/bundle.meta.json`, JSON.stringify(result.metafile));
 

@@ -29,7 +29,6 @@ import { makeFolders } from '../files/folders.js';
 const requireHere = createRequire(import.meta.url);
 const fs = requireHere('node:fs') as typeof import('node:fs');
 const vm = requireHere('node:vm') as typeof import('node:vm');
-const v8 = requireHere('node:v8') as typeof import('node:v8');
 const { pathToFileURL } = requireHere('node:url') as typeof import('node:url');
 
 /** Set by boot/v8-flags.ts (in another bundle: so a global): the V8 flags that undo what the run set. */
@@ -81,9 +80,9 @@ export function loadBundle(dir: string, name: string): unknown {
   const done = loaded.get(name);
   if (done !== undefined) return done;
   const file = join(dir, name);
-  let source = fs.readFileSync(file, 'utf8');
-  // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
-  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+  // Latin-1, which is ASCII here (the build fails on a bundle that is not): V8 takes it as a one-byte string without
+  // decoding UTF-8 through a buffer of its own, a copy a start paid for in fresh memory (the check bundle is 0.7 MB).
+  const source = fs.readFileSync(file, 'latin1');
   const cacheFile = join(codeCacheDir(), `${name}.${runtimeKey()}`);
   let cachedData: Buffer | undefined;
   try {
@@ -91,10 +90,10 @@ export function loadBundle(dir: string, name: string): unknown {
   } catch {
     /* none yet */
   }
-  // The wrapper of node's CommonJS modules, on the source's first line: positions in stack traces stay the file's.
-  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecImport`: the
-  // bundle's way to an ES module beside it (the server's, scripts/bundle.mjs), as a vm.Script has no ES loader of its own.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecImport) {${source}\n})`, { filename: file, cachedData });
+  // The file is a function expression (scripts/bundle.mjs writes node's CommonJS wrapper around each bundle, and
+  // `__pysecImport`: the bundle's way to an ES module beside it, the server's, as a vm.Script has no ES loader of its own),
+  // compiled as it is: wrapped here, the source would be copied once more.
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once('exit', writeCaches);
     pending.push({ name, script, cacheFile });
@@ -117,7 +116,8 @@ function writeCaches(): void {
   try {
     // V8 stamps the cache with the flags of the moment and rejects it under others: the ones the run set are undone first.
     const undo = (globalThis as Record<symbol, unknown>)[FLAGS_UNDO];
-    if (typeof undo === 'string') v8.setFlagsFromString(undo);
+    // node:v8 only here: loading it loads node's streams, which `--version` has no use for.
+    if (typeof undo === 'string') (requireHere('node:v8') as typeof import('node:v8')).setFlagsFromString(undo);
     const dir = codeCacheDir();
     makeFolders(dir, 0o700);
     const names = fs.readdirSync(dir);

@@ -191,7 +191,22 @@ const packagesApart = {
     b.onResolve({ filter: /^(execa|ae-cvss-calculator|yaml)$/ }, (args) => ({ path: apartFile[args.path], external: true }));
   },
 };
-const commands = await build({ ...scriptOptions, entryPoints: COMMANDS, plugins: [noZodLocales, webTreeSitterCjs, packagesApart] });
+/**
+ * node's worker_threads, required when first used: the check bundle holds the pool (batch/pool.ts), which a run of fewer
+ * files than its threshold never starts, and node's worker modules cost a one-file `check` a millisecond or two to load.
+ * Each export is a getter that requires the module.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `for (const k of ${JSON.stringify(Object.keys(requireHere(args.path)))}) Object.defineProperty(exports, k, { enumerable: true, get: () => require(${JSON.stringify(args.path)})[k] });`,
+      loader: 'js',
+    }));
+  },
+};
+const commands = await build({ ...scriptOptions, entryPoints: COMMANDS, plugins: [noZodLocales, webTreeSitterCjs, packagesApart, lazyBuiltins] });
 merge(commands);
 /** Output file name of each command's bundle. */
 const commandFile = {};

@@ -156,11 +156,55 @@ const scriptOptions = {
   // A dynamic import becomes a require (of the bundled module, or of node's own): a vm.Script has no ES loader.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__pysecUrl', PYSEC_BUILD_ID: JSON.stringify(buildId()) },
-  banner: { js: "var __pysecUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Each bundle is one function expression, node's CommonJS wrapper and `__pysecImport` (boot/code-cache.ts runs it): the
+  // loader compiles the file as it is read, with no copy to wrap it. A hashbang (cli.ts's) stays first, where V8 takes it.
+  banner: { js: "(function (exports, require, module, __filename, __dirname, __pysecImport) {var __pysecUrl = require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '\n})' },
+  minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
 };
-const commands = await build({ ...scriptOptions, entryPoints: COMMANDS, plugins: [noZodLocales, webTreeSitterCjs] });
+/**
+ * Third-party packages that a command's bundle would carry for a few runs
+ * only, each a CommonJS file of its own that the bundle requires when the
+ * module importing it first runs (the loader runs a `./bundle-*.cjs` through
+ * the code cache like a command's): execa (only when bandit runs) and the
+ * CVSS calculator (the dependency audit) as `bundle-<package>-<hash>.cjs`,
+ * yaml (the audit's advisory database) as dist/yaml.cjs, which bandit/yaml.ts
+ * requires too. A one-file `check` then reads a third less JavaScript
+ * (each kilobyte read costs a start, code cache or not). None keeps state
+ * that the bundle's own code shares.
+ */
+const APART = ['execa', 'ae-cvss-calculator'];
+const apart = await build({ ...scriptOptions, entryPoints: Object.fromEntries(APART.map((p) => [p, p])) });
+merge(apart);
+const apartFile = { yaml: './yaml.cjs' };
+for (const [out, o] of Object.entries(apart.metafile.outputs)) {
+  const name = APART.find((p) => out.startsWith(`dist/bundle-${p}-`));
+  if (name && out.endsWith('.cjs')) apartFile[name] = `./${out.slice('dist/'.length)}`;
+}
+const packagesApart = {
+  name: 'packages-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(execa|ae-cvss-calculator|yaml)$/ }, (args) => ({ path: apartFile[args.path], external: true }));
+  },
+};
+/**
+ * node's worker_threads, required when first used: the check bundle holds the pool (batch/pool.ts), which a run of fewer
+ * files than its threshold never starts, and node's worker modules cost a one-file `check` a millisecond or two to load.
+ * Each export is a getter that requires the module.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `for (const k of ${JSON.stringify(Object.keys(requireHere(args.path)))}) Object.defineProperty(exports, k, { enumerable: true, get: () => require(${JSON.stringify(args.path)})[k] });`,
+      loader: 'js',
+    }));
+  },
+};
+const commands = await build({ ...scriptOptions, entryPoints: COMMANDS, plugins: [noZodLocales, webTreeSitterCjs, packagesApart, lazyBuiltins] });
 merge(commands);
 /** Output file name of each command's bundle. */
 const commandFile = {};
@@ -278,7 +322,8 @@ const yaml = await build({
 merge(yaml);
 
 /**
- * The script bundles in ASCII: esbuild escapes what is not in strings and
+ * The script bundles in ASCII, which the loader reads as Latin-1
+ * (boot/code-cache.ts): esbuild escapes what is not in strings and
  * identifiers, but keeps some comments as written (a `→` or `–` in a
  * class's doc comment), and one such character makes node decode the whole
  * file as UTF-8 into a two-byte string (2 MB: 15–25 ms of the server's

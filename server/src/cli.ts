@@ -56,10 +56,30 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code < 0) return;
+    process.exitCode = code;
+    exitWhenWritten();
   },
   (e: unknown) => {
     process.stderr.write(`pysec-lsp: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 2;
   },
 );
+
+/**
+ * Ends a command's process once stdout and stderr have handed what they
+ * were given to the system, rather than letting node wind down: its
+ * teardown frees the heap and the wasm memory a mapping at a time, which
+ * cost a one-file `check` some 10 ms of system time on this VM (issue 19).
+ * `exit` handlers still run (the code cache is written in one). A pipe's
+ * writes are asynchronous: an empty write's callback comes after those
+ * queued before it, or with the error that ended the stream.
+ */
+function exitWhenWritten(): void {
+  let open = 2;
+  const written = () => {
+    if (--open === 0) process.exit();
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}

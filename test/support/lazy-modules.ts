@@ -7,10 +7,17 @@
  * the bundle is read so that each writes a module's name down as it runs it.
  */
 
-/** esbuild's lazy-module helpers (`var __esm = …`, `var __commonJS2 = …`) as they run a module's body: [helper, its run, the run writing the module's name down first]. */
+/**
+ * esbuild's lazy-module helpers (`var __esm = …`, `var __commonJS2 = …`) as they run a module's body: [helper, its run, the run writing the
+ * module's name down first]. The bundles are minified in whitespace (scripts/bundle.mjs): the patterns take the code with or without spaces.
+ */
 export const LAZY_RUNS: [string, string, string][] = [
-  ['var __esm\\d* = ', 'return fn && \\(res = \\(0, fn\\[(\\w+)\\(fn\\)\\[0\\]\\]\\)\\(fn = 0\\)\\), res;', 'return fn && (__pysecTestRan($1(fn)[0]), res = (0, fn[$1(fn)[0]])(fn = 0)), res;'],
-  ['var __commonJS\\d* = ', 'return mod \\|\\| \\(0, cb\\[(\\w+)\\(cb\\)\\[0\\]\\]\\)\\(\\(mod = \\{ exports: \\{\\} \\}\\)\\.exports, mod\\), mod\\.exports;', 'return mod || (__pysecTestRan($1(cb)[0]), (0, cb[$1(cb)[0]])((mod = { exports: {} }).exports, mod)), mod.exports;'],
+  ['var __esm\\d* ?= ?', 'return fn ?&& ?\\(res ?= ?\\(0, ?fn\\[(\\w+)\\(fn\\)\\[0\\]\\]\\)\\(fn ?= ?0\\)\\), ?res', 'return fn && (__pysecTestRan($1(fn)[0]), res = (0, fn[$1(fn)[0]])(fn = 0)), res'],
+  [
+    'var __commonJS\\d* ?= ?',
+    'return mod ?\\|\\| ?\\(0, ?cb\\[(\\w+)\\(cb\\)\\[0\\]\\]\\)\\(\\(mod ?= ?\\{ ?exports: ?\\{\\} ?\\}\\)\\.exports, ?mod\\), ?mod\\.exports',
+    'return mod || (__pysecTestRan($1(cb)[0]), (0, cb[$1(cb)[0]])((mod = { exports: {} }).exports, mod)), mod.exports',
+  ],
 ];
 
 /**
@@ -33,5 +40,5 @@ function instrument(p, text) {
 
 /** The modules a script bundle wraps to run on first use. */
 export function lazyModules(text: string): Set<string> {
-  return new Set([...text.matchAll(/(?:__esm|__commonJS)\d*\(\{\n\s*"([^"\n]+)"\(/g)].map((m) => m[1]));
+  return new Set([...text.matchAll(/(?:__esm|__commonJS)\d*\(\{\s*"([^"\n]+)"\(/g)].map((m) => m[1]));
 }

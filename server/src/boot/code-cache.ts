@@ -32,8 +32,6 @@ import { makeFolders } from '../files/folders.js';
 const requireHere = createRequire(import.meta.url);
 const fs = requireHere('node:fs') as typeof import('node:fs');
 const vm = requireHere('node:vm') as typeof import('node:vm');
-const v8 = requireHere('node:v8') as typeof import('node:v8');
-const { isAscii } = requireHere('node:buffer') as typeof import('node:buffer');
 
 /** Set by boot/v8-flags.ts (in another bundle: so globals): the V8 flags that undo what the run set, and what it set. */
 const FLAGS_UNDO = Symbol.for('pysec-lsp.v8-flags-undo');
@@ -122,24 +120,16 @@ function cacheFileOf(name: string): string {
   return join(codeCacheDir(), `${name}.${runtimeKey()}`);
 }
 
-/**
- * A bundle's text: the build writes them in ASCII (scripts/bundle.mjs), which
- * node gives as a Latin-1 string without decoding it (for a large file, one
- * that points at the buffer); UTF-8 is decoded.
- */
-function sourceText(data: Buffer | string): string {
-  return typeof data === 'string' ? data : isAscii(data) ? data.toString('latin1') : data.toString('utf8');
-}
-
 /** Compiles the bundle's `text` with `cachedData` (when there is any) and runs it: its exports. */
-function run(dir: string, name: string, text: Buffer | string, cachedData: Buffer | undefined): unknown {
+function run(dir: string, name: string, text: Buffer, cachedData: Buffer | undefined): unknown {
   const file = join(dir, name);
-  let source = sourceText(text);
-  // A hashbang (cli.ts's) is a comment only at the very start: here it follows the wrapper.
-  if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-  // node's CommonJS wrapper, on the source's first line (positions in stack traces stay the file's), and `__pysecImport`: a
-  // bundle's dynamic import of another beside it, read off the main thread (the server's of the session's: scripts/bundle.mjs).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __pysecImport) {${source}\n})`, { filename: file, cachedData });
+  // Latin-1, which is ASCII here (the build fails on a bundle that is not, scripts/bundle.mjs): V8 takes it as a one-byte
+  // string without decoding UTF-8 through a buffer of its own, a copy a start paid for in fresh memory.
+  const source = text.toString('latin1');
+  // The file is a function expression (scripts/bundle.mjs writes node's CommonJS wrapper around each bundle, and
+  // `__pysecImport`: a bundle's dynamic import of another beside it, read off the main thread — the server's of the
+  // session's), compiled as it is: wrapped here, the source would be copied once more.
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once('exit', () => writeCaches());
     const flags = (globalThis as Record<symbol, unknown>)[FLAGS_SET];
@@ -184,6 +174,8 @@ function writeCaches(running = false): void {
   const undo = globals[FLAGS_UNDO];
   const set = globals[FLAGS_SET];
   let now = typeof set === 'string' ? set : undefined;
+  // node:v8 only here: loading it loads node's streams, which `--version` has no use for.
+  const v8 = requireHere('node:v8') as typeof import('node:v8');
   const flagsFor = (flags: string | undefined) => {
     if (flags === now) return;
     if (flags === undefined && typeof undo === 'string') v8.setFlagsFromString(undo);

@@ -33,7 +33,7 @@ export class Engine {
     const language = await loading;
     const parser = await createParser();
     const ruleset = new RuleSet(language, rules);
-    ruleset.rangeScale = queryRangeScale(language, parser);
+    ruleset.rangeScale = queryRangeScale(parser, ruleset.query);
     return new Engine(parser, ruleset);
   }
 

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Language, Parser, Query } from 'web-tree-sitter';
+import { Language, Parser, type Query } from 'web-tree-sitter';
 import { setV8Flags } from '../boot/v8-flags.js';
 
 /**
@@ -80,7 +80,10 @@ export function serverRun(): void {
 export function loadPython(): Promise<Language> {
   loading ??= (async () => {
     await Parser.init({ locateFile: () => treeSitterWasmPath() });
-    return Language.load(pythonWasmPath());
+    // The bytes, not the path: given a path, web-tree-sitter reads it through
+    // node's `fs/promises`, whose loading (with readline's, which it
+    // requires) cost a one-file `check` a few milliseconds more than the read.
+    return Language.load(readFileSync(pythonWasmPath()));
   })();
   return loading;
 }
@@ -97,21 +100,24 @@ export async function createParser(): Promise<Parser> {
  * indexes in UTF-16 code units for a parsed JS string, but 0.25 hands a
  * query's `startIndex`/`endIndex` to the C cursor as raw byte offsets (two
  * per code unit). Measured once, on a probe text, rather than assumed, so a
- * web-tree-sitter that fixes it keeps working.
+ * web-tree-sitter that fixes it keeps working. Measured with the rules'
+ * combined query (`query`), whose facts' patterns always capture each
+ * `import_statement` (imports.ts): a query compiled for the probe alone
+ * would cost a one-file `check` some 10 ms, as any compile does.
  */
 let rangeScale: number | undefined;
 
-export function queryRangeScale(language: Language, parser: Parser): number {
+export function queryRangeScale(parser: Parser, query: Query): number {
   if (rangeScale !== undefined) return rangeScale;
-  const text = 'a\nb\nc\nd\n';
+  const text = 'import a\nimport b\nimport c\nimport d\n';
   const tree = parser.parse(text);
-  const query = new Query(language, '(identifier) @id');
   try {
-    // 'c' sits at code unit 4, byte 8: a range [4, 5) finds it only if ranges count code units.
-    const found = query.matches(tree!.rootNode, { startIndex: 4, endIndex: 5 }).map((m) => m.captures[0]?.node.text);
-    rangeScale = found.includes('c') ? 1 : 2;
+    // `import c` sits at code units 18–26, byte 36: a range [18, 19) finds it only if ranges count code units (else `import b`).
+    const found = query
+      .matches(tree!.rootNode, { startIndex: 18, endIndex: 19 })
+      .flatMap((m) => m.captures.filter((c) => c.node.type === 'import_statement').map((c) => c.node.text));
+    rangeScale = found.includes('import c') ? 1 : 2;
   } finally {
-    query.delete();
     tree?.delete();
   }
   return rangeScale;

@@ -52,8 +52,7 @@ const PREBUILT_QUERY = new WeakMap<readonly Rule[], Combined>();
  */
 export class RuleSet {
   readonly query: Query;
-  /** The file-wide facts' query: imports and settings assignments (`facts.ts`). */
-  readonly factQuery: Query;
+  private facts: Query | undefined;
   /** `query`'s patterns from this index on are `factQuery`'s. */
   readonly factsStart: number;
   readonly rulesByPattern: Rule[][];
@@ -81,9 +80,11 @@ export class RuleSet {
     // The facts' patterns (imports, settings) follow the rules' in the same
     // query, so that a run over the whole tree walks it once for both
     // (`factsStart`); incremental runs too, over their ranges. `factQuery`
-    // alone serves callers that want the facts only.
-    this.factQuery = new Query(language, FACT_QUERY);
-    const factPatterns = this.factQuery.patternCount();
+    // alone serves callers that want the facts only; it is compiled when
+    // first asked (each compile costs a one-file `check` about 10 ms,
+    // however small the query: tree-sitter analyses the grammar's parse
+    // table for it), so that a start compiles one query.
+    const factPatterns = FACT_PATTERNS;
     const pre = PREBUILT_QUERY.get(rules);
     let built = pre ? { source: pre.source, offsets: pre.offsets, owners: pre.owners.map((g) => g.map((i) => rules[i])) } : combine(rules, (text) => splitTopLevel(text));
     let query = tryQuery(language, built.source + FACT_QUERY);
@@ -107,7 +108,15 @@ export class RuleSet {
     this.silencedBy = silencedBy;
     this.silencers = new Set([...silencedBy.values()].flatMap((s) => [...s]));
   }
+
+  /** The file-wide facts' query alone: imports and settings assignments (`facts.ts`), for callers that want the facts only. */
+  get factQuery(): Query {
+    return (this.facts ??= new Query(this.language, FACT_QUERY));
+  }
 }
+
+/** FACT_QUERY's patterns, as read from its text: the combined query's compile confirms the count (`splitConfirmed`). */
+const FACT_PATTERNS = splitTopLevel(FACT_QUERY).length;
 
 /** A rule's `params.silentWhen`, validated: bandit ids (`B201`), only on PS rules. */
 export function silentWhen(rule: Rule): string[] {

@@ -39,6 +39,7 @@ import type { Reach, SinkKind } from './types.js';
 import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 import { FLOW_OFF } from '../../flow-switch.js';
+import { literalValue } from './literal-ask.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
 export { CRITICAL_SINKS } from './types.js';
@@ -70,7 +71,7 @@ export function withProject<T>(project: ProjectIndex | undefined, fn: () => T): 
  * code never runs, undefined where the layer cannot tell.
  */
 function valueReaching(expr: Node, ctx: FileContext, project: ProjectIndex | undefined): { node: Node; value: Value | 'dead' | undefined } {
-  const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
+  const node = argumentValue(expr);
   const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
   const v = valueAt(node, fs);
   return { node, value: v === 'dead' || v === undefined ? v : throughCallers(v, ownerScope(node), fs, 0) };
@@ -101,6 +102,10 @@ const gates = new WeakMap<FileContext, { project: ProjectIndex | undefined; open
 /** What reaches `expr` at a sink of kind `sink`. */
 export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
   if (FLOW_OFF) return { kind: 'unknown' };
+  // A literal needs no analysis of its def (literal-ask.ts), unless the sink's own form may make it sanitised.
+  const arg = argumentValue(expr);
+  const literal = sinkSafety(arg, sink, ctx) ? undefined : literalValue(arg, ctx);
+  if (literal) return reachOfValue(literal, sink);
   const { node, value: resolved } = valueReaching(expr, ctx, given ?? ambient);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };
@@ -121,13 +126,24 @@ export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: Pr
  */
 export function reachOfElement(expr: Node, index: number, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
   if (FLOW_OFF) return { kind: 'unknown' };
+  const literal = literalValue(argumentValue(expr), ctx);
+  if (literal) return reachOfValue(elementAt(literal, index), sink);
   const { node, value: resolved } = valueReaching(expr, ctx, project);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };
-  const element = join(...altsOf(resolved).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
-  const r = reachOfValue(element, sink);
+  const r = reachOfValue(elementAt(resolved, index), sink);
   if (r.kind === 'untrusted') return { ...r, path: [...r.path, stepAt(node, sinkNote(node))] };
   return r;
+}
+
+/** Element `index` of a sequence value (each alternative's); anything else whole. */
+function elementAt(v: Value, index: number): Value {
+  return join(...altsOf(v).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
+}
+
+/** A sink's argument as its value's node: a keyword argument's value. */
+function argumentValue(expr: Node): Node {
+  return expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
 }
 
 /** An expression's value in its scope; 'dead' when no path reaches its statement. */

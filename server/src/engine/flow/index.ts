@@ -39,6 +39,7 @@ import type { Reach, SinkKind } from './types.js';
 import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 import { FLOW_OFF } from '../../flow-switch.js';
+import { literalValue } from './literal-ask.js';
 
 export type { Reach, SinkKind, FlowStep, Trust } from './types.js';
 export { CRITICAL_SINKS } from './types.js';
@@ -70,7 +71,7 @@ export function withProject<T>(project: ProjectIndex | undefined, fn: () => T): 
  * code never runs, undefined where the layer cannot tell.
  */
 function valueReaching(expr: Node, ctx: FileContext, project: ProjectIndex | undefined): { node: Node; value: Value | 'dead' | undefined } {
-  const node = expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
+  const node = argumentValue(expr);
   const fs: FileScope = { root: node.tree.rootNode, ctx, file: null, project };
   const v = valueAt(node, fs);
   return { node, value: v === 'dead' || v === undefined ? v : throughCallers(v, ownerScope(node), fs, 0) };
@@ -101,6 +102,10 @@ const gates = new WeakMap<FileContext, { project: ProjectIndex | undefined; open
 /** What reaches `expr` at a sink of kind `sink`. */
 export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: ProjectIndex): Reach {
   if (FLOW_OFF) return { kind: 'unknown' };
+  // A literal needs no analysis of its def (literal-ask.ts), unless the sink's own form may make it sanitised.
+  const arg = argumentValue(expr);
+  const literal = sinkSafety(arg, sink, ctx) ? undefined : literalValue(arg, ctx);
+  if (literal) return reachOfValue(literal, sink);
   const { node, value: resolved } = valueReaching(expr, ctx, given ?? ambient);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };
@@ -121,13 +126,24 @@ export function reachOf(expr: Node, sink: SinkKind, ctx: FileContext, given?: Pr
  */
 export function reachOfElement(expr: Node, index: number, sink: SinkKind, ctx: FileContext, project?: ProjectIndex): Reach {
   if (FLOW_OFF) return { kind: 'unknown' };
+  const literal = literalValue(argumentValue(expr), ctx);
+  if (literal) return reachOfValue(elementAt(literal, index), sink);
   const { node, value: resolved } = valueReaching(expr, ctx, project);
   if (resolved === 'dead') return { kind: 'constant' };
   if (resolved === undefined) return { kind: 'unknown' };
-  const element = join(...altsOf(resolved).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
-  const r = reachOfValue(element, sink);
+  const r = reachOfValue(elementAt(resolved, index), sink);
   if (r.kind === 'untrusted') return { ...r, path: [...r.path, stepAt(node, sinkNote(node))] };
   return r;
+}
+
+/** Element `index` of a sequence value (each alternative's); anything else whole. */
+function elementAt(v: Value, index: number): Value {
+  return join(...altsOf(v).map((x) => (x.t === 'seq' && x.items && index < x.items.length ? x.items[index] : x)));
+}
+
+/** A sink's argument as its value's node: a keyword argument's value. */
+function argumentValue(expr: Node): Node {
+  return expr.type === 'keyword_argument' ? (expr.childForFieldName('value') ?? expr) : expr;
 }
 
 /** An expression's value in its scope; 'dead' when no path reaches its statement. */
@@ -180,18 +196,61 @@ function callsByName(root: Node): Map<string, Node[]> {
   return memo(root, 'flowCallsByName', (r) => {
     const out = new Map<string, Node[]>();
     for (const c of ofType(r, CALL).nodes) {
-      const fn = c?.childForFieldName('function');
-      if (!c || !fn) continue;
-      let key: string | null = null;
-      if (fn.type === 'identifier') key = fn.text;
-      else if (fn.type === 'attribute') {
-        const obj = fn.childForFieldName('object');
-        if (obj?.type === 'identifier' && (obj.text === 'self' || obj.text === 'cls')) key = `.${fn.childForFieldName('attribute')?.text}`;
-      }
-      if (!key) continue;
+      const key = c ? callKey(c) : null;
+      if (!c || !key) continue;
       const list = out.get(key);
       if (list) list.push(c);
       else out.set(key, [c]);
+    }
+    return out;
+  });
+}
+
+function callKey(c: Node): string | null {
+  const fn = c.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  if (fn?.type === 'attribute') {
+    const obj = fn.childForFieldName('object');
+    if (obj?.type === 'identifier' && (obj.text === 'self' || obj.text === 'cls')) return `.${fn.childForFieldName('attribute')?.text}`;
+  }
+  return null;
+}
+
+/** Occurrences of a def's name looked at one by one before the file's calls are listed all at once instead. */
+const NAMED_LOOKS = 64;
+
+/**
+ * The calls of one key (`callsByName`'s list for it, the same calls in the
+ * same order) found from the name's occurrences in the text: a def's
+ * callers are asked for in most files the grading asks about, and listing
+ * every call of a long file built a node per call (a sixth of the grading's
+ * time on the standard library). A name written more often than NAMED_LOOKS
+ * times takes the list of them all.
+ */
+function callsNamed(root: Node, key: string): Node[] {
+  return memo(root, `flowCallsNamed:${key}`, (r) => {
+    const name = key.startsWith('.') ? key.slice(1) : key;
+    if (!name) return [];
+    // The module node's text starts where its first statement does (a file may open with blank lines).
+    const text = r.text;
+    const from = r.startIndex;
+    const out: Node[] = [];
+    let looks = 0;
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+      if (++looks > NAMED_LOOKS) return callsByName(r).get(key) ?? [];
+      const at = from + i;
+      const id = r.descendantForIndex(at, at + name.length);
+      if (id?.type !== 'identifier' || id.startIndex !== at || id.endIndex !== at + name.length) continue;
+      // The call whose callee this name is: `name(...)`, or `self.name(...)` / `cls.name(...)`.
+      let callee = id;
+      if (key.startsWith('.')) {
+        const attr = parentOf(id);
+        if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.id !== id.id) continue;
+        callee = attr;
+      }
+      const call = parentOf(callee);
+      if (call?.type !== 'call' || call.childForFieldName('function')?.id !== callee.id || callKey(call) !== key) continue;
+      out.push(call);
     }
     return out;
   });
@@ -214,7 +273,7 @@ function throughCallers(v: Value, scope: Node, fs: FileScope, depth: number): Va
   const name = scope.childForFieldName('name')?.text ?? '';
   const params = paramsOf(scope);
   const method = params[0] && (params[0].name === 'self' || params[0].name === 'cls') && ownerScope(scope).type !== 'function_definition';
-  const calls = callsByName(fs.root).get(method ? `.${name}` : name) ?? [];
+  const calls = callsNamed(fs.root, method ? `.${name}` : name);
   const isPrivate = name.startsWith('_') || ownerScope(scope).type === 'function_definition';
   // Per tree, def and depth: every rule's site in the def and every graded finding there ask the same callers.
   const byParam = memo(scope, `flowCallers:${fs.project ? 'p' : ''}:${depth}`, (): Map<number, Value | null> => new Map());

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { memo, parentOf } from '../memo.js';
 import type { Param } from './sources.js';
 import { importHeads } from './request-gate.js';
+import { mayDefineFunction } from './def-names.js';
 import type { Analysis, Env } from './state.js';
 import type { FileScope } from './summary.js';
 import { cleaned, konst, mapLeaves, UNKNOWN, type Value } from './value.js';
@@ -70,10 +71,31 @@ export function projectModule(qualified: string, fs: FileScope): { fs: FileScope
   const from = fs.file ?? fs.ctx.filename;
   for (let i = parts.length - 1; i >= 1; i--) {
     if (fs.project.mayDefine && !fs.project.mayDefine(parts.slice(0, i).join('.'), from, parts[i])) continue;
+    // The module's top-level name itself (not `Class.method`) is followed only as a function: without a
+    // `def` of that name in the text, it is no call target (def-names.ts), and the module is not parsed for it.
+    if (i === parts.length - 1 && fs.project.moduleSource) {
+      const src = fs.project.moduleSource(parts.slice(0, i).join('.'), from);
+      if (src && !mayDefineFunctionIn(src.file, src.text, parts[i])) return undefined;
+    }
     const m = fs.project.module(parts.slice(0, i).join('.'), from);
     if (m) return { fs: { root: m.root, ctx: m.ctx, file: m.file, module: parts.slice(0, i).join('.') }, rest: parts.slice(i) };
   }
   return undefined;
+}
+
+/** `mayDefineFunction`'s answers by file, for the text they were read from: asked for every call into the module. */
+const functionNames = new Map<string, { text: string; names: Map<string, boolean> }>();
+
+function mayDefineFunctionIn(file: string, text: string, name: string): boolean {
+  let known = functionNames.get(file);
+  if (!known || known.text !== text) {
+    known = { text, names: new Map() };
+    functionNames.set(file, known);
+    while (functionNames.size > 256) functionNames.delete(functionNames.keys().next().value!);
+  }
+  let yes = known.names.get(name);
+  if (yes === undefined) known.names.set(name, (yes = mayDefineFunction(text, name)));
+  return yes;
 }
 
 export function defsIn(fs: FileScope, rest: string[]): Node | undefined {

@@ -18,7 +18,7 @@ import { elementOf, join, konst, sameValue, truthOf, UNKNOWN, type Value } from 
  * cap (MAX_NESTING) beyond which the scope gives up (unknown): Python
  * itself refuses such files.
  */
-const MAX_NESTING = 50;
+export const MAX_NESTING = 50;
 const LOOP_ROUNDS = 3;
 /** Calls after which the statement's path ends. */
 const TERMINATORS = new Set(['abort', 'flask.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'os.abort', 'werkzeug.exceptions.abort']);

@@ -1,6 +1,5 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import { memo, parentOf } from '../memo.js';
-import { ofType } from '../of-type.js';
 import { analysisKey, importsSignature, rebase, type FileScope } from './keys.js';
 import { fingerprint } from './fingerprint.js';
 import { frameworkParams, paramsOf, stepAt } from './sources.js';
@@ -272,29 +271,71 @@ function hasSteps(v: Value): boolean {
   return found;
 }
 
-const DEF = ['function_definition'];
+/**
+ * Nodes that hold statements outside any def (the only places a def stands in a tree without
+ * syntax errors): what `withoutBodies` walks into. A def it does not reach (in an ERROR node)
+ * keeps its body in the text: a key only more particular, never one shared by a different module.
+ */
+const HOLDS_STATEMENTS = new Set([
+  'module', 'block', 'class_definition', 'decorated_definition', 'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement',
+  'try_statement', 'except_clause', 'except_group_clause', 'finally_clause', 'with_statement', 'match_statement', 'case_clause',
+]);
 
-/** The module's text with every def's body left out (the outermost ones: nested defs are inside them). */
+/**
+ * The module's text with every def's body left out (the outermost ones: nested defs are inside
+ * them). A cursor over the statements outside the defs' bodies, not a walk of the whole tree
+ * (every expression of the file: 40% of the names' cost on the standard library).
+ */
 function withoutBodies(root: Node): string {
   const text = root.text;
-  const bodies: { start: number; end: number }[] = [];
-  const defs = ofType(root, DEF);
-  defs.nodes.forEach((d, i) => {
-    const last = bodies[bodies.length - 1];
-    // A def inside the last body kept: its body is in it (defs come in text order; the places are read once, engine/of-type.ts).
-    if (last && defs.starts[i] >= last.start && defs.ends[i] <= last.end) return;
-    const b = d.childForFieldName('body');
-    if (!b) return;
-    if (last && b.startIndex >= last.start && b.endIndex <= last.end) return;
-    bodies.push({ start: b.startIndex, end: b.endIndex });
-  });
+  // The module node's text starts where it does (a file may open with blank lines).
+  const from = root.startIndex;
   let out = '';
   let at = 0;
-  for (const b of bodies) {
-    out += text.slice(at, b.start);
-    at = b.end;
+  const cursor = root.walk();
+  try {
+    let depth = 0;
+    let more = cursor.gotoFirstChild();
+    if (more) depth++;
+    while (more) {
+      const type = cursor.nodeType;
+      if (type === 'function_definition') {
+        const body = bodyOf(cursor);
+        if (body) {
+          out += text.slice(at, body.start - from);
+          at = body.end - from;
+        }
+      } else if (HOLDS_STATEMENTS.has(type) && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      // Next: a sibling, else the next one up (the root's own children are the last level).
+      while (!cursor.gotoNextSibling()) {
+        if (depth <= 1 || !cursor.gotoParent()) {
+          more = false;
+          break;
+        }
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
   }
   return out + text.slice(at);
+}
+
+/** The span of the body of the def the cursor is on; the cursor is back on the def after. */
+function bodyOf(cursor: TreeCursor): { start: number; end: number } | undefined {
+  if (!cursor.gotoFirstChild()) return undefined;
+  let body: { start: number; end: number } | undefined;
+  do {
+    if (cursor.currentFieldName === 'body') {
+      body = { start: cursor.startIndex, end: cursor.endIndex };
+      break;
+    }
+  } while (cursor.gotoNextSibling());
+  cursor.gotoParent();
+  return body;
 }
 
 /** `names`: a module's names analysis, which follows no call into a def of its own file (`analysisFor`). */

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
 import { textBetween } from '../source.js';
+import { moduleOpens, REQUEST_WORDS, ROUTE_METHODS, scanModule, skipString, type ModuleScan } from './module-gate.js';
 
 /**
  * Whether request data can reach anything in a file at all: the flow rules
@@ -25,11 +26,6 @@ import { textBetween } from '../source.js';
  * modules its calls may resolve to.
  */
 
-/** Identifiers by which request data enters (sources.ts REQUEST_NAMES' parts and REQUEST_TYPES). */
-const REQUEST_WORDS = new Set(['request', 'req', 'Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'BaseRequest']);
-/** sources.ts ROUTE_METHODS: a decorator `@x.<one>(...)` fills parameters from the request. */
-const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
-
 export interface CodeScan {
   /** A request name, request type or route decorator appears in the code. */
   request: boolean;
@@ -37,6 +33,11 @@ export interface CodeScan {
   chains: Set<string>;
   /** Whether `chains` was read (only a file with a project needs it). */
   chainsRead: boolean;
+  /**
+   * The first argument of each `getattr(` (`getattr(module, name)()` may call
+   * any def of an imported module), `*` where it is not a plain name: read with `chains`.
+   */
+  getattr: Set<string>;
 }
 
 const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -50,7 +51,7 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c ===
  * read as code too (their literal text may add names: more, never fewer).
  */
 export function scanCode(text: string): CodeScan {
-  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true };
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true, getattr: getattrArgs(text, new Set()) };
   const n = text.length;
   // The dotted chain being read, and whether it follows an `@`.
   let chain: string[] = [];
@@ -90,7 +91,7 @@ export function scanCode(text: string): CodeScan {
       i = nl < 0 ? n : nl + 1;
       continue;
     } else if (c === 34 || c === 39 /* " ' */) {
-      i = skipString(text, i, '');
+      i = skipString(text, i);
       endChain(0);
       prevWasDot = false;
       continue;
@@ -109,7 +110,7 @@ export function scanCode(text: string): CodeScan {
           fQuote = String.fromCharCode(q).repeat(triple ? 3 : 1);
           fBody = true;
           i = j + fQuote.length;
-        } else i = skipString(text, j, word);
+        } else i = skipString(text, j);
         continue;
       }
       if (REQUEST_WORDS.has(word)) out.request = true;
@@ -147,39 +148,27 @@ export function scanCode(text: string): CodeScan {
   return out;
 }
 
-/** The index after a string literal starting at `i` (its quote); `prefix` is its prefix (raw strings keep their backslashes, but a backslash still escapes the quote). */
-function skipString(text: string, i: number, _prefix: string): number {
-  const q = text[i];
-  const n = text.length;
-  if (text.startsWith(q + q + q, i)) {
-    const close = q + q + q;
-    for (let j = i + 3; j < n; j++) {
-      if (text.charCodeAt(j) === 92) {
-        j++;
-        continue;
-      }
-      if (text.startsWith(close, j)) return j + 3;
-    }
-    return n;
-  }
-  for (let j = i + 1; j < n; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 92) {
-      j++;
-      continue;
-    }
-    if (c === 10) return j + 1; // an unterminated string ends at the line's end
-    if (text[j] === q) return j + 1;
-  }
-  return n;
-}
-
 /** The request words as whole words, in any text (a native search; each hit is then placed in the tree). */
 const REQUEST_WORD_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b/g;
 /** A line that starts with `@` (a decorator's place). */
 const DECORATOR_LINE_RE = /^[ \t]*@/gm;
 /** A route decorator's call: `.route(`, `.get (`… */
 const ROUTE_CALL_RE = /\.\s*(?:route|get|post|put|delete|patch|options|head|api_route|websocket)\s*\(/;
+/** `getattr` as a whole word (comments and strings included: more, never fewer). */
+const GETATTR_RE = /\bgetattr\b/g;
+/** What follows it: `(` and a plain name (its first argument). */
+const GETATTR_ARG_RE = /\s*\(\s*([A-Za-z_]\w*)/y;
+
+/** Adds to `into` the first argument of each `getattr` in `text`: `*` where it is not a plain name (a comment, a call…: any). */
+function getattrArgs(text: string, into: Set<string>): Set<string> {
+  GETATTR_RE.lastIndex = 0;
+  for (let m = GETATTR_RE.exec(text); m; m = GETATTR_RE.exec(text)) {
+    GETATTR_ARG_RE.lastIndex = m.index + m[0].length;
+    const arg = GETATTR_ARG_RE.exec(text);
+    into.add(arg ? arg[1] : '*');
+  }
+  return into;
+}
 /** Hits beyond which a file is taken as open without looking at each. */
 const MAX_HITS = 256;
 /** Where a word in the tree is not code. */
@@ -204,7 +193,7 @@ export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeSca
 function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
   // The module node may start after leading comments: the spans are cut to it.
   const base = root.startIndex;
-  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null };
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null, getattr: new Set() };
   const state = { hits: 0 };
   for (const span of spans ?? [{ start: base, end: root.endIndex }]) {
     const from = Math.max(base, span.start);
@@ -231,6 +220,7 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
     else if (n?.type === 'decorator' && ROUTE_CALL_RE.test(n.text)) out.request = true;
   }
   if (heads && heads.size && !out.request) {
+    getattrArgs(text, out.getattr);
     const re = chainRe(heads);
     if (!re) out.chains.add('*');
     else {
@@ -250,7 +240,7 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
 export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>): CodeScan {
   if (before.request) return before;
   const now = scanSpans(root, spans, before.chainsRead ? heads : null);
-  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead };
+  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead, getattr: new Set([...before.getattr, ...now.getattr]) };
 }
 
 /** Heads beyond which no search is built: the file is taken as calling into any module (`*`). */
@@ -284,25 +274,41 @@ export function importHeads(ctx: FileContext): ReadonlySet<string> {
 }
 const headsOf = new WeakMap<FileContext, Set<string>>();
 
+/** What a file may ask the project for (resolve.ts): the modules to look up, and the dotted names it may call in them. */
+interface Asked {
+  /** Module names to look up: every name below and its prefixes (a call `pkg.mod.f()`: `pkg.mod`, `pkg`, never `pkg.mod.f`). */
+  modules: Set<string>;
+  /** The dotted names the file's calls may resolve to, in full (`pkg.mod.f`, `helpers.user`). */
+  called: Set<string>;
+  /** Modules `getattr(m, name)()` may call any def of: those an import binds to a name `getattr` is given (`import m`, `from pkg import m`). */
+  everyDef: Set<string>;
+}
+
 /**
  * Every dotted name the flow layer may ask the project for from this file
  * (resolve.ts): the imports' modules and aliases' targets (an imported
  * function, `getattr(module, …)`), and each call on an import-bound name
- * with the aliases it may expand through (`sp.run` → `subprocess.run`),
- * with all their prefixes.
+ * with the aliases it may expand through (`sp.run` → `subprocess.run`).
  */
-function moduleNames(ctx: FileContext, chains: ReadonlySet<string>): Set<string> {
+function askedBy(ctx: FileContext, chains: ReadonlySet<string>, getattr: ReadonlySet<string>): Asked {
   const aliases = new Map<string, Set<string>>();
-  const names = new Set<string>();
-  /** `q` and its prefixes; `full: false`, its prefixes only (a call `pkg.mod.f()` asks for `pkg.mod`, `pkg`, never `pkg.mod.f`). */
+  const out: Asked = { modules: new Set(), called: new Set(), everyDef: new Set() };
+  const any = getattr.has('*');
+  /** `q` and its prefixes as modules; `full: false`, its prefixes only. */
   const addWithPrefixes = (q: string, full = true): void => {
     const parts = q.split('.');
-    for (let i = 1; i <= parts.length - (full ? 0 : 1); i++) names.add(parts.slice(0, i).join('.'));
+    for (let i = 1; i <= parts.length - (full ? 0 : 1); i++) out.modules.add(parts.slice(0, i).join('.'));
   };
   for (const fact of ctx.imports) {
-    for (const m of fact.modules) addWithPrefixes(m);
+    for (const m of fact.modules) {
+      addWithPrefixes(m);
+      out.called.add(m);
+      if (any || getattr.has(m)) out.everyDef.add(m);
+    }
     for (const [local, target] of fact.aliases) {
       addWithPrefixes(target);
+      out.called.add(target);
+      if (any || getattr.has(local)) out.everyDef.add(target);
       let s = aliases.get(local);
       if (!s) aliases.set(local, (s = new Set()));
       s.add(target);
@@ -323,23 +329,26 @@ function moduleNames(ctx: FileContext, chains: ReadonlySet<string>): Set<string>
       }
       variants = next;
     }
-    for (const v of variants) addWithPrefixes(v, false);
+    for (const v of variants) {
+      addWithPrefixes(v, false);
+      out.called.add(v);
+    }
   }
-  return names;
+  return out;
 }
 
-/** A project module's scan, kept while its text is the same string. */
-const scans = new Map<string, { text: string; request: boolean }>();
+/** A project module's units (module-gate.ts), kept while its text is the same string. */
+const scans = new Map<string, { text: string; scan: ModuleScan }>();
 
-function moduleMayRead(project: ProjectIndex, name: string, from: string): boolean {
+function moduleScan(project: ProjectIndex, name: string, from: string): ModuleScan | undefined {
   const src = project.moduleSource ? project.moduleSource(name, from) : moduleSourceByParse(project, name, from);
-  if (!src) return false;
+  if (!src) return undefined;
   const hit = scans.get(src.file);
-  if (hit && hit.text === src.text) return hit.request;
-  const request = scanCode(src.text).request;
-  scans.set(src.file, { text: src.text, request });
+  if (hit && hit.text === src.text) return hit.scan;
+  const scan = scanModule(src.text);
+  scans.set(src.file, { text: src.text, scan });
   while (scans.size > 1024) scans.delete(scans.keys().next().value!);
-  return request;
+  return scan;
 }
 
 function moduleSourceByParse(project: ProjectIndex, name: string, from: string): { file: string; text: string } | undefined {
@@ -349,12 +358,20 @@ function moduleSourceByParse(project: ProjectIndex, name: string, from: string):
 
 /**
  * Whether request data may enter the file of `text` (its scan given):
- * through its own code, or through a project module it may call into.
+ * through its own code, or through what its calls may reach in a project
+ * module one import away (module-gate.ts).
  */
 export function fileMayReadRequest(scan: CodeScan, ctx: FileContext, project: ProjectIndex | undefined, fromFile: string): boolean {
   if (scan.request) return true;
   if (!project) return false;
   if (scan.chains.has('*')) return true;
-  for (const name of moduleNames(ctx, scan.chains)) if (moduleMayRead(project, name, fromFile)) return true;
+  const asked = askedBy(ctx, scan.chains, scan.getattr);
+  for (const name of asked.modules) {
+    const ms = moduleScan(project, name, fromFile);
+    if (!ms?.request) continue;
+    const entries: string[][] = [];
+    for (const q of asked.called) if (q.length > name.length && q.startsWith(name) && q.charCodeAt(name.length) === 46) entries.push(q.slice(name.length + 1).split('.'));
+    if (moduleOpens(ms, entries, asked.everyDef.has(name))) return true;
+  }
   return false;
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
 import { textBetween } from '../source.js';
-import { moduleOpens, REQUEST_WORDS, ROUTE_METHODS, scanModule, skipString, type ModuleScan } from './module-gate.js';
+import { moduleOpens, scanModule, type ModuleScan } from './module-gate.js';
 
 /**
  * Whether request data can reach anything in a file at all: the flow rules
@@ -40,114 +40,6 @@ export interface CodeScan {
   getattr: Set<string>;
 }
 
-const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
-const isIdPart = (c: number): boolean => isIdStart(c) || (c >= 48 && c <= 57);
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 13 || c === 10 || c === 92;
-
-/**
- * One pass over Python source (linear: each character looked at a bounded
- * number of times, no regex): identifiers, `.`, `(`, `@`; comments and
- * string literals skipped, except f-strings, whose bodies hold code and are
- * read as code too (their literal text may add names: more, never fewer).
- */
-export function scanCode(text: string): CodeScan {
-  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true, getattr: getattrArgs(text, new Set()) };
-  const n = text.length;
-  // The dotted chain being read, and whether it follows an `@`.
-  let chain: string[] = [];
-  let afterDot = false;
-  let decorator = false;
-  let prevWasDot = false; // the chain's head follows a `.` (`x().a.b(`): not a name
-  const endChain = (next: number): void => {
-    if (chain.length && next === 40 /* ( */) {
-      if (!prevWasDot) out.chains.add(chain.join('.'));
-      if (decorator && chain.length >= 2 && ROUTE_METHODS.has(chain[chain.length - 1])) out.request = true;
-    }
-    chain = [];
-    afterDot = false;
-    decorator = false;
-  };
-  let fBody = false; // inside an f-string's body: quotes end it, nothing else is special
-  let fQuote = '';
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (fBody) {
-      if (text.startsWith(fQuote, i)) {
-        fBody = false;
-        endChain(0);
-        prevWasDot = false;
-        i += fQuote.length;
-        continue;
-      }
-      if (c === 92 /* \ */) {
-        endChain(0);
-        i += 2;
-        continue;
-      }
-    } else if (c === 35 /* # */) {
-      endChain(0);
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    } else if (c === 34 || c === 39 /* " ' */) {
-      i = skipString(text, i);
-      endChain(0);
-      prevWasDot = false;
-      continue;
-    }
-    if (isIdStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      const q = text.charCodeAt(j);
-      if (!fBody && (q === 34 || q === 39) && j - i <= 3 && /^[rRbBuUfF]+$/.test(word)) {
-        // A prefixed string: an f-string's body is read as code, the others skipped.
-        endChain(0);
-        prevWasDot = false;
-        if (/[fF]/.test(word)) {
-          const triple = text.startsWith(String.fromCharCode(q).repeat(3), j);
-          fQuote = String.fromCharCode(q).repeat(triple ? 3 : 1);
-          fBody = true;
-          i = j + fQuote.length;
-        } else i = skipString(text, j);
-        continue;
-      }
-      if (REQUEST_WORDS.has(word)) out.request = true;
-      if (chain.length && !afterDot) {
-        // Two names in a row (`return f`, `def f`): the first chain is no call.
-        endChain(0);
-        prevWasDot = false;
-      }
-      if (chain.length === 0) chain = [word];
-      else chain.push(word);
-      afterDot = false;
-      i = j;
-      continue;
-    }
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
-    if (c === 46 /* . */ && chain.length && !afterDot) {
-      afterDot = true;
-      i++;
-      continue;
-    }
-    if (c === 64 /* @ */) {
-      endChain(0);
-      prevWasDot = false;
-      decorator = true;
-      i++;
-      continue;
-    }
-    endChain(c);
-    prevWasDot = c === 46;
-    i++;
-  }
-  return out;
-}
-
 /** The request words as whole words, in any text (a native search; each hit is then placed in the tree). */
 const REQUEST_WORD_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b/g;
 /** A line that starts with `@` (a decorator's place). */
@@ -182,15 +74,15 @@ const NOT_CODE = new Set(['comment', 'string_content', 'string_start', 'string_e
  * names called on an import-bound name (`heads`) by one search over the
  * text, comments and strings included (more names, never fewer).
  */
-export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeScan {
-  return scanSpans(root, null, heads);
+export function scanTree(root: Node, heads: ReadonlySet<string> | null, owners: ReadonlySet<string> = FRAMEWORK_OWNERS): CodeScan {
+  return scanSpans(root, null, heads, owners);
 }
 
 /**
  * `scanTree` of the spans of a parsed file only (statements an edit
  * re-ran); null: the whole file.
  */
-function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
+function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null, owners: ReadonlySet<string>): CodeScan {
   // The module node may start after leading comments: the spans are cut to it.
   const base = root.startIndex;
   const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null, getattr: new Set() };
@@ -199,17 +91,17 @@ function scanSpans(root: Node, spans: readonly { start: number; end: number }[] 
     const from = Math.max(base, span.start);
     // Each span's text alone (engine/source.ts): a keystroke does not join the whole file.
     const text = spans ? textBetween(root, from, Math.min(root.endIndex, Math.max(from, span.end))) : root.text;
-    scanText(root, text, from, heads, out, state);
+    scanText(root, text, from, heads, owners, out, state);
     if (out.request) break;
   }
   return out;
 }
 
-function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, out: CodeScan, state: { hits: number }): void {
+function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, owners: ReadonlySet<string>, out: CodeScan, state: { hits: number }): void {
   REQUEST_WORD_RE.lastIndex = 0;
   for (let m = REQUEST_WORD_RE.exec(text); m && !out.request; m = REQUEST_WORD_RE.exec(text)) {
     const n = root.descendantForIndex(base + m.index, base + m.index + m[0].length - 1);
-    if (++state.hits > MAX_HITS || !n || !NOT_CODE.has(n.type)) out.request = true;
+    if (++state.hits > MAX_HITS || !n || (!NOT_CODE.has(n.type) && wordEnters(n, m[0], owners))) out.request = true;
   }
   DECORATOR_LINE_RE.lastIndex = 0;
   for (let m = DECORATOR_LINE_RE.exec(text); m && !out.request; m = DECORATOR_LINE_RE.exec(text)) {
@@ -230,6 +122,66 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
   }
 }
 
+/** Names whose `.request` is the request object (sources.ts REQUEST_NAMES), before the file's aliases. */
+const FRAMEWORK_OWNERS: ReadonlySet<string> = new Set(['self', 'flask', 'quart', 'bottle', 'sanic']);
+const FRAMEWORKS = new Set(['flask', 'quart', 'bottle', 'sanic']);
+/** Where a request type names a parameter's type (sources.ts frameworkParams). */
+const TYPED_PARAMETERS = new Set(['typed_parameter', 'typed_default_parameter']);
+/** Nodes above which a type word is in no annotation. */
+const NOT_ANNOTATION = new Set(['block', 'module', 'expression_statement', 'call', 'argument_list', 'lambda', 'class_definition', 'function_definition', 'parameters']);
+
+/**
+ * Whether a request word in code (`n`, its identifier) may let request data in
+ * (sources.ts, expr.ts `lookup`/`attributeValue`): `request`/`req` as a name
+ * (a parameter, a global, an import binding it), `x.request` where `x` is
+ * `self` or a framework module (`owners`: with the file's aliases of them);
+ * a request type only in a parameter's annotation. Not: `urllib.request`
+ * (a module path; `import urllib.request` binds `urllib`), `a.b.request`,
+ * `x.req`, `Request(...)` called or a class named so. Anything unexpected
+ * counts (more asking, never less).
+ */
+function wordEnters(n: Node, word: string, owners: ReadonlySet<string>): boolean {
+  if (n.type !== 'identifier') return true;
+  const p = n.parent;
+  if (!p) return true;
+  if (word !== 'request' && word !== 'req') {
+    // A type: in a parameter's annotation (`r: Request`, `r: Annotated[web.Request, ...]`).
+    let up: Node | null = n;
+    for (let depth = 0; up && depth < 32; depth++, up = up.parent) {
+      if (up.type === 'type' && up.parent && TYPED_PARAMETERS.has(up.parent.type)) return true;
+      if (NOT_ANNOTATION.has(up.type)) return false;
+    }
+    return true;
+  }
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) {
+    const obj = p.childForFieldName('object');
+    if (obj?.type === 'identifier') return word === 'request' && owners.has(obj.text);
+    // `a.b.request` names no request (qualifiedName: three parts); `(x).request`, `f().request`: counted.
+    return obj?.type !== 'attribute';
+  }
+  if (p.type === 'dotted_name') {
+    // In an import: only a name it binds to the word or under an alias (`from flask import request [as r]`, `import a.request as r`).
+    if (p.lastNamedChild?.id !== n.id) return false;
+    const stmt = p.parent;
+    if (stmt?.type === 'aliased_import') return stmt.childForFieldName('name')?.id === p.id;
+    if (stmt?.type === 'import_from_statement') return stmt.childForFieldName('module_name')?.id !== p.id;
+    return stmt?.type !== 'import_statement' && stmt?.type !== 'relative_import';
+  }
+  return true;
+}
+
+/** `self`, the framework modules and the file's aliases of them: the names whose `.request` is the request. */
+export function requestOwners(ctx: FileContext): ReadonlySet<string> {
+  let owners = ownersOf.get(ctx);
+  if (!owners) {
+    owners = new Set(FRAMEWORK_OWNERS);
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (FRAMEWORKS.has(target)) owners.add(local);
+    ownersOf.set(ctx, owners);
+  }
+  return owners;
+}
+const ownersOf = new WeakMap<FileContext, Set<string>>();
+
 /**
  * The scan of a file after an edit, from the scan before it: the re-run
  * spans read again and added (a request word found stays found until the
@@ -237,9 +189,9 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
  * statement whose text or structure changed (a quote that turned a string
  * into code included), so nothing new can be outside them.
  */
-export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>): CodeScan {
+export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>, owners: ReadonlySet<string> = FRAMEWORK_OWNERS): CodeScan {
   if (before.request) return before;
-  const now = scanSpans(root, spans, before.chainsRead ? heads : null);
+  const now = scanSpans(root, spans, before.chainsRead ? heads : null, owners);
   return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead, getattr: new Set([...before.getattr, ...now.getattr]) };
 }
 

@@ -7,6 +7,9 @@
  * the flow layer's tests also asserts the gate open where request data
  * reaches its sink (pairs.ts).
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectIndex } from '../../../server/src/engine/flow/index.js';
 import { requestOwners, scanTree } from '../../../server/src/engine/flow/request-gate.js';
@@ -213,4 +216,73 @@ describe('a project module one import away: only what the calls reach in it', ()
     const text = `import helpers\nfrom helpers import plain, Api\nimport helpers as h\ndef f():\n    open(helpers.plain() + plain() + h.plain() + Api.m(None) + getattr(Api, "m")())\n`;
     expect(gateOpen(text, project({ helpers: helper }))).toBe(false);
   });
+});
+
+describe("scanModule's top-level defs and classes are the tree's (resolve.ts moduleDefs, classMethods)", () => {
+  /** Each top-level def and class of a tree, by kind and name, with its methods' names for a class. */
+  function treeUnits(root: Node): { defs: string[]; classes: string[] } {
+    const defs: string[] = [];
+    const classes: string[] = [];
+    for (const c of root.namedChildren) {
+      const d = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+      const name = d?.childForFieldName('name')?.text;
+      if (!name) continue;
+      if (d?.type === 'function_definition') defs.push(name);
+      else if (d?.type === 'class_definition') classes.push(name);
+    }
+    return { defs: [...new Set(defs)].sort(), classes: [...new Set(classes)].sort() };
+  }
+
+  it.each([
+    ['a form feed before a def', 'x = 1\n\f\ndef f():\n    return req\n\fdef g():\n    pass\nclass C: pass\n'],
+    ['lone carriage returns', 'x = 1\r# c\rdef f():\r    return req\rdef g(a=(\r1)):\r    pass\r'],
+    ['brackets and strings over lines', 'X = [\n"""\ndef no(): pass\n""",\n]\ndef f(a, b = {\n1: 2}):\n    return req\nY = f"""{\nreq}\n"""\n@d(\n)\nclass C:\n    def m(self): pass\n'],
+    ['a continuation', 'x = 1 + \\\n2\ndef f(): return req\n'],
+  ])('%s', (_what, text) => {
+    const { tree } = parse(text);
+    try {
+      // Every one the tree has (the grammar reads a comment's lone \r as part of it: the scan finds more there, never fewer).
+      const ms = scanModule(text);
+      const want = treeUnits(tree.rootNode);
+      expect(want.defs.length).toBeGreaterThan(_what === 'lone carriage returns' ? -1 : 0);
+      for (const d of want.defs) expect(ms.defs.has(d)).toBe(true);
+      for (const c of want.classes) expect(ms.classes.has(c)).toBe(true);
+      expect(ms.defs.has('no')).toBe(false);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  const lib = '/usr/lib/python3.11';
+  it.runIf(existsSync(join(lib, 'inspect.py')))('every module of the standard library (a request word put first, so that it is read)', () => {
+    let files = 0;
+    const stack = [lib];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'site-packages' && e.name !== '__pycache__') stack.push(p);
+          continue;
+        }
+        if (!e.name.endsWith('.py')) continue;
+        let text: string;
+        try {
+          text = `req = 1\n${readFileSync(p, 'utf8')}`;
+        } catch {
+          continue;
+        }
+        const { tree } = parse(text);
+        try {
+          if (tree.rootNode.hasError) continue; // a test file of bad syntax: the tree guesses
+          const ms = scanModule(text);
+          expect({ file: p, defs: [...ms.defs.keys()].sort(), classes: [...ms.classes.keys()].sort() }).toEqual({ file: p, ...treeUnits(tree.rootNode) });
+          files++;
+        } finally {
+          tree.delete();
+        }
+      }
+    }
+    expect(files).toBeGreaterThan(500);
+  }, 120_000);
 });

@@ -66,6 +66,7 @@ const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12;
 
 /** The request words as whole words and a decorator line: a module with neither is read no further. */
 const ANY_REQUEST_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b|^[ \t]*@/m;
+const LONE_CR_RE = /\r(?!\n)/;
 const PREFIX_RE = /^[rRbBuUfF]{1,3}$/;
 const F_RE = /[fF]/;
 
@@ -76,9 +77,11 @@ const F_RE = /[fF]/;
  * read as code), and where each top-level statement starts (a line at
  * column 0, outside brackets, strings and a `\` continuation).
  */
-export function scanModule(text: string): ModuleScan {
+export function scanModule(source: string): ModuleScan {
   const out: ModuleScan = { request: false, defs: new Map(), classes: new Map(), requestGlobals: new Set(), opens: new Map() };
-  if (!ANY_REQUEST_RE.test(text)) return out;
+  if (!ANY_REQUEST_RE.test(source)) return out;
+  // Lines as Python ends them (a lone \r too): only names are read here, no place.
+  const text = LONE_CR_RE.test(source) ? source.replace(/\r\n?/g, '\n') : source;
   const n = text.length;
   let unit: Unit = newUnit();
   /** The current unit is a group of decorators still waiting for its def or class. */
@@ -138,6 +141,11 @@ export function scanModule(text: string): ModuleScan {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (lineStart && !fBody) {
+      if (c === 12) {
+        // A form feed at a line's start resets the indentation (Python's tokenizer): the line may still start a statement.
+        i++;
+        continue;
+      }
       lineStart = false;
       if (c !== 10 && c !== 13 && c !== 35 && !isBlank(c) && c !== 92) {
         endChain(0);

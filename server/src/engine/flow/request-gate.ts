@@ -21,9 +21,10 @@ import { moduleOpens, scanModule, type ModuleScan } from './module-gate.js';
  * In the file itself (its defs, callers, globals) or in a project module
  * one import away, the only other code the layer follows (resolve.ts
  * `projectModule`: a module's own calls into further modules are not
- * followed). So the file's code tokens (comments and plain strings left
- * out, f-strings' bodies kept) are scanned for those names, and so are the
- * modules its calls may resolve to.
+ * followed). So the file's code is searched for those words, each placed
+ * in the tree (`wordEnters`: a comment, a string, `urllib.request`, a type
+ * outside an annotation let nothing in), and the modules its calls may
+ * resolve to are read for what those calls reach in them (module-gate.ts).
  */
 
 export interface CodeScan {

@@ -320,11 +320,18 @@ export function fileMayReadRequest(scan: CodeScan, ctx: FileContext, project: Pr
   if (scan.chains.has('*')) return true;
   const asked = askedBy(ctx, scan.chains, scan.getattr);
   for (const name of asked.modules) {
-    const ms = moduleScan(project, name, fromFile);
-    if (!ms?.request) continue;
+    // What the calls may reach in the module (resolve.ts defsIn: a def, or a class's method); nothing: no need to read it.
     const entries: string[][] = [];
-    for (const q of asked.called) if (q.length > name.length && q.startsWith(name) && q.charCodeAt(name.length) === 46) entries.push(q.slice(name.length + 1).split('.'));
-    if (moduleOpens(ms, entries, asked.everyDef.has(name))) return true;
+    for (const q of asked.called) {
+      if (q.length > name.length && q.startsWith(name) && q.charCodeAt(name.length) === 46) {
+        const rest = q.slice(name.length + 1).split('.');
+        if (rest.length <= 2) entries.push(rest);
+      }
+    }
+    const everyDef = asked.everyDef.has(name);
+    if (!entries.length && !everyDef) continue;
+    const ms = moduleScan(project, name, fromFile);
+    if (ms && moduleOpens(ms, entries, everyDef)) return true;
   }
   return false;
 }

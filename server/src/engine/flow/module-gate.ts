@@ -262,6 +262,8 @@ export function scanModule(source: string): ModuleScan {
     for (const [, u] of globals) if (u.aliasRequest) u.request = out.request = true;
   }
   for (const [name, u] of globals) if (u.request) out.requestGlobals.add(name);
+  // No request word in its code (only in comments, strings, `urllib.request`): nothing in it opens a file, and its units need not be kept.
+  if (!out.request) return { request: false, defs: new Map(), classes: new Map(), requestGlobals: new Set(), opens: new Map() };
   return out;
 }
 

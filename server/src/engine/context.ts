@@ -24,7 +24,7 @@ export class FileContext {
    * `CodeScan`), set by the first rule that asks; the incremental analysis
    * carries it to the next edit's context, read again only where the text changed.
    */
-  gateScan?: { request: boolean; chains: Set<string>; chainsRead: boolean };
+  gateScan?: { request: boolean; chains: Set<string>; chainsRead: boolean; getattr: Set<string> };
 
   constructor(
     readonly imports: readonly ImportFact[],

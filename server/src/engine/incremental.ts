@@ -6,7 +6,7 @@ export type { OffsetEdit };
 export { shiftSpan };
 import { collectFacts, combinedMatches, MAX_WINDOW, runRules, touches, type RuleErrorSink } from './analyzer.js';
 import { FileContext } from './context.js';
-import { carryScan, importHeads, type CodeScan } from './flow/request-gate.js';
+import { carryScan, importHeads, requestOwners, type CodeScan } from './flow/request-gate.js';
 import { sameSettings, type SettingFact } from './facts.js';
 import { sameImports, type ImportFact } from './imports.js';
 import { ALL_RULES, type RuleSelection } from './rule.js';
@@ -190,7 +190,7 @@ export class DocumentAnalysis {
     }
     const ctx = this.context();
     // The request gate's reading of the file: only the re-run statements read again (a keystroke reads no whole file).
-    if (this.gateScan) ctx.gateScan = carryScan(this.gateScan, tree.rootNode, ranges, importHeads(ctx));
+    if (this.gateScan) ctx.gateScan = carryScan(this.gateScan, tree.rootNode, ranges, importHeads(ctx), requestOwners(ctx));
     const fresh = runRules(this.ruleset, tree, ctx, ranges, this.selection, this.onError, matches);
     this.gateScan = ctx.gateScan;
     this.findings = [...kept, ...fresh].sort(compareFindings);

@@ -36,7 +36,7 @@ import { paramsOf, stepAt } from './sources.js';
 import { Analysis, type ProjectIndex } from './state.js';
 import { analysisOf, finalEnv, ownerScope, rebase, resolverFor, type FileScope } from './summary.js';
 import type { Reach, SinkKind } from './types.js';
-import { fileMayReadRequest, importHeads, scanTree } from './request-gate.js';
+import { fileMayReadRequest, importHeads, requestOwners, scanTree } from './request-gate.js';
 import { altsOf, cleaned, join, mapLeaves, reachOfValue, stepped, type Value } from './value.js';
 import { FLOW_OFF } from '../../flow-switch.js';
 import { literalValue } from './literal-ask.js';
@@ -90,7 +90,7 @@ export function requestMayReach(node: Node, ctx: FileContext, given?: ProjectInd
   if (hit && hit.project === project) return hit.open;
   let scan = ctx.gateScan;
   if (!scan || (project && !scan.chainsRead)) {
-    scan = memo(node.tree.rootNode, `flowRequestScan:${project ? 'p' : ''}`, (r) => scanTree(r, project ? importHeads(ctx) : null));
+    scan = memo(node.tree.rootNode, `flowRequestScan:${project ? 'p' : ''}`, (r) => scanTree(r, project ? importHeads(ctx) : null, requestOwners(ctx)));
     ctx.gateScan = scan;
   }
   const open = fileMayReadRequest(scan, ctx, project, ctx.filename);

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
 import { textBetween } from '../source.js';
+import { moduleOpens, scanModule, type ModuleScan } from './module-gate.js';
 
 /**
  * Whether request data can reach anything in a file at all: the flow rules
@@ -20,15 +21,11 @@ import { textBetween } from '../source.js';
  * In the file itself (its defs, callers, globals) or in a project module
  * one import away, the only other code the layer follows (resolve.ts
  * `projectModule`: a module's own calls into further modules are not
- * followed). So the file's code tokens (comments and plain strings left
- * out, f-strings' bodies kept) are scanned for those names, and so are the
- * modules its calls may resolve to.
+ * followed). So the file's code is searched for those words, each placed
+ * in the tree (`wordEnters`: a comment, a string, `urllib.request`, a type
+ * outside an annotation let nothing in), and the modules its calls may
+ * resolve to are read for what those calls reach in them (module-gate.ts).
  */
-
-/** Identifiers by which request data enters (sources.ts REQUEST_NAMES' parts and REQUEST_TYPES). */
-const REQUEST_WORDS = new Set(['request', 'req', 'Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'BaseRequest']);
-/** sources.ts ROUTE_METHODS: a decorator `@x.<one>(...)` fills parameters from the request. */
-const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
 
 export interface CodeScan {
   /** A request name, request type or route decorator appears in the code. */
@@ -37,141 +34,11 @@ export interface CodeScan {
   chains: Set<string>;
   /** Whether `chains` was read (only a file with a project needs it). */
   chainsRead: boolean;
-}
-
-const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
-const isIdPart = (c: number): boolean => isIdStart(c) || (c >= 48 && c <= 57);
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 13 || c === 10 || c === 92;
-
-/**
- * One pass over Python source (linear: each character looked at a bounded
- * number of times, no regex): identifiers, `.`, `(`, `@`; comments and
- * string literals skipped, except f-strings, whose bodies hold code and are
- * read as code too (their literal text may add names: more, never fewer).
- */
-export function scanCode(text: string): CodeScan {
-  const out: CodeScan = { request: false, chains: new Set(), chainsRead: true };
-  const n = text.length;
-  // The dotted chain being read, and whether it follows an `@`.
-  let chain: string[] = [];
-  let afterDot = false;
-  let decorator = false;
-  let prevWasDot = false; // the chain's head follows a `.` (`x().a.b(`): not a name
-  const endChain = (next: number): void => {
-    if (chain.length && next === 40 /* ( */) {
-      if (!prevWasDot) out.chains.add(chain.join('.'));
-      if (decorator && chain.length >= 2 && ROUTE_METHODS.has(chain[chain.length - 1])) out.request = true;
-    }
-    chain = [];
-    afterDot = false;
-    decorator = false;
-  };
-  let fBody = false; // inside an f-string's body: quotes end it, nothing else is special
-  let fQuote = '';
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (fBody) {
-      if (text.startsWith(fQuote, i)) {
-        fBody = false;
-        endChain(0);
-        prevWasDot = false;
-        i += fQuote.length;
-        continue;
-      }
-      if (c === 92 /* \ */) {
-        endChain(0);
-        i += 2;
-        continue;
-      }
-    } else if (c === 35 /* # */) {
-      endChain(0);
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    } else if (c === 34 || c === 39 /* " ' */) {
-      i = skipString(text, i, '');
-      endChain(0);
-      prevWasDot = false;
-      continue;
-    }
-    if (isIdStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      const q = text.charCodeAt(j);
-      if (!fBody && (q === 34 || q === 39) && j - i <= 3 && /^[rRbBuUfF]+$/.test(word)) {
-        // A prefixed string: an f-string's body is read as code, the others skipped.
-        endChain(0);
-        prevWasDot = false;
-        if (/[fF]/.test(word)) {
-          const triple = text.startsWith(String.fromCharCode(q).repeat(3), j);
-          fQuote = String.fromCharCode(q).repeat(triple ? 3 : 1);
-          fBody = true;
-          i = j + fQuote.length;
-        } else i = skipString(text, j, word);
-        continue;
-      }
-      if (REQUEST_WORDS.has(word)) out.request = true;
-      if (chain.length && !afterDot) {
-        // Two names in a row (`return f`, `def f`): the first chain is no call.
-        endChain(0);
-        prevWasDot = false;
-      }
-      if (chain.length === 0) chain = [word];
-      else chain.push(word);
-      afterDot = false;
-      i = j;
-      continue;
-    }
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
-    if (c === 46 /* . */ && chain.length && !afterDot) {
-      afterDot = true;
-      i++;
-      continue;
-    }
-    if (c === 64 /* @ */) {
-      endChain(0);
-      prevWasDot = false;
-      decorator = true;
-      i++;
-      continue;
-    }
-    endChain(c);
-    prevWasDot = c === 46;
-    i++;
-  }
-  return out;
-}
-
-/** The index after a string literal starting at `i` (its quote); `prefix` is its prefix (raw strings keep their backslashes, but a backslash still escapes the quote). */
-function skipString(text: string, i: number, _prefix: string): number {
-  const q = text[i];
-  const n = text.length;
-  if (text.startsWith(q + q + q, i)) {
-    const close = q + q + q;
-    for (let j = i + 3; j < n; j++) {
-      if (text.charCodeAt(j) === 92) {
-        j++;
-        continue;
-      }
-      if (text.startsWith(close, j)) return j + 3;
-    }
-    return n;
-  }
-  for (let j = i + 1; j < n; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 92) {
-      j++;
-      continue;
-    }
-    if (c === 10) return j + 1; // an unterminated string ends at the line's end
-    if (text[j] === q) return j + 1;
-  }
-  return n;
+  /**
+   * The first argument of each `getattr(` (`getattr(module, name)()` may call
+   * any def of an imported module), `*` where it is not a plain name: read with `chains`.
+   */
+  getattr: Set<string>;
 }
 
 /** The request words as whole words, in any text (a native search; each hit is then placed in the tree). */
@@ -180,6 +47,21 @@ const REQUEST_WORD_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConn
 const DECORATOR_LINE_RE = /^[ \t]*@/gm;
 /** A route decorator's call: `.route(`, `.get (`… */
 const ROUTE_CALL_RE = /\.\s*(?:route|get|post|put|delete|patch|options|head|api_route|websocket)\s*\(/;
+/** `getattr` as a whole word (comments and strings included: more, never fewer). */
+const GETATTR_RE = /\bgetattr\b/g;
+/** What follows it: `(` and a plain name (its first argument). */
+const GETATTR_ARG_RE = /\s*\(\s*([A-Za-z_]\w*)/y;
+
+/** Adds to `into` the first argument of each `getattr` in `text`: `*` where it is not a plain name (a comment, a call…: any). */
+function getattrArgs(text: string, into: Set<string>): Set<string> {
+  GETATTR_RE.lastIndex = 0;
+  for (let m = GETATTR_RE.exec(text); m; m = GETATTR_RE.exec(text)) {
+    GETATTR_ARG_RE.lastIndex = m.index + m[0].length;
+    const arg = GETATTR_ARG_RE.exec(text);
+    into.add(arg ? arg[1] : '*');
+  }
+  return into;
+}
 /** Hits beyond which a file is taken as open without looking at each. */
 const MAX_HITS = 256;
 /** Where a word in the tree is not code. */
@@ -193,34 +75,34 @@ const NOT_CODE = new Set(['comment', 'string_content', 'string_start', 'string_e
  * names called on an import-bound name (`heads`) by one search over the
  * text, comments and strings included (more names, never fewer).
  */
-export function scanTree(root: Node, heads: ReadonlySet<string> | null): CodeScan {
-  return scanSpans(root, null, heads);
+export function scanTree(root: Node, heads: ReadonlySet<string> | null, owners: ReadonlySet<string> = FRAMEWORK_OWNERS): CodeScan {
+  return scanSpans(root, null, heads, owners);
 }
 
 /**
  * `scanTree` of the spans of a parsed file only (statements an edit
  * re-ran); null: the whole file.
  */
-function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null): CodeScan {
+function scanSpans(root: Node, spans: readonly { start: number; end: number }[] | null, heads: ReadonlySet<string> | null, owners: ReadonlySet<string>): CodeScan {
   // The module node may start after leading comments: the spans are cut to it.
   const base = root.startIndex;
-  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null };
+  const out: CodeScan = { request: false, chains: new Set(), chainsRead: heads !== null, getattr: new Set() };
   const state = { hits: 0 };
   for (const span of spans ?? [{ start: base, end: root.endIndex }]) {
     const from = Math.max(base, span.start);
     // Each span's text alone (engine/source.ts): a keystroke does not join the whole file.
     const text = spans ? textBetween(root, from, Math.min(root.endIndex, Math.max(from, span.end))) : root.text;
-    scanText(root, text, from, heads, out, state);
+    scanText(root, text, from, heads, owners, out, state);
     if (out.request) break;
   }
   return out;
 }
 
-function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, out: CodeScan, state: { hits: number }): void {
+function scanText(root: Node, text: string, base: number, heads: ReadonlySet<string> | null, owners: ReadonlySet<string>, out: CodeScan, state: { hits: number }): void {
   REQUEST_WORD_RE.lastIndex = 0;
   for (let m = REQUEST_WORD_RE.exec(text); m && !out.request; m = REQUEST_WORD_RE.exec(text)) {
     const n = root.descendantForIndex(base + m.index, base + m.index + m[0].length - 1);
-    if (++state.hits > MAX_HITS || !n || !NOT_CODE.has(n.type)) out.request = true;
+    if (++state.hits > MAX_HITS || !n || (!NOT_CODE.has(n.type) && wordEnters(n, m[0], owners))) out.request = true;
   }
   DECORATOR_LINE_RE.lastIndex = 0;
   for (let m = DECORATOR_LINE_RE.exec(text); m && !out.request; m = DECORATOR_LINE_RE.exec(text)) {
@@ -231,6 +113,7 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
     else if (n?.type === 'decorator' && ROUTE_CALL_RE.test(n.text)) out.request = true;
   }
   if (heads && heads.size && !out.request) {
+    getattrArgs(text, out.getattr);
     const re = chainRe(heads);
     if (!re) out.chains.add('*');
     else {
@@ -240,6 +123,66 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
   }
 }
 
+/** Names whose `.request` is the request object (sources.ts REQUEST_NAMES), before the file's aliases. */
+const FRAMEWORK_OWNERS: ReadonlySet<string> = new Set(['self', 'flask', 'quart', 'bottle', 'sanic']);
+const FRAMEWORKS = new Set(['flask', 'quart', 'bottle', 'sanic']);
+/** Where a request type names a parameter's type (sources.ts frameworkParams). */
+const TYPED_PARAMETERS = new Set(['typed_parameter', 'typed_default_parameter']);
+/** Nodes above which a type word is in no annotation. */
+const NOT_ANNOTATION = new Set(['block', 'module', 'expression_statement', 'call', 'argument_list', 'lambda', 'class_definition', 'function_definition', 'parameters']);
+
+/**
+ * Whether a request word in code (`n`, its identifier) may let request data in
+ * (sources.ts, expr.ts `lookup`/`attributeValue`): `request`/`req` as a name
+ * (a parameter, a global, an import binding it), `x.request` where `x` is
+ * `self` or a framework module (`owners`: with the file's aliases of them);
+ * a request type only in a parameter's annotation. Not: `urllib.request`
+ * (a module path; `import urllib.request` binds `urllib`), `a.b.request`,
+ * `x.req`, `Request(...)` called or a class named so. Anything unexpected
+ * counts (more asking, never less).
+ */
+function wordEnters(n: Node, word: string, owners: ReadonlySet<string>): boolean {
+  if (n.type !== 'identifier') return true;
+  const p = n.parent;
+  if (!p) return true;
+  if (word !== 'request' && word !== 'req') {
+    // A type: in a parameter's annotation (`r: Request`, `r: Annotated[web.Request, ...]`).
+    let up: Node | null = n;
+    for (let depth = 0; up && depth < 32; depth++, up = up.parent) {
+      if (up.type === 'type' && up.parent && TYPED_PARAMETERS.has(up.parent.type)) return true;
+      if (NOT_ANNOTATION.has(up.type)) return false;
+    }
+    return true;
+  }
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) {
+    const obj = p.childForFieldName('object');
+    if (obj?.type === 'identifier') return word === 'request' && owners.has(obj.text);
+    // `a.b.request` names no request (qualifiedName: three parts); `(x).request`, `f().request`: counted.
+    return obj?.type !== 'attribute';
+  }
+  if (p.type === 'dotted_name') {
+    // In an import: only a name it binds to the word or under an alias (`from flask import request [as r]`, `import a.request as r`).
+    if (p.lastNamedChild?.id !== n.id) return false;
+    const stmt = p.parent;
+    if (stmt?.type === 'aliased_import') return stmt.childForFieldName('name')?.id === p.id;
+    if (stmt?.type === 'import_from_statement') return stmt.childForFieldName('module_name')?.id !== p.id;
+    return stmt?.type !== 'import_statement' && stmt?.type !== 'relative_import';
+  }
+  return true;
+}
+
+/** `self`, the framework modules and the file's aliases of them: the names whose `.request` is the request. */
+export function requestOwners(ctx: FileContext): ReadonlySet<string> {
+  let owners = ownersOf.get(ctx);
+  if (!owners) {
+    owners = new Set(FRAMEWORK_OWNERS);
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (FRAMEWORKS.has(target)) owners.add(local);
+    ownersOf.set(ctx, owners);
+  }
+  return owners;
+}
+const ownersOf = new WeakMap<FileContext, Set<string>>();
+
 /**
  * The scan of a file after an edit, from the scan before it: the re-run
  * spans read again and added (a request word found stays found until the
@@ -247,10 +190,10 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
  * statement whose text or structure changed (a quote that turned a string
  * into code included), so nothing new can be outside them.
  */
-export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>): CodeScan {
+export function carryScan(before: CodeScan, root: Node, spans: readonly { start: number; end: number }[], heads: ReadonlySet<string>, owners: ReadonlySet<string> = FRAMEWORK_OWNERS): CodeScan {
   if (before.request) return before;
-  const now = scanSpans(root, spans, before.chainsRead ? heads : null);
-  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead };
+  const now = scanSpans(root, spans, before.chainsRead ? heads : null, owners);
+  return { request: now.request, chains: new Set([...before.chains, ...now.chains]), chainsRead: before.chainsRead, getattr: new Set([...before.getattr, ...now.getattr]) };
 }
 
 /** Heads beyond which no search is built: the file is taken as calling into any module (`*`). */
@@ -284,25 +227,41 @@ export function importHeads(ctx: FileContext): ReadonlySet<string> {
 }
 const headsOf = new WeakMap<FileContext, Set<string>>();
 
+/** What a file may ask the project for (resolve.ts): the modules to look up, and the dotted names it may call in them. */
+interface Asked {
+  /** Module names to look up: every name below and its prefixes (a call `pkg.mod.f()`: `pkg.mod`, `pkg`, never `pkg.mod.f`). */
+  modules: Set<string>;
+  /** The dotted names the file's calls may resolve to, in full (`pkg.mod.f`, `helpers.user`). */
+  called: Set<string>;
+  /** Modules `getattr(m, name)()` may call any def of: those an import binds to a name `getattr` is given (`import m`, `from pkg import m`). */
+  everyDef: Set<string>;
+}
+
 /**
  * Every dotted name the flow layer may ask the project for from this file
  * (resolve.ts): the imports' modules and aliases' targets (an imported
  * function, `getattr(module, …)`), and each call on an import-bound name
- * with the aliases it may expand through (`sp.run` → `subprocess.run`),
- * with all their prefixes.
+ * with the aliases it may expand through (`sp.run` → `subprocess.run`).
  */
-function moduleNames(ctx: FileContext, chains: ReadonlySet<string>): Set<string> {
+function askedBy(ctx: FileContext, chains: ReadonlySet<string>, getattr: ReadonlySet<string>): Asked {
   const aliases = new Map<string, Set<string>>();
-  const names = new Set<string>();
-  /** `q` and its prefixes; `full: false`, its prefixes only (a call `pkg.mod.f()` asks for `pkg.mod`, `pkg`, never `pkg.mod.f`). */
+  const out: Asked = { modules: new Set(), called: new Set(), everyDef: new Set() };
+  const any = getattr.has('*');
+  /** `q` and its prefixes as modules; `full: false`, its prefixes only. */
   const addWithPrefixes = (q: string, full = true): void => {
     const parts = q.split('.');
-    for (let i = 1; i <= parts.length - (full ? 0 : 1); i++) names.add(parts.slice(0, i).join('.'));
+    for (let i = 1; i <= parts.length - (full ? 0 : 1); i++) out.modules.add(parts.slice(0, i).join('.'));
   };
   for (const fact of ctx.imports) {
-    for (const m of fact.modules) addWithPrefixes(m);
+    for (const m of fact.modules) {
+      addWithPrefixes(m);
+      out.called.add(m);
+      if (any || getattr.has(m)) out.everyDef.add(m);
+    }
     for (const [local, target] of fact.aliases) {
       addWithPrefixes(target);
+      out.called.add(target);
+      if (any || getattr.has(local)) out.everyDef.add(target);
       let s = aliases.get(local);
       if (!s) aliases.set(local, (s = new Set()));
       s.add(target);
@@ -323,23 +282,26 @@ function moduleNames(ctx: FileContext, chains: ReadonlySet<string>): Set<string>
       }
       variants = next;
     }
-    for (const v of variants) addWithPrefixes(v, false);
+    for (const v of variants) {
+      addWithPrefixes(v, false);
+      out.called.add(v);
+    }
   }
-  return names;
+  return out;
 }
 
-/** A project module's scan, kept while its text is the same string. */
-const scans = new Map<string, { text: string; request: boolean }>();
+/** A project module's units (module-gate.ts), kept while its text is the same string. */
+const scans = new Map<string, { text: string; scan: ModuleScan }>();
 
-function moduleMayRead(project: ProjectIndex, name: string, from: string): boolean {
+function moduleScan(project: ProjectIndex, name: string, from: string): ModuleScan | undefined {
   const src = project.moduleSource ? project.moduleSource(name, from) : moduleSourceByParse(project, name, from);
-  if (!src) return false;
+  if (!src) return undefined;
   const hit = scans.get(src.file);
-  if (hit && hit.text === src.text) return hit.request;
-  const request = scanCode(src.text).request;
-  scans.set(src.file, { text: src.text, request });
+  if (hit && hit.text === src.text) return hit.scan;
+  const scan = scanModule(src.text);
+  scans.set(src.file, { text: src.text, scan });
   while (scans.size > 1024) scans.delete(scans.keys().next().value!);
-  return request;
+  return scan;
 }
 
 function moduleSourceByParse(project: ProjectIndex, name: string, from: string): { file: string; text: string } | undefined {
@@ -349,12 +311,27 @@ function moduleSourceByParse(project: ProjectIndex, name: string, from: string):
 
 /**
  * Whether request data may enter the file of `text` (its scan given):
- * through its own code, or through a project module it may call into.
+ * through its own code, or through what its calls may reach in a project
+ * module one import away (module-gate.ts).
  */
 export function fileMayReadRequest(scan: CodeScan, ctx: FileContext, project: ProjectIndex | undefined, fromFile: string): boolean {
   if (scan.request) return true;
   if (!project) return false;
   if (scan.chains.has('*')) return true;
-  for (const name of moduleNames(ctx, scan.chains)) if (moduleMayRead(project, name, fromFile)) return true;
+  const asked = askedBy(ctx, scan.chains, scan.getattr);
+  for (const name of asked.modules) {
+    // What the calls may reach in the module (resolve.ts defsIn: a def, or a class's method); nothing: no need to read it.
+    const entries: string[][] = [];
+    for (const q of asked.called) {
+      if (q.length > name.length && q.startsWith(name) && q.charCodeAt(name.length) === 46) {
+        const rest = q.slice(name.length + 1).split('.');
+        if (rest.length <= 2) entries.push(rest);
+      }
+    }
+    const everyDef = asked.everyDef.has(name);
+    if (!entries.length && !everyDef) continue;
+    const ms = moduleScan(project, name, fromFile);
+    if (ms && moduleOpens(ms, entries, everyDef)) return true;
+  }
   return false;
 }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRegularFile } from '../files/read.js';
 import { FLOW_OFF } from '../flow-switch.js';
+import { sha256Hex } from './sha256.js';
 
 /**
  * The result cache's keys (cache/store.ts). A file's stored result is
@@ -32,15 +32,13 @@ export type KeyInput = readonly [name: string, value: string];
 export const CACHE_SCHEMA = 2;
 
 export function digest(parts: string | readonly unknown[]): string {
-  return createHash('sha256')
-    .update(typeof parts === 'string' ? parts : JSON.stringify(parts))
-    .digest('hex');
+  return sha256Hex(typeof parts === 'string' ? parts : JSON.stringify(parts));
 }
 
 /** The hash of a file's bytes, or null when it is not a readable regular file. */
 export function fileHash(path: string): string | null {
   try {
-    return createHash('sha256').update(readRegularFile(path)).digest('hex');
+    return sha256Hex(readRegularFile(path));
   } catch {
     return null;
   }

@@ -6,11 +6,15 @@ import { createRequire } from 'node:module';
  * file) and by node:crypto for larger ones. Loading node:crypto costs a warm
  * one-file `check` 7 ms — it loads all of node's streams with it — for the
  * four digests of a few hundred bytes it makes (issue 19); a large input
- * (more than `NATIVE_FROM` bytes) loads it then, once.
+ * (`NATIVE_FROM` bytes or more) loads it then, once.
  */
 
-/** Inputs this large or larger are hashed by node:crypto (this code does ~30 MB/s: 8 kB in a quarter of a millisecond). */
-export const NATIVE_FROM = 8 * 1024;
+/**
+ * Inputs this large or larger are hashed by node:crypto. A one-shot process
+ * runs this code unoptimised: ~1 ms a kilobyte, and a loop of many more
+ * steps is compiled on the main thread meanwhile (14 kB took 20 ms).
+ */
+export const NATIVE_FROM = 4 * 1024;
 
 const requireHere = createRequire(import.meta.url);
 let native: typeof import('node:crypto') | undefined;

@@ -10,7 +10,7 @@ import { writeOut } from './command-line/write-out.js';
  */
 async function main(argv: string[]): Promise<number> {
   const line = parseCommandLine(argv);
-  const out = (s: string) => writeOut(s.endsWith('\n') ? s : s + '\n');
+  const out = (s: string) => writeOut(s, !s.endsWith('\n'));
   switch (line.command) {
     case 'check':
     case 'report':

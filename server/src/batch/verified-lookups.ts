@@ -65,6 +65,8 @@ export class LookupCheck {
  * (batch/resolve.ts searchFolders).
  */
 export function rootsOf(deps: readonly StoredDep[], path: string, roots: RunRoots): string {
+  // Most entries' lookups are all their own file's: its root alone, nothing built.
+  if (deps.every((d) => d[1] === '')) return roots.rootOf(path) ?? '';
   let own = false;
   const others = new Set<string>();
   for (const d of deps) {

@@ -29,6 +29,7 @@ import { makeFolders } from '../files/folders.js';
 const requireHere = createRequire(import.meta.url);
 const fs = requireHere('node:fs') as typeof import('node:fs');
 const vm = requireHere('node:vm') as typeof import('node:vm');
+const v8 = requireHere('node:v8') as typeof import('node:v8');
 const { pathToFileURL } = requireHere('node:url') as typeof import('node:url');
 
 /** Set by boot/v8-flags.ts (in another bundle: so a global): the V8 flags that undo what the run set. */
@@ -116,8 +117,7 @@ function writeCaches(): void {
   try {
     // V8 stamps the cache with the flags of the moment and rejects it under others: the ones the run set are undone first.
     const undo = (globalThis as Record<symbol, unknown>)[FLAGS_UNDO];
-    // node:v8 only here, when a cache is written: it loads node's heap utilities and, with them, all of its streams.
-    if (typeof undo === 'string') (requireHere('node:v8') as typeof import('node:v8')).setFlagsFromString(undo);
+    if (typeof undo === 'string') v8.setFlagsFromString(undo);
     const dir = codeCacheDir();
     makeFolders(dir, 0o700);
     const names = fs.readdirSync(dir);

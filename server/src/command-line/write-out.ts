@@ -1,8 +1,9 @@
 import { writeSync } from 'node:fs';
 
 /**
- * Writes `text` (and a newline, when asked) to the standard output, as `process.stdout.write` would,
- * without making `process.stdout`: for a pipe that is a `net.Socket`, and
+ * Writes `text` (and a newline, when asked) to the standard output, as
+ * `process.stdout.write` would, without making `process.stdout`: for a pipe
+ * that is a `net.Socket`, and
  * with it node's network and stream modules, a tenth of a warm one-file
  * `check`'s time beyond node's own start (issue 19). The bytes go out by
  * `write(2)` on descriptor 1, all of them (a pipe may take part of a large

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseCommandLine, unknownCommandMessage, USAGE, UsageError, usageMessage, usageOf } from './command-line/args.js';
 import { VERSION } from './version.js';
+import { writeOut } from './command-line/write-out.js';
 
 /**
  * The `pysec-lsp` command. Each command's modules are loaded only when it
@@ -9,7 +10,7 @@ import { VERSION } from './version.js';
  */
 async function main(argv: string[]): Promise<number> {
   const line = parseCommandLine(argv);
-  const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  const out = (s: string) => writeOut(s, !s.endsWith('\n'));
   switch (line.command) {
     case 'check':
     case 'report':

@@ -11,6 +11,7 @@ import { readRegularFile } from '../files/read.js';
 import type { Finding, Span } from '../findings/finding.js';
 import type { FileResult } from './file.js';
 import { RunRoots } from './resolve.js';
+import { LookupCheck } from './verified-lookups.js';
 
 /** Files above these sizes are not stored (see `record`). */
 export const MAX_STORED_BYTES = 2 * 1024 * 1024;
@@ -44,6 +45,8 @@ export class CachedReview {
   /** Each stored or reused result's entry, by absolute path: `check` adds the hygiene to it. */
   private readonly known = new Map<string, Known>();
   private readonly resolver = new RunRoots();
+  /** The project roots of the files looked up: the lookups are marked under them at the end (`save`). */
+  private readonly roots = new Set<string>();
   private readonly held = new Map<string, boolean>();
 
   constructor(
@@ -60,6 +63,7 @@ export class CachedReview {
     const abs = resolve(path);
     const cfg = this.configOf(path);
     this.resolver.addRoot(cfg.root);
+    this.roots.add(cfg.root);
     const read = readFresh(abs, this.store.recorded(abs));
     if (!read) {
       this.stats.misses++;
@@ -144,7 +148,26 @@ export class CachedReview {
 
   /** Writes the cache; the reason it could not, or undefined. */
   save(): string | undefined {
-    return this.store.save();
+    const failed = this.store.save();
+    if (failed === undefined) this.markLookups();
+    return failed;
+  }
+
+  /**
+   * Marks the module lookups of every entry this run stored or reused that
+   * hold now, with the folders they read (cache/verified.ts), so that the
+   * next warm run need not resolve them again. After the store is written:
+   * a mark names the entry by its `used` stamp as written. Resolved afresh,
+   * not from the review's answers: folders may have changed while it ran.
+   */
+  private markLookups(): void {
+    const check = new LookupCheck(this.store.dir, (path) => this.hashes.hashOf(path));
+    for (const root of this.roots) check.roots.addRoot(root);
+    for (const [abs, known] of this.known) {
+      const e = this.store.peek(abs);
+      if (e && e.key === known.key) check.holds(abs, e);
+    }
+    check.save();
   }
 
   /** Whether a module lookup still gives the same file with the same content. */

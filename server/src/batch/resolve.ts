@@ -189,6 +189,9 @@ type Listing = { files: Set<string>; dirs: Set<string> } | 'none' | 'unreadable'
 export class ListedFiles {
   private readonly listed = new Map<string, Listing>();
 
+  /** `beforeRead`: told each folder whose listing is about to be read (the result cache fingerprints it: cache/verified.ts). */
+  constructor(private readonly beforeRead?: (dir: string) => void) {}
+
   /** `within`: the search folder `path` is below; the folders between are judged from their parents' listings. */
   isFile(path: string, within?: string): boolean {
     const l = this.listing(dirname(path), within);
@@ -234,11 +237,16 @@ export class ListedFiles {
     for (let i = chain.length - 1; i >= 0; i--) {
       const d = chain[i]!;
       // A folder whose parent was listed is there only if the parent holds it as a folder or a link; else it is read.
-      const l: Listing = parent === 'none' || (typeof parent === 'object' && !parent.dirs.has(basename(d))) ? 'none' : read(d);
+      const l: Listing = parent === 'none' || (typeof parent === 'object' && !parent.dirs.has(basename(d))) ? 'none' : this.read(d);
       this.listed.set(d, l);
       parent = l;
     }
     return parent!;
+  }
+
+  private read(dir: string): Listing {
+    this.beforeRead?.(dir);
+    return read(dir);
   }
 }
 
@@ -260,12 +268,17 @@ function read(dir: string): Listing {
 /** The roots of a `check` run, each file resolved within the deepest root holding it (the result cache's resolver). */
 export class RunRoots {
   private readonly roots = new Set<string>();
-  private readonly files = new ListedFiles();
+  private readonly files: ListedFiles;
   readonly resolver = new NameResolver({
     rootOf: (file) => this.rootOf(file),
     exists: (p, within) => this.files.isFile(p, within),
     moduleIn: (dir, parts, except) => this.files.moduleIn(dir, parts, except),
   });
+
+  /** `beforeRead`: see ListedFiles. */
+  constructor(beforeRead?: (dir: string) => void) {
+    this.files = new ListedFiles(beforeRead);
+  }
 
   addRoot(root: string): void {
     this.roots.add(absolute(root));

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readRegularFile } from '../files/read.js';
+import { sha256Hex } from './sha256.js';
 
 /**
  * A file's content hash without reading it, as git's index does: the
@@ -45,7 +45,7 @@ export function trusted(rec: Recorded, now: { print: Fingerprint; mtimeMs: numbe
 }
 
 export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }
 
 /**

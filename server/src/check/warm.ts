@@ -3,12 +3,13 @@ import { manifestKind } from '../audit/manifest.js';
 import { isExcluded } from '../bandit/project-config.js';
 import { projectConfigs } from '../batch/configs.js';
 import type { FileError, FileResult } from '../batch/file.js';
-import { absolute, RunRoots } from '../batch/resolve.js';
+import { absolute } from '../batch/resolve.js';
+import { LookupCheck } from '../batch/verified-lookups.js';
 import { syntaxError } from '../batch/syntax-error-note.js';
 import { Hashes, sha256 } from '../cache/fresh.js';
 import { fileKey, projectInputs, runInputs } from '../cache/key.js';
 import { cacheFolder } from '../cache/location.js';
-import { depFrom, ResultStore, type StoredDep } from '../cache/store.js';
+import { ResultStore } from '../cache/store.js';
 import type { CheckOptions } from '../command-line/args.js';
 import { decodeSource } from '../files/decode.js';
 import { readRegularFile } from '../files/read.js';
@@ -65,15 +66,23 @@ export async function warmCheck(options: CheckOptions, out: (s: string) => void)
     const folder = cacheFolder(options.cache, cwd)!;
     const store = ResultStore.open(folder.dir);
     // --baseline compares the findings' lines of text: then the texts are read.
-    const answered = answerAll(store, files, configOf, baseline !== undefined);
+    const hashes = new Hashes((path) => store.recorded(path));
+    const lookups = new LookupCheck(folder.dir, (path) => hashes.hashOf(path));
+    const answered = answerAll(store, files, configOf, baseline !== undefined, hashes, lookups);
     if (!answered) return undefined;
+    // The lookups resolved again are marked for the next run (cache/verified.ts); a failure to write only costs it the time.
+    lookups.save();
+    // One rule filter per project's settings (each builds its selector: 666 of them were a twentieth of a stdlib warm run's allocations).
+    const filters = new Map<ReturnType<typeof settingsOf>, ReturnType<typeof ruleTurnedOff>>();
     results = answered.map((r) => {
       const settings = settingsOf(r.path);
-      const off = ruleTurnedOff(settings);
+      let off = filters.get(settings);
+      if (!off) filters.set(settings, (off = ruleTurnedOff(settings)));
       const findings = r.findings.filter((f) => !off({ id: f.rule, name: f.name }));
       return { ...r, findings, hygiene: r.issues.flatMap((i) => configured(i, settings)) };
     });
-    if (options.verbose) warn(`cache ${folder.dir}: ${answered.length} files unchanged, 0 reviewed`);
+    const { marked, resolved } = lookups.counts;
+    if (options.verbose) warn(`cache ${folder.dir}: ${answered.length} files unchanged, 0 reviewed (module lookups: ${marked} files' held by their folders' record, ${resolved} resolved)`);
   } catch (e) {
     if (e instanceof NotWarm) return undefined;
     throw e;
@@ -95,28 +104,21 @@ type Answered = FileResult & { issues: HygieneIssue[] };
 type WarmFile = FileResult & { hygiene: HygieneFinding[] };
 
 /** Every file's stored result, in the files' order (excluded ones left out), or undefined at the first that is not stored or no longer holds. */
-function answerAll(store: ResultStore, files: readonly string[], configOf: ReturnType<typeof projectConfigs>, needText: boolean): Answered[] | undefined {
+function answerAll(store: ResultStore, files: readonly string[], configOf: ReturnType<typeof projectConfigs>, needText: boolean, hashes: Hashes, lookups: LookupCheck): Answered[] | undefined {
   const run = runInputs(VERSION, null);
-  const roots = new RunRoots();
-  const hashes = new Hashes((path) => store.recorded(path));
   const projectKeys = new Map<string, string>();
-  // Each dep names its own file, so no two are alike: the resolver and the hashes memoise what they share (a folder's names, a file's hash).
-  const holds = (dep: StoredDep, path: string): boolean => {
-    const [name, , file, hash] = dep;
-    return (roots.resolver.fileOf(name, depFrom(dep, path)) ?? null) === file && (file === null || hashes.hashOf(file) === hash);
-  };
   const out: Answered[] = [];
   for (const path of files) {
     const cfg = configOf(path);
     if (isExcluded(cfg, path)) continue;
-    roots.addRoot(cfg.root);
+    lookups.roots.addRoot(cfg.root);
     const abs = absolute(path);
     const hash = hashes.hashOf(abs);
     if (hash === null) return undefined;
     let project = projectKeys.get(cfg.root);
     if (project === undefined) projectKeys.set(cfg.root, (project = projectInputs(cfg.root, cfg.files)));
     const e = store.get(abs, fileKey(run, project, hash));
-    if (!e || !e.deps.every((d) => holds(d, abs))) return undefined;
+    if (!e || !lookups.holds(abs, e)) return undefined;
     const { findings, syntaxErrorAt, hygiene } = e.data;
     if (!Array.isArray(findings) || !findings.every(isFinding) || (syntaxErrorAt !== undefined && typeof syntaxErrorAt !== 'number') || !Array.isArray(hygiene)) return undefined;
     const issues = hygiene as HygieneIssue[];

@@ -48,7 +48,9 @@ export function pythonFiles(paths: readonly string[], also?: AlsoFound): { files
  * iterative: a deep tree costs no stack.
  */
 function walk(root: string, out: string[], also: AlsoFound | undefined): void {
-  const stack: { dir: string; entries: Dirent[]; next: number; dotted: boolean }[] = [];
+  // `prefix`: what join(dir, name) puts before a name (dir normalised, and its separator), made once per folder: join for each
+  // entry normalises the whole path again (the standard library's 4,000 entries: a tenth of a warm run's walk).
+  const stack: { dir: string; prefix: string; entries: Dirent[]; next: number; dotted: boolean }[] = [];
   const enter = (dir: string, dotted: boolean) => {
     let entries: Dirent[];
     try {
@@ -57,7 +59,7 @@ function walk(root: string, out: string[], also: AlsoFound | undefined): void {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    stack.push({ dir, entries, next: 0, dotted });
+    stack.push({ dir, prefix: join(dir, '_').slice(0, -1), entries, next: 0, dotted });
   };
   enter(root, false);
   while (stack.length) {
@@ -68,7 +70,8 @@ function walk(root: string, out: string[], also: AlsoFound | undefined): void {
     }
     const e = top.entries[top.next++]!;
     const { dir, dotted } = top;
-    const path = join(dir, e.name);
+    // A listed name holds no separator and is never `.` or `..`: join(dir, name) is the prefix and the name.
+    const path = top.prefix + e.name;
     if (e.isDirectory()) {
       if (!isSkippedDir(dir, e.name)) enter(path, dotted || e.name.startsWith('.'));
     } else if (also && !dotted && e.isFile() && also.wanted(e.name)) {

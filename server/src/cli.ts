@@ -4,6 +4,31 @@ import { VERSION } from './version.js';
 import { writeOut } from './command-line/write-out.js';
 
 /**
+ * The standard streams a command made: `process.stdout`/`process.stderr`
+ * are made when first read (for a pipe, a socket, and with it node's
+ * network and stream modules: some milliseconds of a warm `check`, which
+ * writes its output by write(2), command-line/write-out.ts). Their getters
+ * are wrapped to write down which were made, so that the exit below waits
+ * on those only, and making one for it is not what a start pays for.
+ */
+const made: ('stdout' | 'stderr')[] = [];
+for (const name of ['stdout', 'stderr'] as const) {
+  const d = Object.getOwnPropertyDescriptor(process, name);
+  const get = d?.get;
+  if (!get || !d.configurable) {
+    made.push(name); // not node's lazy getter: taken as made
+    continue;
+  }
+  Object.defineProperty(process, name, {
+    ...d,
+    get() {
+      if (!made.includes(name)) made.push(name);
+      return get.call(process);
+    },
+  });
+}
+
+/**
  * The `pysec-lsp` command. Each command's modules are loaded only when it
  * runs: `--version` and a usage error load neither the server nor the
  * engine.
@@ -68,19 +93,21 @@ main(process.argv.slice(2)).then(
 );
 
 /**
- * Ends a command's process once stdout and stderr have handed what they
+ * Ends a command's process once the streams it made have handed what they
  * were given to the system, rather than letting node wind down: its
  * teardown frees the heap and the wasm memory a mapping at a time, which
  * cost a one-file `check` some 10 ms of system time on this VM (issue 19).
  * `exit` handlers still run (the code cache is written in one). A pipe's
- * writes are asynchronous: an empty write's callback comes after those
- * queued before it, or with the error that ended the stream.
+ * writes may be asynchronous: an empty write's callback comes after those
+ * queued before it, or with the error that ended the stream. What went out
+ * by write-out.ts is written already.
  */
 function exitWhenWritten(): void {
-  let open = 2;
+  const streams = [...made];
+  let open = streams.length;
+  if (open === 0) process.exit();
   const written = () => {
     if (--open === 0) process.exit();
   };
-  process.stdout.write('', written);
-  process.stderr.write('', written);
+  for (const name of streams) process[name].write('', written);
 }

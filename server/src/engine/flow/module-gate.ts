@@ -25,10 +25,7 @@
  * a global), never less: it never closes a file the layer could open.
  */
 
-/** Identifiers by which request data enters (sources.ts REQUEST_NAMES' parts and REQUEST_TYPES). */
-export const REQUEST_WORDS = new Set(['request', 'req', 'Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'BaseRequest']);
-/** sources.ts ROUTE_METHODS: a decorator `@x.<one>(...)` fills parameters from the request. */
-export const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
+import { REQUEST_FRAMEWORKS, REQUEST_TYPE_WORDS, REQUEST_WORDS, ROUTE_METHODS } from './sources.js';
 
 /** A top-level def, class or assignment of a module, as the gate reads it. */
 interface Unit {
@@ -55,16 +52,12 @@ export interface ModuleScan {
   opens: Map<string, boolean>;
 }
 
-/** The request types (sources.ts REQUEST_TYPES): a parameter annotated with one, dotted or not. */
-const TYPE_WORDS = new Set(['Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'BaseRequest']);
-/** The modules whose `request` is the request (sources.ts REQUEST_NAMES). */
-const FRAMEWORKS = new Set(['flask', 'quart', 'bottle', 'sanic']);
 
 const isIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 const isIdPart = (c: number): boolean => isIdStart(c) || (c >= 48 && c <= 57);
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12;
 
-/** The request words as whole words and a decorator line: a module with neither is read no further. */
+/** sources.ts REQUEST_WORDS as whole words, and a decorator line: a module with neither is read no further. */
 const ANY_REQUEST_RE = /\b(?:request|req|Request|HttpRequest|WebSocket|HTTPConnection|BaseRequest)\b|^[ \t]*@/m;
 const LONE_CR_RE = /\r(?!\n)/;
 const PREFIX_RE = /^[rRbBuUfF]{1,3}$/;
@@ -203,10 +196,10 @@ export function scanModule(source: string): ModuleScan {
       if (REQUEST_WORDS.has(word)) {
         // sources.ts: `request`/`req` alone, `self.request` or `<framework>.request` (`urllib.request` is no request); a type anywhere (`web.Request`).
         const head = chain.length === 1 && afterDot ? chain[0] : null;
-        if (!(chain.length && afterDot) || TYPE_WORDS.has(word) || (word === 'request' && head !== null && (head === 'self' || FRAMEWORKS.has(head)))) unit.request = out.request = true;
+        if (!(chain.length && afterDot) || REQUEST_TYPE_WORDS.has(word) || (word === 'request' && head !== null && (head === 'self' || REQUEST_FRAMEWORKS.has(head)))) unit.request = out.request = true;
         else if (word === 'request' && head !== null) unit.aliasRequest = true;
       }
-      if (FRAMEWORKS.has(word)) framework = true;
+      if (REQUEST_FRAMEWORKS.has(word)) framework = true;
       if (chain.length && !afterDot) {
         endChain(0);
         prevWasDot = false;

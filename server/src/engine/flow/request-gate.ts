@@ -3,6 +3,7 @@ import type { FileContext } from '../context.js';
 import type { ProjectIndex } from './state.js';
 import { textBetween } from '../source.js';
 import { moduleOpens, scanModule, type ModuleScan } from './module-gate.js';
+import { REQUEST_FRAMEWORKS } from './sources.js';
 
 /**
  * Whether request data can reach anything in a file at all: the flow rules
@@ -124,8 +125,7 @@ function scanText(root: Node, text: string, base: number, heads: ReadonlySet<str
 }
 
 /** Names whose `.request` is the request object (sources.ts REQUEST_NAMES), before the file's aliases. */
-const FRAMEWORK_OWNERS: ReadonlySet<string> = new Set(['self', 'flask', 'quart', 'bottle', 'sanic']);
-const FRAMEWORKS = new Set(['flask', 'quart', 'bottle', 'sanic']);
+const FRAMEWORK_OWNERS: ReadonlySet<string> = new Set(['self', ...REQUEST_FRAMEWORKS]);
 /** Where a request type names a parameter's type (sources.ts frameworkParams). */
 const TYPED_PARAMETERS = new Set(['typed_parameter', 'typed_default_parameter']);
 /** Nodes above which a type word is in no annotation. */
@@ -176,7 +176,7 @@ export function requestOwners(ctx: FileContext): ReadonlySet<string> {
   let owners = ownersOf.get(ctx);
   if (!owners) {
     owners = new Set(FRAMEWORK_OWNERS);
-    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (FRAMEWORKS.has(target)) owners.add(local);
+    for (const fact of ctx.imports) for (const [local, target] of fact.aliases) if (REQUEST_FRAMEWORKS.has(target)) owners.add(local);
     ownersOf.set(ctx, owners);
   }
   return owners;

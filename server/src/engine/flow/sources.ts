@@ -25,8 +25,11 @@ export function shown(node: Node): string {
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }
 
+/** Modules whose `request` is the request object (`flask.request`, `from quart import request`). */
+export const REQUEST_FRAMEWORKS: ReadonlySet<string> = new Set(['flask', 'quart', 'bottle', 'sanic']);
+
 /** Names under which views receive or import the request object. */
-const REQUEST_NAMES = new Set(['request', 'req', 'self.request', 'flask.request', 'quart.request', 'bottle.request', 'sanic.request']);
+const REQUEST_NAMES = new Set(['request', 'req', 'self.request', ...[...REQUEST_FRAMEWORKS].map((f) => `${f}.request`)]);
 
 export function isRequestName(qualified: string): boolean {
   return REQUEST_NAMES.has(qualified);
@@ -139,10 +142,19 @@ export function localNameNoun(qualified: string): string | undefined {
 
 // ------------------------------------------------------------ framework parameters
 
-const ROUTE_METHODS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
+/** A decorator `@x.<one>(...)` routes requests to its def (and fills its parameters from them). */
+export const ROUTE_METHODS: ReadonlySet<string> = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'api_route', 'websocket']);
 /** Types whose conversion leaves nothing an injection could use. */
 const SAFE_TYPES = new Set(['int', 'float', 'bool', 'UUID', 'uuid.UUID', 'date', 'datetime', 'Decimal', 'PositiveInt', 'conint', 'confloat', 'StrictInt', 'StrictBool', 'StrictFloat']);
 const REQUEST_TYPES = new Set(['Request', 'HttpRequest', 'WebSocket', 'HTTPConnection', 'web.Request', 'BaseRequest']);
+/** The request types' own names (`web.Request` → `Request`): a parameter annotated with one, dotted or not, is the request. */
+export const REQUEST_TYPE_WORDS: ReadonlySet<string> = new Set([...REQUEST_TYPES].map((t) => t.replace(/^.*\./, '')));
+/**
+ * The identifiers by which request data enters (the request names' and
+ * types' last parts): the request gates (request-gate.ts, module-gate.ts)
+ * look for these, so they follow this table rather than a copy of it.
+ */
+export const REQUEST_WORDS: ReadonlySet<string> = new Set([...[...REQUEST_NAMES].map((n) => n.replace(/^.*\./, '')), ...REQUEST_TYPE_WORDS]);
 const NOT_INPUT = new Set(['self', 'cls']);
 /** Parameters FastAPI fills by their type with its own objects, not the client's text. */
 const FRAMEWORK_TYPES = new Set(['Response', 'BackgroundTasks', 'SecurityScopes', 'JSONResponse', 'HTMLResponse']);
